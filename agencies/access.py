@@ -1,0 +1,248 @@
+"""The one door: who may see or do what. Every view, API endpoint, export, PDF and task asks here.
+
+Rules (DESIGN.md, "Access rules"):
+
+* Only an active user of an active agency, holding a case-working role (practitioner, manager,
+  designated safeguarding lead), ever sees a child's case.
+* Such a user sees a case when their agency is in the team around the child, or their agency is
+  children's social care (the local authority holds statutory responsibility), or a partnership
+  admin granted the case to them or to their agency (django-guardian, direct foreign-key tables).
+* Strategy members, partnership admins and auditors see no case content; superusers get nothing
+  extra: product pages never consult `is_superuser`.
+* A case the user may not see answers 404 (its existence is not leaked); a visible case with an
+  insufficient role answers 403.
+* Every allowed read and every denial writes one audit row here; writes are audited by the service
+  that makes them (one row per action, never two).
+
+django-guardian is called only in this module, always with `accept_global_perms=False` and
+`with_superuser=False`: its defaults would list every row to anyone holding the model permission.
+"""
+from functools import wraps
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from guardian.shortcuts import assign_perm, get_objects_for_user
+from rest_framework import permissions
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from cases.models import Case, Child
+
+from .models import AgencyKind, Role
+
+CASE_WORKING_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.DSL})
+
+# What each action on a visible case needs, by role.
+CASE_ACTIONS = {
+    # read the case, the child, the family and everything recorded on them
+    "view": CASE_WORKING_ROLES,
+    # record concerns, chronology entries, the child's voice, assessment runs
+    "contribute": CASE_WORKING_ROLES,
+    # management oversight, reassigning the lead professional, acknowledging drift flags
+    "oversee": frozenset({Role.MANAGER, Role.DSL}),
+}
+
+VIEW_PERMISSION = "cases.view_case"
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def membership_of(user):
+    """The user's membership when it counts: active user, active agency; else None."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    membership = getattr(user, "membership", None)
+    if membership is None or not membership.agency.is_active:
+        return None
+    return membership
+
+
+def role_of(user):
+    membership = membership_of(user)
+    return membership.role if membership else None
+
+
+def _explicit_grants(user):
+    """Case ids granted to the user or their agency's group, through django-guardian."""
+    return get_objects_for_user(
+        user,
+        VIEW_PERMISSION,
+        klass=Case,
+        use_groups=True,
+        with_superuser=False,
+        accept_global_perms=False,
+    ).values("pk")
+
+
+def cases_visible_to(user):
+    """Every case the user may read. Lists and searches start here."""
+    membership = membership_of(user)
+    if membership is None:
+        return Case.objects.none()
+    if membership.role not in CASE_WORKING_ROLES:
+        return Case.objects.none()
+    if membership.agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE:
+        return Case.objects.all()
+    in_team = Q(team__agency_id=membership.agency_id)
+    granted = Q(pk__in=_explicit_grants(user))
+    return Case.objects.filter(in_team | granted).distinct()
+
+
+def children_visible_to(user):
+    """Children with at least one case the user may read. Search never lists anyone else."""
+    visible_cases = cases_visible_to(user).filter(child_id=OuterRef("pk"))
+    return Child.objects.filter(Exists(visible_cases))
+
+
+def _deny_not_found(user, request, object_type, object_id, reason):
+    audit_record(
+        user=user,
+        action=AuditAction.DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        detail=reason,
+        request=request,
+    )
+    raise Http404("No such record, or you do not have access to it.")
+
+
+def _deny_forbidden(user, request, object_type, object_id, child_id, reason):
+    audit_record(
+        user=user,
+        action=AuditAction.DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        child_id=child_id,
+        detail=reason,
+        request=request,
+    )
+    raise PermissionDenied(reason)
+
+
+def _audit_read(user, request, object_type, object_id, child_id):
+    """A read is audited when the request reads (writes are audited by their service)."""
+    if request is None or request.method in READ_METHODS:
+        audit_record(
+            user=user,
+            action=AuditAction.VIEW,
+            object_type=object_type,
+            object_id=object_id,
+            child_id=child_id,
+            request=request,
+        )
+
+
+def _check_action(action):
+    if action not in CASE_ACTIONS:
+        raise ValueError(f"Unknown case action {action!r}; known: {sorted(CASE_ACTIONS)}")
+
+
+def access_case(user, case_id, *, action, request=None):
+    """The case, if the user may do `action` on it; otherwise 404 (not visible) or 403 (role)."""
+    _check_action(action)
+    case = cases_visible_to(user).select_related("child", "lead_agency", "lead_professional").filter(pk=case_id).first()
+    if case is None:
+        _deny_not_found(user, request, "case", case_id, f"case not visible ({action})")
+    if role_of(user) not in CASE_ACTIONS[action]:
+        _deny_forbidden(user, request, "case", case_id, case.child_id, f"role may not {action} a case")
+    _audit_read(user, request, "case", case.pk, case.child_id)
+    return case
+
+
+def access_child(user, child_id, *, action, request=None):
+    """The child, if the user may do `action` on at least one of the child's cases."""
+    _check_action(action)
+    child = children_visible_to(user).select_related("family").filter(pk=child_id).first()
+    if child is None:
+        _deny_not_found(user, request, "child", child_id, f"child not visible ({action})")
+    if role_of(user) not in CASE_ACTIONS[action]:
+        _deny_forbidden(user, request, "child", child_id, child.pk, f"role may not {action} a child")
+    _audit_read(user, request, "child", child.pk, child.pk)
+    return child
+
+
+# --- Partnership-level permissions (no child data) -----------------------------------------------
+
+
+def can_manage_partnership(user):
+    """Partnership admins manage agencies, users and tool definitions."""
+    return role_of(user) == Role.PARTNERSHIP_ADMIN
+
+
+def can_read_audit(user):
+    """Auditors read the access log (read-only)."""
+    return role_of(user) == Role.AUDITOR
+
+
+def can_see_case_work(user):
+    """Case-working roles get the practitioner home page, search and case pages."""
+    return role_of(user) in CASE_WORKING_ROLES
+
+
+def require(user, allowed, *, request=None, what=""):
+    """Raise 403 (and audit the denial) unless `allowed` holds for an authenticated user."""
+    if not allowed:
+        audit_record(user=user, action=AuditAction.DENIED, object_type="page", detail=what, request=request)
+        raise PermissionDenied(what or "Your role does not allow this.")
+
+
+def role_required(check):
+    """View decorator: anonymous users go to the login page; a signed-in user without the role gets 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, check(request.user), request=request, what=f"{check.__name__} needed")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# --- Explicit grants ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_grant(*, granted_by, case, reason, user=None, agency=None, request=None):
+    """A partnership admin gives one user, or one agency, read access to one case.
+
+    The grant is stored by django-guardian against the case's direct foreign-key table and audited
+    with the reason (the information-sharing decision).
+    """
+    if not can_manage_partnership(granted_by):
+        _deny_forbidden(granted_by, request, "case", case.pk, case.child_id, "only partnership admins grant access")
+    if (user is None) == (agency is None):
+        raise ValueError("Grant to exactly one of user or agency.")
+    grantee = user if user is not None else Group.objects.get(pk=agency.group_id)
+    assign_perm(VIEW_PERMISSION, grantee, case)
+    audit_record(
+        user=granted_by,
+        action=AuditAction.GRANT,
+        object_type="case",
+        object_id=case.pk,
+        child_id=case.child_id,
+        detail=f"to {'user ' + user.get_username() if user else 'agency ' + agency.name}: {reason}",
+        request=request,
+    )
+
+
+# --- REST framework ------------------------------------------------------------------------------
+
+
+class HasActiveMembership(permissions.BasePermission):
+    """DRF permission: an active user of an active agency (a superuser without one gets 403).
+
+    Object visibility is not decided here: every viewset's queryset starts from
+    `cases_visible_to` / `children_visible_to` (so a strategy member's list is empty), and object
+    reads go through `access_case` (so a case they may not see answers 404, as in the pages).
+    """
+
+    def has_permission(self, request, view):
+        return membership_of(request.user) is not None

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.urls import reverse
+
+from . import access
+
+
+def partnership(request):
+    """The header shows the partnership, the user's agency and role, and the menu their role may use."""
+    user = getattr(request, "user", None)
+    nav_items = []
+    if access.can_manage_partnership(user):
+        nav_items += [
+            {"label": "Agencies", "url": reverse("agencies:agency_list")},
+            {"label": "Users", "url": reverse("agencies:user_list")},
+        ]
+    if access.can_read_audit(user):
+        nav_items.append({"label": "Audit log", "url": reverse("audit:event_list")})
+    return {
+        "partnership_name": settings.PARTNERSHIP_NAME,
+        "current_membership": access.membership_of(user),
+        "nav_items": nav_items,
+    }

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "agencies"
+urlpatterns = [
+    path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/new/", views.agency_create, name="agency_create"),
+    path("agencies/<int:agency_id>/", views.agency_edit, name="agency_edit"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:user_id>/", views.user_edit, name="user_edit"),
+]

@@ -1,0 +1,21 @@
+"""Test settings: the environment's settings with a fast password hasher and eager-safe defaults.
+
+DATABASE_URL and CELERY_BROKER_URL still come from the environment (bin/test points them at the
+local PostgreSQL and Redis).
+"""
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+SECURE_SSL_REDIRECT = False
+# Tests enqueue through transaction.on_commit and run tasks in-process unless a test starts a worker.
+CELERY_TASK_ALWAYS_EAGER = True
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"token": "1000/minute"}  # noqa: F405
+# Serve static files from the finders (no collectstatic in tests).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,35 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from agencies import views as agency_views
+from agencies.api import MeView, TokenView
+from agencies.forms import LoginForm
+from cases.api import CaseViewSet
+
+router = SimpleRouter()
+router.register("cases", CaseViewSet, basename="case")
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("me/", MeView.as_view(), name="me"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", agency_views.home, name="home"),
+    path("accessibility/", agency_views.accessibility, name="accessibility"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("partnership/", include("agencies.urls")),
+    path("audit/", include("audit.urls")),
+    path("cases/", include("cases.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
