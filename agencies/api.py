@@ -1,6 +1,7 @@
 """Authentication endpoints of the REST API."""
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -22,7 +23,7 @@ class TokenView(ObtainAuthToken):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        token, _ = self.get_token_model().objects.get_or_create(user=user)
+        token, _ = Token.objects.get_or_create(user=user)
         audit_record(user=user, action=AuditAction.LOGIN, object_type="api_token", request=request._request)
         return Response({"token": token.key})
 

@@ -1,0 +1,37 @@
+"""Nothing fetches a Case or Child by id outside the access layer, selectors and tests (STYLE.md)."""
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FORBIDDEN = re.compile(
+    r"\b(Case|Child)\.(objects|_default_manager)\.(get|filter|exclude|in_bulk|get_or_create|first|last|all)\b"
+    r"|get_object_or_404\(\s*(Case|Child)\b"
+    r"|get_list_or_404\(\s*(Case|Child)\b"
+)
+ALLOWED = {"agencies/access.py"}
+
+
+def _checked_files():
+    for path in ROOT.rglob("*.py"):
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith((".venv/", "tests/", "node_modules/")) or "/migrations/" in relative:
+            continue
+        if relative in ALLOWED or relative.endswith("selectors.py"):
+            continue
+        yield relative, path
+
+
+def test_no_case_or_child_lookups_outside_the_access_layer():
+    offences = [
+        f"{relative}:{number}: {line.strip()}"
+        for relative, path in _checked_files()
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if FORBIDDEN.search(line)
+    ]
+    assert offences == [], "Fetch cases and children through agencies/access.py:\n" + "\n".join(offences)
+
+
+def test_the_lint_catches_a_lookup():
+    assert FORBIDDEN.search("case = Case.objects.get(pk=case_id)")
+    assert FORBIDDEN.search("get_object_or_404(Child, pk=1)")
+    assert not FORBIDDEN.search("Case.objects.create(child=child)")
