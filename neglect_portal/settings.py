@@ -39,6 +39,19 @@ PARTNERSHIP_NAME = env.str("PARTNERSHIP_NAME", default="Example County Safeguard
 PARTNERSHIP_LOCALITIES = env.list("PARTNERSHIP_LOCALITIES", default=["north", "central", "south"])
 PARTNERSHIP_UNDER_18_POPULATION = env.int("PARTNERSHIP_UNDER_18_POPULATION", default=150_000)
 
+# Free text using these terms gets a gentle hint suggesting plain, non-blaming wording.
+BLAMING_TERMS = {
+    "refusing to engage": "describe what was offered and what happened, e.g. 'did not attend the two appointments offered'",
+    "failed to engage": "describe what was offered and what happened",
+    "non-compliant": "describe what was agreed and what happened",
+    "uncooperative": "describe what was asked and the family's response in their words",
+    "failing": "describe what is not happening for the child and its impact",
+    "neglectful mother": "describe the child's unmet needs and their impact, for each carer",
+    "chaotic": "describe what you saw, e.g. 'no food in the fridge, the children's beds had no sheets'",
+    "manipulative": "describe what was said or done",
+    "disguised compliance": "describe what was agreed, what was seen later and the impact on the child",
+}
+
 # --- Applications ----------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -71,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "neglect_portal.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "neglect_portal.urls"
@@ -229,6 +243,18 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,38 @@
+"""Access-matrix rows for the foundation: home, sign-in, partnership admin, audit log, case API."""
+from .matrix import ADMIN, AUDITOR, CASE_VISIBLE, MEMBERS, SIGNED_IN, Row, api, everyone, page
+
+
+def case_id(world):
+    return {"case_id": world.case.pk}
+
+
+def case_pk(world):
+    return {"pk": world.case.pk}
+
+
+ROUTES = {
+    ("home", "GET"): Row(page(SIGNED_IN)),
+    ("accessibility", "GET"): Row(everyone(200)),
+    ("login", "GET"): Row({**everyone(200), **{k: 302 for k in SIGNED_IN}}),
+    ("login", "POST"): Row({**everyone(200), **{k: 302 for k in SIGNED_IN}}),
+    ("logout", "POST"): Row(everyone(302)),
+    ("agencies:agency_list", "GET"): Row(page(ADMIN)),
+    ("agencies:agency_create", "GET"): Row(page(ADMIN)),
+    ("agencies:agency_create", "POST"): Row(page(ADMIN)),
+    ("agencies:agency_edit", "GET"): Row(page(ADMIN), kwargs=lambda w: {"agency_id": w.school.pk}),
+    ("agencies:agency_edit", "POST"): Row(page(ADMIN), kwargs=lambda w: {"agency_id": w.school.pk}),
+    ("agencies:user_list", "GET"): Row(page(ADMIN)),
+    ("agencies:user_create", "GET"): Row(page(ADMIN)),
+    ("agencies:user_create", "POST"): Row(page(ADMIN)),
+    ("agencies:user_edit", "GET"): Row(page(ADMIN), kwargs=lambda w: {"user_id": w.users["partner_practitioner"].pk}),
+    ("agencies:user_edit", "POST"): Row(page(ADMIN), kwargs=lambda w: {"user_id": w.users["partner_practitioner"].pk}),
+    ("audit:event_list", "GET"): Row(page(AUDITOR)),
+    ("audit:event_export", "GET"): Row(page(AUDITOR)),
+    ("cases:case_detail", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=case_id),
+    ("api:token", "POST"): Row(everyone(400)),
+    ("api:me", "GET"): Row(api(SIGNED_IN, non_member=200)),
+    ("api:case-list", "GET"): Row(api(MEMBERS)),
+    ("api:case-detail", "GET"): Row(api(CASE_VISIBLE), kwargs=case_pk),
+    ("api-schema", "GET"): Row(api(SIGNED_IN, non_member=200)),
+    ("api-docs", "GET"): Row(api(SIGNED_IN, non_member=200)),
+}
