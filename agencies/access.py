@@ -154,6 +154,28 @@ def access_case(user, case_id, *, action, request=None):
     return case
 
 
+def records_visible_to(user, model):
+    """Rows of `model` (any model with a `case` foreign key) whose case the user may see."""
+    return model.objects.filter(case__in=cases_visible_to(user).values("pk"))
+
+
+def access_case_record(user, model, record_id, *, action, request=None):
+    """One record that belongs to a case (a plan, a tool run, a conference invitation...).
+
+    Same answers as `access_case`: 404 when its case is not visible (or it does not exist), 403 when
+    the role may not do `action`; an allowed read is audited with the record's type and id.
+    """
+    _check_action(action)
+    object_type = model._meta.model_name
+    record = records_visible_to(user, model).select_related("case").filter(pk=record_id).first()
+    if record is None:
+        _deny_not_found(user, request, object_type, record_id, f"{object_type} not visible ({action})")
+    if role_of(user) not in CASE_ACTIONS[action]:
+        _deny_forbidden(user, request, object_type, record_id, record.case.child_id, f"role may not {action} a {object_type}")
+    _audit_read(user, request, object_type, record.pk, record.case.child_id)
+    return record
+
+
 def access_child(user, child_id, *, action, request=None):
     """The child, if the user may do `action` on at least one of the child's cases."""
     _check_action(action)

@@ -1,20 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import SimpleRouter
 
 from agencies import views as agency_views
 from agencies.api import MeView, TokenView
 from agencies.forms import LoginForm
-from cases.api import CaseViewSet
 
-router = SimpleRouter()
-router.register("cases", CaseViewSet, basename="case")
-
+# Each app adds its API routes in its own api_urls.py; all share the "api" namespace.
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
-    *router.urls,
+    path("", include("cases.api_urls")),
+    path("", include("chronologies.api_urls")),
+    path("", include("tools.api_urls")),
+    path("", include("dashboard.api_urls")),
 ]
 
 urlpatterns = [
@@ -29,6 +28,9 @@ urlpatterns = [
     path("partnership/", include("agencies.urls")),
     path("audit/", include("audit.urls")),
     path("cases/", include("cases.urls")),
+    path("chronologies/", include("chronologies.urls")),
+    path("tools/", include("tools.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

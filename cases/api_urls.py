@@ -1,0 +1,9 @@
+"""API routes of the cases app (included under /api/v1/ in the "api" namespace)."""
+from rest_framework.routers import SimpleRouter
+
+from .api import CaseViewSet
+
+router = SimpleRouter()
+router.register("cases", CaseViewSet, basename="case")
+
+urlpatterns = [*router.urls]

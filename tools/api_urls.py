@@ -1,0 +1,4 @@
+"""API routes of the tools app (included under /api/v1/ in the "api" namespace)."""
+from django.urls import path  # noqa: F401
+
+urlpatterns = []
