@@ -1,13 +1,45 @@
-"""Families, children and their cases; the team around the child; explicit case grants.
+"""Families, children, adults and their cases; the team around the child; the case work itself.
 
 Who may see a case is decided only in `agencies/access.py`. The team around the child is a plain
 relation (`TeamMembership`) that scoped querysets join on; django-guardian holds explicit grants in
 direct foreign-key tables (`CaseUserObjectPermission`, `CaseGroupObjectPermission`) so a grant can
 never attach itself to another row through a reused generic object id.
+
+Invariants live here (`clean()`, constraints, small derived properties); business actions live in
+`cases/services.py`, which validate with `full_clean()` before every save. Ages and flags that
+follow from dates (a child's age, an overdue action, a repeat plan or referral) are derived when
+read, never stored, so they cannot go stale.
 """
+import operator
+from functools import reduce
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from agencies.models import AgencyKind
+
+from .validators import validate_nhs_number, validate_upn
+
+ADOLESCENT_AGE = 13
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _not_in_future(errors, field, value, label):
+    """Add "<label> must be today or in the past" to `errors` when the date is after today."""
+    if value is not None and value > _today():
+        errors[field] = f"{label} must be today or in the past"
+
+
+def _raise_if(errors):
+    if errors:
+        raise ValidationError(errors)
 
 
 class Family(models.Model):
@@ -17,6 +49,8 @@ class Family(models.Model):
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     locality = models.CharField(max_length=60, blank=True)
+    language = models.CharField(max_length=100, blank=True, help_text="The main language spoken at home.")
+    interpreter_needed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -26,22 +60,164 @@ class Family(models.Model):
         return self.name
 
 
+class Sex(models.TextChoices):
+    """Codes of the Children in Need census."""
+
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    UNKNOWN = "U", "Unknown or indeterminate"
+
+
+class Ethnicity(models.TextChoices):
+    """Ethnicity codes of the Children in Need census."""
+
+    WBRI = "WBRI", "White British"
+    WIRI = "WIRI", "White Irish"
+    WIRT = "WIRT", "Traveller of Irish heritage"
+    WOTH = "WOTH", "Any other White background"
+    WROM = "WROM", "Gypsy or Roma"
+    MWBC = "MWBC", "White and Black Caribbean"
+    MWBA = "MWBA", "White and Black African"
+    MWAS = "MWAS", "White and Asian"
+    MOTH = "MOTH", "Any other mixed background"
+    AIND = "AIND", "Indian"
+    APKN = "APKN", "Pakistani"
+    ABAN = "ABAN", "Bangladeshi"
+    AOTH = "AOTH", "Any other Asian background"
+    BCRB = "BCRB", "Black Caribbean"
+    BAFR = "BAFR", "Black African"
+    BOTH = "BOTH", "Any other Black background"
+    CHNE = "CHNE", "Chinese"
+    OOTH = "OOTH", "Any other ethnic group"
+    REFU = "REFU", "Refused"
+    NOBT = "NOBT", "Information not yet obtained"
+
+
 class Child(models.Model):
+    """A child, or an unborn baby, known to the partnership.
+
+    An unborn baby is a child with `is_unborn` set and `date_of_birth` holding the expected date of
+    delivery: pre-birth concerns and plans need a record before there is a birth date, and one
+    date column keeps identifier matching and ordering the same for both. When the baby is born,
+    the real date replaces the expected one and the flag is cleared.
+    """
+
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
-    nhs_number = models.CharField(max_length=10, blank=True, db_index=True)
-    upn = models.CharField("unique pupil number", max_length=13, blank=True, db_index=True)
+    preferred_name = models.CharField(max_length=100, blank=True, help_text="What the child likes to be called.")
+    date_of_birth = models.DateField(help_text="For an unborn child, the expected date of delivery.")
+    is_unborn = models.BooleanField(default=False)
+    sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    gender = models.CharField(max_length=100, blank=True, help_text="How the child describes their gender, if recorded.")
+    ethnicity = models.CharField(max_length=4, choices=Ethnicity.choices, default=Ethnicity.NOBT)
+    disability = models.BooleanField(default=False)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True, db_index=True, validators=[validate_nhs_number])
+    upn = models.CharField("unique pupil number", max_length=13, blank=True, db_index=True, validators=[validate_upn])
+    school = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pupils",
+        limit_choices_to={"kind": AgencyKind.SCHOOL},
+    )
     family = models.ForeignKey(Family, on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name_plural = "children"
         indexes = [models.Index(fields=["family_name", "given_name", "date_of_birth"])]
+        constraints = [
+            # One child per identifier: otherwise recording a concern by NHS number or UPN could
+            # not tell which record the concern belongs to.
+            models.UniqueConstraint(
+                fields=["nhs_number"],
+                condition=~Q(nhs_number=""),
+                name="one_child_per_nhs_number",
+                violation_error_message="Another child already has this NHS number",
+            ),
+            models.UniqueConstraint(
+                fields=["upn"],
+                condition=~Q(upn=""),
+                name="one_child_per_upn",
+                violation_error_message="Another child already has this unique pupil number",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.given_name} {self.family_name}"
 
+    def age_on(self, on):
+        """Age in whole years on a date; None before birth and while unborn.
+
+        A child born on 29 February turns a year older on 1 March in common years.
+        """
+        if self.is_unborn or on < self.date_of_birth:
+            return None
+        born = self.date_of_birth
+        return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+    def is_adolescent_on(self, on):
+        """13 or over: neglect of adolescents looks different and is often missed (DESIGN.md)."""
+        age = self.age_on(on)
+        return age is not None and age >= ADOLESCENT_AGE
+
+    @property
+    def age(self):
+        return self.age_on(_today())
+
+    @property
+    def is_adolescent(self):
+        return self.is_adolescent_on(_today())
+
+
+class Adult(models.Model):
+    """A parent, carer or partner in the household, with the needs that affect their parenting.
+
+    `is_father_or_male_carer` is explicit because learning reviews keep finding fathers and male
+    carers unseen by the professionals around the child.
+    """
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="adults")
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    is_father_or_male_carer = models.BooleanField(default=False)
+    mental_health = models.BooleanField("mental health needs", default=False)
+    substance_misuse = models.BooleanField(default=False)
+    domestic_abuse = models.BooleanField(default=False)
+    learning_disability = models.BooleanField(default=False)
+    lived_experience_notes = models.TextField(blank=True)
+    children = models.ManyToManyField(Child, through="AdultChildRelationship", related_name="adults")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.given_name} {self.family_name}"
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    STEP_PARENT = "step_parent", "Step-parent"
+    MOTHERS_PARTNER = "mothers_partner", "Mother's partner"
+    FATHERS_PARTNER = "fathers_partner", "Father's partner"
+    GRANDPARENT = "grandparent", "Grandparent"
+    OTHER_CARER = "other_carer", "Other carer"
+
+
+class AdultChildRelationship(models.Model):
+    """How one adult is related to one child of the same household."""
+
+    adult = models.ForeignKey(Adult, on_delete=models.CASCADE, related_name="child_links")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="adult_links")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    parental_responsibility = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["adult", "child"], name="one_relationship_per_adult_and_child")]
+
+    def clean(self):
+        if self.adult.family_id != self.child.family_id:
+            _raise_if({"child": "The adult and the child must belong to the same household"})
 
 class Threshold(models.TextChoices):
     UNIVERSAL = "universal", "Universal"
@@ -56,7 +232,11 @@ class CaseStatus(models.TextChoices):
 
 
 class Case(models.Model):
-    """One child's involvement episode."""
+    """One child's involvement episode.
+
+    `version` goes up by one with every change a service makes to this row, so that a later
+    optimistic concurrency check can refuse a change based on a stale read.
+    """
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
     threshold = models.CharField(max_length=30, choices=Threshold.choices, default=Threshold.UNIVERSAL_PLUS)
@@ -69,12 +249,31 @@ class Case(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=200, blank=True)
     agencies = models.ManyToManyField("agencies.Agency", through="TeamMembership", related_name="team_cases")
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         permissions = [("grant_case", "Can grant access to a case")]
+        constraints = [
+            # A new concern about a child attaches to "the child's open case": there must be one.
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(status=CaseStatus.OPEN),
+                name="one_open_case_per_child",
+                violation_error_message="This child already has an open case",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=CaseStatus.OPEN, closed_on__isnull=True)
+                | Q(status=CaseStatus.CLOSED, closed_on__gte=F("opened_on")),
+                name="closed_case_has_closing_date_after_opening",
+            ),
+        ]
 
     def __str__(self):
         return f"Case {self.pk} for {self.child}"
+
+    @property
+    def is_open(self):
+        return self.status == CaseStatus.OPEN
 
 
 class TeamMembership(models.Model):
@@ -96,3 +295,464 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+# --- Concerns: recorded once, corrected by amendment ------------------------------------------
+
+
+class ImmutableRecordError(Exception):
+    """Raised when code tries to change a record that is kept exactly as it was first written."""
+
+
+class RecordedOnceQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableRecordError("Recorded concerns and amendments cannot be changed; record an amendment instead.")
+
+
+class RecordedOnce(models.Model):
+    """A row that is written once and never changed.
+
+    What a practitioner recorded, and when, is evidence: a learning review must be able to see
+    what was known at the time, so a correction never overwrites it (DESIGN.md, "corrections are
+    amendments that keep the original visible"). The model refuses to save an existing row, its
+    queryset refuses bulk updates, and on PostgreSQL a trigger refuses UPDATE whatever the client
+    (migration 0003).
+    """
+
+    objects = RecordedOnceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableRecordError(f"A {self._meta.verbose_name} cannot be changed once recorded; record an amendment instead.")
+        super().save(*args, **kwargs)
+
+
+class NeglectType(models.TextChoices):
+    PHYSICAL = "physical", "Physical"
+    NUTRITIONAL = "nutritional", "Nutritional"
+    MEDICAL = "medical", "Medical"
+    EMOTIONAL = "emotional", "Emotional"
+    EDUCATIONAL = "educational", "Educational"
+    SUPERVISION = "supervision", "Lack of supervision and guidance"
+
+    @property
+    def field_name(self):
+        return f"neglect_{self.value}"
+
+
+def _any_neglect_type():
+    return reduce(operator.or_, (Q(**{kind.field_name: True}) for kind in NeglectType))
+
+
+class ConcernContent(RecordedOnce):
+    """What a concern says: shared by the concern as first recorded and by each amendment of it.
+
+    Neglect types are one boolean column per type rather than a JSON list or a join table:
+
+    * counting and filtering by type is plain SQL on SQLite and PostgreSQL alike (a JSONField
+      list cannot be filtered with `contains` on SQLite), which the quarterly dashboard needs;
+    * the types sit in the immutable row itself, so they are covered by the same refusal to
+      change, and an amendment carries its own corrected set without a second link table;
+    * there is no lookup table to seed (seeded rows vanish when transactional tests flush);
+    * the list is the partnership's fixed six categories; a seventh is a deliberate migration.
+
+    `neglect_types` gives the codes as a list; services take a list of codes.
+    """
+
+    observed_on = models.DateField("date observed")
+    neglect_physical = models.BooleanField("physical neglect", default=False)
+    neglect_nutritional = models.BooleanField("nutritional neglect", default=False)
+    neglect_medical = models.BooleanField("medical neglect", default=False)
+    neglect_emotional = models.BooleanField("emotional neglect", default=False)
+    neglect_educational = models.BooleanField("educational neglect", default=False)
+    neglect_supervision = models.BooleanField("lack of supervision and guidance", default=False)
+    # Derived once, when written, from the child's age on the date observed: the flag records how
+    # the concern was seen at the time, and dashboards count it without date arithmetic.
+    is_adolescent_concern = models.BooleanField(default=False, editable=False)
+    description = models.TextField(
+        help_text="What was seen, heard, smelt or told.",
+        error_messages={"blank": "Describe what was seen, heard, smelt or told"},
+    )
+    impact_on_child = models.TextField(error_messages={"blank": "Describe the impact on the child"})
+    action_taken = models.TextField(blank=True)
+    suggested_threshold = models.CharField(max_length=30, choices=Threshold.choices, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=_any_neglect_type(),
+                name="%(app_label)s_%(class)s_has_a_neglect_type",
+                violation_error_message="Choose at least one type of neglect",
+            ),
+            models.CheckConstraint(
+                condition=~Q(impact_on_child=""),
+                name="%(app_label)s_%(class)s_states_impact_on_child",
+                violation_error_message="Describe the impact on the child",
+            ),
+        ]
+
+    @classmethod
+    def neglect_flags(cls, codes):
+        """The boolean columns for a list of neglect type codes."""
+        return {kind.field_name: kind.value in codes for kind in NeglectType}
+
+    @property
+    def neglect_types(self):
+        return [kind.value for kind in NeglectType if getattr(self, kind.field_name)]
+
+    @property
+    def neglect_type_labels(self):
+        return [kind.label for kind in NeglectType if getattr(self, kind.field_name)]
+
+    def clean(self):
+        errors = {}
+        _not_in_future(errors, "observed_on", self.observed_on, "Date observed")
+        if not self.neglect_types:
+            errors["neglect_types"] = "Choose at least one type of neglect"
+        if not (self.impact_on_child or "").strip():
+            errors["impact_on_child"] = "Describe the impact on the child"
+        _raise_if(errors)
+
+
+class Concern(ConcernContent):
+    """What a practitioner saw, heard, smelt or was told about a child, as first recorded.
+
+    Never changed after it is saved (see `RecordedOnce`); corrections are `ConcernAmendment`
+    rows. Counting concerns is therefore counting these rows: an amendment is not a new concern.
+    `child` repeats `case.child` so that a child's concerns across cases are one indexed filter.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="concerns")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="concerns")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concerns_recorded")
+    # The recorder's agency at the time: people move between agencies, the record does not.
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="concerns_recorded")
+    agencies_told = models.ManyToManyField("agencies.Agency", blank=True, related_name="concerns_told_of")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(ConcernContent.Meta):
+        indexes = [
+            models.Index(fields=["case", "created_at"]),
+            models.Index(fields=["child", "observed_on"]),
+            models.Index(fields=["recorded_by", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"Concern {self.pk} about {self.child}, observed {self.observed_on:%d %B %Y}"
+
+    def clean(self):
+        super().clean()
+        if self.case_id and self.child_id and self.case.child_id != self.child_id:
+            _raise_if({"child": "A concern must be about the child of its case"})
+
+    @property
+    def latest_version(self):
+        """The latest amendment, or the concern itself when never amended.
+
+        Both have the same content fields, so a page can show `latest_version.description`
+        beside the original. Uses prefetched amendments when there are some.
+        """
+        amendments = list(self.amendments.all())
+        return amendments[-1] if amendments else self
+
+
+class ConcernAmendment(ConcernContent):
+    """A correction of a concern: the whole content as it should now read, and why.
+
+    Each amendment is a complete replacement of the content (not a diff), so the latest one reads
+    on its own; earlier amendments and the original stay as they were.
+    """
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="amendments")
+    reason = models.TextField(error_messages={"blank": "Say why the concern is being amended"})
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concern_amendments")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="concern_amendments")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(ConcernContent.Meta):
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"Amendment {self.pk} of concern {self.concern_id}"
+
+
+# --- Plans and their actions ------------------------------------------------------------------
+
+
+class PlanKind(models.TextChoices):
+    EARLY_HELP = "early_help", "Early Help"
+    CHILD_IN_NEED = "child_in_need", "Child in Need"
+    CHILD_PROTECTION = "child_protection", "Child Protection"
+    PRE_PROCEEDINGS = "pre_proceedings", "Pre-proceedings"
+    LOOKED_AFTER = "looked_after", "Looked after"
+
+
+class CPCategory(models.TextChoices):
+    NEGLECT = "neglect", "Neglect"
+    PHYSICAL = "physical", "Physical abuse"
+    EMOTIONAL = "emotional", "Emotional abuse"
+    SEXUAL = "sexual", "Sexual abuse"
+    MULTIPLE = "multiple", "Multiple"
+
+
+# Category of abuse codes of the Children in Need census.
+CIN_CATEGORY_CODES = {
+    CPCategory.NEGLECT: "NEG",
+    CPCategory.PHYSICAL: "PHY",
+    CPCategory.EMOTIONAL: "EMO",
+    CPCategory.SEXUAL: "SAB",
+    CPCategory.MULTIPLE: "MUL",
+}
+
+
+class Plan(models.Model):
+    """A plan for the child. Whether it repeats an earlier plan is derived (selectors), never typed in."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    kind = models.CharField(max_length=30, choices=PlanKind.choices)
+    cp_category = models.CharField("category", max_length=20, choices=CPCategory.choices, blank=True)
+    # Stored by the database from `cp_category`, so census returns and SQL aggregates read the
+    # code directly and it can never disagree with the category.
+    cin_category_code = models.GeneratedField(
+        expression=models.Case(
+            *[models.When(cp_category=category, then=models.Value(code)) for category, code in CIN_CATEGORY_CODES.items()],
+            default=models.Value(""),
+        ),
+        output_field=models.CharField(max_length=3),
+        db_persist=True,
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "cp_category", "started_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_plan_of_a_kind_per_case",
+                violation_error_message="This case already has an open plan of this kind: end it before starting another",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind=PlanKind.CHILD_PROTECTION) & ~Q(cp_category=""))
+                | (~Q(kind=PlanKind.CHILD_PROTECTION) & Q(cp_category="")),
+                name="category_only_on_child_protection_plans",
+                violation_error_message="A child protection plan needs a category, and only it has one",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="plan_ends_on_or_after_start",
+                violation_error_message="The end date must be on or after the start date",
+            ),
+        ]
+
+    def __str__(self):
+        category = f" ({self.get_cp_category_display()})" if self.cp_category else ""
+        return f"{self.get_kind_display()} plan{category} from {self.started_on:%d %B %Y}"
+
+    @property
+    def is_open(self):
+        return self.ended_on is None
+
+    def clean(self):
+        errors = {}
+        if self.kind == PlanKind.CHILD_PROTECTION and not self.cp_category:
+            errors["cp_category"] = "Choose the category of the child protection plan"
+        if self.kind != PlanKind.CHILD_PROTECTION and self.cp_category:
+            errors["cp_category"] = "Only a child protection plan has a category"
+        _not_in_future(errors, "started_on", self.started_on, "Start date")
+        _not_in_future(errors, "ended_on", self.ended_on, "End date")
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "The end date must be on or after the start date"
+        if self.ended_on and not self.end_reason.strip():
+            errors["end_reason"] = "Say why the plan is ending"
+        _raise_if(errors)
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+FINISHED_ACTION_STATUSES = (ActionStatus.DONE, ActionStatus.DROPPED)
+
+
+class PlanActionQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.exclude(status__in=FINISHED_ACTION_STATUSES)
+
+    def with_overdue_flag(self, today):
+        """Annotate `overdue`: the SQL twin of `PlanAction.is_overdue(today)`."""
+        overdue = Q(due_on__lt=today) & ~Q(status__in=FINISHED_ACTION_STATUSES)
+        return self.annotate(overdue=models.ExpressionWrapper(overdue, output_field=models.BooleanField()))
+
+
+class PlanAction(models.Model):
+    """A SMART action of a plan: what, for which outcome for the child, by whom, by when."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="actions")
+    what = models.TextField(error_messages={"blank": "Say what will be done"})
+    outcome_for_child = models.TextField(error_messages={"blank": "Say what will be different for the child"})
+    owner_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="plan_actions")
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
+    evidence = models.TextField(blank=True, help_text="What shows the action is done and made a difference.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanActionQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["owner_agency", "status", "due_on"])]
+
+    def __str__(self):
+        return self.what[:80]
+
+    def clean(self):
+        if self.status == ActionStatus.DONE and not self.evidence.strip():
+            _raise_if({"evidence": "Say what shows the action is done and what changed for the child"})
+
+    def is_overdue(self, today):
+        """Not done or dropped, and the due date has passed (due today is not yet overdue)."""
+        return self.status not in FINISHED_ACTION_STATUSES and self.due_on < today
+
+
+# --- Referrals, oversight and the child's voice -------------------------------------------------
+
+
+class ReferralOutcome(models.TextChoices):
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    EARLY_HELP = "early_help", "Early help"
+    STATUTORY_ASSESSMENT = "statutory_assessment", "Statutory assessment"
+    STRATEGY_DISCUSSION_S47 = "strategy_discussion_s47", "Strategy discussion (section 47)"
+
+
+class Referral(models.Model):
+    """A referral to children's social care (the front door).
+
+    Neglect is a boolean beside free-text reasons rather than a coded list: the dashboard asks
+    one question of every referral ("was it for neglect?") and a boolean column answers it with a
+    plain indexed filter on any database; the other reasons vary too much to code usefully.
+    Whether it repeats a referral within 12 months is derived (selectors), never typed in.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="referrals")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    referred_on = models.DateField()
+    referring_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referrals_made")
+    is_neglect = models.BooleanField("referred for neglect", default=False)
+    reasons = models.TextField(error_messages={"blank": "Give the reasons for the referral"})
+    outcome = models.CharField(max_length=30, choices=ReferralOutcome.choices, blank=True)
+    outcome_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_recorded")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["child", "referred_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome="", outcome_on__isnull=True) | (~Q(outcome="") & Q(outcome_on__gte=F("referred_on"))),
+                name="referral_outcome_has_date_on_or_after_referral",
+                violation_error_message="An outcome needs a date on or after the referral",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Referral of {self.child} on {self.referred_on:%d %B %Y}"
+
+    def clean(self):
+        errors = {}
+        _not_in_future(errors, "referred_on", self.referred_on, "Date referred")
+        _not_in_future(errors, "outcome_on", self.outcome_on, "Date of outcome")
+        if self.outcome and self.outcome_on is None:
+            errors["outcome_on"] = "Enter the date of the outcome"
+        if self.outcome_on and not self.outcome:
+            errors["outcome"] = "Choose the outcome"
+        if self.outcome_on and self.referred_on and self.outcome_on < self.referred_on:
+            errors["outcome_on"] = "The date of the outcome must be on or after the date referred"
+        if self.case_id and self.child_id and self.case.child_id != self.child_id:
+            errors["case"] = "The case must be the referred child's case"
+        _raise_if(errors)
+
+
+class Oversight(models.Model):
+    """A manager's recorded review of a case: the decision, why, and when to look again."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="oversights")
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="oversights")
+    recorded_on = models.DateField()
+    decision = models.TextField(error_messages={"blank": "Record the decision"})
+    reasons = models.TextField(error_messages={"blank": "Give the reasons for the decision"})
+    next_review_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "recorded_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_review_on__gt=F("recorded_on")),
+                name="oversight_next_review_after_recording",
+                violation_error_message="The next review date must be after the date of this oversight",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Oversight of case {self.case_id} on {self.recorded_on:%d %B %Y}"
+
+    def clean(self):
+        errors = {}
+        _not_in_future(errors, "recorded_on", self.recorded_on, "Date of oversight")
+        if self.next_review_on and self.recorded_on and self.next_review_on <= self.recorded_on:
+            errors["next_review_on"] = "The next review date must be after the date of this oversight"
+        _raise_if(errors)
+
+
+class Speaker(models.TextChoices):
+    CHILD = "child", "The child"
+    PARENT_OR_CARER = "parent_or_carer", "A parent or carer"
+
+
+class VoiceMethod(models.TextChoices):
+    WORDS = "words", "Words"
+    DRAWING = "drawing", "Drawing"
+    PLAY = "play", "Play"
+    OBSERVATION = "observation", "Observation"
+    DIGITAL = "digital", "Digital"
+
+
+class ChildVoice(models.Model):
+    """What the child said or showed (or a parent said on their behalf), and how they feel."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="voices")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="voices_recorded")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="voices_recorded")
+    recorded_on = models.DateField()
+    speaker = models.CharField(max_length=20, choices=Speaker.choices, default=Speaker.CHILD)
+    what_was_said = models.TextField(
+        help_text="What the child said or showed.",
+        error_messages={"blank": "Record what the child said or showed"},
+    )
+    how_they_feel = models.TextField(blank=True)
+    method = models.CharField(max_length=20, choices=VoiceMethod.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "child's voice"
+        verbose_name_plural = "child's voice"
+        indexes = [models.Index(fields=["case", "recorded_on"])]
+
+    def __str__(self):
+        return f"Child's voice on case {self.case_id}, {self.recorded_on:%d %B %Y}"
+
+    def clean(self):
+        errors = {}
+        _not_in_future(errors, "recorded_on", self.recorded_on, "Date recorded")
+        _raise_if(errors)

@@ -1,12 +1,53 @@
-"""Reads of case data. Every function takes `user=` and starts from the access layer's scoped queryset."""
-from agencies.access import cases_visible_to
+"""Reads of case data. Every function takes `user=` and starts from the access layer's scoped querysets.
+
+Starting from `cases_visible_to(user)` / `children_visible_to(user)` means a selector can narrow
+what a user sees but never widen it. The one exception, `children_matching_identifiers`, says
+why where it stands.
+
+Pages get what they show in a fixed number of queries (select_related / prefetch_related), so a
+case with fifty concerns, plans or actions costs the same number of round trips as a case with one.
+"""
+import operator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import reduce
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from agencies.access import CASE_ACTIONS, can_see_case_work, cases_visible_to, children_visible_to, membership_of
+
+from .models import (
+    Adult,
+    AdultChildRelationship,
+    Case,
+    CaseStatus,
+    Child,
+    ChildVoice,
+    Concern,
+    ConcernAmendment,
+    Family,
+    Oversight,
+    Plan,
+    PlanAction,
+    Referral,
+    TeamMembership,
+    Threshold,
+)
+from .validators import normalise_nhs_number, normalise_upn, validate_nhs_number, validate_upn
+
+RECENT_CONCERNS = 20
+RECENT_VOICES = 10
+ACTIONS_DUE_WITHIN = timedelta(days=14)
 
 
 def case_list_for(*, user):
     """Open cases the user may see, newest first, with what the list shows joined in one query."""
     return (
         cases_visible_to(user)
-        .filter(status="open")
+        .filter(status=CaseStatus.OPEN)
         .select_related("child", "lead_agency", "lead_professional")
         .order_by("-opened_on", "-pk")
     )
@@ -14,3 +55,305 @@ def case_list_for(*, user):
 
 def case_team(*, case):
     return case.team.select_related("agency").order_by("since")
+
+
+# --- The case page and the whole family ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """Everything the case page shows.
+
+    `plans` carry `is_repeat` and their actions (`plan.actions.all()`), each with `overdue` as of
+    `today`; `concerns` are the most recent, each with `amendments.all()` and `latest_version`.
+    `siblings` and the adults' `child_links` name only children the user may see.
+    """
+
+    case: Case
+    today: date
+    team: list[TeamMembership]
+    siblings: list[Child]
+    adults: list[Adult]
+    plans: list[Plan]
+    concerns: list[Concern]
+    voices: list[ChildVoice]
+    oversights: list[Oversight]
+
+
+@dataclass(frozen=True)
+class FamilyView:
+    family: Family
+    children: list[Child]
+    adults: list[Adult]
+
+
+def case_page(*, user, case: Case, today: date | None = None) -> CasePage:
+    """The case page's data in a fixed number of queries, whatever the amount of case work.
+
+    `case` is one the view obtained from `agencies.access.access_case`; it is read again through
+    `cases_visible_to` (Case.DoesNotExist if hidden), so this selector cannot show a case to
+    someone who may not see it.
+    """
+    today = today or timezone.localdate()
+    case = (
+        cases_visible_to(user)
+        .select_related("child__family", "child__school", "lead_agency", "lead_professional")
+        .get(pk=case.pk)
+    )
+    actions = PlanAction.objects.select_related("owner_agency").with_overdue_flag(today).order_by("due_on", "pk")
+    return CasePage(
+        case=case,
+        today=today,
+        team=list(case_team(case=case)),
+        siblings=_visible_siblings(user, case.child),
+        adults=_adults_with_visible_children(user, case.child.family_id),
+        plans=list(plans_with_repeat_flag(user=user, case=case).prefetch_related(Prefetch("actions", queryset=actions))),
+        concerns=list(_recent_concerns(case)),
+        voices=list(case.voices.select_related("recorded_by", "agency").order_by("-recorded_on", "-pk")[:RECENT_VOICES]),
+        oversights=list(case.oversights.select_related("manager").order_by("-recorded_on", "-pk")),
+    )
+
+
+def family_view(*, user, family_id: int) -> FamilyView | None:
+    """The household's children the user may see, with its adults; None if they may see none of them.
+
+    A family is reached only through a child the user may see, so a household whose children are
+    all hidden is answered like one that does not exist.
+    """
+    children = list(
+        children_visible_to(user).filter(family_id=family_id).select_related("family", "school").order_by("date_of_birth", "pk")
+    )
+    if not children:
+        return None
+    return FamilyView(family=children[0].family, children=children, adults=_adults_with_visible_children(user, family_id))
+
+
+def _visible_siblings(user, child):
+    if child.family_id is None:
+        return []
+    return list(children_visible_to(user).filter(family_id=child.family_id).exclude(pk=child.pk).order_by("date_of_birth", "pk"))
+
+
+def _adults_with_visible_children(user, family_id):
+    """The household's adults; each one's `child_links` leave out children the user may not see."""
+    if family_id is None:
+        return []
+    links = AdultChildRelationship.objects.filter(child__in=children_visible_to(user)).select_related("child")
+    return list(
+        Adult.objects.filter(family_id=family_id)
+        .prefetch_related(Prefetch("child_links", queryset=links))
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+def _recent_concerns(case):
+    amendments = ConcernAmendment.objects.select_related("recorded_by", "agency").order_by("created_at", "pk")
+    return (
+        case.concerns.select_related("recorded_by", "agency")
+        .prefetch_related(Prefetch("amendments", queryset=amendments), "agencies_told")
+        .order_by("-created_at", "-pk")[:RECENT_CONCERNS]
+    )
+
+
+# --- Work lists ----------------------------------------------------------------------------------
+
+
+def my_cases(*, user):
+    """Open cases the user leads as lead professional."""
+    return case_list_for(user=user).filter(lead_professional=user)
+
+
+def my_recent_concerns(*, user):
+    """The concerns the user recorded most recently, on cases they may still see."""
+    return (
+        Concern.objects.filter(recorded_by=user, case__in=cases_visible_to(user))
+        .select_related("case", "child", "agency")
+        .order_by("-created_at", "-pk")[:RECENT_CONCERNS]
+    )
+
+
+def actions_due(*, user, today: date):
+    """Unfinished actions owned by the user's agency on open plans, overdue or due within 14 days.
+
+    Soonest first, each annotated `overdue`.
+    """
+    membership = membership_of(user)
+    if membership is None:
+        return PlanAction.objects.none()
+    return (
+        PlanAction.objects.unfinished()
+        .filter(
+            owner_agency_id=membership.agency_id,
+            plan__ended_on__isnull=True,
+            plan__case__in=cases_visible_to(user),
+            due_on__lte=today + ACTIONS_DUE_WITHIN,
+        )
+        .with_overdue_flag(today)
+        .select_related("plan__case__child", "owner_agency")
+        .order_by("due_on", "pk")
+    )
+
+
+def agency_cases(*, user):
+    """Open cases a manager (or designated safeguarding lead) oversees.
+
+    Those their agency leads; in children's social care, also every statutory case whoever leads
+    it, because the local authority holds statutory responsibility. Other roles get none.
+    """
+    membership = membership_of(user)
+    if membership is None or membership.role not in CASE_ACTIONS["oversee"]:
+        return cases_visible_to(user).none()
+    overseen = Q(lead_agency_id=membership.agency_id)
+    if membership.agency.is_childrens_social_care:
+        overseen |= Q(threshold=Threshold.SPECIALIST)
+    return case_list_for(user=user).filter(overseen)
+
+
+# --- Repeat plans and repeat referrals ---------------------------------------------------------
+
+
+def plans_with_repeat_flag(*, user, case: Case | None = None):
+    """Plans the user may see (of one case, if given), newest first, each annotated `is_repeat`.
+
+    A plan repeats when the same child had a plan of the same kind and category that started on
+    an earlier day. The earlier plan is looked for among all of the child's plans, not only those
+    the user may see: the flag says that one exists, never which or where, and a repeat plan is
+    exactly the pattern the partnership must not miss (DESIGN.md, drift and delay).
+    """
+    earlier = Plan.objects.filter(
+        case__child_id=OuterRef("case__child_id"),
+        kind=OuterRef("kind"),
+        cp_category=OuterRef("cp_category"),
+        started_on__lt=OuterRef("started_on"),
+    )
+    plans = Plan.objects.filter(case__in=cases_visible_to(user))
+    if case is not None:
+        plans = plans.filter(case=case)
+    return plans.annotate(is_repeat=Exists(earlier)).order_by("-started_on", "-pk")
+
+
+def _date_number(field, *, years_back=0):
+    """A date as the number YYYYMMDD, with the year moved back if asked.
+
+    Comparing the numbers compares the dates, and "the same day a year earlier" becomes plain
+    arithmetic that SQLite and PostgreSQL share (they share no interval syntax). 29 February has
+    no twin in a common year, so a window starting there starts on 1 March.
+    """
+    return (ExtractYear(field) - years_back) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field)
+
+
+def referrals_with_repeat_flag(*, user, child: Child | None = None):
+    """Referrals the user may see (of one child, if given), newest first, each annotated `is_repeat`.
+
+    A referral repeats when the same child was referred on an earlier day no more than 12 months
+    before: the same calendar day a year earlier counts, the day before it does not. As with
+    plans, earlier referrals are looked for among all of the child's referrals.
+
+    A referral is visible on a case the user may see or, before it is linked to a case, when the
+    user may see the child.
+    """
+    earlier_within_a_year = (
+        Referral.objects.filter(child_id=OuterRef("child_id"), referred_on__lt=OuterRef("referred_on"))
+        .annotate(referred_number=_date_number("referred_on"))
+        .filter(referred_number__gte=OuterRef("repeat_window_starts"))
+    )
+    visible = Q(case__in=cases_visible_to(user)) | Q(case__isnull=True, child__in=children_visible_to(user))
+    referrals = Referral.objects.filter(visible)
+    if child is not None:
+        referrals = referrals.filter(child=child)
+    return (
+        referrals.annotate(repeat_window_starts=_date_number("referred_on", years_back=1))
+        .annotate(is_repeat=Exists(earlier_within_a_year))
+        .select_related("child", "referring_agency")
+        .order_by("-referred_on", "-pk")
+    )
+
+
+# --- Finding a child by exact identifiers (recording a concern) --------------------------------
+
+
+@dataclass(frozen=True)
+class ChildIdentifiers:
+    """What a practitioner knows that identifies a child exactly: name and date of birth, NHS number, UPN."""
+
+    given_name: str = ""
+    family_name: str = ""
+    date_of_birth: date | None = None
+    nhs_number: str = ""
+    upn: str = ""
+
+    @property
+    def has_name_and_birth_date(self):
+        return bool(self.given_name and self.family_name and self.date_of_birth)
+
+    def checked(self) -> "ChildIdentifiers":
+        """A copy with names trimmed and numbers normalised.
+
+        Raises field-keyed errors for a mistyped number, or when nothing given identifies a child.
+        """
+        identifiers = ChildIdentifiers(
+            given_name=self.given_name.strip(),
+            family_name=self.family_name.strip(),
+            date_of_birth=self.date_of_birth,
+            nhs_number=normalise_nhs_number(self.nhs_number),
+            upn=normalise_upn(self.upn),
+        )
+        errors = {}
+        for field, validate in (("nhs_number", validate_nhs_number), ("upn", validate_upn)):
+            value = getattr(identifiers, field)
+            if value:
+                try:
+                    validate(value)
+                except ValidationError as error:
+                    errors[field] = error.messages
+        if not errors and not (identifiers.has_name_and_birth_date or identifiers.nhs_number or identifiers.upn):
+            errors[NON_FIELD_ERRORS] = "Enter the child's name and date of birth, or their NHS number or unique pupil number"
+        if errors:
+            raise ValidationError(errors)
+        return identifiers
+
+    def lookups(self):
+        """Conditions to search by, strongest first: NHS number or UPN, then name and date of birth.
+
+        The numbers identify one child each, so they decide when they find anyone; the name and
+        date of birth are tried only when they do not (a child whose number is not on record yet).
+        """
+        numbers = [Q(**{field: value}) for field, value in (("nhs_number", self.nhs_number), ("upn", self.upn)) if value]
+        if numbers:
+            yield reduce(operator.or_, numbers)
+        if self.has_name_and_birth_date:
+            yield Q(given_name__iexact=self.given_name, family_name__iexact=self.family_name, date_of_birth=self.date_of_birth)
+
+    def contradicts(self, child):
+        """True when an identifier given here differs from the one recorded for `child`.
+
+        A child found by one identifier but contradicted by another is more likely a typing
+        mistake than the same child, and a concern must not land on the wrong child's record.
+        """
+        if self.nhs_number and child.nhs_number and self.nhs_number != child.nhs_number:
+            return True
+        if self.upn and child.upn and self.upn != child.upn:
+            return True
+        if self.has_name_and_birth_date:
+            same_name = (self.given_name.upper(), self.family_name.upper()) == (child.given_name.upper(), child.family_name.upper())
+            return not same_name or self.date_of_birth != child.date_of_birth
+        return False
+
+
+def children_matching_identifiers(*, user, identifiers: ChildIdentifiers) -> list[Child]:
+    """Up to two children whose exact identifiers match, searched across ALL children.
+
+    The one read that looks beyond `children_visible_to`: DESIGN.md lets any practitioner record a
+    concern about a child found by exact identifiers, whoever can see that child today. It exists
+    for `services.concern_record_for_identifiers` alone, which reveals nothing of what it finds;
+    views and the API must never call it or show its result. Two results are enough to know that
+    a match is ambiguous. Names compare without regard to case but otherwise exactly: a fuzzy
+    match could put a concern on, and open the record of, a different child.
+    """
+    if not can_see_case_work(user):
+        return []
+    for condition in identifiers.lookups():
+        found = list(Child.objects.filter(condition).order_by("pk")[:2])
+        if found:
+            return found
+    return []

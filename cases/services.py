@@ -1,41 +1,233 @@
-"""Writes for families, children and cases. Each function is one business action, atomic and audited."""
-from django.db import transaction
+"""Writes for families, children, adults and case work. Each function is one business action, atomic and audited.
 
+Who may act is decided before a service is called: views, the API and tasks fetch the case (or a
+record on it) through `agencies.access` (`access_case`, `access_case_record`) and pass it in.
+Services enforce the business rules (dates, required reasons, states of cases and plans) and never
+widen access. The exception is `concern_record_for_identifiers`, which by design acts on a child
+the actor may not see yet, and so checks the actor itself.
+
+Each service writes one audit row for its action. When the action brings an agency into the team
+around the child, `team_add` writes a second row: that changes who can see the child, and is
+audited as a change in its own right.
+
+Rule failures raise `ValidationError` keyed by field (NON_FIELD_ERRORS otherwise), so forms and the
+API can show each message beside its field.
+"""
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies import access
+from agencies.models import Agency
+from agencies.services import notification_create
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from .models import Case, Child, Family, TeamMembership
+from .models import (
+    Adult,
+    AdultChildRelationship,
+    Case,
+    CaseStatus,
+    Child,
+    ChildVoice,
+    Concern,
+    ConcernAmendment,
+    ConcernContent,
+    Ethnicity,
+    Family,
+    NeglectType,
+    Oversight,
+    Plan,
+    PlanAction,
+    Referral,
+    Sex,
+    Speaker,
+    TeamMembership,
+    Threshold,
+)
+from .selectors import ChildIdentifiers, children_matching_identifiers
+from .validators import normalise_nhs_number, normalise_upn, validate_known_neglect_types
+
+# Annotations only: the configured user model, and the request when the action comes from one.
+User = AbstractBaseUser
+Request = HttpRequest | None
+
+CONCERN_TEAM_REASON = "Recorded a concern"
+LEAD_AGENCY_TEAM_REASON = "Lead agency"
+UNMATCHED_IDENTIFIERS = (
+    "These details do not match exactly one child. Check the name and date of birth, "
+    "and enter the child's NHS number or unique pupil number."
+)
+
+
+def _agency_of(actor: User) -> Agency:
+    """The actor's agency now; case work is always recorded against an agency."""
+    membership = access.membership_of(actor)
+    if membership is None:
+        raise PermissionDenied("Only an active member of a partner agency can record case work.")
+    return membership.agency
+
+
+def _save_valid(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def _require_open(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError("This case is closed.")
+
+
+def _case_link(case: Case) -> str:
+    return reverse("cases:case_detail", args=[case.pk])
+
+
+# --- Families, children, adults, cases ------------------------------------------------------------
 
 
 @transaction.atomic
-def family_create(*, name, address="", postcode="", locality="", actor=None, request=None):
-    family = Family.objects.create(name=name, address=address, postcode=postcode, locality=locality)
+def family_create(
+    *, name: str, address: str = "", postcode: str = "", locality: str = "", language: str = "",
+    interpreter_needed: bool = False, actor: User | None = None, request: Request = None,
+) -> Family:
+    family = _save_valid(
+        Family(
+            name=name, address=address, postcode=postcode, locality=locality, language=language,
+            interpreter_needed=interpreter_needed,
+        )
+    )
     audit_record(user=actor, action=AuditAction.CREATE, object_type="family", object_id=family.pk, request=request)
     return family
 
 
 @transaction.atomic
-def child_create(*, given_name, family_name, date_of_birth, family=None, nhs_number="", upn="", actor=None, request=None):
-    child = Child(given_name=given_name, family_name=family_name, date_of_birth=date_of_birth, family=family, nhs_number=nhs_number, upn=upn)
-    child.full_clean()
-    child.save()
+def child_create(
+    *,
+    given_name: str,
+    family_name: str,
+    date_of_birth: date,
+    family: Family | None = None,
+    nhs_number: str = "",
+    upn: str = "",
+    preferred_name: str = "",
+    is_unborn: bool = False,
+    sex: str = Sex.UNKNOWN,
+    gender: str = "",
+    ethnicity: str = Ethnicity.NOBT,
+    disability: bool = False,
+    school: Agency | None = None,
+    actor: User | None = None,
+    request: Request = None,
+) -> Child:
+    """Record a child (or an unborn baby: `is_unborn`, with the expected date as `date_of_birth`)."""
+    child = _save_valid(
+        Child(
+            given_name=_text(given_name),
+            family_name=_text(family_name),
+            preferred_name=_text(preferred_name),
+            date_of_birth=date_of_birth,
+            is_unborn=is_unborn,
+            sex=sex,
+            gender=_text(gender),
+            ethnicity=ethnicity,
+            disability=disability,
+            nhs_number=normalise_nhs_number(nhs_number),
+            upn=normalise_upn(upn),
+            school=school,
+            family=family,
+        )
+    )
     audit_record(user=actor, action=AuditAction.CREATE, object_type="child", object_id=child.pk, child_id=child.pk, request=request)
     return child
 
 
+@dataclass(frozen=True)
+class ChildRelationship:
+    """How a new adult is related to one child of the household (see `adult_add`)."""
+
+    child: Child
+    relationship: str
+    parental_responsibility: bool = False
+
+
 @transaction.atomic
-def case_open(*, child, lead_agency, opened_on, threshold, lead_professional=None, actor=None, request=None):
-    """Open a case; the lead agency is the first member of the team around the child."""
-    case = Case.objects.create(
-        child=child, lead_agency=lead_agency, lead_professional=lead_professional, opened_on=opened_on, threshold=threshold
+def adult_add(
+    *,
+    actor: User | None,
+    family: Family,
+    given_name: str,
+    family_name: str,
+    relationships: Sequence[ChildRelationship] = (),
+    is_father_or_male_carer: bool = False,
+    mental_health: bool = False,
+    substance_misuse: bool = False,
+    domestic_abuse: bool = False,
+    learning_disability: bool = False,
+    lived_experience_notes: str = "",
+    request: Request = None,
+) -> Adult:
+    """Add an adult to a household, with their relationship to each of its children ("think family")."""
+    adult = _save_valid(
+        Adult(
+            family=family,
+            given_name=_text(given_name),
+            family_name=_text(family_name),
+            is_father_or_male_carer=is_father_or_male_carer,
+            mental_health=mental_health,
+            substance_misuse=substance_misuse,
+            domestic_abuse=domestic_abuse,
+            learning_disability=learning_disability,
+            lived_experience_notes=_text(lived_experience_notes),
+        )
     )
-    TeamMembership.objects.create(case=case, agency=lead_agency, reason="Lead agency", added_by=actor)
+    for link in relationships:
+        _save_valid(
+            AdultChildRelationship(
+                adult=adult, child=link.child, relationship=link.relationship, parental_responsibility=link.parental_responsibility
+            )
+        )
+    children = ", ".join(str(link.child.pk) for link in relationships) or "none"
+    audit_record(
+        user=actor, action=AuditAction.CREATE, object_type="adult", object_id=adult.pk,
+        detail=f"family {family.pk}; children {children}", request=request,
+    )
+    return adult
+
+
+@transaction.atomic
+def case_open(
+    *, child: Child, lead_agency: Agency, opened_on: date, threshold: str, lead_professional: User | None = None,
+    actor: User | None = None, request: Request = None,
+) -> Case:
+    """Open a case; the lead agency is the first member of the team around the child.
+
+    A child has at most one open case, so that a new concern has one place to go.
+    """
+    case = _save_valid(
+        Case(child=child, lead_agency=lead_agency, lead_professional=lead_professional, opened_on=opened_on, threshold=threshold)
+    )
+    TeamMembership.objects.create(case=case, agency=lead_agency, reason=LEAD_AGENCY_TEAM_REASON, added_by=actor)
     audit_record(user=actor, action=AuditAction.CREATE, object_type="case", object_id=case.pk, child_id=child.pk, request=request)
     return case
 
 
 @transaction.atomic
-def team_add(*, case, agency, reason, actor=None, request=None):
+def team_add(
+    *, case: Case, agency: Agency, reason: str, actor: User | None = None, request: Request = None,
+) -> tuple[TeamMembership, bool]:
     """Add an agency to the team around the child (idempotent). Returns (membership, created)."""
     membership, created = TeamMembership.objects.get_or_create(case=case, agency=agency, defaults={"reason": reason, "added_by": actor})
     if created:
@@ -44,3 +236,424 @@ def team_add(*, case, agency, reason, actor=None, request=None):
             detail=f"{agency.name} joined the team: {reason}", request=request,
         )
     return membership, created
+
+
+def _case_update(*, actor: User, case: Case, **fields) -> bool:
+    """Change an open case the actor may see, in one conditional UPDATE that bumps `version`.
+
+    Conditional on the case still being open, so two people closing or reassigning the same case
+    at once cannot both succeed on a stale read. Returns whether the row changed.
+    """
+    changed = access.cases_visible_to(actor).filter(pk=case.pk, status=CaseStatus.OPEN).update(version=F("version") + 1, **fields)
+    case.refresh_from_db()
+    return changed == 1
+
+
+@transaction.atomic
+def case_reassign_lead(*, actor: User, case: Case, lead_professional: User, reason: str, request: Request = None) -> Case:
+    """Make someone lead professional; their agency becomes the lead agency and joins the team.
+
+    The lead professional works for the lead agency, so the two change together, and a lead must
+    be able to see the case. The new lead is told; the message carries no detail about the child.
+    """
+    membership = access.membership_of(lead_professional)
+    errors = {}
+    if membership is None or not access.can_see_case_work(lead_professional):
+        errors["lead_professional"] = "Choose an active practitioner, manager or designated safeguarding lead"
+    if not _text(reason):
+        errors["reason"] = "Say why the lead professional is changing"
+    if errors:
+        raise ValidationError(errors)
+    if not _case_update(actor=actor, case=case, lead_professional=lead_professional, lead_agency=membership.agency):
+        raise ValidationError("This case is closed.")
+    team_add(case=case, agency=membership.agency, reason=LEAD_AGENCY_TEAM_REASON, actor=actor, request=request)
+    audit_record(
+        user=actor, action=AuditAction.UPDATE, object_type="case", object_id=case.pk, child_id=case.child_id,
+        detail=f"lead professional {lead_professional.get_username()} of {membership.agency.name}: {_text(reason)}",
+        request=request,
+    )
+    if lead_professional.pk != actor.pk:
+        notification_create(
+            recipient=lead_professional,
+            subject=f"You are now lead professional for case {case.pk}",
+            body=f"{membership.agency.name} is now the lead agency and you are the lead professional.",
+            link=_case_link(case),
+        )
+    return case
+
+
+def _closing_errors(case: Case, closed_on: date | None, reason: str) -> dict:
+    errors = {}
+    if closed_on is None:
+        errors["closed_on"] = "Enter the date the case closed"
+    elif closed_on > timezone.localdate():
+        errors["closed_on"] = "Date closed must be today or in the past"
+    elif closed_on < case.opened_on:
+        errors["closed_on"] = "The closing date must be on or after the date the case opened"
+    if not reason:
+        errors["closure_reason"] = "Say why the case is closing"
+    elif len(reason) > Case._meta.get_field("closure_reason").max_length:
+        errors["closure_reason"] = "Keep the reason for closing to 200 characters or fewer"
+    if case.plans.filter(ended_on__isnull=True).exists():
+        errors[NON_FIELD_ERRORS] = "End the case's open plans before closing it"
+    return errors
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: Case, closed_on: date, closure_reason: str, request: Request = None) -> Case:
+    """Close a case whose plans have all ended, with the date and the reason."""
+    reason = _text(closure_reason)
+    errors = _closing_errors(case, closed_on, reason)
+    if errors:
+        raise ValidationError(errors)
+    if not _case_update(actor=actor, case=case, status=CaseStatus.CLOSED, closed_on=closed_on, closure_reason=reason):
+        raise ValidationError("This case is already closed.")
+    audit_record(
+        user=actor, action=AuditAction.UPDATE, object_type="case", object_id=case.pk, child_id=case.child_id,
+        detail=f"closed: {reason}", request=request,
+    )
+    return case
+
+
+# --- Concerns ----------------------------------------------------------------------------------
+
+
+def _concern_content(
+    child: Child, *, observed_on: date, neglect_types: Sequence[str], description: str, impact_on_child: str,
+    action_taken: str, suggested_threshold: str,
+) -> dict:
+    """The content fields shared by a concern and its amendments, with the adolescent flag derived."""
+    neglect_types = list(neglect_types or ())
+    validate_known_neglect_types(neglect_types, NeglectType.values)
+    return {
+        "observed_on": observed_on,
+        **ConcernContent.neglect_flags(neglect_types),
+        "is_adolescent_concern": observed_on is not None and child.is_adolescent_on(observed_on),
+        "description": _text(description),
+        "impact_on_child": _text(impact_on_child),
+        "action_taken": _text(action_taken),
+        "suggested_threshold": suggested_threshold or "",
+    }
+
+
+def _tell_lead_professional(*, case: Case, concern: Concern, recorder: User) -> None:
+    """The lead professional hears of every concern someone else records on their case.
+
+    The message names the recording agency and the date, not the child: notifications are also
+    emailed, and a child's details stay behind sign-in.
+    """
+    lead = case.lead_professional
+    if lead is None or lead.pk == recorder.pk:
+        return
+    notification_create(
+        recipient=lead,
+        subject=f"New concern on case {case.pk}",
+        body=f"{concern.agency.name} recorded a concern observed on {concern.observed_on:%d %B %Y}.",
+        link=_case_link(case),
+    )
+
+
+@transaction.atomic
+def concern_record(
+    *,
+    actor: User,
+    case: Case,
+    observed_on: date,
+    neglect_types: Sequence[str],
+    description: str,
+    impact_on_child: str,
+    action_taken: str = "",
+    suggested_threshold: str = "",
+    agencies_told: Iterable[Agency] = (),
+    request: Request = None,
+) -> Concern:
+    """Record what a practitioner saw, heard, smelt or was told, on an open case.
+
+    The recorder's agency joins the team around the child (it is now involved and must see what
+    follows), and the lead professional is told. The concern is never changed afterwards.
+    """
+    agency = _agency_of(actor)
+    _require_open(case)
+    content = _concern_content(
+        case.child, observed_on=observed_on, neglect_types=neglect_types, description=description,
+        impact_on_child=impact_on_child, action_taken=action_taken, suggested_threshold=suggested_threshold,
+    )
+    concern = _save_valid(Concern(case=case, child=case.child, recorded_by=actor, agency=agency, **content))
+    concern.agencies_told.set(agencies_told)
+    audit_record(
+        user=actor, action=AuditAction.CREATE, object_type="concern", object_id=concern.pk, child_id=case.child_id, request=request
+    )
+    team_add(case=case, agency=agency, reason=CONCERN_TEAM_REASON, actor=actor, request=request)
+    _tell_lead_professional(case=case, concern=concern, recorder=actor)
+    return concern
+
+
+@transaction.atomic
+def concern_amend(
+    *,
+    actor: User,
+    concern: Concern,
+    reason: str,
+    observed_on: date,
+    neglect_types: Sequence[str],
+    description: str,
+    impact_on_child: str,
+    action_taken: str = "",
+    suggested_threshold: str = "",
+    request: Request = None,
+) -> ConcernAmendment:
+    """Correct a concern by recording its whole content as it should now read, and why.
+
+    The original and earlier amendments stay exactly as they were. Only the agency that recorded
+    the concern may amend it: another agency's account of what it saw is not another's to
+    rewrite (they record a concern of their own instead).
+    """
+    agency = _agency_of(actor)
+    if agency.pk != concern.agency_id:
+        raise PermissionDenied("Only the agency that recorded a concern can amend it.")
+    content = _concern_content(
+        concern.child, observed_on=observed_on, neglect_types=neglect_types, description=description,
+        impact_on_child=impact_on_child, action_taken=action_taken, suggested_threshold=suggested_threshold,
+    )
+    amendment = _save_valid(ConcernAmendment(concern=concern, reason=_text(reason), recorded_by=actor, agency=agency, **content))
+    audit_record(
+        user=actor, action=AuditAction.CREATE, object_type="concern_amendment", object_id=amendment.pk,
+        child_id=concern.child_id, detail=f"amends concern {concern.pk}", request=request,
+    )
+    return amendment
+
+
+@dataclass(frozen=True)
+class RecordedConcern:
+    """All the recorder learns: ids of the concern and case, which they may see from now on."""
+
+    concern_id: int
+    case_id: int
+
+
+def _known_child(actor: User, identifiers: ChildIdentifiers, request: Request) -> Child | None:
+    """The one child the identifiers match, None if none; ValidationError if several or contradicted.
+
+    The error is the same for both failures and names no child, so it tells the recorder only
+    that these details are not enough. The refusal is audited with the children it matched, so
+    that repeated probing of the register shows up in the access log.
+    """
+    matches = children_matching_identifiers(user=actor, identifiers=identifiers)
+    if len(matches) > 1 or (matches and identifiers.contradicts(matches[0])):
+        audit_record(
+            user=actor, action=AuditAction.DENIED, object_type="child",
+            detail=f"concern by identifiers refused: not exactly one child (matched {', '.join(str(c.pk) for c in matches)})",
+            request=request,
+        )
+        raise ValidationError({NON_FIELD_ERRORS: UNMATCHED_IDENTIFIERS})
+    return matches[0] if matches else None
+
+
+def _new_child(actor: User, identifiers: ChildIdentifiers, request: Request) -> Child:
+    if not identifiers.has_name_and_birth_date:
+        missing = "To record a concern about a child not known yet, enter their name and date of birth"
+        fields = ("given_name", "family_name", "date_of_birth")
+        raise ValidationError({field: missing for field in fields if not getattr(identifiers, field)})
+    return child_create(
+        given_name=identifiers.given_name, family_name=identifiers.family_name, date_of_birth=identifiers.date_of_birth,
+        nhs_number=identifiers.nhs_number, upn=identifiers.upn, actor=actor, request=request,
+    )
+
+
+def concern_record_for_identifiers(
+    *,
+    actor: User,
+    identifiers: ChildIdentifiers,
+    observed_on: date,
+    neglect_types: Sequence[str],
+    description: str,
+    impact_on_child: str,
+    action_taken: str = "",
+    suggested_threshold: str = "",
+    agencies_told: Iterable[Agency] = (),
+    request: Request = None,
+) -> RecordedConcern:
+    """Record a concern about a child found by exact identifiers, whether or not the actor sees them yet.
+
+    This is how a school, a GP or a housing officer who has never worked with a child gets a worry
+    onto that child's record (the learning review: everyone saw something, nobody shared it).
+
+    * Only case-working roles may do it (the access layer's `require` audits a refusal).
+    * The child is found by exact identifiers only (see `selectors.children_matching_identifiers`):
+      name and date of birth, NHS number or unique pupil number. Several matches, or a match that
+      another given identifier contradicts, is refused with one message that names nobody.
+    * No match: the child is recorded as new. The concern goes on the child's open case, or on a
+      new case led by the recorder's agency at Universal Plus.
+    * The recorder's agency joins the team around the child, which is what lets them see the case
+      from now on, and the lead professional is told (see `concern_record`).
+    * Nothing about a matched child is returned: only the ids of the concern and case, which the
+      actor may see once their agency is in the team. Every step writes its own audit row.
+
+    The search runs before the transaction that writes, so the audit row of a refused search
+    survives the refusal; an invalid concern rolls back the child, case and team rows with it.
+    """
+    access.require(actor, access.can_see_case_work(actor), request=request, what="record a concern about a child")
+    agency = _agency_of(actor)
+    identifiers = identifiers.checked()
+    known_child = _known_child(actor, identifiers, request)
+    with transaction.atomic():
+        child = known_child or _new_child(actor, identifiers, request)
+        case = child.cases.filter(status=CaseStatus.OPEN).first() or case_open(
+            child=child, lead_agency=agency, opened_on=timezone.localdate(), threshold=Threshold.UNIVERSAL_PLUS,
+            actor=actor, request=request,
+        )
+        concern = concern_record(
+            actor=actor, case=case, observed_on=observed_on, neglect_types=neglect_types, description=description,
+            impact_on_child=impact_on_child, action_taken=action_taken, suggested_threshold=suggested_threshold,
+            agencies_told=agencies_told, request=request,
+        )
+    return RecordedConcern(concern_id=concern.pk, case_id=case.pk)
+
+
+# --- Plans and actions -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_start(
+    *, actor: User | None, case: Case, kind: str, started_on: date, cp_category: str = "", request: Request = None,
+) -> Plan:
+    """Start a plan on an open case. A child protection plan needs a category; no other plan has one."""
+    _require_open(case)
+    plan = _save_valid(Plan(case=case, kind=kind, cp_category=cp_category or "", started_on=started_on))
+    audit_record(
+        user=actor, action=AuditAction.CREATE, object_type="plan", object_id=plan.pk, child_id=case.child_id,
+        detail=str(plan), request=request,
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_end(*, actor: User | None, plan: Plan, ended_on: date, end_reason: str, request: Request = None) -> Plan:
+    """End a plan, on or after the day it started, with a reason.
+
+    The row is locked first so that two people ending the same plan cannot both succeed.
+    """
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if not plan.is_open:
+        raise ValidationError({"ended_on": "This plan has already ended"})
+    if ended_on is None:
+        raise ValidationError({"ended_on": "Enter the date the plan ended"})
+    plan.ended_on, plan.end_reason = ended_on, _text(end_reason)
+    _save_valid(plan)
+    audit_record(
+        user=actor, action=AuditAction.UPDATE, object_type="plan", object_id=plan.pk, child_id=plan.case.child_id,
+        detail=f"ended: {plan.end_reason}", request=request,
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_action_add(
+    *, actor: User | None, plan: Plan, what: str, outcome_for_child: str, owner_agency: Agency, due_on: date,
+    request: Request = None,
+) -> PlanAction:
+    """Add a SMART action to an open plan, owned by an agency already in the team around the child.
+
+    The owner must already be in the team: giving an agency an action must not quietly give it
+    access to the child's record.
+    """
+    if not plan.is_open:
+        raise ValidationError("Actions cannot be added to a plan that has ended.")
+    action = PlanAction(
+        plan=plan, what=_text(what), outcome_for_child=_text(outcome_for_child), owner_agency=owner_agency, due_on=due_on
+    )
+    action.full_clean()
+    if not plan.case.team.filter(agency=owner_agency).exists():
+        raise ValidationError({"owner_agency": f"Add {owner_agency.name} to the team around the child before giving it an action"})
+    action.save()
+    audit_record(
+        user=actor, action=AuditAction.CREATE, object_type="plan_action", object_id=action.pk, child_id=plan.case.child_id,
+        request=request,
+    )
+    return action
+
+
+@transaction.atomic
+def plan_action_update(*, actor: User | None, action: PlanAction, status: str, evidence: str, request: Request = None) -> PlanAction:
+    """Record progress on an action: its status and the evidence. Done needs evidence.
+
+    The row is locked so that two updates at once apply one after the other.
+    """
+    action = PlanAction.objects.select_for_update().get(pk=action.pk)
+    previous = action.status
+    action.status, action.evidence = status, _text(evidence)
+    _save_valid(action)
+    audit_record(
+        user=actor, action=AuditAction.UPDATE, object_type="plan_action", object_id=action.pk,
+        child_id=action.plan.case.child_id, detail=f"status {previous} -> {action.status}", request=request,
+    )
+    return action
+
+
+# --- Referrals, oversight, the child's voice -----------------------------------------------------
+
+
+@transaction.atomic
+def referral_record(
+    *,
+    actor: User,
+    child: Child,
+    referring_agency: Agency,
+    referred_on: date,
+    is_neglect: bool,
+    reasons: str,
+    case: Case | None = None,
+    outcome: str = "",
+    outcome_on: date | None = None,
+    request: Request = None,
+) -> Referral:
+    """Record a referral to children's social care and, once decided, its outcome and date."""
+    referral = _save_valid(
+        Referral(
+            child=child, case=case, referred_on=referred_on, referring_agency=referring_agency, is_neglect=is_neglect,
+            reasons=_text(reasons), outcome=outcome or "", outcome_on=outcome_on, recorded_by=actor,
+        )
+    )
+    audit_record(
+        user=actor, action=AuditAction.CREATE, object_type="referral", object_id=referral.pk, child_id=child.pk, request=request
+    )
+    return referral
+
+
+@transaction.atomic
+def oversight_record(
+    *, actor: User, case: Case, recorded_on: date, decision: str, reasons: str, next_review_on: date, request: Request = None,
+) -> Oversight:
+    """Record a manager's oversight of a case (the caller has checked the `oversee` action)."""
+    oversight = _save_valid(
+        Oversight(
+            case=case, manager=actor, recorded_on=recorded_on, decision=_text(decision), reasons=_text(reasons),
+            next_review_on=next_review_on,
+        )
+    )
+    audit_record(
+        user=actor, action=AuditAction.CREATE, object_type="oversight", object_id=oversight.pk, child_id=case.child_id,
+        request=request,
+    )
+    return oversight
+
+
+@transaction.atomic
+def child_voice_record(
+    *, actor: User, case: Case, recorded_on: date, what_was_said: str, method: str, speaker: str = Speaker.CHILD,
+    how_they_feel: str = "", request: Request = None,
+) -> ChildVoice:
+    """Record what the child said or showed, and how they feel, on an open case."""
+    agency = _agency_of(actor)
+    _require_open(case)
+    voice = _save_valid(
+        ChildVoice(
+            case=case, recorded_by=actor, agency=agency, recorded_on=recorded_on, speaker=speaker,
+            what_was_said=_text(what_was_said), how_they_feel=_text(how_they_feel), method=method,
+        )
+    )
+    audit_record(
+        user=actor, action=AuditAction.CREATE, object_type="child_voice", object_id=voice.pk, child_id=case.child_id,
+        request=request,
+    )
+    return voice

@@ -4,8 +4,18 @@ from datetime import date
 
 from agencies.models import AgencyKind, Role
 from agencies.services import agency_create, user_create
-from cases.models import Threshold
-from cases.services import case_open, child_create, family_create, team_add
+from cases.models import CPCategory, PlanKind, Threshold
+from cases.services import (
+    case_open,
+    child_create,
+    concern_record,
+    family_create,
+    plan_action_add,
+    plan_end,
+    plan_start,
+    referral_record,
+    team_add,
+)
 
 PASSWORD = "correct-Horse-battery-9"
 _counter = itertools.count(1)
@@ -32,3 +42,29 @@ def make_case(lead_agency, child=None, team=(), lead_professional=None, opened_o
     for agency in team:
         team_add(case=case, agency=agency, reason="In the team for the test")
     return case
+
+
+def make_concern(case, recorded_by, observed_on=date(2026, 11, 1), neglect_types=("physical",), **kwargs):
+    fields = {"description": "Arrived at school hungry and in the same clothes all week.", "impact_on_child": "Cannot concentrate; tired."}
+    return concern_record(actor=recorded_by, case=case, observed_on=observed_on, neglect_types=list(neglect_types), **{**fields, **kwargs})
+
+
+def make_plan(case, kind=PlanKind.CHILD_PROTECTION, cp_category=CPCategory.NEGLECT, started_on=date(2026, 2, 1), ended_on=None, actor=None):
+    if kind != PlanKind.CHILD_PROTECTION:
+        cp_category = ""
+    plan = plan_start(actor=actor, case=case, kind=kind, cp_category=cp_category, started_on=started_on)
+    if ended_on is not None:
+        plan = plan_end(actor=actor, plan=plan, ended_on=ended_on, end_reason="Outcomes met")
+    return plan
+
+
+def make_action(plan, owner_agency, due_on=date(2026, 12, 1), actor=None, what="Weekly home visit"):
+    return plan_action_add(actor=actor, plan=plan, what=what, outcome_for_child="Has breakfast every day", owner_agency=owner_agency, due_on=due_on)
+
+
+def make_referral(child, recorded_by, referred_on=date(2026, 6, 1), case=None, is_neglect=True):
+    """A referral by the recorder's own agency."""
+    return referral_record(
+        actor=recorded_by, child=child, case=case, referring_agency=recorded_by.membership.agency, referred_on=referred_on,
+        is_neglect=is_neglect, reasons="Repeated hunger at school",
+    )

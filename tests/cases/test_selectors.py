@@ -1,0 +1,251 @@
+"""Reads: scoped to what the user may see, repeat flags at their boundaries, bounded queries."""
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agencies.models import Role
+from cases.models import PlanKind, Relationship
+from cases.selectors import (
+    actions_due,
+    agency_cases,
+    case_page,
+    family_view,
+    my_cases,
+    my_recent_concerns,
+    plans_with_repeat_flag,
+    referrals_with_repeat_flag,
+)
+from cases.services import ChildRelationship, adult_add, case_close, child_voice_record, concern_amend, oversight_record
+from tests.factories import make_action, make_agency, make_case, make_child, make_concern, make_plan, make_referral, make_user
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+
+def repeat_flags(plans):
+    return {plan.pk: plan.is_repeat for plan in plans}
+
+
+# --- Repeat plans --------------------------------------------------------------------------------
+
+
+def test_a_second_neglect_protection_plan_for_the_same_child_is_a_repeat(world):
+    first = make_plan(world.case, started_on=date(2026, 1, 10), ended_on=date(2026, 4, 1))
+    second = make_plan(world.case, started_on=date(2026, 6, 1))
+    flags = repeat_flags(plans_with_repeat_flag(user=world.users["lead_practitioner"], case=world.case))
+    assert flags == {first.pk: False, second.pk: True}
+
+
+def test_a_plan_that_started_the_same_day_is_not_an_earlier_plan(world):
+    make_plan(world.case, started_on=date(2026, 6, 1), ended_on=date(2026, 6, 1))
+    second = make_plan(world.case, started_on=date(2026, 6, 1))
+    assert repeat_flags(plans_with_repeat_flag(user=world.users["lead_practitioner"], case=world.case))[second.pk] is False
+
+
+def test_a_plan_of_another_category_is_not_a_repeat(world):
+    make_plan(world.case, cp_category="physical", started_on=date(2026, 1, 10), ended_on=date(2026, 4, 1))
+    second = make_plan(world.case, cp_category="neglect", started_on=date(2026, 6, 1))
+    assert repeat_flags(plans_with_repeat_flag(user=world.users["lead_practitioner"], case=world.case))[second.pk] is False
+
+
+def test_a_plan_of_another_kind_is_not_a_repeat(world):
+    make_plan(world.case, kind=PlanKind.CHILD_IN_NEED, started_on=date(2026, 1, 10))
+    second = make_plan(world.case, started_on=date(2026, 6, 1))
+    assert repeat_flags(plans_with_repeat_flag(user=world.users["lead_practitioner"], case=world.case))[second.pk] is False
+
+
+def test_a_plan_on_an_earlier_case_the_user_cannot_see_still_makes_a_repeat(world):
+    earlier_case = make_case(world.police, child=make_child(), opened_on=date(2024, 1, 1))
+    child = earlier_case.child
+    make_plan(earlier_case, started_on=date(2024, 2, 1), ended_on=date(2024, 9, 1))
+    case_close(actor=world.users["csc_manager"], case=earlier_case, closed_on=date(2024, 10, 1), closure_reason="Needs met")
+    current = make_case(world.health, child=child)
+    plan = make_plan(current, started_on=date(2026, 2, 1))
+    flags = repeat_flags(plans_with_repeat_flag(user=world.users["lead_practitioner"]))
+    assert flags[plan.pk] is True
+    assert set(flags) == {plan.pk}
+
+
+# --- Repeat referrals ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("earlier_on", "is_repeat"),
+    [
+        (date(2025, 11, 24), True),  # exactly 12 months before
+        (date(2025, 11, 23), False),  # 12 months and a day before
+        (date(2026, 11, 23), True),  # the day before
+    ],
+)
+def test_a_referral_repeats_one_made_within_the_12_months_before(world, earlier_on, is_repeat):
+    dsl = world.users["partner_dsl"]
+    make_referral(world.case.child, dsl, referred_on=earlier_on, case=world.case)
+    later = make_referral(world.case.child, dsl, referred_on=TODAY, case=world.case)
+    flags = {referral.pk: referral.is_repeat for referral in referrals_with_repeat_flag(user=dsl)}
+    assert flags[later.pk] is is_repeat
+
+
+def test_from_29_february_the_repeat_window_starts_on_1_march_of_the_year_before(world):
+    dsl = world.users["partner_dsl"]
+    make_referral(world.case.child, dsl, referred_on=date(2023, 2, 28), case=world.case)
+    on_leap_day = make_referral(world.case.child, dsl, referred_on=date(2024, 2, 29), case=world.case)
+    assert referrals_with_repeat_flag(user=dsl).get(pk=on_leap_day.pk).is_repeat is False
+
+
+def test_a_referral_of_another_child_does_not_make_a_repeat(world):
+    dsl = world.users["partner_dsl"]
+    make_referral(make_child(), dsl, referred_on=date(2026, 10, 1))
+    referral = make_referral(world.case.child, dsl, referred_on=TODAY, case=world.case)
+    assert referrals_with_repeat_flag(user=dsl).get(pk=referral.pk).is_repeat is False
+
+
+def test_referrals_of_a_child_the_user_cannot_see_are_not_listed(world):
+    make_referral(world.case.child, world.users["partner_dsl"], referred_on=TODAY)
+    assert not referrals_with_repeat_flag(user=world.users["outsider"]).exists()
+
+
+# --- The case page -------------------------------------------------------------------------------
+
+
+def add_case_work(world, plan, count, *, first=0):
+    """`count` more concerns (each amended), ended plans, actions on `plan`, voices and oversights."""
+    lead, manager = world.users["lead_practitioner"], world.users["lead_manager"]
+    for number in range(first, first + count):
+        concern = make_concern(world.case, lead, agencies_told=[world.school])
+        concern_amend(actor=lead, concern=concern, reason="Typo", **{**_content(concern), "description": "Corrected"})
+        child_voice_record(actor=lead, case=world.case, recorded_on=TODAY, what_was_said="Hungry", method="words")
+        oversight_record(actor=manager, case=world.case, recorded_on=TODAY, decision="Go on", reasons="-", next_review_on=date(2026, 12, 24))
+        started_on = date(2025, 1, 1) + timedelta(days=number)
+        make_plan(world.case, kind=PlanKind.CHILD_IN_NEED, started_on=started_on, ended_on=started_on)
+        make_action(plan, world.school, due_on=date(2026, 11, 1))
+
+
+def _content(concern):
+    return {
+        "observed_on": concern.observed_on, "neglect_types": concern.neglect_types, "description": concern.description,
+        "impact_on_child": concern.impact_on_child,
+    }
+
+
+def queries_for_case_page(world):
+    user = world.users["lead_practitioner"]
+    case_page(user=user, case=world.case)  # warm caches (content types) that are not per page
+    with CaptureQueriesContext(connection) as queries:
+        page = case_page(user=user, case=world.case)
+        _touch_everything(page)
+    return len(queries)
+
+
+def _touch_everything(page):
+    for plan in page.plans:
+        [(action.overdue, action.owner_agency.name) for action in plan.actions.all()]
+    for concern in page.concerns:
+        concern.latest_version.agency.name, concern.recorded_by.username, list(concern.agencies_told.all())
+    for adult in page.adults:
+        [link.child.given_name for link in adult.child_links.all()]
+    [(voice.agency.name, voice.recorded_by.username) for voice in page.voices]
+    [oversight.manager.username for oversight in page.oversights]
+    [member.agency.name for member in page.team]
+    page.case.child.family.name, page.case.lead_agency.name, page.case.lead_professional.username
+
+
+def test_the_case_page_costs_the_same_queries_for_1_or_50_of_everything(world, household):
+    plan = make_plan(world.case, started_on=date(2026, 2, 1))
+    add_case_work(world, plan, 1)
+    with_one = queries_for_case_page(world)
+    add_case_work(world, plan, 49, first=1)
+    assert queries_for_case_page(world) == with_one
+
+
+def test_the_case_page_flags_overdue_actions_and_repeat_plans(world):
+    make_plan(world.case, started_on=date(2026, 1, 10), ended_on=date(2026, 3, 1))
+    plan = make_plan(world.case, started_on=date(2026, 4, 1))
+    overdue = make_action(plan, world.school, due_on=date(2026, 11, 23))
+    due_today = make_action(plan, world.school, due_on=TODAY)
+    page = case_page(user=world.users["partner_practitioner"], case=world.case)
+    current = next(p for p in page.plans if p.pk == plan.pk)
+    assert current.is_repeat
+    assert {action.pk: action.overdue for action in current.actions.all()} == {overdue.pk: True, due_today.pk: False}
+
+
+def test_the_case_page_shows_a_concern_with_its_amendments(world):
+    lead = world.users["lead_practitioner"]
+    concern = make_concern(world.case, lead)
+    amendment = concern_amend(actor=lead, concern=concern, reason="Wrong date", **{**_content(concern), "observed_on": date(2026, 11, 2)})
+    shown = case_page(user=lead, case=world.case).concerns
+    assert [c.pk for c in shown] == [concern.pk]
+    assert (shown[0].observed_on, list(shown[0].amendments.all()), shown[0].latest_version) == (date(2026, 11, 1), [amendment], amendment)
+
+
+@pytest.fixture
+def household(world):
+    """The world's child with a baby sibling whose only case (with police) the health lead cannot see, and their mother."""
+    child = world.case.child
+    sibling = make_child(given_name="Baby", family_name=child.family_name, date_of_birth=date(2025, 3, 1), family=child.family)
+    make_case(world.police, child=sibling)
+    mother = adult_add(
+        actor=None, family=child.family, given_name="Jo", family_name=child.family_name,
+        relationships=[ChildRelationship(child=child, relationship=Relationship.MOTHER), ChildRelationship(child=sibling, relationship=Relationship.MOTHER)],
+    )
+    return child, sibling, mother
+
+
+def test_siblings_and_adults_name_only_children_the_user_may_see(world, household):
+    child, sibling, mother = household
+    page = case_page(user=world.users["lead_practitioner"], case=world.case)
+    assert page.siblings == []
+    assert [(adult, [link.child for link in adult.child_links.all()]) for adult in page.adults] == [(mother, [child])]
+
+
+def test_childrens_social_care_sees_the_whole_household(world, household):
+    child, sibling, mother = household
+    view = family_view(user=world.users["csc_practitioner"], family_id=child.family_id)
+    assert (view.children, view.adults) == ([child, sibling], [mother])
+
+
+def test_a_household_whose_children_are_all_hidden_is_not_shown(world, household):
+    child, _, _ = household
+    assert family_view(user=world.users["strategy"], family_id=child.family_id) is None
+    assert family_view(user=make_user(make_agency(), Role.PRACTITIONER), family_id=child.family_id) is None
+
+
+# --- Work lists ----------------------------------------------------------------------------------
+
+
+def test_actions_due_lists_the_agencys_unfinished_actions_overdue_or_due_within_14_days(world):
+    plan = make_plan(world.case)
+    overdue = make_action(plan, world.school, due_on=date(2026, 11, 20))
+    soon = make_action(plan, world.school, due_on=date(2026, 12, 8))
+    make_action(plan, world.school, due_on=date(2026, 12, 9))  # beyond 14 days
+    make_action(plan, world.health, due_on=date(2026, 11, 20))  # another agency's
+    listed = list(actions_due(user=world.users["partner_practitioner"], today=TODAY))
+    assert [(action.pk, action.overdue) for action in listed] == [(overdue.pk, True), (soon.pk, False)]
+
+
+def test_my_cases_are_the_open_cases_i_lead(world):
+    make_case(world.health)
+    assert list(my_cases(user=world.users["lead_practitioner"])) == [world.case]
+
+
+def test_my_recent_concerns_are_the_ones_i_recorded(world):
+    mine = make_concern(world.case, world.users["partner_practitioner"])
+    make_concern(world.case, world.users["lead_practitioner"])
+    assert list(my_recent_concerns(user=world.users["partner_practitioner"])) == [mine]
+
+
+def test_a_manager_oversees_the_cases_their_agency_leads(world):
+    make_case(world.police)
+    assert list(agency_cases(user=world.users["lead_manager"])) == [world.case]
+
+
+def test_a_childrens_social_care_manager_oversees_every_statutory_case(world):
+    statutory = make_case(world.police, threshold="specialist")
+    led_by_csc = make_case(world.csc)
+    assert set(agency_cases(user=world.users["csc_manager"])) == {statutory, led_by_csc}
+
+
+def test_practitioners_oversee_no_cases(world):
+    assert not agency_cases(user=world.users["lead_practitioner"]).exists()

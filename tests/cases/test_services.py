@@ -1,0 +1,340 @@
+"""Business rules of the case-work services, and their audit rows."""
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from agencies.access import cases_visible_to
+from agencies.models import Notification
+from audit.models import AccessEvent
+from cases.models import ActionStatus, CaseStatus, Concern, PlanKind, Relationship, Speaker, TeamMembership, VoiceMethod
+from cases.services import (
+    ChildRelationship,
+    adult_add,
+    case_close,
+    case_open,
+    case_reassign_lead,
+    child_voice_record,
+    concern_amend,
+    oversight_record,
+    plan_action_add,
+    plan_action_update,
+    plan_end,
+    plan_start,
+    referral_record,
+)
+from tests.factories import make_action, make_case, make_child, make_concern, make_plan
+
+from .conftest import TODAY
+
+pytestmark = pytest.mark.django_db
+
+CORRECTED = {
+    "observed_on": date(2026, 11, 2),
+    "neglect_types": ["nutritional", "medical"],
+    "description": "Arrived hungry; untreated tooth pain.",
+    "impact_on_child": "In pain and cannot concentrate.",
+}
+
+
+# --- One audit row per action -------------------------------------------------------------------
+
+
+def record_concern(world):
+    return lambda: make_concern(world.case, world.users["lead_practitioner"])
+
+
+def amend_concern(world):
+    concern = make_concern(world.case, world.users["lead_practitioner"])
+    return lambda: concern_amend(actor=world.users["lead_practitioner"], concern=concern, reason="Wrong date", **CORRECTED)
+
+
+def start_plan(world):
+    return lambda: plan_start(actor=world.users["csc_practitioner"], case=world.case, kind=PlanKind.CHILD_IN_NEED, started_on=TODAY)
+
+
+def end_plan(world):
+    plan = make_plan(world.case)
+    return lambda: plan_end(actor=world.users["csc_practitioner"], plan=plan, ended_on=TODAY, end_reason="Risk reduced")
+
+
+def add_action(world):
+    plan = make_plan(world.case)
+    return lambda: plan_action_add(
+        actor=world.users["csc_practitioner"], plan=plan, what="Breakfast club", outcome_for_child="Eats every morning",
+        owner_agency=world.school, due_on=date(2026, 12, 15),
+    )
+
+
+def update_action(world):
+    action = make_action(make_plan(world.case), world.school)
+    return lambda: plan_action_update(actor=world.users["partner_practitioner"], action=action, status=ActionStatus.IN_PROGRESS, evidence="")
+
+
+def record_referral(world):
+    return lambda: referral_record(
+        actor=world.users["partner_dsl"], child=world.case.child, case=world.case, referring_agency=world.school,
+        referred_on=TODAY, is_neglect=True, reasons="Hungry every day",
+    )
+
+
+def record_oversight(world):
+    return lambda: oversight_record(
+        actor=world.users["lead_manager"], case=world.case, recorded_on=TODAY, decision="Continue the plan",
+        reasons="Progress at school", next_review_on=date(2026, 12, 22),
+    )
+
+
+def record_voice(world):
+    return lambda: child_voice_record(
+        actor=world.users["partner_practitioner"], case=world.case, recorded_on=TODAY, what_was_said="There is no food at home",
+        method=VoiceMethod.WORDS,
+    )
+
+
+def add_adult(world):
+    child = world.case.child
+    return lambda: adult_add(
+        actor=world.users["lead_practitioner"], family=child.family, given_name="Sam", family_name=child.family_name,
+        relationships=[ChildRelationship(child=child, relationship=Relationship.FATHER, parental_responsibility=True)],
+        is_father_or_male_carer=True, substance_misuse=True,
+    )
+
+
+def reassign_lead(world):
+    return lambda: case_reassign_lead(actor=world.users["lead_manager"], case=world.case, lead_professional=world.users["partner_dsl"], reason="School sees her daily")
+
+
+def close_case(world):
+    return lambda: case_close(actor=world.users["lead_manager"], case=world.case, closed_on=TODAY, closure_reason="Needs met by universal services")
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [record_concern, amend_concern, start_plan, end_plan, add_action, update_action, record_referral, record_oversight,
+     record_voice, add_adult, reassign_lead, close_case],
+    ids=lambda setup: setup.__name__,
+)
+def test_each_service_writes_exactly_one_audit_row(world, setup):
+    act = setup(world)
+    before = AccessEvent.objects.count()
+    act()
+    assert AccessEvent.objects.count() == before + 1
+
+
+# --- Concerns ------------------------------------------------------------------------------------
+
+
+def test_recording_a_concern_brings_the_recorders_agency_into_the_team(world):
+    make_concern(world.case, world.users["csc_practitioner"])
+    assert TeamMembership.objects.filter(case=world.case, agency=world.csc, reason="Recorded a concern").exists()
+
+
+def test_the_lead_professional_is_told_of_a_concern_someone_else_records(world):
+    make_concern(world.case, world.users["partner_practitioner"])
+    notification = Notification.objects.get(recipient=world.users["lead_practitioner"])
+    assert notification.link == f"/cases/{world.case.pk}/"
+    assert world.case.child.family_name not in notification.subject + notification.body
+
+
+def test_the_lead_professional_is_not_told_of_their_own_concern(world):
+    make_concern(world.case, world.users["lead_practitioner"])
+    assert not Notification.objects.filter(recipient=world.users["lead_practitioner"]).exists()
+
+
+def test_a_concern_cannot_be_recorded_on_a_closed_case(world):
+    case_close(actor=world.users["lead_manager"], case=world.case, closed_on=TODAY, closure_reason="Needs met")
+    with pytest.raises(ValidationError, match="closed"):
+        make_concern(world.case, world.users["lead_practitioner"])
+
+
+def test_a_concern_is_flagged_adolescent_from_the_childs_age_on_the_day_observed(world):
+    child = make_child(date_of_birth=date(2013, 11, 10))
+    case = make_case(world.health, child=child)
+    before_birthday = make_concern(case, world.users["lead_practitioner"], observed_on=date(2026, 11, 9))
+    on_birthday = make_concern(case, world.users["lead_practitioner"], observed_on=date(2026, 11, 10))
+    assert (before_birthday.is_adolescent_concern, on_birthday.is_adolescent_concern) == (False, True)
+
+
+def test_an_unknown_neglect_type_is_refused(world):
+    with pytest.raises(ValidationError) as error:
+        make_concern(world.case, world.users["lead_practitioner"], neglect_types=["financial"])
+    assert "neglect_types" in error.value.message_dict
+
+
+def test_amending_a_concern_keeps_the_original_exactly_as_recorded(world):
+    concern = make_concern(world.case, world.users["lead_practitioner"], observed_on=date(2026, 11, 1))
+    amendment = concern_amend(actor=world.users["lead_manager"], concern=concern, reason="Wrong date and types", **CORRECTED)
+    original = Concern.objects.get(pk=concern.pk)
+    assert (original.observed_on, original.neglect_types) == (date(2026, 11, 1), ["physical"])
+    assert original.latest_version == amendment
+    assert (amendment.observed_on, amendment.neglect_types) == (date(2026, 11, 2), ["nutritional", "medical"])
+
+
+def test_only_the_recording_agency_amends_a_concern(world):
+    concern = make_concern(world.case, world.users["lead_practitioner"])
+    with pytest.raises(PermissionDenied):
+        concern_amend(actor=world.users["partner_practitioner"], concern=concern, reason="I disagree", **CORRECTED)
+
+
+def test_an_amendment_needs_a_reason(world):
+    concern = make_concern(world.case, world.users["lead_practitioner"])
+    with pytest.raises(ValidationError) as error:
+        concern_amend(actor=world.users["lead_practitioner"], concern=concern, reason=" ", **CORRECTED)
+    assert error.value.message_dict["reason"] == ["Say why the concern is being amended"]
+
+
+# --- Plans and actions ---------------------------------------------------------------------------
+
+
+def test_a_child_protection_plan_cannot_start_without_a_category(world):
+    with pytest.raises(ValidationError) as error:
+        plan_start(actor=None, case=world.case, kind=PlanKind.CHILD_PROTECTION, started_on=TODAY)
+    assert error.value.message_dict["cp_category"] == ["Choose the category of the child protection plan"]
+
+
+def test_a_case_has_one_open_plan_of_a_kind(world):
+    make_plan(world.case)
+    with pytest.raises(ValidationError, match="already has an open plan of this kind"):
+        make_plan(world.case, started_on=date(2026, 3, 1))
+
+
+def test_a_plan_cannot_end_before_it_started(world):
+    plan = make_plan(world.case, started_on=date(2026, 2, 1))
+    with pytest.raises(ValidationError) as error:
+        plan_end(actor=None, plan=plan, ended_on=date(2026, 1, 31), end_reason="Stepped down")
+    assert error.value.message_dict["ended_on"] == ["The end date must be on or after the start date"]
+
+
+def test_a_plan_can_end_on_the_day_it_started(world):
+    plan = make_plan(world.case, started_on=date(2026, 2, 1))
+    assert plan_end(actor=None, plan=plan, ended_on=date(2026, 2, 1), end_reason="Transferred").ended_on == date(2026, 2, 1)
+
+
+def test_a_plan_ends_once(world):
+    plan = make_plan(world.case, ended_on=date(2026, 5, 1))
+    with pytest.raises(ValidationError, match="already ended"):
+        plan_end(actor=None, plan=plan, ended_on=date(2026, 6, 1), end_reason="Again")
+
+
+def test_ending_a_plan_needs_a_reason(world):
+    plan = make_plan(world.case)
+    with pytest.raises(ValidationError) as error:
+        plan_end(actor=None, plan=plan, ended_on=TODAY, end_reason="")
+    assert error.value.message_dict["end_reason"] == ["Say why the plan is ending"]
+
+
+def test_an_action_goes_only_to_an_agency_in_the_team(world):
+    with pytest.raises(ValidationError) as error:
+        make_action(make_plan(world.case), world.police)
+    assert "owner_agency" in error.value.message_dict
+
+
+def test_an_ended_plan_takes_no_new_actions(world):
+    plan = make_plan(world.case, ended_on=date(2026, 5, 1))
+    with pytest.raises(ValidationError, match="ended"):
+        make_action(plan, world.school)
+
+
+def test_an_action_is_done_only_with_evidence(world):
+    action = make_action(make_plan(world.case), world.school)
+    with pytest.raises(ValidationError) as error:
+        plan_action_update(actor=None, action=action, status=ActionStatus.DONE, evidence="")
+    assert "evidence" in error.value.message_dict
+
+
+# --- Cases ---------------------------------------------------------------------------------------
+
+
+def test_a_child_has_one_open_case(world):
+    with pytest.raises(ValidationError, match="already has an open case"):
+        case_open(child=world.case.child, lead_agency=world.police, opened_on=TODAY, threshold="universal_plus")
+
+
+def test_closing_a_case_records_the_date_and_reason_and_bumps_its_version(world):
+    case = case_close(actor=world.users["lead_manager"], case=world.case, closed_on=TODAY, closure_reason="Needs met")
+    assert (case.status, case.closed_on, case.closure_reason, case.version) == (CaseStatus.CLOSED, TODAY, "Needs met", 2)
+
+
+def test_a_case_with_an_open_plan_cannot_close(world):
+    make_plan(world.case)
+    with pytest.raises(ValidationError, match="End the case's open plans"):
+        case_close(actor=world.users["lead_manager"], case=world.case, closed_on=TODAY, closure_reason="Needs met")
+
+
+def test_a_case_cannot_close_before_it_opened(world):
+    with pytest.raises(ValidationError) as error:
+        case_close(actor=world.users["lead_manager"], case=world.case, closed_on=date(2026, 1, 4), closure_reason="Needs met")
+    assert error.value.message_dict["closed_on"] == ["The closing date must be on or after the date the case opened"]
+
+
+def test_a_case_closes_once(world):
+    case_close(actor=world.users["lead_manager"], case=world.case, closed_on=TODAY, closure_reason="Needs met")
+    with pytest.raises(ValidationError, match="already closed"):
+        case_close(actor=world.users["lead_manager"], case=world.case, closed_on=TODAY, closure_reason="Again")
+
+
+def test_a_new_lead_professional_brings_their_agency_as_lead_and_into_the_team(world):
+    dsl = world.users["partner_dsl"]
+    case = case_reassign_lead(actor=world.users["csc_manager"], case=world.case, lead_professional=dsl, reason="Moved to school")
+    assert (case.lead_professional, case.lead_agency, case.version) == (dsl, world.school, 2)
+    assert Notification.objects.filter(recipient=dsl).exists()
+
+
+def test_a_lead_professional_from_outside_the_team_makes_their_agency_visible_to_them(world):
+    officer = world.users["outsider"]
+    case_reassign_lead(actor=world.users["csc_manager"], case=world.case, lead_professional=officer, reason="Police lead")
+    assert cases_visible_to(officer).filter(pk=world.case.pk).exists()
+
+
+def test_a_strategy_member_cannot_be_lead_professional(world):
+    with pytest.raises(ValidationError) as error:
+        case_reassign_lead(actor=world.users["csc_manager"], case=world.case, lead_professional=world.users["strategy"], reason="x")
+    assert "lead_professional" in error.value.message_dict
+
+
+# --- Referrals, oversight, voice, adults ----------------------------------------------------------
+
+
+def test_a_referral_outcome_needs_its_date(world):
+    with pytest.raises(ValidationError) as error:
+        referral_record(
+            actor=world.users["csc_practitioner"], child=world.case.child, referring_agency=world.school, referred_on=TODAY,
+            is_neglect=True, reasons="Hungry", outcome="early_help",
+        )
+    assert error.value.message_dict["outcome_on"] == ["Enter the date of the outcome"]
+
+
+def test_a_referral_is_not_dated_in_the_future(world):
+    with pytest.raises(ValidationError) as error:
+        referral_record(
+            actor=world.users["csc_practitioner"], child=world.case.child, referring_agency=world.school,
+            referred_on=date(2026, 11, 25), is_neglect=True, reasons="Hungry",
+        )
+    assert error.value.message_dict["referred_on"] == ["Date referred must be today or in the past"]
+
+
+def test_the_next_oversight_review_must_come_after_this_one(world):
+    with pytest.raises(ValidationError) as error:
+        oversight_record(
+            actor=world.users["lead_manager"], case=world.case, recorded_on=TODAY, decision="Continue", reasons="Progress",
+            next_review_on=TODAY,
+        )
+    assert error.value.message_dict["next_review_on"] == ["The next review date must be after the date of this oversight"]
+
+
+def test_the_childs_voice_is_recorded_against_the_recorders_agency(world):
+    voice = child_voice_record(
+        actor=world.users["partner_practitioner"], case=world.case, recorded_on=TODAY, speaker=Speaker.CHILD,
+        what_was_said="Drew an empty fridge", method=VoiceMethod.DRAWING,
+    )
+    assert voice.agency == world.school
+
+
+def test_an_adult_is_related_only_to_children_of_their_household(world):
+    stranger = make_child()
+    with pytest.raises(ValidationError, match="same household"):
+        adult_add(
+            actor=world.users["lead_practitioner"], family=world.case.child.family, given_name="Sam", family_name="Lee",
+            relationships=[ChildRelationship(child=stranger, relationship=Relationship.MOTHERS_PARTNER)],
+        )
