@@ -30,7 +30,7 @@ from rest_framework import permissions
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases.models import Case, Child, TeamMembership
+from cases.models import Case, Child, Family, TeamMembership
 
 from .models import AgencyKind, Role
 
@@ -186,6 +186,50 @@ def access_child(user, child_id, *, action, request=None):
         _deny_forbidden(user, request, "child", child_id, child.pk, f"role may not {action} a child")
     _audit_read(user, request, "child", child.pk, child.pk)
     return child
+
+
+def access_family(user, family_id, *, request=None):
+    """A household the user may read: at least one of its children has a case the user can see.
+
+    Only the visible children are shown on the family page (selectors narrow further); an
+    invisible family answers 404 like a case.
+    """
+    family = Family.objects.filter(pk=family_id).filter(Exists(children_visible_to(user).filter(family_id=OuterRef("pk")))).first()
+    if family is None:
+        _deny_not_found(user, request, "family", family_id, "family not visible")
+    _audit_read(user, request, "family", family.pk, None)
+    return family
+
+
+def can_amend_concern(user, concern):
+    """Only the agency that recorded a concern corrects it; everyone else adds their own record."""
+    membership = membership_of(user)
+    return membership is not None and membership.role in CASE_WORKING_ROLES and membership.agency_id == concern.agency_id
+
+
+# --- Restricted chronology entries ----------------------------------------------------------------
+
+
+def chronology_entries_visible_to(user):
+    """Chronology entries the user may read.
+
+    An entry is visible when its child's case is visible (as above) and, if the entry is marked
+    restricted (police intelligence, health detail), only to: the recording agency, children's
+    social care, and agencies named on the entry (`shared_with`). Restricted entries are absent,
+    not greyed out, for everyone else.
+    """
+    from chronologies.models import ChronologyEntry
+
+    membership = membership_of(user)
+    if membership is None or membership.role not in CASE_WORKING_ROLES:
+        return ChronologyEntry.objects.none()
+    entries = ChronologyEntry.objects.filter(Exists(cases_visible_to(user).filter(child_id=OuterRef("child_id"))))
+    if membership.agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE:
+        return entries
+    unrestricted = Q(restricted=False)
+    recorded_by_my_agency = Q(agency_id=membership.agency_id)
+    shared_with_my_agency = Q(Exists(ChronologyEntry.shared_with.through.objects.filter(chronologyentry_id=OuterRef("pk"), agency_id=membership.agency_id)))
+    return entries.filter(unrestricted | recorded_by_my_agency | shared_with_my_agency)
 
 
 # --- Partnership-level permissions (no child data) -----------------------------------------------
