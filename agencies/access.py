@@ -201,6 +201,26 @@ def access_family(user, family_id, *, request=None):
     return family
 
 
+def can_lead_case(user, case):
+    """Plans and their actions are set by the lead agency or children's social care.
+
+    Partners record what they see (concerns, the child's voice) and update the actions they own;
+    starting or ending a plan is the lead's decision.
+    """
+    membership = membership_of(user)
+    if membership is None or membership.role not in CASE_WORKING_ROLES:
+        return False
+    return membership.agency_id == case.lead_agency_id or membership.agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE
+
+
+def can_update_action(user, plan_action):
+    """The agency that owns an action reports its progress; so may the case's lead."""
+    membership = membership_of(user)
+    if membership is not None and membership.role in CASE_WORKING_ROLES and membership.agency_id == plan_action.owner_agency_id:
+        return True
+    return can_lead_case(user, plan_action.plan.case)
+
+
 def can_amend_concern(user, concern):
     """Only the agency that recorded a concern corrects it; everyone else adds their own record."""
     membership = membership_of(user)

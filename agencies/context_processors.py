@@ -8,6 +8,13 @@ def partnership(request):
     """The header shows the partnership, the user's agency and role, and the menu their role may use."""
     user = getattr(request, "user", None)
     nav_items = []
+    if access.can_see_case_work(user):
+        nav_items += [
+            {"label": "Find a child", "url": reverse("cases:find_child")},
+            {"label": "Record a concern", "url": reverse("cases:concern_new")},
+        ]
+    if access.role_of(user) in access.CASE_ACTIONS["oversee"]:
+        nav_items.append({"label": "Cases to oversee", "url": reverse("cases:manager_cases")})
     if access.can_manage_partnership(user):
         nav_items += [
             {"label": "Agencies", "url": reverse("agencies:agency_list")},

@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases.selectors import case_list_for
+from cases import selectors as case_selectors
 
 from . import access, selectors, services
 from .forms import AgencyForm, UserCreateForm, UserEditForm
@@ -18,9 +19,12 @@ def home(request):
     """Each role's starting page. Case workers see their visible open cases (an audited read)."""
     context = {"membership": access.membership_of(request.user)}
     if access.can_see_case_work(request.user):
-        cases = list(case_list_for(user=request.user)[:50])
-        audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"{len(cases)} cases listed", request=request)
-        context["cases"] = cases
+        context["my_cases"] = list(case_selectors.my_cases(user=request.user)[:50])
+        context["cases"] = list(case_selectors.case_list_for(user=request.user)[:50])
+        context["recent_concerns"] = list(case_selectors.my_recent_concerns(user=request.user)[:10])
+        context["actions_due"] = list(case_selectors.actions_due(user=request.user, today=timezone.localdate())[:20])
+        listed = len(context["cases"]) + len(context["my_cases"])
+        audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"home page, {listed} cases listed", request=request)
     context["notifications"] = selectors.unread_notifications(user=request.user)[:10]
     return render(request, "agencies/home.html", context)
 

@@ -193,6 +193,13 @@ class Adult(models.Model):
     def __str__(self):
         return f"{self.given_name} {self.family_name}"
 
+    PARENTING_NEEDS = ("mental_health", "substance_misuse", "domestic_abuse", "learning_disability")
+
+    @property
+    def parenting_needs(self):
+        """Labels of the needs that affect this adult's parenting ("think family")."""
+        return [self._meta.get_field(name).verbose_name.capitalize() for name in self.PARENTING_NEEDS if getattr(self, name)]
+
 
 class Relationship(models.TextChoices):
     MOTHER = "mother", "Mother"

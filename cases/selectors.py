@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from functools import reduce
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -357,3 +357,36 @@ def children_matching_identifiers(*, user, identifiers: ChildIdentifiers) -> lis
         if found:
             return found
     return []
+
+
+# --- Records on a case (the case itself already came through the access layer) -----------------
+
+
+def open_case_of(*, user, child: Child) -> Case | None:
+    """The child's open case, if the user may see it (a child has at most one open case)."""
+    return cases_visible_to(user).filter(child=child, status=CaseStatus.OPEN).select_related("child").first()
+
+
+def plan_on_case(*, case: Case, plan_id: int) -> Plan | None:
+    """One of the case's plans; None when the id belongs to another case (the view answers 404)."""
+    return case.plans.filter(pk=plan_id).first()
+
+
+def plan_action_on_case(*, case: Case, action_id: int) -> PlanAction | None:
+    return PlanAction.objects.select_related("plan", "owner_agency").filter(plan__case=case, pk=action_id).first()
+
+
+def visible_children_matching(*, user, identifiers: ChildIdentifiers):
+    """Children the user may ALREADY see whose exact identifiers match (the "find a child" page).
+
+    Unlike `children_matching_identifiers`, this never looks beyond `children_visible_to`: a search
+    result must not reveal that a child the user may not see exists.
+    """
+    matching = reduce(operator.or_, identifiers.lookups(), Q(pk__in=[]))
+    latest_case = cases_visible_to(user).filter(child_id=OuterRef("pk")).order_by("-opened_on", "-pk").values("pk")[:1]
+    return (
+        children_visible_to(user)
+        .filter(matching)
+        .annotate(case_id=Subquery(latest_case))
+        .order_by("family_name", "given_name", "pk")[:20]
+    )

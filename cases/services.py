@@ -154,6 +154,33 @@ def child_create(
     return child
 
 
+ALREADY_RECORDED = (
+    "A child with this NHS number or unique pupil number is already recorded. "
+    "Record a concern about them with their identifiers instead: your agency then joins their team."
+)
+
+
+@transaction.atomic
+def child_register(*, actor: User, family: Family | None = None, request: Request = None, **details) -> Child:
+    """Record a new child and open a Universal Plus case led by the actor's agency, so they can see it.
+
+    A child nobody's case covers would be invisible to everyone, including the person who just
+    recorded them. A clash with an already recorded NHS number or UPN gets one neutral message
+    that names nobody and points to the concern-by-identifiers route.
+    """
+    agency = _agency_of(actor)
+    try:
+        child = child_create(family=family, actor=actor, request=request, **details)
+    except ValidationError as error:
+        # The unique constraints on NHS number and UPN ("Another child already has this ...").
+        if any("already has this" in message for message in error.messages):
+            raise ValidationError({NON_FIELD_ERRORS: ALREADY_RECORDED}) from error
+        raise
+    case_open(child=child, lead_agency=agency, lead_professional=actor, opened_on=timezone.localdate(), threshold=Threshold.UNIVERSAL_PLUS,
+              actor=actor, request=request)
+    return child
+
+
 @dataclass(frozen=True)
 class ChildRelationship:
     """How a new adult is related to one child of the household (see `adult_add`)."""

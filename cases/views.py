@@ -1,12 +1,303 @@
+"""Case-work pages. Thin: parse, ask the access layer, call a service or selector, render."""
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from agencies import access
+from audit.models import AuditAction
+from audit.services import audit_record
 
-from .selectors import case_team
+from . import forms, selectors, services
+from .models import Concern
+
+
+def _add_errors(form, error):
+    """Show a service's ValidationError beside the fields it names (or at the top)."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+def _case_url(case, anchor=""):
+    return reverse("cases:case_detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _render_form(request, template, form, case, title, **extra):
+    return render(request, template, {"form": form, "case": case, "title": title, **extra})
+
+
+def _case_form(request, case_id, *, action, form_class, title, save, success, anchor, lookup=None, allowed=None, form_kwargs=None, template="cases/case_form.html"):
+    """The common shape of a form on a case: access check, validate, wording check, service, redirect.
+
+    `lookup(case)` finds the record the form works on (a plan, an action) among the case's own,
+    or None for 404. `allowed(case, record)` is a further access-layer check (403 when False).
+    `save(case, record, form)` calls the service; a ValidationError from it goes back to the form
+    beside the fields it names.
+    """
+    case = access.access_case(request.user, case_id, action=action, request=request)
+    record = lookup(case) if lookup else None
+    if lookup and record is None:
+        raise Http404("No such record, or you do not have access to it.")
+    if allowed is not None:
+        access.require(request.user, allowed(case, record), request=request, what=f"{title}: not for your agency")
+    form_kwargs = {key: value(case, record) for key, value in (form_kwargs or {}).items()}
+    form = form_class(request.POST or None, **form_kwargs)
+    hints = []
+    if request.method == "POST" and form.is_valid():
+        hints = form.wording_hints() if hasattr(form, "wording_hints") else []
+        if not hints:
+            try:
+                save(case, record, form)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, success)
+                return redirect(_case_url(case, anchor))
+    return _render_form(request, template, form, case, title, wording_hints=hints)
+
+
+# --- Search, recording a concern, manager lists --------------------------------------------------------------
+
+
+@login_required
+def find_child(request):
+    """Find a child by exact identifiers. Lists only children the user may see, never others."""
+    access.require(request.user, access.can_see_case_work(request.user), request=request, what="find a child")
+    form = forms.ChildIdentifiersForm(request.GET or None)
+    children = None
+    if form.is_bound and form.is_valid():
+        try:
+            identifiers = form.identifiers().checked()
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            children = list(selectors.visible_children_matching(user=request.user, identifiers=identifiers))
+            audit_record(user=request.user, action=AuditAction.VIEW, object_type="child_search", detail=f"{len(children)} found", request=request)
+    return render(request, "cases/find_child.html", {"form": form, "children": children, "query": request.GET.urlencode()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_new(request):
+    """Record a concern about a child found by exact identifiers, whether or not the user sees them yet."""
+    access.require(request.user, access.can_see_case_work(request.user), request=request, what="record a concern")
+    form = forms.ConcernByIdentifiersForm(request.POST or None, initial=request.GET.dict() if request.method == "GET" else None)
+    hints = []
+    if request.method == "POST" and form.is_valid():
+        hints = form.wording_hints()
+        if not hints:
+            try:
+                recorded = services.concern_record_for_identifiers(
+                    actor=request.user, identifiers=form.identifiers(), agencies_told=form.cleaned_data["agencies_told"],
+                    request=request, **form.service_arguments(),
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Concern recorded. Your agency is now in the team around the child, and the lead professional has been told.")
+                return redirect(reverse("cases:case_detail", args=[recorded.case_id]) + "#concerns")
+    return render(request, "cases/concern_new.html", {"form": form, "wording_hints": hints, "title": "Record a concern"})
+
+
+@login_required
+def manager_cases(request):
+    """A manager's (or designated safeguarding lead's) cases to oversee."""
+    access.require(request.user, access.role_of(request.user) in access.CASE_ACTIONS["oversee"], request=request, what="manager pages")
+    cases = list(selectors.agency_cases(user=request.user).prefetch_related("oversights")[:200])
+    audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"manager list, {len(cases)} cases", request=request)
+    return render(request, "cases/manager_cases.html", {"cases": cases, "today": timezone.localdate()})
+
+
+# --- The case page and the family -------------------------------------------------------------------
 
 
 @login_required
 def case_detail(request, case_id):
     case = access.access_case(request.user, case_id, action="view", request=request)
-    return render(request, "cases/case_detail.html", {"case": case, "team": case_team(case=case)})
+    page = selectors.case_page(user=request.user, case=case)
+    context = {
+        "page": page,
+        "case": page.case,
+        "referrals": list(selectors.referrals_with_repeat_flag(user=request.user, child=page.case.child)[:20]),
+        "can_oversee": access.role_of(request.user) in access.CASE_ACTIONS["oversee"],
+        "can_lead": access.can_lead_case(request.user, page.case),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+def family_detail(request, family_id):
+    access.access_family(request.user, family_id, request=request)
+    view = selectors.family_view(user=request.user, family_id=family_id)
+    if view is None:
+        raise Http404("No such record, or you do not have access to it.")
+    return render(request, "cases/family_detail.html", {"view": view})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adult_new(request, family_id):
+    family = access.access_family(request.user, family_id, request=request)
+    access.require(request.user, access.can_see_case_work(request.user), request=request, what="add an adult")
+    view = selectors.family_view(user=request.user, family_id=family.pk)
+    form = forms.AdultForm(request.POST or None, children=view.children)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.adult_add(
+                actor=request.user, family=family, given_name=data["given_name"], family_name=data["family_name"],
+                relationships=[services.ChildRelationship(child=c, relationship=r, parental_responsibility=pr) for c, r, pr in form.relationships()],
+                is_father_or_male_carer=data["is_father_or_male_carer"], mental_health=data["mental_health"],
+                substance_misuse=data["substance_misuse"], domestic_abuse=data["domestic_abuse"],
+                learning_disability=data["learning_disability"], lived_experience_notes=data["lived_experience_notes"], request=request,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"{data['given_name']} {data['family_name']} added to the household.")
+            return redirect("cases:family_detail", family_id=family.pk)
+    return render(request, "cases/adult_form.html", {"form": form, "family": family, "title": "Add an adult to the household"})
+
+
+# --- Case work forms -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_concern_new(request, case_id):
+    def save(case, record, form):
+        services.concern_record(actor=request.user, case=case, agencies_told=form.cleaned_data["agencies_told"], request=request, **form.service_arguments())
+
+    return _case_form(request, case_id, action="contribute", form_class=forms.ConcernForm, title="Record a concern", save=save,
+                      success="Concern recorded.", anchor="concerns", template="cases/concern_form.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_amend(request, case_id, concern_id):
+    concern = access.access_case_record(request.user, Concern, concern_id, action="contribute", request=request)
+    if concern.case_id != case_id:
+        raise Http404("No such record, or you do not have access to it.")
+    if not access.can_amend_concern(request.user, concern):
+        raise PermissionDenied("Only the agency that recorded a concern can amend it. Record your own concern instead.")
+    current = concern.latest_version
+    initial = {
+        "observed_on": current.observed_on, "neglect_types": current.neglect_types, "description": current.description,
+        "impact_on_child": current.impact_on_child, "action_taken": current.action_taken, "suggested_threshold": current.suggested_threshold,
+    }
+    form = forms.ConcernAmendForm(request.POST or None, initial=initial)
+    hints = []
+    if request.method == "POST" and form.is_valid():
+        hints = form.wording_hints()
+        if not hints:
+            try:
+                services.concern_amend(actor=request.user, concern=concern, reason=form.cleaned_data["reason"], request=request, **form.service_arguments())
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Amendment recorded. The original concern stays visible.")
+                return redirect(_case_url(concern.case, "concerns"))
+    return render(request, "cases/concern_form.html", {"form": form, "case": concern.case, "concern": concern, "wording_hints": hints, "title": "Amend a concern"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request, case_id):
+    def save(case, record, form):
+        data = form.cleaned_data
+        services.plan_start(actor=request.user, case=case, kind=data["kind"], cp_category=data["cp_category"], started_on=data["started_on"], request=request)
+
+    return _case_form(request, case_id, action="contribute", form_class=forms.PlanForm, title="Start a plan", save=save, success="Plan started.", anchor="plans",
+                      allowed=lambda case, record: access.can_lead_case(request.user, case))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_end(request, case_id, plan_id):
+    def save(case, plan, form):
+        services.plan_end(actor=request.user, plan=plan, ended_on=form.cleaned_data["ended_on"], end_reason=form.cleaned_data["end_reason"], request=request)
+
+    return _case_form(request, case_id, action="contribute", form_class=forms.PlanEndForm, title="End the plan", save=save, success="Plan ended.",
+                      anchor="plans", lookup=lambda case: selectors.plan_on_case(case=case, plan_id=plan_id),
+                      allowed=lambda case, plan: access.can_lead_case(request.user, case))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_new(request, case_id, plan_id):
+    def save(case, plan, form):
+        data = form.cleaned_data
+        services.plan_action_add(actor=request.user, plan=plan, what=data["what"], outcome_for_child=data["outcome_for_child"],
+                                 owner_agency=data["owner_agency"], due_on=data["due_on"], request=request)
+
+    return _case_form(request, case_id, action="contribute", form_class=forms.PlanActionForm, title="Add an action to the plan", save=save,
+                      success="Action added.", anchor="plans", lookup=lambda case: selectors.plan_on_case(case=case, plan_id=plan_id),
+                      allowed=lambda case, plan: access.can_lead_case(request.user, case),
+                      form_kwargs={"case": lambda case, plan: case})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_update(request, case_id, action_id):
+    def save(case, plan_action, form):
+        services.plan_action_update(actor=request.user, action=plan_action, status=form.cleaned_data["status"], evidence=form.cleaned_data["evidence"], request=request)
+
+    return _case_form(request, case_id, action="contribute", form_class=forms.PlanActionUpdateForm, title="Update an action", save=save,
+                      success="Action updated.", anchor="plans", lookup=lambda case: selectors.plan_action_on_case(case=case, action_id=action_id),
+                      allowed=lambda case, plan_action: access.can_update_action(request.user, plan_action),
+                      form_kwargs={"initial": lambda case, action: {"status": action.status, "evidence": action.evidence}})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def referral_new(request, case_id):
+    def save(case, record, form):
+        data = form.cleaned_data
+        services.referral_record(actor=request.user, child=case.child, case=case, referring_agency=data["referring_agency"], referred_on=data["referred_on"],
+                                 is_neglect=data["is_neglect"], reasons=data["reasons"], outcome=data["outcome"], outcome_on=data["outcome_on"], request=request)
+
+    return _case_form(request, case_id, action="contribute", form_class=forms.ReferralForm, title="Record a referral", save=save,
+                      success="Referral recorded.", anchor="referrals")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def oversight_new(request, case_id):
+    def save(case, record, form):
+        data = form.cleaned_data
+        services.oversight_record(actor=request.user, case=case, recorded_on=data["recorded_on"], decision=data["decision"], reasons=data["reasons"],
+                                  next_review_on=data["next_review_on"], request=request)
+
+    return _case_form(request, case_id, action="oversee", form_class=forms.OversightForm, title="Record management oversight", save=save,
+                      success="Management oversight recorded.", anchor="oversight")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def voice_new(request, case_id):
+    def save(case, record, form):
+        data = form.cleaned_data
+        services.child_voice_record(actor=request.user, case=case, recorded_on=data["recorded_on"], speaker=data["speaker"],
+                                    what_was_said=data["what_was_said"], how_they_feel=data["how_they_feel"], method=data["method"], request=request)
+
+    return _case_form(request, case_id, action="contribute", form_class=forms.ChildVoiceForm, title="Record the child's voice", save=save,
+                      success="Recorded.", anchor="voice")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reassign_lead(request, case_id):
+    def save(case, record, form):
+        services.case_reassign_lead(actor=request.user, case=case, lead_professional=form.cleaned_data["lead_professional"],
+                                    reason=form.cleaned_data["reason"], request=request)
+
+    return _case_form(request, case_id, action="oversee", form_class=forms.ReassignLeadForm, title="Change the lead professional", save=save,
+                      success="Lead professional changed.", anchor="summary", form_kwargs={"case": lambda case, record: case})
+

@@ -4,6 +4,7 @@ from django import forms
 # (widget class, its GOV.UK class, the class added when the field has an error)
 _WIDGET_CLASSES = [
     (forms.CheckboxSelectMultiple, "govuk-checkboxes__input", ""),
+    (forms.RadioSelect, "govuk-radios__input", ""),
     (forms.Select, "govuk-select", "govuk-select--error"),
     (forms.Textarea, "govuk-textarea", "govuk-textarea--error"),
     (forms.CheckboxInput, "govuk-checkboxes__input", ""),
@@ -23,7 +24,15 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.apply_govuk_classes()
+
+    def apply_govuk_classes(self):
+        """Style every field not styled yet (forms that add fields after __init__ call it again)."""
+        styled = self.__dict__.setdefault("_govuk_styled", set())
         for name, field in self.fields.items():
+            if name in styled:
+                continue
+            styled.add(name)
             widget = field.widget
             css, _ = _classes_for(widget)
             widget.attrs["class"] = " ".join(filter(None, [widget.attrs.get("class", ""), css]))

@@ -12,7 +12,7 @@ def test_sign_in_and_see_the_home_page_with_no_serious_accessibility_problems(wo
     page.wait_for_url("**/")
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Leah"
     assert "Community Health Trust" in page.get_by_test_id("header-user").inner_text()
-    assert page.get_by_role("link", name=str(world.case.child)).is_visible()
+    assert page.get_by_role("table").get_by_role("link", name=str(world.case.child)).is_visible()
     screenshot("home-practitioner")
     assert serious_violations(page) == []
 

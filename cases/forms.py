@@ -1,0 +1,210 @@
+"""Forms for case work. They parse and check shapes; business rules stay in services.py.
+
+Every form keeps what was typed when it fails, and its messages say what to fix.
+"""
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from agencies.models import Agency, Role
+from neglect_portal.govuk_forms import GovukFormMixin
+
+from .models import ActionStatus, CPCategory, NeglectType, PlanKind, ReferralOutcome, Relationship, Speaker, Threshold, VoiceMethod
+from .selectors import ChildIdentifiers
+from .wording import wording_hints
+
+def _date_field(label, *, required=True, help_text=""):
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(),
+        error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter the {label.lower()} as a real date"},
+    )
+
+
+class WordingCheckMixin:
+    """A gentle second look at blaming words in free text; saving is never blocked.
+
+    The first submission that contains a listed term re-displays the form with suggestions; the
+    practitioner may change the wording or save as it is (the hidden `wording_checked` field).
+    """
+
+    wording_fields = ()
+
+    def wording_hints(self):
+        if self.data.get("wording_checked") == "yes":
+            return []
+        hints = []
+        for name in self.wording_fields:
+            for hint in wording_hints(self.cleaned_data.get(name, "")):
+                hints.append({"field": self.fields[name].label, **hint})
+        return hints
+
+
+class ChildIdentifiersForm(GovukFormMixin, forms.Form):
+    """Exact identifiers: name and date of birth, or NHS number, or unique pupil number."""
+
+    given_name = forms.CharField(max_length=100, required=False)
+    family_name = forms.CharField(max_length=100, required=False)
+    date_of_birth = _date_field("Date of birth", required=False, help_text="For an unborn child, the expected date of delivery.")
+    nhs_number = forms.CharField(label="NHS number", max_length=12, required=False, help_text="10 digits, for example 943 476 5919.")
+    upn = forms.CharField(label="Unique pupil number (UPN)", max_length=13, required=False, help_text="13 characters, starting with a letter.")
+
+    def identifiers(self):
+        data = self.cleaned_data
+        return ChildIdentifiers(
+            given_name=data.get("given_name", ""), family_name=data.get("family_name", ""), date_of_birth=data.get("date_of_birth"),
+            nhs_number=data.get("nhs_number", ""), upn=data.get("upn", ""),
+        )
+
+
+class ConcernForm(WordingCheckMixin, GovukFormMixin, forms.Form):
+    observed_on = _date_field("Date observed", help_text="The day you saw, heard or were told about it.")
+    neglect_types = forms.MultipleChoiceField(
+        label="Types of neglect", choices=NeglectType.choices, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one type of neglect"}, help_text="Select all that apply.",
+    )
+    description = forms.CharField(label="What you saw, heard, smelt or were told", widget=forms.Textarea(attrs={"rows": 5}),
+                                  error_messages={"required": "Describe what you saw, heard, smelt or were told"})
+    impact_on_child = forms.CharField(label="Impact on the child", widget=forms.Textarea(attrs={"rows": 4}),
+                                      help_text="What this means for the child's daily life, health and development.",
+                                      error_messages={"required": "Describe the impact on the child"})
+    action_taken = forms.CharField(label="Action you took", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    suggested_threshold = forms.ChoiceField(label="Level of need you suggest", choices=[("", "Not sure")] + Threshold.choices, required=False)
+    agencies_told = forms.ModelMultipleChoiceField(
+        label="Agencies you have told", queryset=Agency.objects.filter(is_active=True), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    wording_fields = ("description", "impact_on_child", "action_taken")
+
+    def clean_observed_on(self):
+        observed_on = self.cleaned_data["observed_on"]
+        if observed_on > timezone.localdate():
+            raise forms.ValidationError("Date observed must be today or in the past")
+        return observed_on
+
+    def service_arguments(self):
+        data = self.cleaned_data
+        return {
+            "observed_on": data["observed_on"], "neglect_types": data["neglect_types"], "description": data["description"],
+            "impact_on_child": data["impact_on_child"], "action_taken": data["action_taken"],
+            "suggested_threshold": data["suggested_threshold"],
+        }
+
+
+class ConcernByIdentifiersForm(ChildIdentifiersForm, ConcernForm):
+    """Record a concern about a child found by exact identifiers (known to the user or not)."""
+
+    field_order = ["given_name", "family_name", "date_of_birth", "nhs_number", "upn"]
+
+
+class ConcernAmendForm(ConcernForm):
+    reason = forms.CharField(label="Why you are amending it", widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": "Say why the concern is being amended"})
+    agencies_told = None
+
+
+class PlanForm(GovukFormMixin, forms.Form):
+    kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
+    cp_category = forms.ChoiceField(label="Child protection category", choices=[("", "Not a child protection plan")] + CPCategory.choices,
+                                    required=False, help_text="Only for a child protection plan.")
+    started_on = _date_field("Start date")
+
+
+class PlanEndForm(GovukFormMixin, forms.Form):
+    ended_on = _date_field("End date")
+    end_reason = forms.CharField(label="Why the plan ended", max_length=300, error_messages={"required": "Say why the plan ended"})
+
+
+class PlanActionForm(GovukFormMixin, forms.Form):
+    what = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Say what will be done"})
+    outcome_for_child = forms.CharField(label="What will be different for the child", widget=forms.Textarea(attrs={"rows": 3}),
+                                        error_messages={"required": "Say what will be different for the child"})
+    owner_agency = forms.ModelChoiceField(label="Agency responsible", queryset=Agency.objects.none(), empty_label="Choose an agency",
+                                          error_messages={"required": "Choose the agency responsible"})
+    due_on = _date_field("Due date")
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency"].queryset = Agency.objects.filter(team_memberships__case=case).order_by("name")
+
+
+class PlanActionUpdateForm(GovukFormMixin, forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices)
+    evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="What shows the action is done and made a difference.")
+
+
+class ReferralForm(GovukFormMixin, forms.Form):
+    referred_on = _date_field("Date of referral")
+    referring_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), empty_label="Choose an agency")
+    is_neglect = forms.BooleanField(label="Neglect is among the reasons", required=False)
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Give the reasons for the referral"})
+    outcome = forms.ChoiceField(choices=[("", "Not decided yet")] + ReferralOutcome.choices, required=False)
+    outcome_on = _date_field("Date of the outcome", required=False)
+
+
+class OversightForm(WordingCheckMixin, GovukFormMixin, forms.Form):
+    recorded_on = _date_field("Date of the review")
+    decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Record the decision"})
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "Give the reasons for the decision"})
+    next_review_on = _date_field("Next review date")
+
+    wording_fields = ("decision", "reasons")
+
+
+class ChildVoiceForm(WordingCheckMixin, GovukFormMixin, forms.Form):
+    recorded_on = _date_field("Date")
+    speaker = forms.ChoiceField(label="Whose view is this", choices=Speaker.choices, widget=forms.RadioSelect, initial=Speaker.CHILD)
+    what_was_said = forms.CharField(label="What they said or showed", widget=forms.Textarea(attrs={"rows": 4}),
+                                    error_messages={"required": "Record what they said or showed"})
+    how_they_feel = forms.CharField(label="How they feel about it", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    method = forms.ChoiceField(label="How it was captured", choices=VoiceMethod.choices, widget=forms.RadioSelect,
+                               error_messages={"required": "Select how it was captured"})
+
+    wording_fields = ("what_was_said", "how_they_feel")
+
+
+class ReassignLeadForm(GovukFormMixin, forms.Form):
+    lead_professional = forms.ModelChoiceField(label="New lead professional", queryset=get_user_model().objects.none(), empty_label="Choose a person")
+    reason = forms.CharField(label="Why", max_length=300, error_messages={"required": "Say why the lead professional is changing"})
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_professional"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, membership__agency__team_memberships__case=case, membership__role__in=[Role.PRACTITIONER, Role.MANAGER, Role.DSL])
+            .select_related("membership__agency")
+            .order_by("last_name", "first_name")
+        )
+        self.fields["lead_professional"].label_from_instance = lambda user: f"{user.get_full_name() or user.username} ({user.membership.agency})"
+
+
+class AdultForm(GovukFormMixin, forms.Form):
+    given_name = forms.CharField(max_length=100, error_messages={"required": "Enter the adult's given name"})
+    family_name = forms.CharField(max_length=100, error_messages={"required": "Enter the adult's family name"})
+    is_father_or_male_carer = forms.BooleanField(label="Father or male carer", required=False,
+                                                 help_text="Fathers and male carers are seen and involved, not only mothers.")
+    mental_health = forms.BooleanField(label="Mental health needs", required=False)
+    substance_misuse = forms.BooleanField(label="Substance misuse", required=False)
+    domestic_abuse = forms.BooleanField(label="Domestic abuse", required=False)
+    learning_disability = forms.BooleanField(label="Learning disability", required=False)
+    lived_experience_notes = forms.CharField(label="The adult's own experience", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.children = list(children)
+        for child in self.children:
+            self.fields[f"relationship_{child.pk}"] = forms.ChoiceField(
+                label=f"Relationship to {child}", choices=[("", "None")] + Relationship.choices, required=False
+            )
+            self.fields[f"pr_{child.pk}"] = forms.BooleanField(label=f"Has parental responsibility for {child}", required=False)
+        self.apply_govuk_classes()
+
+    def relationships(self):
+        """(child, relationship, parental responsibility) for each child the adult is linked to."""
+        return [
+            (child, self.cleaned_data[f"relationship_{child.pk}"], self.cleaned_data[f"pr_{child.pk}"])
+            for child in self.children
+            if self.cleaned_data.get(f"relationship_{child.pk}")
+        ]

@@ -1,0 +1,82 @@
+"""The case-work API: same rules as the pages, 400 with field errors, 404 for what is not visible."""
+import json
+
+from django.urls import reverse
+
+from audit.models import AccessEvent
+from cases.models import Concern, TeamMembership
+
+CONCERN = {"observed_on": "2026-11-20", "neglect_types": ["supervision"], "description": "Left alone at home overnight", "impact_on_child": "Frightened, tired at school"}
+
+
+def _post(client, name, data):
+    return client.post(reverse(name), json.dumps(data), content_type="application/json")
+
+
+def test_create_a_child_opens_a_case_the_caller_can_see(world, client_for):
+    client = client_for(world.users["partner_practitioner"])
+    response = _post(client, "api:child-list", {"given_name": "Mia", "family_name": "Stone", "date_of_birth": "2019-04-02", "nhs_number": "943 476 5919"})
+    assert response.status_code == 201, response.content
+    child_id = response.json()["id"]
+    assert client.get(reverse("api:child-detail", args=[child_id])).json()["nhs_number"] == "9434765919"
+    assert client.get(reverse("api:case-list"), {"child": child_id}).json()["count"] == 1
+
+
+def test_invalid_child_answers_400_with_field_errors(world, client_for):
+    response = _post(client_for(world.users["partner_practitioner"]), "api:child-list", {"given_name": "Mia", "date_of_birth": "not a date", "nhs_number": "1234567890"})
+    errors = response.json()
+    assert response.status_code == 400
+    assert {"family_name", "date_of_birth"} <= set(errors)
+
+
+def test_duplicate_nhs_number_gets_a_neutral_message(world, client_for):
+    client = client_for(world.users["partner_practitioner"])
+    _post(client, "api:child-list", {"given_name": "Mia", "family_name": "Stone", "date_of_birth": "2019-04-02", "nhs_number": "9434765919"})
+    response = _post(client_for(world.users["outsider"]), "api:child-list", {"given_name": "X", "family_name": "Y", "date_of_birth": "2019-04-02", "nhs_number": "9434765919"})
+    assert response.status_code == 400
+    assert "Record a concern about them with their identifiers instead" in response.json()["non_field_errors"][0]
+    assert "Mia" not in response.content.decode()
+
+
+def test_concern_about_a_visible_child_by_id(world, client_for):
+    response = _post(client_for(world.users["partner_practitioner"]), "api:concern-list", {**CONCERN, "child": world.case.child_id})
+    assert response.status_code == 201
+    assert response.json()["case"] == world.case.pk and response.json()["neglect_types"] == ["supervision"]
+
+
+def test_concern_with_an_invisible_child_id_is_404_and_grants_nothing(world, client_for):
+    response = _post(client_for(world.users["outsider"]), "api:concern-list", {**CONCERN, "child": world.case.child_id})
+    assert response.status_code == 404
+    assert not TeamMembership.objects.filter(case=world.case, agency=world.police).exists()
+    assert not Concern.objects.exists()
+
+
+def test_concern_by_identifiers_joins_the_team(world, client_for):
+    child = world.case.child
+    identifiers = {"given_name": child.given_name, "family_name": child.family_name, "date_of_birth": child.date_of_birth.isoformat()}
+    client = client_for(world.users["outsider"])
+    response = _post(client, "api:concern-list", {**CONCERN, "child_identifiers": identifiers})
+    assert response.status_code == 201
+    assert TeamMembership.objects.filter(case=world.case, agency=world.police).exists()
+    assert client.get(reverse("api:case-detail", args=[world.case.pk])).status_code == 200
+
+
+def test_concern_validation_errors_are_per_field(world, client_for):
+    response = _post(client_for(world.users["partner_practitioner"]), "api:concern-list", {"child": world.case.child_id, "observed_on": "2030-01-01", "neglect_types": ["laziness"], "description": "x", "impact_on_child": ""})
+    errors = response.json()
+    assert response.status_code == 400
+    assert {"neglect_types", "impact_on_child"} <= set(errors)
+
+
+def test_future_date_is_refused_by_the_service_rule(world, client_for):
+    response = _post(client_for(world.users["partner_practitioner"]), "api:concern-list", {**CONCERN, "child": world.case.child_id, "observed_on": "2030-01-01"})
+    assert response.status_code == 400
+    assert response.json()["observed_on"] == ["Date observed must be today or in the past"]
+
+
+def test_api_reads_are_audited(world, client_for):
+    client = client_for(world.users["partner_practitioner"])
+    before = AccessEvent.objects.count()
+    client.get(reverse("api:case-plans", args=[world.case.pk]))
+    assert AccessEvent.objects.count() == before + 1
+    assert AccessEvent.objects.first().object_type == "case"

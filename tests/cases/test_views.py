@@ -1,0 +1,148 @@
+"""Case work through the browser's HTTP: what practitioners and managers see and do."""
+from datetime import date
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agencies.models import Notification
+from audit.models import AccessEvent, AuditAction
+from cases.models import Concern, TeamMembership
+from cases.services import plan_end
+from tests.factories import make_action, make_concern, make_plan
+
+CONCERN = {
+    "observed_on": "2026-11-20", "neglect_types": ["nutritional", "physical"], "description": "Came in without a coat, hungry at 9am",
+    "impact_on_child": "Cold and unable to concentrate", "action_taken": "Breakfast club place offered",
+}
+
+
+def test_an_outside_agency_records_a_concern_by_identifiers_and_joins_the_team(world, client_for):
+    child = world.case.child
+    data = {**CONCERN, "given_name": child.given_name.upper(), "family_name": child.family_name, "date_of_birth": child.date_of_birth.isoformat()}
+    police = client_for(world.users["outsider"])
+    assert police.get(reverse("cases:case_detail", args=[world.case.pk])).status_code == 404
+    response = police.post(reverse("cases:concern_new"), data)
+    assert response.status_code == 302 and response["Location"] == reverse("cases:case_detail", args=[world.case.pk]) + "#concerns"
+    assert TeamMembership.objects.filter(case=world.case, agency=world.police, reason="Recorded a concern").exists()
+    assert Notification.objects.filter(recipient=world.users["lead_practitioner"]).count() == 1
+    assert police.get(reverse("cases:case_detail", args=[world.case.pk])).status_code == 200
+
+
+def test_concern_form_errors_keep_the_text_and_say_what_to_fix(world, client_for):
+    data = {**CONCERN, "observed_on": "2026-12-25", "impact_on_child": "", "case": world.case.pk}
+    response = client_for(world.users["lead_practitioner"]).post(reverse("cases:case_concern_new", args=[world.case.pk]), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Date observed must be today or in the past" in html
+    assert "Describe the impact on the child" in html
+    assert "Came in without a coat, hungry at 9am" in html
+    assert 'value="nutritional" checked' in html
+    assert not Concern.objects.exists()
+
+
+def test_blaming_words_get_a_gentle_hint_then_save_as_written(world, client_for):
+    client = client_for(world.users["lead_practitioner"])
+    url = reverse("cases:case_concern_new", args=[world.case.pk])
+    data = {**CONCERN, "description": "Mother refusing to engage with the health visitor"}
+    first = client.post(url, data)
+    assert "Could you say it in plain, non-blaming words?" in first.content.decode()
+    assert not Concern.objects.exists()
+    second = client.post(url, {**data, "wording_checked": "yes"})
+    assert second.status_code == 302
+    assert Concern.objects.get().description == data["description"]
+
+
+def test_find_a_child_never_lists_a_child_the_user_cannot_see(world, client_for):
+    child = world.case.child
+    query = {"given_name": child.given_name, "family_name": child.family_name, "date_of_birth": child.date_of_birth.isoformat()}
+    seen = client_for(world.users["partner_practitioner"]).get(reverse("cases:find_child"), query)
+    unseen = client_for(world.users["outsider"]).get(reverse("cases:find_child"), query)
+    assert [c.pk for c in seen.context["children"]] == [child.pk]
+    assert unseen.context["children"] == []
+    assert "No child you can see matches these details." in unseen.content.decode()
+
+
+def test_case_page_read_writes_exactly_one_audit_event(world, client_for):
+    client = client_for(world.users["partner_practitioner"])
+    before = AccessEvent.objects.count()
+    client.get(reverse("cases:case_detail", args=[world.case.pk]))
+    events = list(AccessEvent.objects.order_by("-id")[: AccessEvent.objects.count() - before])
+    assert [(e.action, e.object_type, e.child_id) for e in events] == [(AuditAction.VIEW, "case", world.case.child_id)]
+
+
+def _add_work(world, count, *, offset=0):
+    """`count` concerns, and `count` past plans each with one overdue action."""
+    for i in range(offset, offset + count):
+        make_concern(world.case, world.users["lead_practitioner"], observed_on=date(2026, 10, 1))
+        plan = make_plan(world.case, started_on=date(2010 + i // 12, 1 + i % 12, 1))
+        make_action(plan, world.school, due_on=date(2026, 11, 1))
+        plan_end(actor=world.users["csc_manager"], plan=plan, ended_on=date(2010 + i // 12, 1 + i % 12, 20), end_reason="Goals met")
+
+
+def _case_page_queries(world, client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("cases:case_detail", args=[world.case.pk]))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_case_page_query_count_does_not_grow_with_case_work(world, client_for):
+    client = client_for(world.users["lead_manager"])
+    _add_work(world, 1)
+    one = _case_page_queries(world, client)
+    _add_work(world, 49, offset=1)
+    assert world.case.concerns.count() == 50 and world.case.plans.count() == 50
+    assert _case_page_queries(world, client) == one
+
+
+def test_overdue_actions_are_marked_on_the_case_page(world, client_for):
+    plan = make_plan(world.case)
+    make_action(plan, world.school, due_on=date(2020, 1, 1), what="Register with a dentist")
+    html = client_for(world.users["lead_practitioner"]).get(reverse("cases:case_detail", args=[world.case.pk])).content.decode()
+    assert "Register with a dentist" in html and "Overdue" in html
+
+
+def test_only_the_recording_agency_may_amend_and_the_original_stays(world, client_for):
+    concern = make_concern(world.case, world.users["lead_practitioner"], description="Original words")
+    url = reverse("cases:concern_amend", args=[world.case.pk, concern.pk])
+    assert client_for(world.users["partner_practitioner"]).get(url).status_code == 403
+    data = {**CONCERN, "observed_on": "2026-11-01", "description": "Corrected words", "reason": "Typed the wrong date"}
+    assert client_for(world.users["lead_manager"]).post(url, data).status_code == 302
+    concern.refresh_from_db()
+    assert concern.description == "Original words"
+    assert concern.latest_version.description == "Corrected words"
+    html = client_for(world.users["lead_practitioner"]).get(reverse("cases:case_detail", args=[world.case.pk])).content.decode()
+    assert "Corrected words" in html and "Original words" in html and "Typed the wrong date" in html
+
+
+def test_a_manager_records_oversight_and_a_practitioner_cannot(world, client_for):
+    url = reverse("cases:oversight_new", args=[world.case.pk])
+    data = {"recorded_on": "2026-11-20", "decision": "Continue the plan", "reasons": "Attendance improving", "next_review_on": "2026-12-18"}
+    assert client_for(world.users["lead_practitioner"]).post(url, data).status_code == 403
+    assert client_for(world.users["lead_manager"]).post(url, data).status_code == 302
+    assert world.case.oversights.get().decision == "Continue the plan"
+
+
+def test_a_plan_needs_a_category_only_for_child_protection(world, client_for):
+    client = client_for(world.users["csc_practitioner"])
+    response = client.post(reverse("cases:plan_new", args=[world.case.pk]), {"kind": "child_protection", "cp_category": "", "started_on": "2026-11-01"})
+    assert response.status_code == 200 and "cp_category" in response.context["form"].errors
+    ok = client.post(reverse("cases:plan_new", args=[world.case.pk]), {"kind": "child_protection", "cp_category": "neglect", "started_on": "2026-11-01"})
+    assert ok.status_code == 302 and world.case.plans.get().cin_category_code == "NEG"
+
+
+def test_home_page_lists_actions_due_for_my_agency(world, client_for):
+    plan = make_plan(world.case)
+    make_action(plan, world.school, due_on=date(2020, 1, 1), what="Attendance meeting")
+    html = client_for(world.users["partner_practitioner"]).get(reverse("home")).content.decode()
+    assert "Actions due for your agency" in html and "Attendance meeting" in html
+
+
+def test_family_page_shows_only_visible_siblings(world, client_for):
+    from tests.factories import make_case, make_child
+
+    hidden_sibling = make_child(given_name="Hidden", family_name=world.case.child.family_name, family=world.case.child.family)
+    make_case(world.police, child=hidden_sibling)
+    html = client_for(world.users["partner_practitioner"]).get(reverse("cases:family_detail", args=[world.case.child.family_id])).content.decode()
+    assert str(world.case.child) in html and "Hidden" not in html
