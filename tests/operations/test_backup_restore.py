@@ -1,0 +1,55 @@
+"""The documented backup and restore procedure (docs/operations.md) restores every record."""
+import shutil
+import subprocess
+
+import psycopg
+import pytest
+from django.apps import apps
+from django.db import connection
+
+from tests.conftest import require_or_skip
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def _server(settings_dict):
+    return ["-h", settings_dict["HOST"] or "127.0.0.1", "-p", str(settings_dict["PORT"] or 5432), "-U", settings_dict["USER"]]
+
+
+def _counts(cursor):
+    counts = {}
+    for model in apps.get_models():
+        table = model._meta.db_table
+        cursor.execute(f'SELECT count(*) FROM "{table}"')  # noqa: S608 (table names come from the models)
+        counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def test_pg_dump_restores_into_a_fresh_database_with_every_record(world, tmp_path):
+    if connection.vendor != "postgresql":
+        require_or_skip("backup and restore are PostgreSQL procedures")
+    if not shutil.which("pg_dump"):
+        require_or_skip("pg_dump is not installed")
+    db = connection.settings_dict
+    source = db["NAME"]
+    restored = f"{source}_restored"
+    dump = tmp_path / "neglect_portal.dump"
+    # The procedure of docs/operations.md: custom-format dump, restore into an empty database.
+    server = _server(db)
+    subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(dump), *server, source], check=True)
+    subprocess.run(["dropdb", "--if-exists", *server, restored], check=True)
+    subprocess.run(["createdb", *server, restored], check=True)
+    try:
+        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", *server, "--dbname", restored, str(dump)], check=True)
+        with connection.cursor() as cursor:
+            expected = _counts(cursor)
+        with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=restored) as other:
+            with other.cursor() as cursor:
+                actual = _counts(cursor)
+                cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = 'audit_accessevent_no_update_delete'")
+                trigger = cursor.fetchone()
+    finally:
+        subprocess.run(["dropdb", "--if-exists", *server, restored], check=True)
+    assert actual == expected
+    assert expected["cases_case"] == 1 and expected["audit_accessevent"] > 0
+    assert trigger is not None, "the append-only trigger is restored with the data"
