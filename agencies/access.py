@@ -33,6 +33,7 @@ from audit.services import audit_record
 from cases.models import Case, Child, Family, TeamMembership
 
 from .models import AgencyKind, Role
+from .two_factor import is_verified
 
 CASE_WORKING_ROLES = frozenset({Role.PRACTITIONER, Role.MANAGER, Role.DSL})
 
@@ -52,8 +53,10 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def membership_of(user):
-    """The user's membership when it counts: active user, active agency; else None."""
+    """The user's membership when it counts: active user, second factor passed, active agency; else None."""
     if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    if not is_verified(user):
         return None
     membership = getattr(user, "membership", None)
     if membership is None or not membership.agency.is_active:

@@ -9,7 +9,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cases import selectors as case_selectors
 
-from . import access, selectors, services
+from . import access, selectors, services, two_factor
 from .forms import AgencyForm, UserCreateForm, UserEditForm
 from .models import Agency
 
@@ -96,3 +96,14 @@ def user_edit(request, user_id):
         messages.success(request, f"User {user.username} saved.")
         return redirect("agencies:user_list")
     return render(request, "agencies/user_form.html", {"form": form, "title": f"Edit {user.username}", "edited_user": user})
+
+
+@access.role_required(access.can_manage_partnership)
+@require_http_methods(["POST"])
+def user_reset_two_factor(request, user_id):
+    user = selectors.user_for_admin(user_id)
+    if user is None:
+        raise Http404("No such user.")
+    two_factor.two_factor_reset(actor=request.user, user=user, request=request)
+    messages.success(request, f"Two-factor authentication reset for {user.username}. They will set it up again at their next sign-in.")
+    return redirect("agencies:user_edit", user_id=user.pk)

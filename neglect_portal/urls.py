@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from agencies import two_factor_views
 from agencies import views as agency_views
 from agencies.api import MeView, TokenView
 from agencies.forms import LoginForm
@@ -26,6 +27,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path("accounts/two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
+    path("accounts/two-factor/", two_factor_views.verify, name="two_factor_verify"),
     path("partnership/", include("agencies.urls")),
     path("audit/", include("audit.urls")),
     path("cases/", include("cases.urls")),

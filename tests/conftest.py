@@ -87,15 +87,33 @@ def world(db):
     return World(csc=csc, health=health, school=school, police=police, public_health=public_health, case=case, users=users)
 
 
+def verified_device(user):
+    """A confirmed authenticator for the user (tests sign in as users who set up two-factor)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+
+
+def sign_in_verified(client, user):
+    """Sign the client in as `user` with the second factor already passed, as after the code page."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = verified_device(user).persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def client_for(client):
-    """A test client signed in as a kind of user (anonymous: not signed in)."""
+    """A test client signed in (password and second factor) as a kind of user (anonymous: not signed in)."""
     from django.test import Client
 
     def make(user):
         c = Client()
         if user is not None:
-            c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            sign_in_verified(c, user)
         return c
 
     return make

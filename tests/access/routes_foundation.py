@@ -36,3 +36,13 @@ ROUTES = {
     ("api-schema", "GET"): Row(api(SIGNED_IN, non_member=200)),
     ("api-docs", "GET"): Row(api(SIGNED_IN, non_member=200)),
 }
+
+ROUTES.update({
+    # Users of the matrix have passed their second factor, so set-up pages send them on.
+    ("two_factor_setup", "GET"): Row(everyone(302)),
+    ("two_factor_setup", "POST"): Row(everyone(302)),
+    ("two_factor_recovery_codes", "GET"): Row(everyone(302)),
+    ("two_factor_verify", "GET"): Row(page(SIGNED_IN)),
+    ("two_factor_verify", "POST"): Row(page(SIGNED_IN)),
+    ("agencies:user_reset_two_factor", "POST"): Row(page(ADMIN, allowed_status=302), kwargs=lambda w: {"user_id": w.users["partner_practitioner"].pk}),
+})

@@ -36,14 +36,19 @@ def test_pg_dump_restores_into_a_fresh_database_with_every_record(world, tmp_pat
     dump = tmp_path / "neglect_portal.dump"
     # The procedure of docs/operations.md: custom-format dump, restore into an empty database.
     server = _server(db)
-    subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--file", str(dump), *server, source], check=True)
+    conninfo = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"]}
+    # Count and dump the same snapshot, so a write from elsewhere cannot make the two differ.
+    with psycopg.connect(dbname=source, autocommit=True, **conninfo) as snapshot_connection:
+        snapshot_connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        snapshot = snapshot_connection.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        with snapshot_connection.cursor() as cursor:
+            expected = _counts(cursor)
+        subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}", "--file", str(dump), *server, source], check=True)
     subprocess.run(["dropdb", "--if-exists", *server, restored], check=True)
     subprocess.run(["createdb", *server, restored], check=True)
     try:
         subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", *server, "--dbname", restored, str(dump)], check=True)
-        with connection.cursor() as cursor:
-            expected = _counts(cursor)
-        with psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=db["USER"], dbname=restored) as other:
+        with psycopg.connect(dbname=restored, **conninfo) as other:
             with other.cursor() as cursor:
                 actual = _counts(cursor)
                 cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname = 'audit_accessevent_no_update_delete'")
