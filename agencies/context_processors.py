@@ -19,6 +19,7 @@ def partnership(request):
         nav_items += [
             {"label": "Agencies", "url": reverse("agencies:agency_list")},
             {"label": "Users", "url": reverse("agencies:user_list")},
+            {"label": "Tool definitions", "url": reverse("tools:definition_list")},
         ]
     if access.can_read_audit(user):
         nav_items.append({"label": "Audit log", "url": reverse("audit:event_list")})

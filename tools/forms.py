@@ -1,0 +1,231 @@
+"""Forms for tool definitions and assessment runs. They parse what was typed; services decide.
+
+Every form keeps what the user typed when it fails, and `error_links()` gives the error summary
+an anchor for each message: the field itself, or the first radio of a radio group (GOV.UK links
+the summary to the first option, and Django gives a radio group no id of its own).
+"""
+import json
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+
+from neglect_portal.govuk_forms import GovukFormMixin
+
+from .definitions import DefinitionError, parse_text
+
+FILE_LIMIT_BYTES = 1_000_000
+
+
+class ToolFormMixin(GovukFormMixin):
+    def error_links(self):
+        links = [("main-content", error) for error in self.non_field_errors()]
+        for name, field in self.fields.items():
+            bound = self[name]
+            anchor = f"{bound.auto_id}_0" if isinstance(field.widget, forms.RadioSelect) else bound.id_for_label
+            links += [(anchor, error) for error in bound.errors]
+        return links
+
+    def add_service_errors(self, error, field_for=None):
+        """A service's ValidationError shown beside the fields it names (or above the form)."""
+        items = error.message_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.messages)]
+        for key, messages in items:
+            name = field_for(key) if field_for else key
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+# --- Definitions -------------------------------------------------------------------------------
+
+
+class DefinitionDocumentForm(ToolFormMixin, forms.Form):
+    """A definition pasted as JSON or YAML (editing a draft shows the stored document as JSON)."""
+
+    document = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 30, "spellcheck": "false"}),
+        label="Definition (JSON or YAML)",
+        help_text="Areas, items, scales and scoring rules. Errors name their place, for example areas[2].items[0].",
+        error_messages={"required": "Paste the definition"},
+    )
+
+    def clean_document(self):
+        try:
+            return parse_text(self.cleaned_data["document"])
+        except DefinitionError as error:
+            raise forms.ValidationError(error.messages) from error
+
+    @staticmethod
+    def initial_text(definition):
+        return json.dumps(definition.structure, indent=2, ensure_ascii=False)
+
+
+class DefinitionLoadForm(ToolFormMixin, forms.Form):
+    """A definition file, or the same pasted: a partnership's licensed wording or its own tool."""
+
+    file = forms.FileField(
+        required=False,
+        label="Upload a definition file",
+        help_text="A .json, .yaml or .yml file, up to 1 MB.",
+    )
+    document = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 15, "spellcheck": "false"}),
+        label="Or paste the definition (JSON or YAML)",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, text = cleaned.get("file"), (cleaned.get("document") or "").strip()
+        if self.errors:
+            return cleaned
+        if bool(upload) == bool(text):
+            self.add_error("file", "Upload a definition file, or paste the definition, but not both")
+            return cleaned
+        field = "file" if upload else "document"
+        if upload:
+            if upload.size > FILE_LIMIT_BYTES:
+                self.add_error("file", "The file must be smaller than 1 MB")
+                return cleaned
+            try:
+                text = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                self.add_error("file", "The file must be a text file in UTF-8 (JSON or YAML)")
+                return cleaned
+        try:
+            cleaned["parsed"] = parse_text(text, filename=upload.name if upload else "")
+        except DefinitionError as error:
+            for message in error.messages:
+                self.add_error(field, message)
+        cleaned["source_field"] = field
+        return cleaned
+
+
+# --- Runs --------------------------------------------------------------------------------------
+
+
+class RunStartForm(ToolFormMixin, forms.Form):
+    definition = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.RadioSelect,
+        label="Which assessment tool?",
+        empty_label=None,
+        error_messages={"required": "Choose an assessment tool", "invalid_choice": "Choose one of the tools listed"},
+    )
+
+    def __init__(self, *args, definitions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["definition"].queryset = definitions
+
+
+class RunDetailsForm(ToolFormMixin, forms.Form):
+    assessed_on = forms.DateField(
+        label="Date of the assessment",
+        widget=forms.DateInput,
+        error_messages={"required": "Enter the date of the assessment", "invalid": "Enter a real date, for example 27 3 2026"},
+    )
+    age_band = forms.ChoiceField(
+        label="The child's age band",
+        widget=forms.RadioSelect,
+        help_text="Guidance and, in some tools, the questions asked follow the age band.",
+        error_messages={"required": "Choose the child's age band"},
+    )
+    people_present = forms.CharField(
+        label="Who was present",
+        error_messages={"required": "Say who was present at the assessment"},
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Names and roles, for example the child, their mother, the health visitor.",
+    )
+
+    def __init__(self, *args, structure, **kwargs):
+        super().__init__(*args, **kwargs)
+        if structure.age_bands:
+            self.fields["age_band"].choices = [(band.id, band.label) for band in structure.age_bands]
+        else:
+            del self.fields["age_band"]
+
+
+class RunVoiceForm(ToolFormMixin, forms.Form):
+    child_voice = forms.CharField(
+        required=False,
+        label="The child's voice",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=(
+            "What the child said, showed or how they seemed, in their words where you can. "
+            "If the child could not be heard, say why."
+        ),
+    )
+
+
+def value_field_name(item):
+    return f"value-{item.id}"
+
+
+def evidence_field_name(item):
+    return f"evidence-{item.id}"
+
+
+class AreaForm(ToolFormMixin, forms.Form):
+    """One area's items: an answer on each item's scale and the evidence for it.
+
+    Nothing is required here: a draft may be saved half done and finished at another sitting.
+    What finalising needs is checked when finalising.
+    """
+
+    def __init__(self, *args, area, age_band, **kwargs):
+        self.area = area
+        self.items = area.items_for(age_band)
+        self.age_band = age_band
+        super().__init__(*args, **kwargs)
+
+    @classmethod
+    def for_area(cls, data=None, *, run, area):
+        """The form for one area of a run, showing what earlier sittings saved."""
+        fields = {}
+        initial = {}
+        for item in area.items_for(run.age_band):
+            answer = run.answer(area.id, item.id)
+            if item.scale.kind == "text":
+                fields[value_field_name(item)] = forms.CharField(required=False, label=item.title, widget=forms.Textarea(attrs={"rows": 4}))
+            else:
+                fields[value_field_name(item)] = forms.ChoiceField(
+                    required=False,
+                    label=item.title,
+                    widget=forms.RadioSelect,
+                    choices=[(str(point.value), point.label) for point in item.scale.points],
+                    error_messages={"invalid_choice": f"{item.title}: choose one of the answers given"},
+                )
+                # A written answer is its own evidence; an answer on a scale needs its evidence beside it.
+                fields[evidence_field_name(item)] = forms.CharField(
+                    required=False,
+                    label=f"Evidence for {item.title[0].lower()}{item.title[1:]}",
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+                initial[evidence_field_name(item)] = answer.get("evidence", "")
+            initial[value_field_name(item)] = "" if answer.get("value") is None else str(answer.get("value"))
+        form_class = type("AreaForm", (cls,), fields)
+        return form_class(data, area=area, age_band=run.age_band, initial=initial)
+
+    def answers(self):
+        """{item id: {"value", "evidence"}} for `services.run_save_draft`."""
+        return {
+            item.id: {"value": self.cleaned_data.get(value_field_name(item), ""), "evidence": self.cleaned_data.get(evidence_field_name(item), "")}
+            for item in self.items
+        }
+
+    def questions(self):
+        """What the template shows per item: the item, its bound fields, and its guidance."""
+        return [
+            {
+                "item": item,
+                "value": self[value_field_name(item)],
+                "value_optional": not item.required,
+                "evidence": self[evidence_field_name(item)] if evidence_field_name(item) in self.fields else None,
+                "evidence_optional": not item.evidence_required,
+                "guidance": item.guidance_for(self.age_band),
+            }
+            for item in self.items
+        ]
+
+    def field_for_service_key(self, key):
+        """Service errors name "<area id>.<item id>"; they belong beside the item's answer."""
+        item_id = key.split(".", 1)[-1]
+        return next((value_field_name(item) for item in self.items if item.id == item_id), None)
