@@ -255,6 +255,115 @@ def chronology_entries_visible_to(user):
     return entries.filter(unrestricted | recorded_by_my_agency | shared_with_my_agency)
 
 
+CONFERENCE_NOT_VISIBLE = "No such conference, or you do not have access to it."
+
+
+# --- Conferences ----------------------------------------------------------------------------------
+#
+# A conference is visible through its children: a user sees it when they may see at least one of the
+# cases it covers (a sibling group's conference has several cases), and then only those children.
+
+
+def conference_links_visible_to(user):
+    """The conference-child links whose case the user may see."""
+    from cases.conference_models import ConferenceChild
+
+    return records_visible_to(user, ConferenceChild)
+
+
+def conferences_visible_to(user):
+    """Conferences covering at least one case the user may see (EXISTS: no duplicates, no DISTINCT)."""
+    from cases.conference_models import Conference
+
+    return Conference.objects.filter(Exists(conference_links_visible_to(user).filter(conference_id=OuterRef("pk"))))
+
+
+def invitations_visible_to(user):
+    from cases.conference_models import Invitation
+
+    return Invitation.objects.filter(conference__in=conferences_visible_to(user))
+
+
+def _is_childrens_social_care(user):
+    membership = membership_of(user)
+    return membership is not None and membership.agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE
+
+
+def convene_action(user):
+    """The case action that scheduling, inviting and recording attendance need of this user.
+
+    Children's social care convenes conferences (the local authority's statutory duty), so any of
+    its case workers may ("contribute"); in other agencies a manager or designated safeguarding
+    lead may ("oversee"), for example to arrange a core group; their practitioners may not.
+    """
+    return "contribute" if _is_childrens_social_care(user) else "oversee"
+
+
+def may_act_on_conferences(user, action):
+    """Whether the user's role allows `action` ("view", "convene" or "oversee") on a conference they can see."""
+    if action == "convene":
+        action = convene_action(user)
+    return role_of(user) in CASE_ACTIONS[action]
+
+
+def can_see_upcoming_conferences(user):
+    """The partnership-wide upcoming list names children: children's social care case workers only.
+
+    They see every case (statutory responsibility) and chair or convene most conferences; anyone
+    else finds their conferences on the pages of the cases they can see.
+    """
+    return can_see_case_work(user) and _is_childrens_social_care(user)
+
+
+def can_see_attendance_report(user):
+    """Attendance figures per agency hold no child data: strategy members, managers and DSLs read them."""
+    return role_of(user) in {Role.STRATEGY_MEMBER, Role.MANAGER, Role.DSL}
+
+
+def _conference_deny(user, request, object_type, object_id, child_id, reason, error):
+    audit_record(
+        user=user, action=AuditAction.DENIED, object_type=object_type, object_id=object_id, child_id=child_id,
+        detail=reason, request=request,
+    )
+    raise error
+
+
+def _checked_conference(user, links, *, action, object_type, object_id, request):
+    """The first visible link of a conference, or 404/403 as `access_case_record` answers; audits reads.
+
+    `action` is "view", "convene" or "oversee". One audit row per call: the read (for a reading
+    request or a task), or the denial.
+    """
+    if action not in ("view", "convene", "oversee"):
+        raise ValueError(f"Unknown conference action {action!r}")
+    link = links.select_related("case", "conference").order_by("pk").first()
+    if link is None:
+        _conference_deny(user, request, object_type, object_id, None, f"{object_type} not visible ({action})", Http404(CONFERENCE_NOT_VISIBLE))
+    if not may_act_on_conferences(user, action):
+        reason = f"role may not {action} a {object_type}"
+        _conference_deny(user, request, object_type, object_id, link.case.child_id, reason, PermissionDenied(reason))
+    if request is None or request.method in READ_METHODS:
+        audit_record(
+            user=user, action=AuditAction.VIEW, object_type=object_type, object_id=object_id, child_id=link.case.child_id,
+            request=request,
+        )
+    return link
+
+
+def access_conference(user, conference_id, *, action, request=None):
+    """The conference, if the user may see one of its cases and `action` it; otherwise 404 or 403."""
+    links = conference_links_visible_to(user).filter(conference_id=conference_id)
+    link = _checked_conference(user, links, action=action, object_type="conference", object_id=conference_id, request=request)
+    return link.conference
+
+
+def access_invitation(user, invitation_id, *, action, request=None):
+    """An invitation, through its conference: same answers as `access_conference`."""
+    links = conference_links_visible_to(user).filter(conference__invitations__pk=invitation_id)
+    _checked_conference(user, links, action=action, object_type="invitation", object_id=invitation_id, request=request)
+    return invitations_visible_to(user).select_related("conference", "agency", "invitee").get(pk=invitation_id)
+
+
 # --- Partnership-level permissions (no child data) -----------------------------------------------
 
 

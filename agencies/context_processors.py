@@ -15,6 +15,10 @@ def partnership(request):
         ]
     if access.role_of(user) in access.CASE_ACTIONS["oversee"]:
         nav_items.append({"label": "Cases to oversee", "url": reverse("cases:manager_cases")})
+    if access.can_see_upcoming_conferences(user):
+        nav_items.append({"label": "Upcoming conferences", "url": reverse("conferences:upcoming")})
+    if access.can_see_attendance_report(user):
+        nav_items.append({"label": "Conference attendance", "url": reverse("conferences:attendance_report")})
     if access.can_manage_partnership(user):
         nav_items += [
             {"label": "Agencies", "url": reverse("agencies:agency_list")},

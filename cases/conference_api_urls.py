@@ -1,4 +1,10 @@
 """Conference API routes (included under /api/v1/ in the "api" namespace)."""
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns = []
+from .conference_api import ConferenceViewSet, InvitationViewSet
+
+router = SimpleRouter()
+router.register("conferences", ConferenceViewSet, basename="conference")
+router.register("conference-invitations", InvitationViewSet, basename="conference-invitation")
+
+urlpatterns = [*router.urls]

@@ -52,6 +52,13 @@ BLAMING_TERMS = {
     "disguised compliance": "describe what was agreed, what was seen later and the impact on the child",
 }
 
+# Child protection conferences (working days exclude weekends and England and Wales bank holidays).
+CONFERENCE_REPORT_DAYS_INITIAL = env.int("CONFERENCE_REPORT_DAYS_INITIAL", default=3)
+CONFERENCE_REPORT_DAYS_REVIEW = env.int("CONFERENCE_REPORT_DAYS_REVIEW", default=5)
+CONFERENCE_INITIAL_WITHIN_WORKING_DAYS = env.int("CONFERENCE_INITIAL_WITHIN_WORKING_DAYS", default=15)
+CONFERENCE_QUORUM_AGENCIES = env.int("CONFERENCE_QUORUM_AGENCIES", default=3)
+CONFERENCE_ABSENCES_IN_A_ROW = env.int("CONFERENCE_ABSENCES_IN_A_ROW", default=2)
+
 # --- Applications ----------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -192,6 +199,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.models.CaseStatus",
         "ActionStatusEnum": "cases.models.ActionStatus",
+        "ConferenceKindEnum": "cases.conference_models.ConferenceKind",
     },
 }
 

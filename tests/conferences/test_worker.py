@@ -1,0 +1,68 @@
+"""Absence feedback through a real Celery worker on Redis: queued after commit, sent once, and once only.
+
+The clock is real here (a frozen clock would stall the worker's broker timeouts), so dates are
+relative to today.
+"""
+import os
+import time
+from datetime import timedelta
+
+import pytest
+import redis
+from django.core import mail
+from django.utils import timezone
+
+from agencies.models import Notification
+from cases.conference_models import AbsenceFeedback, Attendance, ConferenceKind
+from cases.tasks import conference_absence_feedback
+from neglect_portal.celery import app
+from tests.conftest import require_or_skip
+
+from .builders import held_review, record
+
+
+@pytest.fixture
+def frozen_today():
+    """Overrides the package's frozen clock for this module."""
+    yield
+
+
+@pytest.fixture
+def redis_broker_url():
+    url = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        require_or_skip(f"no Redis at {url}")
+    return url
+
+
+def wait_for(condition, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the worker did not finish in time"
+        time.sleep(0.2)
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_tells_the_absent_agency_once(world, redis_broker_url):
+    from celery.contrib.testing.worker import start_worker
+
+    assert app.conf.broker_url == redis_broker_url, "test settings point the broker at the test Redis"
+    conference = held_review(world, kind=ConferenceKind.CORE_GROUP)
+    received = timezone.localdate() - timedelta(days=8)
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            record(conference, world.users["csc_manager"],
+                   {world.csc: Attendance.IN_PERSON, world.health: Attendance.VIRTUAL, world.school: Attendance.DID_NOT_ATTEND},
+                   reports={world.csc: received, world.health: received})
+            wait_for(lambda: Notification.objects.filter(emailed_at__isnull=False).exists())
+            feedback = AbsenceFeedback.objects.get()
+            assert conference_absence_feedback.delay(feedback.pk).get(timeout=30) == "already sent or being sent"
+    finally:
+        app.conf.task_always_eager = True
+    assert AbsenceFeedback.objects.get().outcome == "sent to 1"
+    assert [note.recipient.username for note in Notification.objects.all()] == ["partner_dsl"]
+    assert [message.to for message in mail.outbox] == [["partner_dsl@example.org"]]
