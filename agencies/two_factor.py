@@ -112,3 +112,27 @@ def two_factor_reset(*, actor, user, request=None):
     StaticDevice.objects.filter(user=user).delete()
     sessions_end_for(user)
     audit_record(user=actor, action=AuditAction.UPDATE, object_type="two_factor", object_id=user.pk, detail=f"second factor reset for {user.username}", request=request)
+
+
+class AbsoluteSessionTimeoutMiddleware:
+    """Ends a session SESSION_ABSOLUTE_HOURS after sign-in, however active (the idle timeout is separate).
+
+    A shared or stolen session cannot live for days by being kept busy.
+    """
+
+    KEY = "signed_in_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib.auth import logout
+        from django.utils import timezone
+
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            started = request.session.setdefault(self.KEY, now)
+            if now - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
+                logout(request)
+                return redirect("login")
+        return self.get_response(request)

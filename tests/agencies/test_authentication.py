@@ -144,3 +144,15 @@ def test_admin_resets_a_lost_second_factor_and_the_user_sets_it_up_again(world, 
     assert not user_has_device(user)
     assert client.get(reverse("home")).status_code == 302, "their sessions ended"
     assert AccessEvent.objects.filter(object_type="two_factor", detail__contains="reset for partner_practitioner").exists()
+
+
+def test_session_ends_at_the_absolute_timeout_however_active(world, client, settings):
+    settings.SESSION_ABSOLUTE_HOURS = 2
+    with time_machine.travel("2026-11-24 08:00:00+00:00", tick=False) as clock:
+        _login_fully(client, "lead_practitioner")
+        for _ in range(5):  # busy: a request every 20 minutes, for 1 hour 40 minutes
+            clock.shift(20 * 60)
+            assert client.get(reverse("home")).status_code == 200
+        clock.shift(21 * 60)  # 2 hours and 1 minute after signing in
+        assert client.get(reverse("home")).status_code == 302
+        assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
