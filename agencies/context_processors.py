@@ -12,6 +12,7 @@ def partnership(request):
         nav_items += [
             {"label": "Find a child", "url": reverse("cases:find_child")},
             {"label": "Record a concern", "url": reverse("cases:concern_new")},
+            {"label": "Import chronology", "url": reverse("chronologies:import_upload")},
         ]
     if access.role_of(user) in access.CASE_ACTIONS["oversee"]:
         nav_items.append({"label": "Cases to oversee", "url": reverse("cases:manager_cases")})

@@ -30,6 +30,7 @@ from agencies.models import Agency
 from agencies.services import notification_create
 from audit.models import AuditAction
 from audit.services import audit_record
+from chronologies import services as chronology
 
 from .conference_models import AbsenceFeedback, Conference, ConferenceChild, ConferenceKind, Invitation
 from .conference_selectors import (
@@ -303,7 +304,7 @@ def conference_record_decisions(*, actor, conference: Conference, decisions: Seq
         link.save()
         recorded.append(link)
     _queue_absence_feedback(conference)
-    _conference_recorded(conference)
+    _conference_recorded(conference, author=actor)
     audit_record(
         user=actor, action=AuditAction.UPDATE, object_type="conference", object_id=conference.pk,
         child_id=recorded[0].case.child_id,
@@ -426,15 +427,16 @@ def _send_feedback(feedback_id):
 # --- The chronology ------------------------------------------------------------------------------
 
 
-def _conference_recorded(conference: Conference) -> list[ConferenceEvent]:
+def _conference_recorded(conference: Conference, *, author=None) -> list[ConferenceEvent]:
     """The point where a recorded conference reaches each child's chronology.
 
     Called inside the recording transaction after attendance or decisions are saved (so an entry
     rolls back with them). Today it works out what each child's chronology entry must say
     (`conference_selectors.conference_events`: child, case, date, kind "conference", the
     convening agency, a summary naming agencies and the decision, and a stable `key`); the
-    chronology app hooks in here by passing these events to its service, replacing the entry
-    with the same key, since a conference is recorded more than once (attendance, then
-    decisions, then corrections).
+    chronology service replaces the entry with the same key, since a conference is recorded more
+    than once (attendance, then decisions, then corrections).
     """
-    return conference_events(conference=conference)
+    events = conference_events(conference=conference)
+    chronology.chronology_entries_from_conference_events(events=events, author=author)
+    return events

@@ -30,6 +30,7 @@ from agencies.models import Agency
 from agencies.services import notification_create
 from audit.models import AuditAction
 from audit.services import audit_record
+from chronologies import services as chronology
 
 from .models import (
     Adult,
@@ -410,6 +411,7 @@ def concern_record(
     audit_record(
         user=actor, action=AuditAction.CREATE, object_type="concern", object_id=concern.pk, child_id=case.child_id, request=request
     )
+    chronology.chronology_entry_from_concern(concern=concern)
     team_add(case=case, agency=agency, reason=CONCERN_TEAM_REASON, actor=actor, request=request)
     _tell_lead_professional(case=case, concern=concern, recorder=actor)
     return concern
@@ -447,6 +449,7 @@ def concern_amend(
         user=actor, action=AuditAction.CREATE, object_type="concern_amendment", object_id=amendment.pk,
         child_id=concern.child_id, detail=f"amends concern {concern.pk}", request=request,
     )
+    chronology.chronology_entry_from_concern_amendment(amendment=amendment)
     return amendment
 
 
@@ -551,6 +554,7 @@ def plan_start(
         user=actor, action=AuditAction.CREATE, object_type="plan", object_id=plan.pk, child_id=case.child_id,
         detail=str(plan), request=request,
     )
+    chronology.chronology_entry_from_plan_start(plan=plan, actor=actor)
     return plan
 
 
@@ -571,6 +575,7 @@ def plan_end(*, actor: User | None, plan: Plan, ended_on: date, end_reason: str,
         user=actor, action=AuditAction.UPDATE, object_type="plan", object_id=plan.pk, child_id=plan.case.child_id,
         detail=f"ended: {plan.end_reason}", request=request,
     )
+    chronology.chronology_entry_from_plan_end(plan=plan, actor=actor)
     return plan
 
 
@@ -644,6 +649,7 @@ def referral_record(
     audit_record(
         user=actor, action=AuditAction.CREATE, object_type="referral", object_id=referral.pk, child_id=child.pk, request=request
     )
+    chronology.chronology_entry_from_referral(referral=referral)
     return referral
 
 
@@ -662,6 +668,7 @@ def oversight_record(
         user=actor, action=AuditAction.CREATE, object_type="oversight", object_id=oversight.pk, child_id=case.child_id,
         request=request,
     )
+    chronology.chronology_entry_from_oversight(oversight=oversight)
     return oversight
 
 
@@ -683,4 +690,5 @@ def child_voice_record(
         user=actor, action=AuditAction.CREATE, object_type="child_voice", object_id=voice.pk, child_id=case.child_id,
         request=request,
     )
+    chronology.chronology_entry_from_child_voice(voice=voice)
     return voice

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from agencies import access
+from chronologies.patterns import patterns_for_child
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -120,6 +121,7 @@ def manager_cases(request):
 
 @login_required
 def case_detail(request, case_id):
+
     case = access.access_case(request.user, case_id, action="view", request=request)
     page = selectors.case_page(user=request.user, case=case)
     context = {
@@ -128,6 +130,7 @@ def case_detail(request, case_id):
         "referrals": list(selectors.referrals_with_repeat_flag(user=request.user, child=page.case.child)[:20]),
         "can_oversee": access.role_of(request.user) in access.CASE_ACTIONS["oversee"],
         "can_lead": access.can_lead_case(request.user, page.case),
+        "patterns": patterns_for_child(user=request.user, child=page.case.child, today=page.today),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -1,5 +1,15 @@
 """Pages of the chronologies app (included at /chronologies/ by neglect_portal/urls.py)."""
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "chronologies"
-urlpatterns = []
+urlpatterns = [
+    path("child/<int:child_id>/", views.child_chronology, name="child_chronology"),
+    path("child/<int:child_id>/pdf/", views.child_chronology_pdf, name="child_chronology_pdf"),
+    path("child/<int:child_id>/entries/new/", views.entry_create, name="entry_create"),
+    path("family/<int:family_id>/", views.family_chronology, name="family_chronology"),
+    path("entries/<int:entry_id>/amend/", views.entry_amend, name="entry_amend"),
+    path("import/", views.import_upload, name="import_upload"),
+    path("import/confirm/", views.import_confirm, name="import_confirm"),
+]

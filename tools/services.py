@@ -25,6 +25,7 @@ from agencies import access
 from audit.models import AuditAction
 from audit.services import audit_record
 from cases.models import CaseStatus
+from chronologies import services as chronology
 
 from . import scoring
 from .definitions import DefinitionError, check
@@ -331,5 +332,6 @@ def run_finalise(*, run, actor, request=None):
     run.finalised_at = timezone.now()
     run.finalised_by = actor
     run.save()
+    chronology.chronology_entry_from_assessment_run(run=run)
     _audit(actor, AuditAction.UPDATE, run, f"finalised; overall score {run.scores['overall']}", request)
     return run

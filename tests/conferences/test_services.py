@@ -162,7 +162,7 @@ def test_decisions_are_recorded_per_child_with_the_category(world):
 
 def test_the_chronology_hook_runs_after_attendance_and_after_decisions(world, monkeypatch):
     calls = []
-    monkeypatch.setattr(conference_services, "_conference_recorded", lambda conference: calls.append(conference.pk))
+    monkeypatch.setattr(conference_services, "_conference_recorded", lambda conference, **kwargs: calls.append(conference.pk))
     conference = held_review(world)
     record(conference, world.users["csc_manager"], present(world))
     conference_record_decisions(

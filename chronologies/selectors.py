@@ -1,0 +1,211 @@
+"""Reads of chronology entries. Every read starts from `agencies.access.chronology_entries_visible_to`.
+
+Starting there means a restricted entry the user may not read is absent from every list, page,
+pattern, PDF and API answer, not greyed out; a selector can narrow what a user sees, never widen it.
+
+The merged view lists the latest version of each entry's chain (an amended entry shows once, with
+its earlier versions beneath it). A page costs a fixed number of queries whatever the number of
+entries: the count, the page (agency, author, child and original joined), the agencies an entry is
+shared with, and the earlier versions of the entries on the page.
+"""
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from agencies.access import (
+    CASE_WORKING_ROLES,
+    READ_METHODS,
+    cases_visible_to,
+    children_visible_to,
+    chronology_entries_visible_to,
+    membership_of,
+)
+from agencies.models import Agency, AgencyKind
+from audit.models import AuditAction
+from audit.services import audit_record
+from cases.models import NeglectType
+
+from .models import ChronologyEntry
+
+PAGE_SIZE = 50
+OBJECT_TYPE = "chronology_entry"
+
+
+@dataclass(frozen=True)
+class ChronologyFilters:
+    """What a reader narrowed the chronology to. Empty values do not filter."""
+
+    agency_id: int | None = None
+    kind: str = ""
+    significance: str = ""
+    neglect_type: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    oldest_first: bool = False
+
+    def apply(self, entries):
+        if self.agency_id:
+            entries = entries.filter(agency_id=self.agency_id)
+        if self.kind:
+            entries = entries.filter(kind=self.kind)
+        if self.significance:
+            entries = entries.filter(significance=self.significance)
+        if self.neglect_type:
+            entries = entries.filter(**{NeglectType(self.neglect_type).field_name: True})
+        if self.date_from:
+            entries = entries.filter(occurred_on__gte=self.date_from)
+        if self.date_to:
+            entries = entries.filter(occurred_on__lte=self.date_to)
+        if self.oldest_first:
+            return entries.order_by("occurred_on", "created_at", "pk")
+        return entries.order_by("-occurred_on", "-created_at", "-pk")
+
+
+NO_FILTERS = ChronologyFilters()
+
+
+def current_versions(entries):
+    """The latest version of each chain: entries nothing supersedes (an indexed anti-join)."""
+    return entries.filter(superseded_by__isnull=True)
+
+
+def _joined(entries):
+    sharing = Prefetch("shared_with", queryset=Agency.objects.order_by("name"))
+    return entries.select_related("child", "agency", "author", "original").prefetch_related(sharing)
+
+
+def chronology_for_child(*, user, child, filters: ChronologyFilters = NO_FILTERS):
+    """The child's chronology as the user may see it: latest versions, filtered and ordered."""
+    return filters.apply(_joined(current_versions(chronology_entries_visible_to(user).filter(child=child))))
+
+
+def chronology_for_family(*, user, family_id: int, filters: ChronologyFilters = NO_FILTERS):
+    """The household's chronology: every visible child's entries on one timeline.
+
+    Entries are per child; a sibling the user may not see contributes nothing, because the
+    access layer requires the entry's own child to be visible.
+    """
+    return filters.apply(_joined(current_versions(chronology_entries_visible_to(user).filter(child__family_id=family_id))))
+
+
+def recording_agencies(*, entries):
+    """The agencies that recorded any of `entries` (a chronology queryset), by name: the agency filter's choices."""
+    return Agency.objects.filter(pk__in=entries.order_by().values("agency_id")).order_by("name")
+
+
+def with_history(*, user, entries: list[ChronologyEntry]) -> list[ChronologyEntry]:
+    """Give each entry `earlier_versions` (oldest first), in one query.
+
+    Every version of a chain shares its restriction (services._supersede), so the earlier versions
+    of an entry the user sees are visible to them too; they are still read through the access layer.
+    """
+    chains = {entry.original_id for entry in entries if entry.original_id}
+    by_chain = defaultdict(list)
+    if chains:
+        versions = (
+            chronology_entries_visible_to(user)
+            .filter(Q(pk__in=chains) | Q(original_id__in=chains))
+            .select_related("agency", "author")
+            .order_by("created_at", "pk")
+        )
+        for version in versions:
+            by_chain[version.original_id or version.pk].append(version)
+    for entry in entries:
+        entry.earlier_versions = [version for version in by_chain.get(entry.original_id, []) if version.pk != entry.pk]
+    return entries
+
+
+@dataclass(frozen=True)
+class ChronologyPage:
+    """One page of a chronology: the Django page object and its entries with their history."""
+
+    page: object
+    entries: list
+
+    @property
+    def total(self):
+        return self.page.paginator.count
+
+
+def chronology_page(*, user, entries, page_number) -> ChronologyPage:
+    """Page `page_number` (out-of-range numbers give the nearest page) of 50 entries, with history.
+
+    Each entry also says whether the user may amend it from the page (`can_amend`): their agency
+    recorded it and it was not made from a case record (those are corrected at their record).
+    """
+    page = Paginator(entries, PAGE_SIZE).get_page(page_number)
+    entries = with_history(user=user, entries=list(page.object_list))
+    for entry in entries:
+        entry.can_amend = not entry.is_automatic and can_amend_entry(user, entry)
+    return ChronologyPage(page=page, entries=entries)
+
+
+# --- One entry, and who may amend it --------------------------------------------------------------
+
+
+def _deny(user, request, entry_id, reason, *, child_id=None, forbidden=False):
+    audit_record(
+        user=user, action=AuditAction.DENIED, object_type=OBJECT_TYPE, object_id=entry_id, child_id=child_id, detail=reason,
+        request=request,
+    )
+    if forbidden:
+        raise PermissionDenied(reason)
+    raise Http404("No such record, or you do not have access to it.")
+
+
+def can_amend_entry(user, entry) -> bool:
+    """Only the agency that recorded an entry corrects it (the rule of `access.can_amend_concern`)."""
+    membership = membership_of(user)
+    return membership is not None and membership.role in CASE_WORKING_ROLES and membership.agency_id == entry.agency_id
+
+
+def access_entry(*, user, entry_id, amend=False, request=None) -> ChronologyEntry:
+    """One entry the user may read (404 otherwise, like a case), or amend (403 for another agency's).
+
+    Answers as `agencies.access.access_case` does: a denial writes a DENIED audit row, an allowed
+    read (GET, or no request) writes one VIEW row; writes are audited by their service.
+    """
+    entry = chronology_entries_visible_to(user).select_related("child", "agency", "author", "original").filter(pk=entry_id).first()
+    if entry is None:
+        _deny(user, request, entry_id, "chronology entry not visible")
+    if amend and not can_amend_entry(user, entry):
+        _deny(user, request, entry_id, "only the recording agency amends an entry", child_id=entry.child_id, forbidden=True)
+    if request is None or request.method in READ_METHODS:
+        audit_record(user=user, action=AuditAction.VIEW, object_type=OBJECT_TYPE, object_id=entry.pk, child_id=entry.child_id, request=request)
+    return entry
+
+
+def child_for_export(*, user, child_id, request=None):
+    """The child whose chronology is exported, if the user may see them; 404 (audited) otherwise.
+
+    Reads through `children_visible_to` without writing a VIEW row, so that an export writes
+    exactly one audit row: the EXPORT its view records once the PDF is made.
+    """
+    child = children_visible_to(user).select_related("family").filter(pk=child_id).first()
+    if child is None:
+        audit_record(user=user, action=AuditAction.DENIED, object_type="child", object_id=child_id, detail="chronology export: child not visible", request=request)
+        raise Http404("No such record, or you do not have access to it.")
+    return child
+
+
+def is_superseded(*, user, entry) -> bool:
+    """Whether a later version corrects `entry` (the chronology then shows that one instead)."""
+    return chronology_entries_visible_to(user).filter(supersedes=entry).exists()
+
+
+def team_agencies(*, user, child):
+    """Agencies in the team around the child (on cases the user may see) a restricted entry can be shared with.
+
+    The user's own agency and children's social care see restricted entries anyway, so they are not offered.
+    """
+    membership = membership_of(user)
+    cases = cases_visible_to(user).filter(child=child).values("pk")
+    agencies = Agency.objects.filter(team_memberships__case__in=cases).exclude(kind=AgencyKind.CHILDRENS_SOCIAL_CARE)
+    if membership is not None:
+        agencies = agencies.exclude(pk=membership.agency_id)
+    return agencies.distinct().order_by("name")
