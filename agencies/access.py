@@ -364,6 +364,54 @@ def access_invitation(user, invitation_id, *, action, request=None):
     return invitations_visible_to(user).select_related("conference", "agency", "invitee").get(pk=invitation_id)
 
 
+CHRONOLOGY_ENTRY = "chronology_entry"
+
+
+def _entry_deny(user, request, entry_id, reason, *, child_id=None, forbidden=False):
+    audit_record(
+        user=user, action=AuditAction.DENIED, object_type=CHRONOLOGY_ENTRY, object_id=entry_id, child_id=child_id, detail=reason,
+        request=request,
+    )
+    if forbidden:
+        raise PermissionDenied(reason)
+    raise Http404("No such record, or you do not have access to it.")
+
+
+def can_amend_entry(user, entry) -> bool:
+    """Only the agency that recorded an entry corrects it (the rule of `access.can_amend_concern`)."""
+    membership = membership_of(user)
+    return membership is not None and membership.role in CASE_WORKING_ROLES and membership.agency_id == entry.agency_id
+
+
+def access_entry(*, user, entry_id, amend=False, request=None):
+    """One entry the user may read (404 otherwise, like a case), or amend (403 for another agency's).
+
+    Answers as `agencies.access.access_case` does: a denial writes a DENIED audit row, an allowed
+    read (GET, or no request) writes one VIEW row; writes are audited by their service.
+    """
+    entry = chronology_entries_visible_to(user).select_related("child", "agency", "author", "original").filter(pk=entry_id).first()
+    if entry is None:
+        _entry_deny(user, request, entry_id, "chronology entry not visible")
+    if amend and not can_amend_entry(user, entry):
+        _entry_deny(user, request, entry_id, "only the recording agency amends an entry", child_id=entry.child_id, forbidden=True)
+    if request is None or request.method in READ_METHODS:
+        audit_record(user=user, action=AuditAction.VIEW, object_type=CHRONOLOGY_ENTRY, object_id=entry.pk, child_id=entry.child_id, request=request)
+    return entry
+
+
+def child_for_export(*, user, child_id, request=None):
+    """The child whose chronology is exported, if the user may see them; 404 (audited) otherwise.
+
+    Reads through `children_visible_to` without writing a VIEW row, so that an export writes
+    exactly one audit row: the EXPORT its view records once the PDF is made.
+    """
+    child = children_visible_to(user).select_related("family").filter(pk=child_id).first()
+    if child is None:
+        audit_record(user=user, action=AuditAction.DENIED, object_type="child", object_id=child_id, detail="chronology export: child not visible", request=request)
+        raise Http404("No such record, or you do not have access to it.")
+    return child
+
+
 # --- Partnership-level permissions (no child data) -----------------------------------------------
 
 

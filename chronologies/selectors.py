@@ -12,22 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404
 
+from agencies import access
 from agencies.access import (
-    CASE_WORKING_ROLES,
-    READ_METHODS,
     cases_visible_to,
-    children_visible_to,
     chronology_entries_visible_to,
     membership_of,
 )
 from agencies.models import Agency, AgencyKind
-from audit.models import AuditAction
-from audit.services import audit_record
 from cases.models import NeglectType
 
 from .models import ChronologyEntry
@@ -148,49 +142,10 @@ def chronology_page(*, user, entries, page_number) -> ChronologyPage:
 # --- One entry, and who may amend it --------------------------------------------------------------
 
 
-def _deny(user, request, entry_id, reason, *, child_id=None, forbidden=False):
-    audit_record(
-        user=user, action=AuditAction.DENIED, object_type=OBJECT_TYPE, object_id=entry_id, child_id=child_id, detail=reason,
-        request=request,
-    )
-    if forbidden:
-        raise PermissionDenied(reason)
-    raise Http404("No such record, or you do not have access to it.")
-
-
-def can_amend_entry(user, entry) -> bool:
-    """Only the agency that recorded an entry corrects it (the rule of `access.can_amend_concern`)."""
-    membership = membership_of(user)
-    return membership is not None and membership.role in CASE_WORKING_ROLES and membership.agency_id == entry.agency_id
-
-
-def access_entry(*, user, entry_id, amend=False, request=None) -> ChronologyEntry:
-    """One entry the user may read (404 otherwise, like a case), or amend (403 for another agency's).
-
-    Answers as `agencies.access.access_case` does: a denial writes a DENIED audit row, an allowed
-    read (GET, or no request) writes one VIEW row; writes are audited by their service.
-    """
-    entry = chronology_entries_visible_to(user).select_related("child", "agency", "author", "original").filter(pk=entry_id).first()
-    if entry is None:
-        _deny(user, request, entry_id, "chronology entry not visible")
-    if amend and not can_amend_entry(user, entry):
-        _deny(user, request, entry_id, "only the recording agency amends an entry", child_id=entry.child_id, forbidden=True)
-    if request is None or request.method in READ_METHODS:
-        audit_record(user=user, action=AuditAction.VIEW, object_type=OBJECT_TYPE, object_id=entry.pk, child_id=entry.child_id, request=request)
-    return entry
-
-
-def child_for_export(*, user, child_id, request=None):
-    """The child whose chronology is exported, if the user may see them; 404 (audited) otherwise.
-
-    Reads through `children_visible_to` without writing a VIEW row, so that an export writes
-    exactly one audit row: the EXPORT its view records once the PDF is made.
-    """
-    child = children_visible_to(user).select_related("family").filter(pk=child_id).first()
-    if child is None:
-        audit_record(user=user, action=AuditAction.DENIED, object_type="child", object_id=child_id, detail="chronology export: child not visible", request=request)
-        raise Http404("No such record, or you do not have access to it.")
-    return child
+# Who may read or amend an entry is decided in agencies/access.py; re-exported for this app.
+can_amend_entry = access.can_amend_entry
+access_entry = access.access_entry
+child_for_export = access.child_for_export
 
 
 def is_superseded(*, user, entry) -> bool:
