@@ -1,6 +1,7 @@
 """Writing audit rows. Called by the access layer and by services; never by templates."""
 import re
 
+from .alerts import over_access_check
 from .models import AccessEvent
 
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -25,7 +26,7 @@ def audit_record(*, user, action, object_type="", object_id="", child_id=None, d
     `user` may be anonymous or None (failed logins); `username` then records what was typed.
     """
     membership = getattr(user, "membership", None) if user is not None and user.is_authenticated else None
-    return AccessEvent.objects.create(
+    event = AccessEvent.objects.create(
         user_id=user.pk if user is not None and user.is_authenticated else None,
         username=neutralise(user.get_username() if user is not None and user.is_authenticated else username, limit=150),
         agency_id=membership.agency_id if membership else None,
@@ -40,3 +41,5 @@ def audit_record(*, user, action, object_type="", object_id="", child_id=None, d
         ip_address=_client_ip(request),
         user_agent=neutralise(request.META.get("HTTP_USER_AGENT", "") if request is not None else "", limit=300),
     )
+    over_access_check(event=event)
+    return event

@@ -71,6 +71,12 @@ CHRONOLOGY_ATTENDANCE_TERM_MONTHS = env.int("CHRONOLOGY_ATTENDANCE_TERM_MONTHS",
 CHRONOLOGY_PDF_MAX_ENTRIES = env.int("CHRONOLOGY_PDF_MAX_ENTRIES", default=1000)
 # CHRONOLOGY_THEME_KEYWORDS (theme -> words) keeps its default in chronologies/patterns.py unless set here.
 
+# Over-access alerts to partnership admins (audit/alerts.py).
+OVER_ACCESS_CHILDREN_PER_WINDOW = env.int("OVER_ACCESS_CHILDREN_PER_WINDOW", default=40)
+OVER_ACCESS_WINDOW_MINUTES = env.int("OVER_ACCESS_WINDOW_MINUTES", default=60)
+OVER_ACCESS_DENIALS_PER_WINDOW = env.int("OVER_ACCESS_DENIALS_PER_WINDOW", default=10)
+OVER_ACCESS_DENIALS_WINDOW_MINUTES = env.int("OVER_ACCESS_DENIALS_WINDOW_MINUTES", default=10)
+
 # --- Applications ----------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.auth",
