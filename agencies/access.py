@@ -420,6 +420,11 @@ def can_manage_partnership(user):
     return role_of(user) == Role.PARTNERSHIP_ADMIN
 
 
+def can_see_dashboard(user):
+    """The quarterly Neglect Dashboard (aggregates only): strategy members and partnership admins (the chairs)."""
+    return role_of(user) in {Role.STRATEGY_MEMBER, Role.PARTNERSHIP_ADMIN}
+
+
 def can_read_audit(user):
     """Auditors read the access log (read-only)."""
     return role_of(user) == Role.AUDITOR
