@@ -16,6 +16,7 @@ def partnership(request):
         ]
     if access.role_of(user) in access.CASE_ACTIONS["oversee"]:
         nav_items.append({"label": "Cases to oversee", "url": reverse("cases:manager_cases")})
+        nav_items.append({"label": "Drift and delay", "url": reverse("drift:queue")})
     if access.can_see_upcoming_conferences(user):
         nav_items.append({"label": "Upcoming conferences", "url": reverse("conferences:upcoming")})
     if access.can_see_attendance_report(user):

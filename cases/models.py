@@ -764,3 +764,4 @@ class ChildVoice(models.Model):
         _not_in_future(errors, "recorded_on", self.recorded_on, "Date recorded")
         _raise_if(errors)
 from .conference_models import *  # noqa: E402,F401,F403  (conferences live in their own module)
+from .drift_models import *  # noqa: E402,F401,F403

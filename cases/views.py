@@ -121,6 +121,7 @@ def manager_cases(request):
 
 @login_required
 def case_detail(request, case_id):
+    from . import drift  # only this view shows drift flags
 
     case = access.access_case(request.user, case_id, action="view", request=request)
     page = selectors.case_page(user=request.user, case=case)
@@ -131,6 +132,7 @@ def case_detail(request, case_id):
         "can_oversee": access.role_of(request.user) in access.CASE_ACTIONS["oversee"],
         "can_lead": access.can_lead_case(request.user, page.case),
         "patterns": patterns_for_child(user=request.user, child=page.case.child, today=page.today),
+        "drift_flags": drift.flags_for_case(user=request.user, case=page.case, today=page.today),
     }
     return render(request, "cases/case_detail.html", context)
 

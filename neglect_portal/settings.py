@@ -71,6 +71,15 @@ CHRONOLOGY_ATTENDANCE_TERM_MONTHS = env.int("CHRONOLOGY_ATTENDANCE_TERM_MONTHS",
 CHRONOLOGY_PDF_MAX_ENTRIES = env.int("CHRONOLOGY_PDF_MAX_ENTRIES", default=1000)
 # CHRONOLOGY_THEME_KEYWORDS (theme -> words) keeps its default in chronologies/patterns.py unless set here.
 
+# Drift and delay thresholds (cases/drift.py).
+DRIFT_CP_PLAN_AMBER_MONTHS = env.int("DRIFT_CP_PLAN_AMBER_MONTHS", default=9)
+DRIFT_CP_PLAN_RED_MONTHS = env.int("DRIFT_CP_PLAN_RED_MONTHS", default=12)
+DRIFT_CIN_PLAN_MONTHS = env.int("DRIFT_CIN_PLAN_MONTHS", default=6)
+DRIFT_OVERSIGHT_DAYS = env.int("DRIFT_OVERSIGHT_DAYS", default=28)
+DRIFT_REASSESSMENT_MONTHS = env.int("DRIFT_REASSESSMENT_MONTHS", default=3)
+DRIFT_CHILD_SEEN_DAYS = env.int("DRIFT_CHILD_SEEN_DAYS", default=42)
+DRIFT_ACKNOWLEDGEMENT_MAX_DAYS = env.int("DRIFT_ACKNOWLEDGEMENT_MAX_DAYS", default=90)
+
 # Over-access alerts to partnership admins (audit/alerts.py).
 OVER_ACCESS_CHILDREN_PER_WINDOW = env.int("OVER_ACCESS_CHILDREN_PER_WINDOW", default=40)
 OVER_ACCESS_WINDOW_MINUTES = env.int("OVER_ACCESS_WINDOW_MINUTES", default=60)

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("chronologies.api_urls")),
     path("", include("tools.api_urls")),
     path("", include("dashboard.api_urls")),
+    path("", include("cases.drift_api_urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("chronologies/", include("chronologies.urls")),
     path("tools/", include("tools.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("drift/", include("cases.drift_urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
