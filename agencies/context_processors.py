@@ -27,6 +27,8 @@ def partnership(request):
             {"label": "Users", "url": reverse("agencies:user_list")},
             {"label": "Tool definitions", "url": reverse("tools:definition_list")},
         ]
+    if access.can_see_dashboard(user):
+        nav_items.append({"label": "Neglect dashboard", "url": reverse("dashboard:index")})
     if access.can_read_audit(user):
         nav_items.append({"label": "Audit log", "url": reverse("audit:event_list")})
     return {

@@ -83,3 +83,17 @@ def quarter_of(day):
 def last_complete_quarter(today):
     """The quarter before the one `today` is in: the one the scheduled snapshot computes."""
     return quarter_of(today).previous()
+
+
+def reported_quarter(name, *, today, ended=False):
+    """A quarter the dashboard reports on: named well and started by `today`.
+
+    `ended=True` asks for a quarter that is over (only those are signed off in a snapshot).
+    BadQuarter otherwise, with the reason in words: pages answer 404 with it, the API 400.
+    """
+    quarter = parse_quarter(name)
+    if quarter.start > today:
+        raise BadQuarter(f"{quarter.name} ({quarter.label}) has not started yet.")
+    if ended and quarter.end >= today:
+        raise BadQuarter(f"{quarter.name} ends on {quarter.end:%-d %B %Y}: its figures can be signed off from the day after.")
+    return quarter

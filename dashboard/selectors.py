@@ -293,3 +293,18 @@ def measures_history(*, quarter: Quarter, count=8, current=None):
     history = {q.name: quarter_measures(quarter=q) for q in quarter.last(count)[:-1]}
     history[quarter.name] = current if current is not None else quarter_measures(quarter=quarter)
     return history
+
+
+def snapshot_for(*, quarter: Quarter):
+    """The quarter's snapshot row without its PDF bytes (status for the page), or None."""
+    from .models import DashboardSnapshot
+
+    return DashboardSnapshot.objects.filter(quarter=quarter.name).defer("pdf").first()
+
+
+def snapshot_pdf(*, quarter: Quarter):
+    """The signed-off PDF of a finished snapshot, or None when there is none yet."""
+    from .models import DashboardSnapshot, SnapshotStatus
+
+    pdf = DashboardSnapshot.objects.filter(quarter=quarter.name, status=SnapshotStatus.DONE).values_list("pdf", flat=True).first()
+    return bytes(pdf) if pdf else None
