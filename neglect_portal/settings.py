@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "chronologies",
     "tools",
     "dashboard",
+    "census",
 ]
 
 MIDDLEWARE = [

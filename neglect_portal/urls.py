@@ -39,6 +39,7 @@ urlpatterns = [
     path("tools/", include("tools.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("drift/", include("cases.drift_urls")),
+    path("census/", include("census.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
