@@ -50,10 +50,12 @@ NFA_OUTCOMES = (ReferralOutcome.NO_FURTHER_ACTION, ReferralOutcome.EARLY_HELP)
 SCHOOL_AGE = 5
 
 
+SHIPPED_SCHEMA = Path(__file__).resolve().parent / "schema" / "CIN_schema_2026.xsd"
+
+
 def schema_path():
-    """The DfE schema, kept beside the repository (shared/standards/cin); a setting may point elsewhere."""
-    default = Path(settings.BASE_DIR).parent / "shared" / "standards" / "cin" / "CIN_schema_2026.xsd"
-    return Path(getattr(settings, "CIN_CENSUS_SCHEMA", default))
+    """The DfE schema shipped with the app (census/schema); a setting may point at a newer one."""
+    return Path(getattr(settings, "CIN_CENSUS_SCHEMA", SHIPPED_SCHEMA))
 
 
 def schema_errors(xml: bytes, path: Path | None = None) -> list[str]:

@@ -1,9 +1,7 @@
 """Synthetic histories for the census tests, built through the product's services."""
 from datetime import date, time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from cases.models import (
     Conference,
@@ -15,11 +13,12 @@ from cases.models import (
 )
 from cases.services import case_close, referral_record
 from cases.validators import upn_check_letter
+from census.export import schema_path
 from census.models import ReferralCensus
 from tests.conftest import require_or_skip
 from tests.factories import make_case, make_child, make_plan
 
-SCHEMA = Path(settings.BASE_DIR).parent / "shared" / "standards" / "cin" / "CIN_schema_2026.xsd"
+SCHEMA = schema_path()
 
 
 def upn(digits):
