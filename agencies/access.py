@@ -224,10 +224,14 @@ def can_update_action(user, plan_action):
     return can_lead_case(user, plan_action.plan.case)
 
 
+def _is_recording_agency(user, record):
+    membership = membership_of(user)
+    return membership is not None and membership.role in CASE_WORKING_ROLES and membership.agency_id == record.agency_id
+
+
 def can_amend_concern(user, concern):
     """Only the agency that recorded a concern corrects it; everyone else adds their own record."""
-    membership = membership_of(user)
-    return membership is not None and membership.role in CASE_WORKING_ROLES and membership.agency_id == concern.agency_id
+    return _is_recording_agency(user, concern)
 
 
 # --- Restricted chronology entries ----------------------------------------------------------------
@@ -253,9 +257,6 @@ def chronology_entries_visible_to(user):
     recorded_by_my_agency = Q(agency_id=membership.agency_id)
     shared_with_my_agency = Q(Exists(ChronologyEntry.shared_with.through.objects.filter(chronologyentry_id=OuterRef("pk"), agency_id=membership.agency_id)))
     return entries.filter(unrestricted | recorded_by_my_agency | shared_with_my_agency)
-
-
-CONFERENCE_NOT_VISIBLE = "No such conference, or you do not have access to it."
 
 
 # --- Conferences ----------------------------------------------------------------------------------
@@ -320,14 +321,6 @@ def can_see_attendance_report(user):
     return role_of(user) in {Role.STRATEGY_MEMBER, Role.MANAGER, Role.DSL}
 
 
-def _conference_deny(user, request, object_type, object_id, child_id, reason, error):
-    audit_record(
-        user=user, action=AuditAction.DENIED, object_type=object_type, object_id=object_id, child_id=child_id,
-        detail=reason, request=request,
-    )
-    raise error
-
-
 def _checked_conference(user, links, *, action, object_type, object_id, request):
     """The first visible link of a conference, or 404/403 as `access_case_record` answers; audits reads.
 
@@ -338,15 +331,10 @@ def _checked_conference(user, links, *, action, object_type, object_id, request)
         raise ValueError(f"Unknown conference action {action!r}")
     link = links.select_related("case", "conference").order_by("pk").first()
     if link is None:
-        _conference_deny(user, request, object_type, object_id, None, f"{object_type} not visible ({action})", Http404(CONFERENCE_NOT_VISIBLE))
+        _deny_not_found(user, request, object_type, object_id, f"{object_type} not visible ({action})")
     if not may_act_on_conferences(user, action):
-        reason = f"role may not {action} a {object_type}"
-        _conference_deny(user, request, object_type, object_id, link.case.child_id, reason, PermissionDenied(reason))
-    if request is None or request.method in READ_METHODS:
-        audit_record(
-            user=user, action=AuditAction.VIEW, object_type=object_type, object_id=object_id, child_id=link.case.child_id,
-            request=request,
-        )
+        _deny_forbidden(user, request, object_type, object_id, link.case.child_id, f"role may not {action} a {object_type}")
+    _audit_read(user, request, object_type, object_id, link.case.child_id)
     return link
 
 
@@ -367,20 +355,9 @@ def access_invitation(user, invitation_id, *, action, request=None):
 CHRONOLOGY_ENTRY = "chronology_entry"
 
 
-def _entry_deny(user, request, entry_id, reason, *, child_id=None, forbidden=False):
-    audit_record(
-        user=user, action=AuditAction.DENIED, object_type=CHRONOLOGY_ENTRY, object_id=entry_id, child_id=child_id, detail=reason,
-        request=request,
-    )
-    if forbidden:
-        raise PermissionDenied(reason)
-    raise Http404("No such record, or you do not have access to it.")
-
-
 def can_amend_entry(user, entry) -> bool:
-    """Only the agency that recorded an entry corrects it (the rule of `access.can_amend_concern`)."""
-    membership = membership_of(user)
-    return membership is not None and membership.role in CASE_WORKING_ROLES and membership.agency_id == entry.agency_id
+    """Only the agency that recorded an entry corrects it (the rule of `can_amend_concern`)."""
+    return _is_recording_agency(user, entry)
 
 
 def access_entry(*, user, entry_id, amend=False, request=None):
@@ -391,11 +368,10 @@ def access_entry(*, user, entry_id, amend=False, request=None):
     """
     entry = chronology_entries_visible_to(user).select_related("child", "agency", "author", "original").filter(pk=entry_id).first()
     if entry is None:
-        _entry_deny(user, request, entry_id, "chronology entry not visible")
+        _deny_not_found(user, request, CHRONOLOGY_ENTRY, entry_id, "chronology entry not visible")
     if amend and not can_amend_entry(user, entry):
-        _entry_deny(user, request, entry_id, "only the recording agency amends an entry", child_id=entry.child_id, forbidden=True)
-    if request is None or request.method in READ_METHODS:
-        audit_record(user=user, action=AuditAction.VIEW, object_type=CHRONOLOGY_ENTRY, object_id=entry.pk, child_id=entry.child_id, request=request)
+        _deny_forbidden(user, request, CHRONOLOGY_ENTRY, entry_id, entry.child_id, "only the recording agency amends an entry")
+    _audit_read(user, request, CHRONOLOGY_ENTRY, entry.pk, entry.child_id)
     return entry
 
 
