@@ -3,21 +3,68 @@
 Querysets start from `agencies.access`; object reads go through `access_case` / `access_child`
 (404 when not visible, audited); writes call the same services as the pages, so a rule broken
 through the API answers 400 with the same field messages.
+
+Field level (`cases/field_policy.py`): serializers drop the fields the caller's relation to the
+case may not read, and a write that sends a field the caller may not write (read-only, unknown,
+or another agency's to set) answers 400 naming that field; nothing sent is silently ignored.
+
+Concurrency: a plan action is changed with PATCH carrying the `version` the client read; a stale
+version answers 409 Conflict with the record as it is now (a version field in the body rather
+than ETag/If-Match, so the same rule serves the pages' hidden field and API clients).
 """
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from agencies import access
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from . import selectors, services
+from . import field_policy, selectors, services
 from .models import Case, Child, ChildVoice, Concern, NeglectType, Oversight, Plan, PlanAction, TeamMembership, Threshold
+from .sharing import SharingDetails
+from .sharing_models import FamilyInformed, LawfulBasis, SharingCondition, SharingDecision
+
+
+class StrictWriteMixin:
+    """Refuse, by name, every field sent that the serializer does not accept as input.
+
+    DRF ignores unknown and read-only keys; for safeguarding records that hides mistakes and
+    attempts to set what the caller may not (who recorded a concern, a derived flag), so each such
+    key is a 400 field error. `writable_fields()` may narrow the input further (the field policy).
+    """
+
+    def writable_fields(self):
+        return {name for name, field in self.fields.items() if not field.read_only}
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            allowed = self.writable_fields()
+            refused = {
+                key: ["You may not write this field." if key in self.fields else "Unknown field."]
+                for key in data.keys() if key not in allowed
+            }
+            if refused:
+                raise ValidationError(refused)
+        return super().to_internal_value(data)
+
+
+class PolicyReadMixin:
+    """Drop from the output the fields the caller may not read (`context["field_access"]`)."""
+
+    policy_resource = ""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        field_access = self.context.get("field_access")
+        if field_access is None:
+            raise RuntimeError(f"{type(self).__name__} needs context['field_access'] (cases.field_policy)")
+        return {name: value for name, value in data.items() if field_access.may_read(self.policy_resource, name)}
 
 
 def _raise_as_400(error: DjangoValidationError):
@@ -57,7 +104,7 @@ class CaseDetailSerializer(CaseSerializer):
         fields = CaseSerializer.Meta.fields + ["closure_reason", "team"]
 
 
-class ChildSerializer(serializers.ModelSerializer):
+class ChildSerializer(StrictWriteMixin, PolicyReadMixin, serializers.ModelSerializer):
     """Create or read a child. Creating opens a case led by the caller's agency, so they can see it."""
 
     family = serializers.IntegerField(required=False, allow_null=True, write_only=True)
@@ -69,10 +116,13 @@ class ChildSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Child
-        fields = ["id", "given_name", "family_name", "preferred_name", "date_of_birth", "is_unborn", "sex", "nhs_number", "upn", "family", "age", "is_adolescent"]
+        fields = ["id", "given_name", "family_name", "preferred_name", "date_of_birth", "is_unborn", "sex", "gender", "ethnicity", "disability",
+                  "nhs_number", "upn", "family", "age", "is_adolescent"]
+
+    policy_resource = "child"
 
 
-class ChildIdentifiersSerializer(serializers.Serializer):
+class ChildIdentifiersSerializer(StrictWriteMixin, serializers.Serializer):
     given_name = serializers.CharField(required=False, allow_blank=True, default="")
     family_name = serializers.CharField(required=False, allow_blank=True, default="")
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
@@ -80,34 +130,77 @@ class ChildIdentifiersSerializer(serializers.Serializer):
     upn = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ConcernSerializer(serializers.ModelSerializer):
+class ConcernSerializer(StrictWriteMixin, serializers.ModelSerializer):
     child = serializers.IntegerField(required=False, write_only=True, help_text="Id of a child you can already see.")
     child_identifiers = ChildIdentifiersSerializer(required=False, write_only=True)
     neglect_types = serializers.ListField(child=serializers.ChoiceField(choices=NeglectType.values), allow_empty=False)
     agency = serializers.CharField(source="agency.name", read_only=True)
     case = serializers.IntegerField(source="case_id", read_only=True)
     suggested_threshold = serializers.ChoiceField(choices=Threshold.values, required=False, allow_blank=True, default="")
+    # The information-sharing decision (cases.sharing): required, and not echoed back.
+    sharing_reason = serializers.CharField(write_only=True, error_messages={"required": "Say why you are sharing this information",
+                                                                             "blank": "Say why you are sharing this information"})
+    lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices, write_only=True,
+                                           error_messages={"required": "Choose the lawful basis for sharing"})
+    sharing_condition = serializers.ChoiceField(choices=SharingCondition.choices, write_only=True,
+                                                error_messages={"required": "Choose the condition for sharing special category data"})
+    family_informed = serializers.ChoiceField(choices=[FamilyInformed.YES, FamilyInformed.NO], write_only=True,
+                                              error_messages={"required": "Say whether the family knows this is being shared"})
+    not_informed_reason = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
 
     class Meta:
         model = Concern
         fields = ["id", "case", "child", "child_identifiers", "observed_on", "neglect_types", "description", "impact_on_child",
-                  "action_taken", "suggested_threshold", "agency", "is_adolescent_concern", "created_at"]
+                  "action_taken", "suggested_threshold", "agency", "is_adolescent_concern", "created_at",
+                  "sharing_reason", "lawful_basis", "sharing_condition", "family_informed", "not_informed_reason"]
         read_only_fields = ["is_adolescent_concern", "created_at"]
         extra_kwargs = {"action_taken": {"required": False, "allow_blank": True}}
 
     def validate(self, data):
         if ("child" in data) == ("child_identifiers" in data):
             raise ValidationError({"child": "Give either child (an id you can see) or child_identifiers, not both."})
+        if data.get("family_informed") == FamilyInformed.NO and not data.get("not_informed_reason", "").strip():
+            raise ValidationError({"not_informed_reason": "Say why the family has not been told"})
         return data
+
+    def sharing_details(self):
+        data = self.validated_data
+        return SharingDetails(reason=data["sharing_reason"], lawful_basis=data["lawful_basis"], condition=data["sharing_condition"],
+                              family_informed=data["family_informed"], not_informed_reason=data.get("not_informed_reason", ""))
 
 
 class PlanActionSerializer(serializers.ModelSerializer):
     owner_agency = serializers.CharField(source="owner_agency.name", read_only=True)
-    overdue = serializers.BooleanField(read_only=True)
+    overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = PlanAction
-        fields = ["id", "what", "outcome_for_child", "owner_agency", "due_on", "status", "evidence", "overdue"]
+        fields = ["id", "what", "outcome_for_child", "owner_agency", "due_on", "status", "evidence", "overdue", "version"]
+
+    def get_overdue(self, plan_action) -> bool:
+        """The query's annotation on lists (`with_overdue_flag`); the model's rule for a single row."""
+        annotated = getattr(plan_action, "overdue", None)
+        return annotated if annotated is not None else plan_action.is_overdue(timezone.localdate())
+
+
+class PlanActionChangeSerializer(StrictWriteMixin, serializers.Serializer):
+    """PATCH of a plan action: `version` (the one the client read) and the fields the caller may write.
+
+    Which fields are writable comes from the field policy (`context["field_access"]`): the owner
+    agency reports progress; what the action is, and when it is due, only the lead may change.
+    """
+
+    version = serializers.IntegerField(min_value=1, error_messages={"required": "Send the version of the action you read (optimistic concurrency)"})
+    status = serializers.ChoiceField(choices=PlanAction._meta.get_field("status").choices, required=False)
+    evidence = serializers.CharField(required=False, allow_blank=True)
+    what = serializers.CharField(required=False)
+    outcome_for_child = serializers.CharField(required=False)
+    due_on = serializers.DateField(required=False)
+
+    def writable_fields(self):
+        """Fail closed: without a field policy in the context nothing is writable."""
+        field_access = self.context.get("field_access")
+        return {name for name in self.fields if field_access is not None and field_access.may_write("plan_action", name)}
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -135,11 +228,26 @@ class ChildVoiceSerializer(serializers.ModelSerializer):
         fields = ["id", "recorded_on", "speaker", "what_was_said", "how_they_feel", "method", "agency"]
 
 
+class SharingDecisionSerializer(serializers.ModelSerializer):
+    """One entry of a case's disclosure log (read only: decisions are recorded by the actions that share)."""
+
+    decided_by = serializers.CharField(source="decided_by.get_username", read_only=True, default=None, allow_null=True)
+    decided_by_agency = serializers.CharField(source="decided_by_agency.name", read_only=True, default=None, allow_null=True)
+    shared_with = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    concern = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = SharingDecision
+        fields = ["id", "decided_at", "decided_by", "decided_by_agency", "shared_item", "concern", "shared_with", "reason", "lawful_basis",
+                  "condition", "family_informed", "not_informed_reason"]
+
+
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Cases the caller may see. `?child=ID` narrows to one child. Sub-lists: plans, oversight, voice, concerns."""
 
     permission_classes = [access.HasActiveMembership]
     serializer_class = CaseSerializer
+    lookup_value_regex = "[0-9]+"  # a non-numeric id is a 404, not a 500
 
     def get_queryset(self):
         cases = access.cases_visible_to(self.request.user).select_related("child", "lead_agency").order_by("-opened_on", "-pk")
@@ -163,40 +271,86 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(serializer_class(rows, many=True).data)
 
     @extend_schema(responses=PlanSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def plans(self, request, pk=None):
         case = self.get_object()
         page = selectors.case_page(user=request.user, case=case)
         return self._sub_list(PlanSerializer, page.plans)
 
     @extend_schema(responses=OversightSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def oversight(self, request, pk=None):
         case = self.get_object()
         return self._sub_list(OversightSerializer, case.oversights.select_related("manager").order_by("-recorded_on", "-pk"))
 
     @extend_schema(responses=ChildVoiceSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def voice(self, request, pk=None):
         case = self.get_object()
         return self._sub_list(ChildVoiceSerializer, case.voices.select_related("agency").order_by("-recorded_on", "-pk"))
 
     @extend_schema(responses=ConcernSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def concerns(self, request, pk=None):
         case = self.get_object()
         return self._sub_list(ConcernSerializer, case.concerns.select_related("agency").order_by("-created_at", "-pk"))
+
+    @extend_schema(responses=SharingDecisionSerializer(many=True))
+    @action(detail=True, url_path="sharing-decisions", url_name="sharing-decisions", pagination_class=None)
+    def sharing_decisions(self, request, pk=None):
+        """The case's information-sharing decisions (disclosure log), newest first."""
+        case = self.get_object()
+        return self._sub_list(SharingDecisionSerializer, selectors.sharing_decisions_of(case=case))
+
+    @extend_schema(request=PlanActionChangeSerializer, responses={
+        200: PlanActionSerializer, 409: inline_serializer("PlanActionConflict", {"detail": serializers.CharField(), "current": PlanActionSerializer()}),
+    })
+    @action(detail=True, methods=["get", "patch"], url_path=r"actions/(?P<action_id>\d+)", url_name="action")
+    def plan_action(self, request, pk=None, action_id=None):
+        """One action of the case's plans. PATCH with the `version` you read: 409 when someone changed it since."""
+        if request.method == "GET":
+            return Response(PlanActionSerializer(self._plan_action("view")).data)
+        plan_action = self._plan_action("contribute")
+        access.require(request.user, access.can_update_action(request.user, plan_action), request=request._request,
+                       what="update an action your agency does not own")
+        serializer = PlanActionChangeSerializer(data=request.data, context={"field_access": field_policy.for_plan_action(request.user, plan_action)})
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected_version = data.pop("version")
+        status_now, evidence_now = data.pop("status", plan_action.status), data.pop("evidence", plan_action.evidence)
+        try:
+            updated = services.plan_action_update(actor=request.user, action=plan_action, status=status_now, evidence=evidence_now,
+                                                  expected_version=expected_version, request=request._request, **data)
+        except services.ConflictError as conflict:
+            plan_action.refresh_from_db()
+            return Response({"detail": conflict.message, "current": PlanActionSerializer(plan_action).data}, status=status.HTTP_409_CONFLICT)
+        except DjangoValidationError as error:
+            _raise_as_400(error)
+        return Response(PlanActionSerializer(updated).data)
+
+    def _plan_action(self, case_action):
+        case = access.access_case(self.request.user, self.kwargs["pk"], action=case_action, request=self.request._request)
+        plan_action = selectors.plan_action_on_case(case=case, action_id=self.kwargs["action_id"])
+        if plan_action is None:
+            raise NotFound("No such record, or you do not have access to it.")
+        return plan_action
 
 
 class ChildViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [access.HasActiveMembership]
     serializer_class = ChildSerializer
+    lookup_value_regex = "[0-9]+"  # a non-numeric id is a 404, not a 500
 
     def get_queryset(self):
         return access.children_visible_to(self.request.user)
 
     def get_object(self):
         return access.access_child(self.request.user, self.kwargs["pk"], action="view", request=self.request._request)
+
+    def retrieve(self, request, *args, **kwargs):
+        child = self.get_object()
+        context = {**self.get_serializer_context(), "field_access": field_policy.for_child(request.user, child)}
+        return Response(ChildSerializer(child, context=context).data)
 
     def perform_create(self, serializer):
         user = self.request.user
@@ -209,6 +363,7 @@ class ChildViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.
             serializer.instance = services.child_register(actor=user, family=family, request=self.request._request, **data)
         except DjangoValidationError as error:
             _raise_as_400(error)
+        serializer.context["field_access"] = field_policy.for_child(user, serializer.instance)
 
 
 class ConcernViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -225,9 +380,10 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         arguments = {key: data.get(key, "") for key in ("observed_on", "neglect_types", "description", "impact_on_child", "action_taken", "suggested_threshold")}
+        arguments["sharing"] = serializer.sharing_details()
         try:
             if "child" in data:
-                case = self._open_case_of(data["child"])
+                case = self._case_for_concern(data["child"])
                 concern = services.concern_record(actor=request.user, case=case, request=request._request, **arguments)
             else:
                 identifiers = selectors.ChildIdentifiers(**data["child_identifiers"])
@@ -237,10 +393,10 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             _raise_as_400(error)
         return Response(ConcernSerializer(concern).data, status=status.HTTP_201_CREATED)
 
-    def _open_case_of(self, child_id):
+    def _case_for_concern(self, child_id):
         child = access.access_child(self.request.user, child_id, action="contribute", request=self.request._request)
-        case = selectors.open_case_of(user=self.request.user, child=child)
+        case = selectors.case_for_new_concern(user=self.request.user, child=child)
         if case is None:
-            raise ValidationError({"child": "This child has no open case you can see. Record the concern with child_identifiers to open one."})
+            raise ValidationError({"child": "This child has no case you can see. Record the concern with child_identifiers instead."})
         return case
 

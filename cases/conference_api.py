@@ -51,6 +51,9 @@ class InvitationSerializer(serializers.ModelSerializer):
     agency = serializers.SerializerMethodField()
     invited_person = serializers.CharField(read_only=True)
     report_on_time = serializers.BooleanField(read_only=True, allow_null=True)
+    # Declared: read-only model fields lose allow_blank, and the schema then refuses "" for these.
+    invitee_email = serializers.CharField(read_only=True, help_text="An email address, or blank.")
+    attendance = serializers.ChoiceField(choices=Attendance.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Invitation

@@ -3,7 +3,7 @@
 A case comes through `access_case` (404 when not visible; the read is audited there, once); the
 queue is for managers and designated safeguarding leads (403 for others) and audited here, once.
 """
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -60,7 +60,7 @@ class DriftQueueView(APIView):
 
     permission_classes = [access.HasActiveMembership]
 
-    @extend_schema(responses=QueueRowSerializer(many=True))
+    @extend_schema(responses=inline_serializer("DriftQueue", {"counts": serializers.DictField(child=serializers.IntegerField()), "cases": QueueRowSerializer(many=True)}))
     def get(self, request):
         access.require(request.user, may_oversee(request.user), request=request, what="drift queue")
         code = request.query_params.get("rule", "")

@@ -11,6 +11,8 @@ from neglect_portal.govuk_forms import GovukFormMixin
 
 from .models import ActionStatus, CPCategory, NeglectType, PlanKind, ReferralOutcome, Relationship, Speaker, Threshold, VoiceMethod
 from .selectors import ChildIdentifiers
+from .sharing import SharingDetails
+from .sharing_models import FamilyInformed, LawfulBasis, SharingCondition
 from .wording import wording_hints
 
 def _date_field(label, *, required=True, help_text=""):
@@ -59,7 +61,60 @@ class ChildIdentifiersForm(GovukFormMixin, forms.Form):
         )
 
 
-class ConcernForm(WordingCheckMixin, GovukFormMixin, forms.Form):
+class SharingDecisionFields(forms.Form):
+    """The information-sharing decision asked of whoever records a concern (who and when are known).
+
+    Required, with no answer chosen for the user: the decision is theirs, and the government's
+    advice asks them to record why and on what basis. Consent is not asked for (it is not the
+    basis for safeguarding sharing); whether the family knows is, and why not when they do not.
+    """
+
+    sharing_reason = forms.CharField(
+        label="Why you are sharing this", widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recording a concern shares it with the team around the child and the agencies you told. For example: "
+                  "the child may be suffering neglect and the team needs to know to keep them safe.",
+        error_messages={"required": "Say why you are sharing this information"},
+    )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing (UK GDPR Article 6)", choices=LawfulBasis.choices, widget=forms.RadioSelect,
+        help_text="Public bodies and services acting for them usually share for their public task.",
+        error_messages={"required": "Choose the lawful basis for sharing"},
+    )
+    sharing_condition = forms.ChoiceField(
+        label="Condition for special category data (UK GDPR Article 9, DPA 2018 Schedule 1)", choices=SharingCondition.choices,
+        widget=forms.RadioSelect, help_text="Health and other sensitive details need a condition as well. Safeguarding usually applies.",
+        error_messages={"required": "Choose the condition for sharing special category data"},
+    )
+    family_informed = forms.ChoiceField(
+        label="Does the family know this is being shared?", choices=[(FamilyInformed.YES, "Yes"), (FamilyInformed.NO, "No")],
+        widget=forms.RadioSelect, help_text="You do not need consent to share to safeguard a child, but tell the family unless that could put the child at risk.",
+        error_messages={"required": "Say whether the family knows this is being shared"},
+    )
+    not_informed_reason = forms.CharField(
+        label="If not, why not", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        help_text="For example: telling them could put the child at risk, or they could not be reached yet.",
+    )
+
+    SHARING_FIELDS = ("sharing_reason", "lawful_basis", "sharing_condition", "family_informed", "not_informed_reason")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("family_informed") == FamilyInformed.NO and not (cleaned.get("not_informed_reason") or "").strip():
+            self.add_error("not_informed_reason", "Say why the family has not been told")
+        return cleaned
+
+    def sharing_details(self):
+        data = self.cleaned_data
+        return SharingDetails(
+            reason=data["sharing_reason"], lawful_basis=data["lawful_basis"], condition=data["sharing_condition"],
+            family_informed=data["family_informed"], not_informed_reason=data.get("not_informed_reason", ""),
+        )
+
+    def sharing_fields(self):
+        return [self[name] for name in self.SHARING_FIELDS]
+
+
+class ConcernContentForm(WordingCheckMixin, GovukFormMixin, forms.Form):
     observed_on = _date_field("Date observed", help_text="The day you saw, heard or were told about it.")
     neglect_types = forms.MultipleChoiceField(
         label="Types of neglect", choices=NeglectType.choices, widget=forms.CheckboxSelectMultiple,
@@ -93,13 +148,23 @@ class ConcernForm(WordingCheckMixin, GovukFormMixin, forms.Form):
         }
 
 
+class ConcernForm(SharingDecisionFields, ConcernContentForm):
+    """A new concern: what was seen, and the decision to share it."""
+
+    def service_arguments(self):
+        return {**super().service_arguments(), "sharing": self.sharing_details()}
+
+    def concern_fields(self):
+        return [field for field in self.visible_fields() if field.name not in self.SHARING_FIELDS]
+
+
 class ConcernByIdentifiersForm(ChildIdentifiersForm, ConcernForm):
     """Record a concern about a child found by exact identifiers (known to the user or not)."""
 
     field_order = ["given_name", "family_name", "date_of_birth", "nhs_number", "upn"]
 
 
-class ConcernAmendForm(ConcernForm):
+class ConcernAmendForm(ConcernContentForm):
     reason = forms.CharField(label="Why you are amending it", widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "Say why the concern is being amended"})
     agencies_told = None
@@ -112,7 +177,14 @@ class PlanForm(GovukFormMixin, forms.Form):
     started_on = _date_field("Start date")
 
 
-class PlanEndForm(GovukFormMixin, forms.Form):
+class VersionedForm(forms.Form):
+    """An edit of a mutable record carries the version it was based on (optimistic concurrency)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1,
+                                 error_messages={"required": "Reload the page and try again: the form is missing its record version"})
+
+
+class PlanEndForm(GovukFormMixin, VersionedForm):
     ended_on = _date_field("End date")
     end_reason = forms.CharField(label="Why the plan ended", max_length=300, error_messages={"required": "Say why the plan ended"})
 
@@ -130,7 +202,7 @@ class PlanActionForm(GovukFormMixin, forms.Form):
         self.fields["owner_agency"].queryset = Agency.objects.filter(team_memberships__case=case).order_by("name")
 
 
-class PlanActionUpdateForm(GovukFormMixin, forms.Form):
+class PlanActionUpdateForm(GovukFormMixin, VersionedForm):
     status = forms.ChoiceField(choices=ActionStatus.choices)
     evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="What shows the action is done and made a difference.")
 
@@ -165,7 +237,7 @@ class ChildVoiceForm(WordingCheckMixin, GovukFormMixin, forms.Form):
     wording_fields = ("what_was_said", "how_they_feel")
 
 
-class ReassignLeadForm(GovukFormMixin, forms.Form):
+class ReassignLeadForm(GovukFormMixin, VersionedForm):
     lead_professional = forms.ModelChoiceField(label="New lead professional", queryset=get_user_model().objects.none(), empty_label="Choose a person")
     reason = forms.CharField(label="Why", max_length=300, error_messages={"required": "Say why the lead professional is changing"})
 

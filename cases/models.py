@@ -536,6 +536,8 @@ class Plan(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Goes up by one with every change, so an edit based on a stale read is refused (optimistic concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["kind", "cp_category", "started_on"])]
@@ -614,6 +616,8 @@ class PlanAction(models.Model):
     evidence = models.TextField(blank=True, help_text="What shows the action is done and made a difference.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Goes up by one with every change, so an edit based on a stale read is refused (optimistic concurrency).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PlanActionQuerySet.as_manager()
 
@@ -765,3 +769,4 @@ class ChildVoice(models.Model):
         _raise_if(errors)
 from .conference_models import *  # noqa: E402,F401,F403  (conferences live in their own module)
 from .drift_models import *  # noqa: E402,F401,F403
+from .sharing_models import *  # noqa: E402,F401,F403  (information-sharing decisions)

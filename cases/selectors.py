@@ -9,6 +9,7 @@ case with fifty concerns, plans or actions costs the same number of round trips 
 """
 import operator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, timedelta
 from functools import reduce
 
@@ -33,6 +34,7 @@ from .models import (
     Plan,
     PlanAction,
     Referral,
+    SharingDecision,
     TeamMembership,
     Threshold,
 )
@@ -78,6 +80,7 @@ class CasePage:
     concerns: list[Concern]
     voices: list[ChildVoice]
     oversights: list[Oversight]
+    sharing_decisions: list = dataclass_field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,21 @@ def case_page(*, user, case: Case, today: date | None = None) -> CasePage:
         concerns=list(_recent_concerns(case)),
         voices=list(case.voices.select_related("recorded_by", "agency").order_by("-recorded_on", "-pk")[:RECENT_VOICES]),
         oversights=list(case.oversights.select_related("manager").order_by("-recorded_on", "-pk")),
+        sharing_decisions=list(sharing_decisions_of(case=case)),
+    )
+
+
+def sharing_decisions_of(*, case):
+    """The case's disclosure log: every information-sharing decision, newest first, with recipients.
+
+    `case` comes from the access layer (the caller may see it); every decision on it is shown to
+    those who see the case, so the team knows who has been told what and why.
+    """
+    return (
+        SharingDecision.objects.filter(case=case)
+        .select_related("decided_by", "decided_by_agency", "concern")
+        .prefetch_related("shared_with")
+        .order_by("-decided_at", "-pk")
     )
 
 
@@ -324,6 +342,18 @@ class ChildIdentifiers:
         if self.has_name_and_birth_date:
             yield Q(given_name__iexact=self.given_name, family_name__iexact=self.family_name, date_of_birth=self.date_of_birth)
 
+    def first_matches(self):
+        """Up to two children found by the strongest lookup that finds anyone, across ALL children.
+
+        Two results are enough to know a match is ambiguous. Callers decide who may search this
+        widely (`children_matching_identifiers`, `agencies.access.subject_children_matching`).
+        """
+        for condition in self.lookups():
+            found = list(Child.objects.filter(condition).order_by("pk")[:2])
+            if found:
+                return found
+        return []
+
     def contradicts(self, child):
         """True when an identifier given here differs from the one recorded for `child`.
 
@@ -352,11 +382,7 @@ def children_matching_identifiers(*, user, identifiers: ChildIdentifiers) -> lis
     """
     if not can_see_case_work(user):
         return []
-    for condition in identifiers.lookups():
-        found = list(Child.objects.filter(condition).order_by("pk")[:2])
-        if found:
-            return found
-    return []
+    return identifiers.first_matches()
 
 
 # --- Records on a case (the case itself already came through the access layer) -----------------
@@ -365,6 +391,18 @@ def children_matching_identifiers(*, user, identifiers: ChildIdentifiers) -> lis
 def open_case_of(*, user, child: Child) -> Case | None:
     """The child's open case, if the user may see it (a child has at most one open case)."""
     return cases_visible_to(user).filter(child=child, status=CaseStatus.OPEN).select_related("child").first()
+
+
+def case_for_new_concern(*, user, child: Child) -> Case | None:
+    """The case a new concern about a visible child goes to: the open one, else the latest closed one.
+
+    A closed case is returned so the service can route the concern on (the child's open case, or a
+    new case for review): a concern about a child whose case has closed is never refused.
+    """
+    open_case = open_case_of(user=user, child=child)
+    if open_case is not None:
+        return open_case
+    return cases_visible_to(user).filter(child=child).select_related("child", "lead_agency").order_by("-opened_on", "-pk").first()
 
 
 def plan_on_case(*, case: Case, plan_id: int) -> Plan | None:

@@ -55,6 +55,8 @@ from .models import (
     Threshold,
 )
 from .selectors import ChildIdentifiers, children_matching_identifiers
+from .sharing import SharingDetails, joining_details, sharing_decision_record, sharing_details_errors, system_rule
+from .sharing_models import SharedItem
 from .validators import normalise_nhs_number, normalise_upn, validate_known_neglect_types
 
 # Annotations only: the configured user model, and the request when the action comes from one.
@@ -87,9 +89,43 @@ def _text(value: str | None) -> str:
     return (value or "").strip()
 
 
+CLOSED_CASE = "This case is closed: nothing new can be added to it. Record a concern to bring the child back to the partnership's attention."
+CONFLICT = (
+    "Someone else changed this record while you were editing it. Their changes are shown; "
+    "your text is kept below \u2013 check and save again."
+)
+
+
+class ConflictError(Exception):
+    """An edit was based on a version of the record that someone else has changed since (optimistic concurrency).
+
+    Pages re-display the form with the other person's values and the user's text kept; the API
+    answers 409 Conflict. Nothing is saved, so nobody's change is silently lost.
+    """
+
+    def __init__(self, message: str = CONFLICT, *, current_version: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.current_version = current_version
+
+
 def _require_open(case: Case) -> None:
     if not case.is_open:
-        raise ValidationError("This case is closed.")
+        raise ValidationError(CLOSED_CASE)
+
+
+def _versioned_update(model, *, pk: int, expected_version: int | None, **fields) -> None:
+    """One conditional UPDATE that applies only if the row is still at `expected_version`, and bumps it.
+
+    `expected_version` None skips the check (a caller with no edit form, such as a task). Zero
+    rows changed means someone else saved first: ConflictError, and the transaction rolls back.
+    """
+    rows = model.objects.filter(pk=pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if rows.update(version=F("version") + 1, **fields) != 1:
+        current = model.objects.filter(pk=pk).values_list("version", flat=True).first()
+        raise ConflictError(current_version=current)
 
 
 def _case_link(case: Case) -> str:
@@ -254,31 +290,50 @@ def case_open(
 
 @transaction.atomic
 def team_add(
-    *, case: Case, agency: Agency, reason: str, actor: User | None = None, request: Request = None,
+    *, case: Case, agency: Agency, reason: str, actor: User | None = None, sharing: SharingDetails | None = None,
+    request: Request = None,
 ) -> tuple[TeamMembership, bool]:
-    """Add an agency to the team around the child (idempotent). Returns (membership, created)."""
+    """Add an agency to the team around the child (idempotent). Returns (membership, created).
+
+    Joining the team shares the child's case record with the agency, so a new member gets an
+    information-sharing decision: the person's own details when their action caused it (a
+    concern), otherwise the rule's reason with public task and the safeguarding condition.
+    """
     membership, created = TeamMembership.objects.get_or_create(case=case, agency=agency, defaults={"reason": reason, "added_by": actor})
     if created:
         audit_record(
             user=actor, action=AuditAction.UPDATE, object_type="case", object_id=case.pk, child_id=case.child_id,
             detail=f"{agency.name} joined the team: {reason}", request=request,
         )
+        sharing_decision_record(
+            actor=actor, case=case, shared_item=SharedItem.CASE_RECORD, details=sharing or system_rule(reason),
+            shared_with=[agency], request=request,
+        )
     return membership, created
 
 
-def _case_update(*, actor: User, case: Case, **fields) -> bool:
+def _case_update(*, actor: User, case: Case, expected_version: int | None = None, **fields) -> bool:
     """Change an open case the actor may see, in one conditional UPDATE that bumps `version`.
 
     Conditional on the case still being open, so two people closing or reassigning the same case
-    at once cannot both succeed on a stale read. Returns whether the row changed.
+    at once cannot both succeed on a stale read. Returns whether the row changed. With
+    `expected_version` (the version the user's form was based on), a case changed by someone
+    else since raises ConflictError instead of overwriting their change.
     """
-    changed = access.cases_visible_to(actor).filter(pk=case.pk, status=CaseStatus.OPEN).update(version=F("version") + 1, **fields)
+    rows = access.cases_visible_to(actor).filter(pk=case.pk, status=CaseStatus.OPEN)
+    if expected_version is not None and rows.exists() and not rows.filter(version=expected_version).exists():
+        raise ConflictError(current_version=rows.values_list("version", flat=True).first())
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    changed = rows.update(version=F("version") + 1, **fields)
     case.refresh_from_db()
     return changed == 1
 
 
 @transaction.atomic
-def case_reassign_lead(*, actor: User, case: Case, lead_professional: User, reason: str, request: Request = None) -> Case:
+def case_reassign_lead(
+    *, actor: User, case: Case, lead_professional: User, reason: str, expected_version: int | None = None, request: Request = None,
+) -> Case:
     """Make someone lead professional; their agency becomes the lead agency and joins the team.
 
     The lead professional works for the lead agency, so the two change together, and a lead must
@@ -292,9 +347,11 @@ def case_reassign_lead(*, actor: User, case: Case, lead_professional: User, reas
         errors["reason"] = "Say why the lead professional is changing"
     if errors:
         raise ValidationError(errors)
-    if not _case_update(actor=actor, case=case, lead_professional=lead_professional, lead_agency=membership.agency):
-        raise ValidationError("This case is closed.")
-    team_add(case=case, agency=membership.agency, reason=LEAD_AGENCY_TEAM_REASON, actor=actor, request=request)
+    if not _case_update(actor=actor, case=case, expected_version=expected_version, lead_professional=lead_professional,
+                        lead_agency=membership.agency):
+        raise ValidationError(CLOSED_CASE)
+    team_add(case=case, agency=membership.agency, reason=LEAD_AGENCY_TEAM_REASON, actor=actor,
+             sharing=system_rule(f"{LEAD_AGENCY_TEAM_REASON}: {_text(reason)}"), request=request)
     audit_record(
         user=actor, action=AuditAction.UPDATE, object_type="case", object_id=case.pk, child_id=case.child_id,
         detail=f"lead professional {lead_professional.get_username()} of {membership.agency.name}: {_text(reason)}",
@@ -328,13 +385,16 @@ def _closing_errors(case: Case, closed_on: date | None, reason: str) -> dict:
 
 
 @transaction.atomic
-def case_close(*, actor: User, case: Case, closed_on: date, closure_reason: str, request: Request = None) -> Case:
-    """Close a case whose plans have all ended, with the date and the reason."""
+def case_close(
+    *, actor: User, case: Case, closed_on: date, closure_reason: str, expected_version: int | None = None, request: Request = None,
+) -> Case:
+    """Close a case whose plans have all ended, with the date and the reason (ConflictError on a stale `expected_version`)."""
     reason = _text(closure_reason)
     errors = _closing_errors(case, closed_on, reason)
     if errors:
         raise ValidationError(errors)
-    if not _case_update(actor=actor, case=case, status=CaseStatus.CLOSED, closed_on=closed_on, closure_reason=reason):
+    if not _case_update(actor=actor, case=case, expected_version=expected_version, status=CaseStatus.CLOSED, closed_on=closed_on,
+                        closure_reason=reason):
         raise ValidationError("This case is already closed.")
     audit_record(
         user=actor, action=AuditAction.UPDATE, object_type="case", object_id=case.pk, child_id=case.child_id,
@@ -393,28 +453,92 @@ def concern_record(
     action_taken: str = "",
     suggested_threshold: str = "",
     agencies_told: Iterable[Agency] = (),
+    sharing: SharingDetails | None = None,
     request: Request = None,
 ) -> Concern:
-    """Record what a practitioner saw, heard, smelt or was told, on an open case.
+    """Record what a practitioner saw, heard, smelt or was told, with the decision to share it.
 
     The recorder's agency joins the team around the child (it is now involved and must see what
     follows), and the lead professional is told. The concern is never changed afterwards.
+
+    Sharing: recording a concern shares it with the team around the child and with the agencies
+    the recorder says they told, so `sharing` (why, lawful basis, condition, whether the family
+    knows) is required; its errors come back beside the concern's own, in one ValidationError.
+
+    A concern is never lost because the case has closed: on a closed case it goes to the child's
+    open case, or to a new case opened for review (see `_case_for_new_concern`). The returned
+    concern's `case` says where it went.
     """
     agency = _agency_of(actor)
-    _require_open(case)
     content = _concern_content(
         case.child, observed_on=observed_on, neglect_types=neglect_types, description=description,
         impact_on_child=impact_on_child, action_taken=action_taken, suggested_threshold=suggested_threshold,
     )
+    errors = sharing_details_errors(sharing)
+    try:
+        Concern(case=case, child=case.child, recorded_by=actor, agency=agency, **content).full_clean()
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
+    closed_case = None if case.is_open else case
+    case = _case_for_new_concern(actor=actor, case=case, request=request)
     concern = _save_valid(Concern(case=case, child=case.child, recorded_by=actor, agency=agency, **content))
+    agencies_told = list(agencies_told)
     concern.agencies_told.set(agencies_told)
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="concern", object_id=concern.pk, child_id=case.child_id, request=request
+        user=actor, action=AuditAction.CREATE, object_type="concern", object_id=concern.pk, child_id=case.child_id,
+        detail=f"recorded after case {closed_case.pk} closed" if closed_case else "", request=request,
     )
     chronology.chronology_entry_from_concern(concern=concern)
-    team_add(case=case, agency=agency, reason=CONCERN_TEAM_REASON, actor=actor, request=request)
+    team_add(case=case, agency=agency, reason=CONCERN_TEAM_REASON, actor=actor, request=request,
+             sharing=joining_details(sharing, f"{CONCERN_TEAM_REASON}: the agency that recorded it needs to see what follows"))
+    team = [member.agency for member in case.team.select_related("agency").exclude(agency=agency)]
+    sharing_decision_record(
+        actor=actor, case=case, shared_item=SharedItem.CONCERN, concern=concern, details=sharing,
+        shared_with=team + [told for told in agencies_told if told.pk != agency.pk], request=request,
+    )
     _tell_lead_professional(case=case, concern=concern, recorder=actor)
+    if closed_case is not None:
+        _tell_closed_case_lead(closed_case=closed_case, case=case, recorder=actor)
     return concern
+
+
+CLOSED_CASE_REVIEW_REASON = "Concern recorded after the child's case closed: for review"
+
+
+def _case_for_new_concern(*, actor: User, case: Case, request: Request) -> Case:
+    """Where a new concern goes: the case itself when open; else the child's open case, or a new one.
+
+    A practitioner who records a worry about a child whose case has closed expects it to be acted
+    on, not refused or left on a closed record nobody reads. The new case is led by the closed
+    case's lead agency (it knows the child; the recorder's own agency if that one is no longer
+    active), at Universal Plus and without a lead professional, so it shows in that agency's
+    manager queue for a decision.
+    """
+    if case.is_open:
+        return case
+    open_case = case.child.cases.filter(status=CaseStatus.OPEN).first()
+    if open_case is not None:
+        return open_case
+    lead_agency = case.lead_agency if case.lead_agency.is_active else _agency_of(actor)
+    return case_open(
+        child=case.child, lead_agency=lead_agency, opened_on=timezone.localdate(), threshold=Threshold.UNIVERSAL_PLUS,
+        actor=actor, request=request,
+    )
+
+
+def _tell_closed_case_lead(*, closed_case: Case, case: Case, recorder: User) -> None:
+    """The closed case's lead professional hears that the child is back (no detail about the child)."""
+    lead = closed_case.lead_professional
+    if lead is None or lead.pk == recorder.pk or not lead.is_active:
+        return
+    notification_create(
+        recipient=lead,
+        subject=f"New concern after case {closed_case.pk} closed",
+        body=f"A concern was recorded after case {closed_case.pk} closed. It is on case {case.pk} for review.",
+        link=_case_link(case),
+    )
 
 
 @transaction.atomic
@@ -501,6 +625,7 @@ def concern_record_for_identifiers(
     action_taken: str = "",
     suggested_threshold: str = "",
     agencies_told: Iterable[Agency] = (),
+    sharing: SharingDetails | None = None,
     request: Request = None,
 ) -> RecordedConcern:
     """Record a concern about a child found by exact identifiers, whether or not the actor sees them yet.
@@ -524,6 +649,9 @@ def concern_record_for_identifiers(
     """
     access.require(actor, access.can_see_case_work(actor), request=request, what="record a concern about a child")
     agency = _agency_of(actor)
+    errors = sharing_details_errors(sharing)
+    if errors:
+        raise ValidationError(errors)
     identifiers = identifiers.checked()
     known_child = _known_child(actor, identifiers, request)
     with transaction.atomic():
@@ -535,9 +663,9 @@ def concern_record_for_identifiers(
         concern = concern_record(
             actor=actor, case=case, observed_on=observed_on, neglect_types=neglect_types, description=description,
             impact_on_child=impact_on_child, action_taken=action_taken, suggested_threshold=suggested_threshold,
-            agencies_told=agencies_told, request=request,
+            agencies_told=agencies_told, sharing=sharing, request=request,
         )
-    return RecordedConcern(concern_id=concern.pk, case_id=case.pk)
+    return RecordedConcern(concern_id=concern.pk, case_id=concern.case_id)
 
 
 # --- Plans and actions -------------------------------------------------------------------------
@@ -559,18 +687,26 @@ def plan_start(
 
 
 @transaction.atomic
-def plan_end(*, actor: User | None, plan: Plan, ended_on: date, end_reason: str, request: Request = None) -> Plan:
+def plan_end(
+    *, actor: User | None, plan: Plan, ended_on: date, end_reason: str, expected_version: int | None = None, request: Request = None,
+) -> Plan:
     """End a plan, on or after the day it started, with a reason.
 
-    The row is locked first so that two people ending the same plan cannot both succeed.
+    `expected_version` is the version the user's form showed: a plan changed since raises
+    ConflictError. The write is a conditional UPDATE on the version just read, so two people
+    ending the same plan cannot both succeed even without a form version.
     """
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan = Plan.objects.select_related("case").get(pk=plan.pk)
+    if expected_version is not None and plan.version != expected_version:
+        raise ConflictError(current_version=plan.version)
     if not plan.is_open:
         raise ValidationError({"ended_on": "This plan has already ended"})
     if ended_on is None:
         raise ValidationError({"ended_on": "Enter the date the plan ended"})
     plan.ended_on, plan.end_reason = ended_on, _text(end_reason)
-    _save_valid(plan)
+    plan.full_clean()
+    _versioned_update(Plan, pk=plan.pk, expected_version=plan.version, ended_on=plan.ended_on, end_reason=plan.end_reason)
+    plan.refresh_from_db()
     audit_record(
         user=actor, action=AuditAction.UPDATE, object_type="plan", object_id=plan.pk, child_id=plan.case.child_id,
         detail=f"ended: {plan.end_reason}", request=request,
@@ -606,15 +742,34 @@ def plan_action_add(
 
 
 @transaction.atomic
-def plan_action_update(*, actor: User | None, action: PlanAction, status: str, evidence: str, request: Request = None) -> PlanAction:
+def plan_action_update(
+    *, actor: User | None, action: PlanAction, status: str, evidence: str, expected_version: int | None = None,
+    request: Request = None, **details,
+) -> PlanAction:
     """Record progress on an action: its status and the evidence. Done needs evidence.
 
-    The row is locked so that two updates at once apply one after the other.
+    `details` may change what the action is (`what`, `outcome_for_child`, `due_on`): only the
+    lead may, which the caller checks (the API's field policy). `expected_version` is the version
+    the user's form or request was based on; a change since raises ConflictError, and the write is
+    a conditional UPDATE on the version read, so two updates at once never silently overwrite.
+    Progress cannot be reported on a closed case.
     """
-    action = PlanAction.objects.select_for_update().get(pk=action.pk)
+    action = PlanAction.objects.select_related("plan__case").get(pk=action.pk)
+    if expected_version is not None and action.version != expected_version:
+        raise ConflictError(current_version=action.version)
+    _require_open(action.plan.case)
     previous = action.status
     action.status, action.evidence = status, _text(evidence)
-    _save_valid(action)
+    for name, value in details.items():
+        if name not in ("what", "outcome_for_child", "due_on"):
+            raise TypeError(f"plan_action_update() cannot change {name!r}")
+        setattr(action, name, _text(value) if isinstance(value, str) else value)
+    action.full_clean()
+    _versioned_update(
+        PlanAction, pk=action.pk, expected_version=action.version, status=action.status, evidence=action.evidence,
+        what=action.what, outcome_for_child=action.outcome_for_child, due_on=action.due_on, updated_at=timezone.now(),
+    )
+    action.refresh_from_db()
     audit_record(
         user=actor, action=AuditAction.UPDATE, object_type="plan_action", object_id=action.pk,
         child_id=action.plan.case.child_id, detail=f"status {previous} -> {action.status}", request=request,

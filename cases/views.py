@@ -13,7 +13,7 @@ from chronologies.patterns import patterns_for_child
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from . import forms, selectors, services
+from . import field_policy, forms, selectors, services
 from .models import Concern
 
 
@@ -34,13 +34,20 @@ def _render_form(request, template, form, case, title, **extra):
     return render(request, template, {"form": form, "case": case, "title": title, **extra})
 
 
-def _case_form(request, case_id, *, action, form_class, title, save, success, anchor, lookup=None, allowed=None, form_kwargs=None, template="cases/case_form.html"):
+def _case_form(request, case_id, *, action, form_class, title, save, success, anchor, lookup=None, allowed=None, form_kwargs=None,
+               template="cases/case_form.html", version_of=None, current=None):
     """The common shape of a form on a case: access check, validate, wording check, service, redirect.
 
     `lookup(case)` finds the record the form works on (a plan, an action) among the case's own,
     or None for 404. `allowed(case, record)` is a further access-layer check (403 when False).
     `save(case, record, form)` calls the service; a ValidationError from it goes back to the form
-    beside the fields it names.
+    beside the fields it names. When `save` returns a record with a `case` (a concern that went to
+    another case because this one had closed), the user is sent to that case.
+
+    Edits of mutable records pass `version_of(case, record)`: the form carries that version, and a
+    ConflictError from the service (someone else saved first) re-displays the form with the user's
+    text kept, the record as it is now (`current(case, record)`: label and value pairs) and the new
+    version, so saving again is a deliberate choice rather than a silent overwrite.
     """
     case = access.access_case(request.user, case_id, action=action, request=request)
     record = lookup(case) if lookup else None
@@ -49,19 +56,39 @@ def _case_form(request, case_id, *, action, form_class, title, save, success, an
     if allowed is not None:
         access.require(request.user, allowed(case, record), request=request, what=f"{title}: not for your agency")
     form_kwargs = {key: value(case, record) for key, value in (form_kwargs or {}).items()}
+    if version_of is not None:
+        form_kwargs["initial"] = {**form_kwargs.get("initial", {}), "version": version_of(case, record)}
     form = form_class(request.POST or None, **form_kwargs)
-    hints = []
+    hints, conflict_current = [], None
     if request.method == "POST" and form.is_valid():
         hints = form.wording_hints() if hasattr(form, "wording_hints") else []
         if not hints:
             try:
-                save(case, record, form)
+                saved = save(case, record, form)
             except ValidationError as error:
                 _add_errors(form, error)
+            except services.ConflictError as conflict:
+                form, conflict_current = _conflicted_form(form_class, form_kwargs, request.POST, conflict, case, record, current)
             else:
+                destination = getattr(saved, "case", case)
+                if destination.pk != case.pk:
+                    success = f"{success} This case is closed, so it was recorded on case {destination.pk} for review."
                 messages.success(request, success)
-                return redirect(_case_url(case, anchor))
-    return _render_form(request, template, form, case, title, wording_hints=hints)
+                return redirect(_case_url(destination, anchor))
+    return _render_form(request, template, form, case, title, wording_hints=hints, conflict_current=conflict_current)
+
+
+def _conflicted_form(form_class, form_kwargs, data, conflict, case, record, current):
+    """The user's form again, with their text, the record's new version and the conflict message."""
+    data = data.copy()
+    data["version"] = conflict.current_version
+    form = form_class(data, **form_kwargs)
+    form.is_valid()
+    form.add_error(None, conflict.message)
+    case.refresh_from_db()
+    if record is not None:
+        record.refresh_from_db()
+    return form, (current(case, record) if current else None)
 
 
 # --- Search, recording a concern, manager lists --------------------------------------------------------------
@@ -133,6 +160,8 @@ def case_detail(request, case_id):
         "can_lead": access.can_lead_case(request.user, page.case),
         "patterns": patterns_for_child(user=request.user, child=page.case.child, today=page.today),
         "drift_flags": drift.flags_for_case(user=request.user, case=page.case, today=page.today),
+        # The same field policy as the API: e.g. the NHS number only for health agencies and the leads.
+        "child_fields": set(field_policy.readable("child", field_policy.for_case(request.user, page.case), field_policy.READ["child"])),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -178,7 +207,8 @@ def adult_new(request, family_id):
 @require_http_methods(["GET", "POST"])
 def case_concern_new(request, case_id):
     def save(case, record, form):
-        services.concern_record(actor=request.user, case=case, agencies_told=form.cleaned_data["agencies_told"], request=request, **form.service_arguments())
+        return services.concern_record(actor=request.user, case=case, agencies_told=form.cleaned_data["agencies_told"], request=request,
+                                       **form.service_arguments())
 
     return _case_form(request, case_id, action="contribute", form_class=forms.ConcernForm, title="Record a concern", save=save,
                       success="Concern recorded.", anchor="concerns", template="cases/concern_form.html")
@@ -227,11 +257,17 @@ def plan_new(request, case_id):
 @require_http_methods(["GET", "POST"])
 def plan_end(request, case_id, plan_id):
     def save(case, plan, form):
-        services.plan_end(actor=request.user, plan=plan, ended_on=form.cleaned_data["ended_on"], end_reason=form.cleaned_data["end_reason"], request=request)
+        services.plan_end(actor=request.user, plan=plan, ended_on=form.cleaned_data["ended_on"], end_reason=form.cleaned_data["end_reason"],
+                          expected_version=form.cleaned_data["version"], request=request)
+
+    def current(case, plan):
+        ended = f"{plan.ended_on:%d %B %Y}: {plan.end_reason}" if plan.ended_on else "Not ended"
+        return [("Plan", str(plan)), ("Ended", ended)]
 
     return _case_form(request, case_id, action="contribute", form_class=forms.PlanEndForm, title="End the plan", save=save, success="Plan ended.",
                       anchor="plans", lookup=lambda case: selectors.plan_on_case(case=case, plan_id=plan_id),
-                      allowed=lambda case, plan: access.can_lead_case(request.user, case))
+                      allowed=lambda case, plan: access.can_lead_case(request.user, case),
+                      version_of=lambda case, plan: plan.version, current=current)
 
 
 @login_required
@@ -252,12 +288,17 @@ def action_new(request, case_id, plan_id):
 @require_http_methods(["GET", "POST"])
 def action_update(request, case_id, action_id):
     def save(case, plan_action, form):
-        services.plan_action_update(actor=request.user, action=plan_action, status=form.cleaned_data["status"], evidence=form.cleaned_data["evidence"], request=request)
+        services.plan_action_update(actor=request.user, action=plan_action, status=form.cleaned_data["status"], evidence=form.cleaned_data["evidence"],
+                                    expected_version=form.cleaned_data["version"], request=request)
+
+    def current(case, plan_action):
+        return [("Action", plan_action.what), ("Status", plan_action.get_status_display()), ("Evidence", plan_action.evidence)]
 
     return _case_form(request, case_id, action="contribute", form_class=forms.PlanActionUpdateForm, title="Update an action", save=save,
                       success="Action updated.", anchor="plans", lookup=lambda case: selectors.plan_action_on_case(case=case, action_id=action_id),
                       allowed=lambda case, plan_action: access.can_update_action(request.user, plan_action),
-                      form_kwargs={"initial": lambda case, action: {"status": action.status, "evidence": action.evidence}})
+                      form_kwargs={"initial": lambda case, action: {"status": action.status, "evidence": action.evidence}},
+                      version_of=lambda case, plan_action: plan_action.version, current=current)
 
 
 @login_required
@@ -301,8 +342,13 @@ def voice_new(request, case_id):
 def reassign_lead(request, case_id):
     def save(case, record, form):
         services.case_reassign_lead(actor=request.user, case=case, lead_professional=form.cleaned_data["lead_professional"],
-                                    reason=form.cleaned_data["reason"], request=request)
+                                    reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"], request=request)
+
+    def current(case, record):
+        lead = case.lead_professional
+        return [("Lead agency", case.lead_agency.name), ("Lead professional", (lead.get_full_name() or lead.get_username()) if lead else "")]
 
     return _case_form(request, case_id, action="oversee", form_class=forms.ReassignLeadForm, title="Change the lead professional", save=save,
-                      success="Lead professional changed.", anchor="summary", form_kwargs={"case": lambda case, record: case})
+                      success="Lead professional changed.", anchor="summary", form_kwargs={"case": lambda case, record: case},
+                      version_of=lambda case, record: case.version, current=current)
 

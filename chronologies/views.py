@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agencies import access
 from audit.models import AuditAction
 from audit.services import audit_record
+from cases import field_policy
 from cases.selectors import family_view
 
 from . import importing, selectors, services
@@ -137,6 +138,8 @@ def child_chronology_pdf(request, child_id):
         context={
             "partnership_name": settings.PARTNERSHIP_NAME,
             "child": child,
+            # The field policy decides who reads the NHS number (health agencies, the lead, social care).
+            "show_nhs_number": field_policy.for_child(user, child).may_read("child", "nhs_number"),
             "entries": entries,
             "patterns": patterns_for_child(user=user, child=child),
             "applied": form.applied(),

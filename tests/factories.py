@@ -4,7 +4,7 @@ from datetime import date
 
 from agencies.models import AgencyKind, Role
 from agencies.services import agency_create, user_create
-from cases.models import CPCategory, PlanKind, Threshold
+from cases.models import CPCategory, FamilyInformed, LawfulBasis, PlanKind, SharingCondition, Threshold
 from cases.services import (
     case_open,
     child_create,
@@ -16,6 +16,7 @@ from cases.services import (
     referral_record,
     team_add,
 )
+from cases.sharing import SharingDetails
 
 PASSWORD = "correct-Horse-battery-9"
 _counter = itertools.count(1)
@@ -44,8 +45,14 @@ def make_case(lead_agency, child=None, team=(), lead_professional=None, opened_o
     return case
 
 
+# The information-sharing decision every recorded concern needs (cases.sharing).
+SHARING = SharingDetails(reason="The team needs to know to keep the child safe", lawful_basis=LawfulBasis.PUBLIC_TASK,
+                         condition=SharingCondition.SAFEGUARDING, family_informed=FamilyInformed.YES)
+
+
 def make_concern(case, recorded_by, observed_on=date(2026, 11, 1), neglect_types=("physical",), **kwargs):
-    fields = {"description": "Arrived at school hungry and in the same clothes all week.", "impact_on_child": "Cannot concentrate; tired."}
+    fields = {"description": "Arrived at school hungry and in the same clothes all week.", "impact_on_child": "Cannot concentrate; tired.",
+              "sharing": SHARING}
     return concern_record(actor=recorded_by, case=case, observed_on=observed_on, neglect_types=list(neglect_types), **{**fields, **kwargs})
 
 

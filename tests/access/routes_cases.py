@@ -4,6 +4,8 @@ from datetime import date
 from cases.models import CPCategory, PlanKind
 from cases.services import concern_record, plan_action_add, plan_start
 
+from tests.factories import SHARING
+
 from .matrix import CASE_OVERSEERS, CASE_VISIBLE, CASE_WORKERS, Row, api, page
 
 LEADS = frozenset({"lead_practitioner", "lead_manager", "csc_practitioner", "csc_manager"})
@@ -44,20 +46,32 @@ def action_ids(world):
 
 def concern_ids(world):
     concern = concern_record(actor=world.users["lead_practitioner"], case=world.case, observed_on=date(2026, 3, 1), neglect_types=["physical"],
-                             description="Head lice again", impact_on_child="Teased at nursery")
+                             description="Head lice again", impact_on_child="Teased at nursery", sharing=SHARING)
     return {"case_id": world.case.pk, "concern_id": concern.pk}
+
+
+def action_pk(world):
+    ids = action_ids(world)
+    return {"pk": ids["case_id"], "action_id": ids["action_id"]}
+
+
+def _visible_api(allowed):
+    """API twin of `visible_only`: 403 for those who see the case but may not act, 404 for the rest."""
+    return {kind: 403 if kind in CASE_VISIBLE - allowed and status == 404 else status for kind, status in api(allowed).items()}
 
 
 def case_pk(world):
     return {"pk": world.case.pk}
 
 
+SHARING_FIELDS = {"sharing_reason": "The school needs to know she is hungry", "lawful_basis": "public_task",
+                  "sharing_condition": "safeguarding", "family_informed": "yes"}
 NEW_CHILD = {"given_name": "Mia", "family_name": "Stone", "date_of_birth": "2019-04-02"}
 
 
 def concern_on_world_child(world):
     return {"child": world.case.child_id, "observed_on": "2026-03-01", "neglect_types": ["nutritional"],
-            "description": "Came to school hungry", "impact_on_child": "Cannot concentrate in lessons"}
+            "description": "Came to school hungry", "impact_on_child": "Cannot concentrate in lessons", **SHARING_FIELDS}
 
 
 ROUTES = {
@@ -65,6 +79,11 @@ ROUTES = {
     ("api:case-oversight", "GET"): Row(api(CASE_VISIBLE), kwargs=case_pk),
     ("api:case-voice", "GET"): Row(api(CASE_VISIBLE), kwargs=case_pk),
     ("api:case-concerns", "GET"): Row(api(CASE_VISIBLE), kwargs=case_pk),
+    ("api:case-sharing-decisions", "GET"): Row(api(CASE_VISIBLE), kwargs=case_pk),
+    ("api:case-action", "GET"): Row(api(CASE_VISIBLE), kwargs=action_pk),
+    # The owner agency (the school) reports progress, and the leads; the grantee sees but may not write.
+    ("api:case-action", "PATCH"): Row(_visible_api(LEADS | SCHOOL), kwargs=action_pk, data=lambda w: {"version": 1, "status": "in_progress"},
+                                      encoding="json"),
     ("api:child-detail", "GET"): Row(api(CASE_VISIBLE), kwargs=lambda w: {"pk": w.case.child_id}),
     ("api:child-list", "POST"): Row(api(CASE_WORKERS, allowed_status=201, denied=403), data=lambda w: NEW_CHILD, encoding="json"),
     ("api:concern-list", "POST"): Row(api(CASE_VISIBLE, allowed_status=201), data=concern_on_world_child, encoding="json"),

@@ -6,7 +6,9 @@ from django.urls import reverse
 from audit.models import AccessEvent
 from cases.models import Concern, TeamMembership
 
-CONCERN = {"observed_on": "2026-11-20", "neglect_types": ["supervision"], "description": "Left alone at home overnight", "impact_on_child": "Frightened, tired at school"}
+CONCERN = {"observed_on": "2026-11-20", "neglect_types": ["supervision"], "description": "Left alone at home overnight", "impact_on_child": "Frightened, tired at school",
+           "sharing_reason": "The team needs to know she is left alone", "lawful_basis": "public_task", "sharing_condition": "safeguarding",
+           "family_informed": "yes"}
 
 
 def _post(client, name, data):

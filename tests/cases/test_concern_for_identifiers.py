@@ -14,7 +14,7 @@ from audit.models import AccessEvent, AuditAction
 from cases.models import Case, CaseStatus, Child, Concern, TeamMembership, Threshold
 from cases.selectors import ChildIdentifiers
 from cases.services import case_close, concern_record_for_identifiers
-from tests.factories import make_case, make_child
+from tests.factories import SHARING, make_case, make_child
 
 from .conftest import TODAY
 
@@ -26,6 +26,7 @@ CONCERN = {
     "neglect_types": ["nutritional"],
     "description": "Took food from other children's lunch boxes.",
     "impact_on_child": "Hungry and ashamed.",
+    "sharing": SHARING,
 }
 
 

@@ -116,10 +116,11 @@ def close_case(world):
     ids=lambda setup: setup.__name__,
 )
 def test_each_service_writes_exactly_one_audit_row(world, setup):
+    """One row per action; recording a concern is two actions: the concern and the decision to share it."""
     act = setup(world)
     before = AccessEvent.objects.count()
     act()
-    assert AccessEvent.objects.count() == before + 1
+    assert AccessEvent.objects.count() == before + (2 if setup is record_concern else 1)
 
 
 # --- Concerns ------------------------------------------------------------------------------------
@@ -142,10 +143,11 @@ def test_the_lead_professional_is_not_told_of_their_own_concern(world):
     assert not Notification.objects.filter(recipient=world.users["lead_practitioner"]).exists()
 
 
-def test_a_concern_cannot_be_recorded_on_a_closed_case(world):
+def test_a_concern_on_a_closed_case_is_never_lost_it_goes_to_a_new_case_for_review(world):
     case_close(actor=world.users["lead_manager"], case=world.case, closed_on=TODAY, closure_reason="Needs met")
-    with pytest.raises(ValidationError, match="closed"):
-        make_concern(world.case, world.users["lead_practitioner"])
+    concern = make_concern(world.case, world.users["partner_practitioner"])
+    assert concern.case_id != world.case.pk
+    assert (concern.case.child_id, concern.case.status, concern.case.lead_agency) == (world.case.child_id, CaseStatus.OPEN, world.health)
 
 
 def test_a_concern_is_flagged_adolescent_from_the_childs_age_on_the_day_observed(world):

@@ -14,6 +14,8 @@ from tests.factories import make_action, make_concern, make_plan
 CONCERN = {
     "observed_on": "2026-11-20", "neglect_types": ["nutritional", "physical"], "description": "Came in without a coat, hungry at 9am",
     "impact_on_child": "Cold and unable to concentrate", "action_taken": "Breakfast club place offered",
+    "sharing_reason": "The team needs to know he is hungry and cold", "lawful_basis": "public_task", "sharing_condition": "safeguarding",
+    "family_informed": "yes",
 }
 
 

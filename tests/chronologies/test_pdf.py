@@ -100,3 +100,14 @@ def test_a_chronology_too_long_for_one_pdf_asks_to_be_narrowed(world, client_for
     assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
     assert "The filters you chose match 6 entries. A PDF can hold up to 5." in response.content.decode()
     assert AccessEvent.objects.count() == before + 1 and AccessEvent.objects.first().action == AuditAction.VIEW
+
+
+def test_the_nhs_number_is_printed_only_for_those_the_field_policy_lets_read_it(world, client_for, tmp_path):
+    """A school in the team reads names and dates, not the NHS number; the lead (a health trust) reads it."""
+    from cases.models import Child
+
+    Child.objects.filter(pk=world.case.child_id).update(nhs_number="9434765919")
+    school = pdf_text(export(client_for(world.users["partner_practitioner"]), world.case.child).content, tmp_path)
+    lead = pdf_text(export(client_for(world.users["lead_practitioner"]), world.case.child).content, tmp_path)
+    assert "9434765919" not in school and "NHS number" not in school
+    assert "NHS number 9434765919" in " ".join(lead.split())
