@@ -8,6 +8,7 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
 from audit.models import AuditAction
@@ -35,12 +36,19 @@ class TokenView(ObtainAuthToken):
     """POST username, password and `otp_token`; get `{"token": ...}` for integrations. Throttled, audited."""
 
     permission_classes = [AllowAny]
+    # ObtainAuthToken turns throttling off; the token scope and the per-IP anonymous rate apply here.
+    throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
     throttle_scope = "token"
     serializer_class = TokenRequestSerializer
 
+    @extend_schema(request=TokenRequestSerializer, responses={200: inline_serializer("Token", {"token": serializers.CharField()})})
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes refused to check the password (agencies/two_factor_lockout.py): say so.
+            if getattr(request, "axes_locked_out", False):
+                return Response({"detail": "Too many failed sign-in attempts. Try again later."}, status=429)
+            raise serializers.ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         token, _ = Token.objects.get_or_create(user=user)
         audit_record(user=user, action=AuditAction.LOGIN, object_type="api_token", request=request._request)
@@ -66,3 +74,60 @@ class MeView(APIView):
                 "role": membership.role if membership else None,
             }
         )
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "`detail` for a refusal; field name -> list of messages for invalid input.",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": True,
+}
+ERROR_RESPONSES = {
+    "400": "Invalid input: field errors, or a query parameter the endpoint cannot use.",
+    "401": "No valid token or session.",
+    "403": "Signed in, but the caller's role may not do this (the access layer).",
+    "404": "No such record, or one the caller may not see (existence is not revealed).",
+    "429": "Too many requests (throttled per IP or per user) or sign-in locked.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """drf-spectacular postprocessing hook: document the refusals every endpoint can answer.
+
+    Every operation goes through authentication, the access layer and the throttles, so 401, 403,
+    404 and 429 are possible everywhere, and 400 wherever there is input. An address that matches no
+    route (say a non-numeric id) gets Django's HTML 404 page, hence the second media type.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            takes_input = "requestBody" in operation or operation.get("parameters")
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_RESPONSES.items():
+                if status == "400" and not takes_input:
+                    continue
+                content = {**error, "text/html": {"schema": {"type": "string"}}} if status == "404" else error
+                responses.setdefault(status, {"description": description, "content": content})
+    return result
+
+
+def time_without_offset(result, generator, request, public):
+    """drf-spectacular postprocessing hook: DRF writes times as "10:00:00", without a UTC offset.
+
+    OpenAPI's `format: time` is RFC 3339's full-time, which needs one, so a validator refuses every
+    time we send. RFC 3339 calls the offset-less form `partial-time`: say that instead.
+    """
+
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("format") == "time" and node.get("type") == "string":
+                node["format"] = "partial-time"
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

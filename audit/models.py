@@ -17,6 +17,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "Logged out"
     DENIED = "denied", "Denied"
     GRANT = "grant", "Granted access"
+    DELETE = "delete", "Deleted"
 
 
 class AppendOnlyError(Exception):

@@ -4,11 +4,13 @@ import re
 from .alerts import over_access_check
 from .models import AccessEvent
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 and C1 controls, Unicode line and paragraph separators, and the bidirectional overrides and
+# isolates that can make a logged value display in a different order than it was written.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def neutralise(value, *, limit):
-    """Logged text cannot forge lines or escape sequences: control characters become '?'."""
+    """Logged text cannot forge lines, escape sequences or reordered text: such characters become '?'."""
     return _CONTROL_CHARACTERS.sub("?", str(value or ""))[:limit]
 
 

@@ -103,6 +103,7 @@ class ChronologyEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     permission_classes = [access.HasActiveMembership]
     serializer_class = ChronologyEntrySerializer
+    lookup_value_regex = "[0-9]+"  # a non-numeric id is a 404, not a 500
 
     def get_queryset(self):
         entries = selectors.current_versions(access.chronology_entries_visible_to(self.request.user))
@@ -170,6 +171,7 @@ class ChildPatternsView(APIView):
     permission_classes = [access.HasActiveMembership]
     serializer_class = PatternSerializer
 
+    @extend_schema(responses=PatternSerializer(many=True))
     def get(self, request, child_id):
         child = access.access_child(request.user, child_id, action="view", request=request._request)
         return Response(PatternSerializer(patterns_for_child(user=request.user, child=child), many=True).data)

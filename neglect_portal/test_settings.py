@@ -18,7 +18,11 @@ SECURE_SSL_REDIRECT = False
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"token": "1000/minute"}  # noqa: F405
+# Throttles stay on, at rates the suite and schemathesis never reach (tests/security lowers them).
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"token": "1000/minute", "anon": "100000/minute", "user": "100000/minute"}  # noqa: F405
 # Serve static files from the finders (no collectstatic in tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# The live server (tests/security/test_schemathesis.py) answers each request in its own thread: close
+# its connection at the end of the request, or the test database cannot be dropped afterwards.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

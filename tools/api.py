@@ -68,6 +68,7 @@ class DefinitionViewSet(viewsets.ReadOnlyModelViewSet):
     """Tool definitions: published and retired versions for case workers, every version for partnership admins."""
 
     permission_classes = [access.HasActiveMembership]
+    lookup_value_regex = "[0-9]+"  # a non-numeric id is a 404, not a 500
 
     def get_queryset(self):
         return selectors.definitions_visible_to(user=self.request.user).order_by("key", "-version")
@@ -130,6 +131,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     """
 
     permission_classes = [access.HasActiveMembership]
+    lookup_value_regex = "[0-9]+"  # a non-numeric id is a 404, not a 500
     serializer_class = RunSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
 
