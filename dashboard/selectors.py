@@ -34,6 +34,7 @@ from cases.models import (
     ReferralOutcome,
 )
 from chronologies.models import ChronologyEntry, EntryKind
+from partnership.selectors import action_plan_rag_by_agency, partnership_profile
 from tools.models import AssessmentRun, RunStatus
 
 from .quarters import Quarter
@@ -47,6 +48,7 @@ THEMES = {
     "front_door": "Referrals and early help",
     "practice": "Tools and conference attendance",
     "education": "School attendance and adolescents",
+    "action_plans": "Agency action plans",
 }
 
 
@@ -59,6 +61,7 @@ class Measure:
     better: str | None = None  # HIGHER or LOWER; None where neither is better (a volume)
     unit: str = "count"  # "count", "rate", "percent" or "by_agency"
     target: float | None = None
+    counts_children: bool = True  # False: the figures count something else (plan rows), never suppressed
 
     def rag(self, value):
         """"green" at or past the target, "amber" within a tenth of it, "red" beyond; None without a target."""
@@ -93,6 +96,7 @@ _MEASURES = [
     Measure("school_attendance_neglect_pct", "School attendance of children on neglect plans", "Mean of the latest school attendance percentage reported in the quarter for children on a neglect plan at its end.", "education", HIGHER, "percent", 90),
     Measure("attendance_improved_pct", "Attendance improved", "Of those children, the percentage whose latest attendance in the quarter is higher than the latest reported before it.", "education", HIGHER, "percent", 50),
     Measure("adolescents_on_neglect_plans", "Adolescents on neglect plans", f"Children aged {ADOLESCENT_AGE} or over at the end of the quarter with a child protection or Child in Need plan for neglect open then.", "education"),
+    Measure("action_plan_rag_by_agency", "Agency action plans, by RAG", "Rows of each agency's neglect action plan, and of the strategy group's overarching plan, by their RAG status at the end of the quarter (the latest quarterly update for that quarter or before). Fewer red rows is better.", "action_plans", LOWER, "by_agency", counts_children=False),
 ]
 
 
@@ -135,7 +139,7 @@ def _protection(quarter):
         neglect_plans=Count("pk", filter=Q(cp_category=CPCategory.NEGLECT)),
         neglect_12m=Count("pk", filter=Q(cp_category=CPCategory.NEGLECT, started_on__lte=end - relativedelta(years=1))),
     )
-    population = getattr(settings, "PARTNERSHIP_UNDER_18_POPULATION", None)
+    population = partnership_profile().under_18_population
     earlier = Plan.objects.filter(_cp_neglect(), case__child_id=OuterRef("case__child_id"), started_on__lt=OuterRef("started_on"))
     started = Plan.objects.filter(_cp_neglect(), started_on__range=(quarter.start, end)).aggregate(
         started=Count("pk"), repeats=Count("pk", filter=Exists(earlier))
@@ -273,7 +277,8 @@ def _education(quarter):
 
 def compute_measures(*, quarter: Quarter):
     """Every measure for one quarter, key -> value, in report order (about twelve queries)."""
-    values = {**_protection(quarter), **_plans_and_care(quarter), **_referrals(quarter), **_practice(quarter), **_education(quarter)}
+    values = {**_protection(quarter), **_plans_and_care(quarter), **_referrals(quarter), **_practice(quarter), **_education(quarter),
+              "action_plan_rag_by_agency": action_plan_rag_by_agency(quarter=quarter)}
     return {m.key: values[m.key] for m in measures()}
 
 

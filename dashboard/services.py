@@ -1,6 +1,7 @@
 """Writes of the dashboard: queuing a quarter's snapshot and computing it (called by dashboard.tasks)."""
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,9 +15,15 @@ from .pdf import dashboard_pdf, report_context
 from .quarters import Quarter, parse_quarter
 from .selectors import compute_measures, measures_history
 
-# A claim older than this belongs to a worker that died (the hard time limit is six minutes):
-# the redelivered task (acks_late) may take the job again.
-CLAIM_EXPIRY = timedelta(minutes=15)
+
+def claim_expiry():
+    """How old a claim must be before it counts as a dead worker's (DASHBOARD_CLAIM_EXPIRY_SECONDS, default 15 minutes).
+
+    Longer than the job's hard time limit, so a live job's claim is never taken; shorter than the
+    broker's visibility timeout, so the job Redis redelivers after a worker died can take it over
+    (dashboard/checks.py warns when either is not so).
+    """
+    return timedelta(seconds=getattr(settings, "DASHBOARD_CLAIM_EXPIRY_SECONDS", 900))
 
 
 class SnapshotNotAllowed(Exception):
@@ -50,7 +57,7 @@ def snapshot_request(*, quarter: Quarter, requested_by=None, request=None):
 
 
 def _stale(snapshot):
-    return snapshot.claimed_at is not None and snapshot.claimed_at < timezone.now() - CLAIM_EXPIRY
+    return snapshot.claimed_at is not None and snapshot.claimed_at < timezone.now() - claim_expiry()
 
 
 def snapshot_claim(*, quarter_name):
@@ -60,7 +67,7 @@ def snapshot_claim(*, quarter_name):
     deliveries of the same task therefore cannot both compute.
     """
     now = timezone.now()
-    claimable = Q(status=SnapshotStatus.QUEUED) | Q(status=SnapshotStatus.RUNNING, claimed_at__lt=now - CLAIM_EXPIRY)
+    claimable = Q(status=SnapshotStatus.QUEUED) | Q(status=SnapshotStatus.RUNNING, claimed_at__lt=now - claim_expiry())
     return DashboardSnapshot.objects.filter(claimable, quarter=quarter_name).update(status=SnapshotStatus.RUNNING, claimed_at=now) == 1
 
 

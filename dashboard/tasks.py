@@ -1,7 +1,8 @@
 """Background jobs of the dashboard: compute a quarter's snapshot; the scheduled previous-quarter run."""
 from celery import shared_task
-from django.db import OperationalError
 from django.utils import timezone
+
+from neglect_portal.jobs import run_claimed
 
 from .quarters import last_complete_quarter
 from .services import (
@@ -11,10 +12,6 @@ from .services import (
     snapshot_release,
     snapshot_request,
 )
-
-# Errors worth another try: the database or a file system hiccup. Anything else is a fault a
-# person must read about, so it is recorded on the snapshot instead of retried.
-TRANSIENT = (OperationalError, OSError)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, soft_time_limit=300, time_limit=360)
@@ -26,20 +23,13 @@ def dashboard_snapshot_compute(self, quarter_name):
     A transient error gives the claim back and retries with backoff; any other error marks the
     snapshot failed with its reason. Figures are only ever written complete (services.snapshot_store).
     """
-    if not snapshot_claim(quarter_name=quarter_name):
-        return "not queued"
-    try:
-        snapshot_compute(quarter_name=quarter_name)
-    except TRANSIENT as error:
-        snapshot_release(quarter_name=quarter_name)
-        if self.request.retries >= self.max_retries:
-            snapshot_fail(quarter_name=quarter_name, reason=f"Gave up after {self.max_retries} retries: {error}")
-            return "failed"
-        raise self.retry(exc=error, countdown=min(600, 30 * 2**self.request.retries))
-    except Exception as error:  # noqa: BLE001 - recorded for people to read, then the job ends
-        snapshot_fail(quarter_name=quarter_name, reason=f"{type(error).__name__}: {error}")
-        return "failed"
-    return "done"
+    return run_claimed(
+        self,
+        claim=lambda: snapshot_claim(quarter_name=quarter_name),
+        work=lambda: snapshot_compute(quarter_name=quarter_name),
+        release=lambda: snapshot_release(quarter_name=quarter_name),
+        fail=lambda reason: snapshot_fail(quarter_name=quarter_name, reason=reason),
+    )
 
 
 @shared_task(acks_late=True)
