@@ -41,6 +41,14 @@ LIST_7_COLUMNS = [
     "Number of Previous Child Protection Plans", "Allocated Team", "Allocated Worker",
 ]
 SEX = {"M": "a) Male", "F": "b) Female", "U": "c) Not stated/recorded"}
+# Annex A lists ethnicity as the census code behind a letter, in its own order: "a) WBRI" ... "t) NOBT".
+ETHNICITY = {
+    code: f"{letter}) {code}"
+    for letter, code in zip("abcdefghijklmnopqrst", (
+        "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
+        "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+    ), strict=True)
+}
 
 
 def _date(value):
@@ -64,7 +72,7 @@ def neglect_cohort():
 
 def _child_columns(child, as_of):
     return [
-        child.pk, SEX.get(child.sex, ""), child.ethnicity, "" if child.is_unborn else _date(child.date_of_birth),
+        child.pk, SEX.get(child.sex, ""), ETHNICITY.get(child.ethnicity, ""), "" if child.is_unborn else _date(child.date_of_birth),
         "" if child.age_on(as_of) is None else child.age_on(as_of), "a) Yes" if child.disability else "b) No",
     ]
 

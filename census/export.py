@@ -21,6 +21,21 @@ Where things come from (nothing is made up; a gap is a data-quality problem, lis
   the latest review's decisions (the plan's own category when there is no conference decision);
   Reviews: review conferences of the case held while the plan was open; NumberOfPreviousCPP
   counts the child's earlier child protection plans.
+
+Statutory records the case model lacks live in census.models, mostly written by the census import,
+and win over what is derived above: `ChildCensus` (LAchildID of the sending system, FormerUPN,
+UPNunknown, PersonDeathDate, Disabilities), `CensusAssessment` and `CensusSection47` (when a referral
+has any, they are its Assessments / Section47 elements), `PlanCensus` and its `CensusReview`s (both
+categories, the number of previous plans and the review dates of an imported plan; reviews
+recorded in the portal since are added).
+
+A UPN whose characters 2-4 are not a local authority code (`codes.UPN_LA_CODES`, DfE rule 1530) is
+exported as recorded and put on the data-quality list; another authority's code is not a problem.
+
+Only what belongs to the census year is returned, as the DfE rules require: plans ended before
+1 April (rules 4013, 8930), assessments authorised before it (8696), section 47 enquiries whose
+initial conference was before it or which started before it and had none (8715, 8740) are left
+out. They still count (NumberOfPreviousCPP counts every earlier plan).
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,6 +48,7 @@ from django.utils import timezone
 from lxml import etree
 
 from cases.models import (
+    Child,
     ConferenceChild,
     ConferenceDecision,
     ConferenceKind,
@@ -127,6 +143,31 @@ def census_of(referral):
         return None
 
 
+def child_census_of(child):
+    try:
+        return child.census
+    except Child.census.RelatedObjectDoesNotExist:
+        return None
+
+
+def plan_census_of(plan):
+    try:
+        return plan.census
+    except Plan.census.RelatedObjectDoesNotExist:
+        return None
+
+
+def la_child_id(child):
+    """LAchildID: the number the child came with in an imported return, else the portal's own."""
+    extra = child_census_of(child)
+    return extra.la_child_id if extra and extra.la_child_id else str(child.pk)
+
+
+def authorised_before_year(census, start):
+    """A coded assessment authorised before the census year is not in this year's return."""
+    return bool(census and census.assessment_authorised_on and census.assessment_authorised_on < start)
+
+
 def _sub(parent, tag, value=None):
     element = etree.SubElement(parent, tag)
     if value is not None:
@@ -156,7 +197,8 @@ class _Builder:
     def _episodes_by_child(self):
         referrals = (
             Referral.objects.filter(referred_on__lte=self.reference_date)
-            .select_related("case", "referring_agency", "census", "child")
+            .select_related("case", "referring_agency", "census", "child", "child__census")
+            .prefetch_related("census_assessments", "census_section47s")
             .order_by("child_id", "referred_on", "pk")
         )
         by_child = defaultdict(list)
@@ -202,7 +244,8 @@ class _Builder:
         plans = defaultdict(list)
         for plan in (
             Plan.objects.filter(case__child_id__in=list(by_child), started_on__lte=self.reference_date, kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
-            .select_related("case")
+            .select_related("case", "census")
+            .prefetch_related("census__reviews")
             .order_by("started_on", "pk")
         ):
             plans[plan.case.child_id].append(plan)
@@ -243,20 +286,34 @@ class _Builder:
     def _child(self, parent, child, episodes, *, all_cp_plans, reviews):
         element = _sub(parent, "Child")
         identifiers = _sub(element, "ChildIdentifiers")
-        _sub(identifiers, "LAchildID", child.pk)
+        extra = child_census_of(child)
+        _sub(identifiers, "LAchildID", la_child_id(child))
         where = f"Child[LAchildID={child.pk}]"
         if child.upn:
             _sub(identifiers, "UPN", child.upn)
-        elif not child.is_unborn and (child.age_on(self.reference_date) or 0) >= SCHOOL_AGE:
+            if child.upn[1:4] not in codes.UPN_LA_CODES:
+                # Another authority's code is normal (a child keeps the UPN when moving); an unknown one is a typo.
+                self.problem(child, f"{where}/ChildIdentifiers/UPN", f"Characters 2-4 of the UPN ({child.upn[1:4]}) are not a local authority code, so DfE rule 1530 rejects it; check the UPN")
+        if extra and extra.former_upn:
+            _sub(identifiers, "FormerUPN", extra.former_upn)
+        if not child.upn and extra and extra.upn_unknown:
+            _sub(identifiers, "UPNunknown", extra.upn_unknown)
+        elif not child.upn and not child.is_unborn and (child.age_on(self.reference_date) or 0) >= SCHOOL_AGE:
             self.problem(child, f"{where}/ChildIdentifiers/UPN", "School-age child with no unique pupil number and no recorded reason (UN1-UN7)")
         if child.is_unborn:
             _sub(identifiers, "ExpectedPersonBirthDate", child.date_of_birth)
         else:
             _sub(identifiers, "PersonBirthDate", child.date_of_birth)
         _sub(identifiers, "Sex", child.sex)
+        if extra and extra.death_date:
+            _sub(identifiers, "PersonDeathDate", extra.death_date)
         characteristics = _sub(element, "ChildCharacteristics")
         _sub(characteristics, "Ethnicity", child.ethnicity)
-        if child.disability:
+        if extra and extra.disabilities:
+            wrapper = _sub(characteristics, "Disabilities")
+            for code in extra.disabilities:
+                _sub(wrapper, "Disability", code)
+        elif child.disability:
             self.problem(child, f"{where}/ChildCharacteristics/Disabilities", "Disability recorded but not its census type (MOB, HAND, ... DDA): left out")
         else:
             _sub(_sub(characteristics, "Disabilities"), "Disability", "NONE")
@@ -287,6 +344,8 @@ class _Builder:
                 self.problem(child, f"{where}/ReasonForClosure", f"Episode closed on {episode.closed_on.isoformat()} with no reason for closure (RC1-RC9)")
         self._assessment(details, child, episode, census, where)
         for plan in episode.cin_plans:
+            if plan.ended_on and plan.ended_on < self.start:
+                continue  # ended before the census year: not in this return
             dates = _sub(details, "CINPlanDates")
             _sub(dates, "CINPlanStartDate", plan.started_on)
             if plan.ended_on and plan.ended_on <= self.reference_date:
@@ -294,10 +353,33 @@ class _Builder:
         self._section47s(details, child, episode, census, where)
         _sub(details, "ReferralNFA", _yes_no(episode.nfa))
         for plan in episode.cp_plans:
+            if plan.ended_on and plan.ended_on < self.start:
+                continue  # ended before the census year; still counted in NumberOfPreviousCPP
             self._cp_plan(details, child, episode, plan, all_cp_plans=all_cp_plans, reviews=reviews, where=where)
 
     def _assessment(self, details, child, episode, census, where):
         referral = episode.referral
+        recorded = list(referral.census_assessments.all())
+        if recorded:
+            for item in recorded:
+                authorised = item.authorised_on if item.authorised_on and item.authorised_on <= self.reference_date else None
+                if item.started_on > self.reference_date or (authorised and authorised < self.start):
+                    continue  # not started yet, or completed before the census year
+                if authorised is None and item.started_on < self.start:
+                    self.problem(child, f"{where}/Assessments[AssessmentActualStartDate={item.started_on.isoformat()}]", "Assessment started before the census year and still not authorised")
+                assessment = _sub(details, "Assessments")
+                _sub(assessment, "AssessmentActualStartDate", item.started_on)
+                if item.internal_review_on:
+                    _sub(assessment, "AssessmentInternalReviewDate", item.internal_review_on)
+                if authorised:
+                    _sub(assessment, "AssessmentAuthorisationDate", authorised)
+                if item.factors:
+                    wrapper = _sub(assessment, "FactorsIdentifiedAtAssessment")
+                    for code in item.factors:
+                        _sub(wrapper, "AssessmentFactors", code)
+            return
+        if authorised_before_year(census, self.start):
+            return
         if referral.outcome != ReferralOutcome.STATUTORY_ASSESSMENT or referral.outcome_on is None:
             return
         assessment = _sub(details, "Assessments")
@@ -315,6 +397,22 @@ class _Builder:
 
     def _section47s(self, details, child, episode, census, where):
         referral = episode.referral
+        recorded = list(referral.census_section47s.all())
+        if recorded:
+            for item in recorded:
+                icpc_on = item.icpc_on if item.icpc_on and item.icpc_on <= self.reference_date else None
+                if icpc_on and icpc_on.weekday() >= 5:
+                    self.problem(child, f"{where}/Section47[S47ActualStartDate={item.started_on.isoformat()}]/DateOfInitialCPC", f"Initial conference recorded on a weekend ({icpc_on:%A %d %B %Y}): DfE rule 8875 rejects it; check the date")
+                if item.started_on > self.reference_date or (icpc_on and icpc_on < self.start) or (icpc_on is None and item.started_on < self.start):
+                    continue  # outside the census year (DfE rules 8715, 8740)
+                s47 = _sub(details, "Section47")
+                _sub(s47, "S47ActualStartDate", item.started_on)
+                if item.icpc_target_on:
+                    _sub(s47, "InitialCPCtarget", item.icpc_target_on)
+                if icpc_on:
+                    _sub(s47, "DateOfInitialCPC", icpc_on)
+                _sub(s47, "ICPCnotRequired", _yes_no(item.icpc_not_required))
+            return
         starts = []
         if referral.outcome == ReferralOutcome.STRATEGY_DISCUSSION_S47 and referral.outcome_on:
             starts.append([referral.outcome_on, None])
@@ -325,7 +423,13 @@ class _Builder:
                 starts.append([link.conference.strategy_discussion_on, link])
             else:
                 match[1] = link
+        for _start, link in starts:
+            if link is not None and link.conference.held_on.weekday() >= 5:
+                self.problem(child, f"{where}/Section47[S47ActualStartDate={_start.isoformat()}]/DateOfInitialCPC", f"Initial conference recorded on a weekend ({link.conference.held_on:%A %d %B %Y}): DfE rule 8875 rejects it; check the date")
         for start, link in sorted(starts, key=lambda s: s[0]):
+            held = link.conference.held_on if link is not None else None
+            if (held and held < self.start) or (held is None and start < self.start):
+                continue  # outside the census year (DfE rules 8715, 8740)
             s47 = _sub(details, "Section47")
             _sub(s47, "S47ActualStartDate", start)
             if link is not None:
@@ -346,7 +450,8 @@ class _Builder:
             (l for l in episode.initial_conferences if l.case_id == plan.case_id and l.decision == ConferenceDecision.PLAN_STARTED and l.conference.held_on == plan.started_on),
             None,
         )
-        if initial is None:
+        census_icpc = any(s.icpc_on == plan.started_on for s in episode.referral.census_section47s.all())
+        if initial is None and not census_icpc:
             self.problem(child, path, "Child protection plan with no initial child protection conference deciding it on its start date: DfE rules reject it until the conference is recorded")
         plan_reviews = [
             l for l in reviews
@@ -355,17 +460,25 @@ class _Builder:
         categorised = [l for l in plan_reviews if l.cp_category]
         initial_code = initial.cin_category_code if initial else plan.cin_category_code
         latest_code = categorised[-1].cin_category_code if categorised else plan.cin_category_code
+        previous = sum(1 for other in all_cp_plans if (other.started_on, other.pk) < (plan.started_on, plan.pk))
+        review_dates = sorted({l.conference.held_on for l in plan_reviews})
+        recorded = plan_census_of(plan)
+        if recorded is not None:  # what the imported return said, plus reviews recorded here since
+            initial_code = initial.cin_category_code if initial else recorded.initial_category
+            latest_code = categorised[-1].cin_category_code if categorised else recorded.latest_category
+            previous = recorded.previous_plans if recorded.previous_plans is not None else previous
+            review_dates = sorted(set(review_dates) | {r.held_on for r in recorded.reviews.all() if r.held_on <= self.reference_date})
         cpp = _sub(details, "ChildProtectionPlans")
         _sub(cpp, "CPPstartDate", plan.started_on)
         if ended_on:
             _sub(cpp, "CPPendDate", ended_on)
         _sub(cpp, "InitialCategoryOfAbuse", initial_code)
         _sub(cpp, "LatestCategoryOfAbuse", latest_code)
-        _sub(cpp, "NumberOfPreviousCPP", sum(1 for other in all_cp_plans if (other.started_on, other.pk) < (plan.started_on, plan.pk)))
-        if plan_reviews:
+        _sub(cpp, "NumberOfPreviousCPP", previous)
+        if review_dates:
             wrapper = _sub(cpp, "Reviews")
-            for link in plan_reviews:
-                _sub(wrapper, "CPPreviewDate", link.conference.held_on)
+            for held_on in review_dates:
+                _sub(wrapper, "CPPreviewDate", held_on)
 
 
 def cin_census_export(*, year: int, la_code: str, now=None) -> CensusExport:

@@ -23,3 +23,18 @@ class AnnexAForm(forms.Form):
     list_number = forms.TypedChoiceField(label="List", coerce=int, choices=[(6, "List 6: children in need"), (7, "List 7: child protection")])
     as_of = forms.DateField(label="Up to", initial=timezone.localdate, help_text="For example, 31/3/2026.", input_formats=["%Y-%m-%d", "%d/%m/%Y"],
                             error_messages={"required": "Enter the last day of the list", "invalid": "Enter a real date"})
+
+
+class CensusUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Census return (XML)", help_text="The DfE Children in Need census file, up to 20 MB. Nothing is written until you confirm.",
+        error_messages={"required": "Choose the census return to check", "empty": "The file is empty"},
+    )
+
+    def clean_file(self):
+        from .importing import MAX_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 20 MB")
+        return upload.read()

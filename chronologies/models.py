@@ -79,6 +79,12 @@ class SourceType(models.TextChoices):
     CHILD_VOICE = "child_voice", "Child's voice"
     CONFERENCE = "conference", "Conference"
     ASSESSMENT_RUN = "assessment_run", "Assessment"
+    # Statutory events a Children in Need census import brings in (census.models rows, by id).
+    CENSUS_ASSESSMENT = "census_assessment", "Census assessment"
+    CENSUS_ASSESSMENT_AUTHORISED = "census_assessment_authorised", "Census assessment authorisation"
+    CENSUS_SECTION47 = "census_section47", "Census section 47 enquiry"
+    CENSUS_ICPC = "census_icpc", "Census initial child protection conference"
+    CENSUS_CP_REVIEW = "census_cp_review", "Census child protection review"
 
 
 def _neglect_field(kind):

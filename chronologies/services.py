@@ -415,6 +415,135 @@ def chronology_entry_from_assessment_run(*, run) -> ChronologyEntry:
         impact_on_child=f"The child's view, recorded with the assessment: {run.child_voice}",
     )
 
+# --- Statutory events from a Children in Need census import -------------------------------------
+# The census import (census.importing) keeps assessments, section 47 enquiries, initial conferences
+# and review dates in census.models: children's social care's records, made by a system action, so
+# these entries have no author and are recorded for `agency` (social care). Each is read by attribute
+# and synced as one chain per census record and child: the same return again writes nothing, and a
+# return whose date or outcome differs adds an amendment to the chain, never an update.
+
+CENSUS_AMENDED = "The Children in Need census return was imported again and records this differently"
+
+
+def _census_sync(source_type, record, *, child, agency, **content) -> ChronologyEntry:
+    return chronology_sync_from_source(
+        source_type=source_type, source_id=record.pk, child=child, agency=agency, author=None,
+        amendment_reason=CENSUS_AMENDED, **content,
+    )
+
+
+def _day(on: date) -> str:
+    return f"{on.day} {on:%B %Y}"
+
+
+def _portal_conference_on(child, held_on: date, source_type: str, record) -> bool:
+    """The child's chronology already shows a conference recorded in the portal on that day, and this
+    census record has no chain yet: the portal's entry is the event, a second one would double it."""
+    if ChronologyEntry.objects.filter(source_type=source_type, source_id=record.pk, child=child).exists():
+        return False
+    return ChronologyEntry.objects.filter(
+        Q(source_type=SourceType.CONFERENCE) | Q(original__source_type=SourceType.CONFERENCE),
+        child=child, occurred_on=held_on, superseded_by__isnull=True,
+    ).exists()
+
+
+def chronology_entries_from_census_assessment(
+    *, assessment, child, agency: Agency, factors_in_words: Sequence[str], found_harm: bool,
+) -> list[ChronologyEntry]:
+    """The start of a children and families assessment and, once authorised, its conclusion.
+
+    `assessment` has `pk`, `started_on`, `authorised_on`; `factors_in_words` are the census factors
+    as the DfE names them ("Abuse or neglect – neglect"); `found_harm` (a factor of abuse or neglect)
+    makes the authorisation significant.
+    """
+    entries = [
+        _census_sync(
+            SourceType.CENSUS_ASSESSMENT, assessment, child=child, agency=agency, occurred_on=assessment.started_on,
+            kind=EntryKind.ASSESSMENT, summary="Children and families assessment started by children's social care.",
+            impact_on_child="Social care is assessing the child's needs and the help the family needs to meet them.",
+        )
+    ]
+    if assessment.authorised_on:
+        factors = "; ".join(factors_in_words) or "none recorded"
+        entries.append(_census_sync(
+            SourceType.CENSUS_ASSESSMENT_AUTHORISED, assessment, child=child, agency=agency,
+            occurred_on=assessment.authorised_on, kind=EntryKind.ASSESSMENT,
+            summary=f"Children and families assessment (started {_day(assessment.started_on)}) completed and authorised. Factors identified: {factors}.",
+            impact_on_child="The assessment names what is affecting the child; the help offered next should answer these factors.",
+            significance=Significance.SIGNIFICANT if found_harm else Significance.ROUTINE,
+        ))
+    return entries
+
+
+def _section47_outcome(section47) -> str:
+    if section47.icpc_not_required:
+        return "Outcome: the enquiry concluded that no initial child protection conference was needed."
+    if section47.icpc_on:
+        return f"Outcome: initial child protection conference held on {_day(section47.icpc_on)}."
+    if section47.icpc_target_on:
+        return f"Outcome: an initial child protection conference is due by {_day(section47.icpc_target_on)}."
+    return "Outcome not recorded in the census return."
+
+
+def chronology_entries_from_census_section47(*, section47, child, agency: Agency, plan=None) -> list[ChronologyEntry]:
+    """A section 47 enquiry (start, outcome) and the initial child protection conference it led to.
+
+    `section47` has `pk`, `started_on`, `icpc_target_on`, `icpc_on`, `icpc_not_required`; `plan` is
+    the child protection plan that started at the conference, if the return has one. Both are
+    significant: an enquiry means reasonable cause to suspect significant harm, and the conference
+    decides whether the child needs a child protection plan. The conference gets no entry of its own
+    when the portal already shows a conference of the child on that day.
+    """
+    entries = [
+        _census_sync(
+            SourceType.CENSUS_SECTION47, section47, child=child, agency=agency, occurred_on=section47.started_on,
+            kind=EntryKind.ASSESSMENT, summary="Section 47 enquiry started: there was reasonable cause to suspect the child was suffering, or likely to suffer, significant harm.",
+            impact_on_child="Children's social care is finding out whether the child is at risk of significant harm and needs protecting.",
+            action_taken=_section47_outcome(section47), significance=Significance.SIGNIFICANT,
+        )
+    ]
+    if section47.icpc_on and not _portal_conference_on(child, section47.icpc_on, SourceType.CENSUS_ICPC, section47):
+        outcome = (
+            f"Outcome: {_plan_name(plan).lower()} from {_day(plan.started_on)}." if plan is not None
+            else "Outcome: no child protection plan starting on this day is in the census return."
+        )
+        entries.append(_census_sync(
+            SourceType.CENSUS_ICPC, section47, child=child, agency=agency, occurred_on=section47.icpc_on,
+            kind=EntryKind.CONFERENCE, summary="Initial child protection conference held.",
+            impact_on_child="The agencies met about the child's safety and decided whether the child needs a child protection plan.",
+            action_taken=outcome, significance=Significance.SIGNIFICANT,
+        ))
+    return entries
+
+
+def chronology_entry_from_census_review(*, review, plan, agency: Agency, withdrawn: bool = False) -> ChronologyEntry | None:
+    """A child protection review conference of `plan` (`review` has `pk`, `number`, `held_on`).
+
+    Significant, like a review recorded in the portal: it decides whether the plan goes on. None
+    when the portal already shows a conference of the child on that day (that entry is the review).
+    `withdrawn`: a later return no longer lists the review; its entry (if any) is amended to say so,
+    since entries are never deleted, and none is made for it.
+    """
+    child = plan.case.child
+    name = f"review {review.number} of the {_plan_name(plan).lower()} started {_day(plan.started_on)}"
+    if withdrawn:
+        if not ChronologyEntry.objects.filter(source_type=SourceType.CENSUS_CP_REVIEW, source_id=review.pk, child=child).exists():
+            return None
+        return _census_sync(
+            SourceType.CENSUS_CP_REVIEW, review, child=child, agency=agency, occurred_on=review.held_on, kind=EntryKind.CONFERENCE,
+            summary=f"An earlier census return recorded a child protection review conference on this day ({name}); the latest return no longer lists it.",
+            impact_on_child="Not known: the review may not have been held on this day. Check the plan's record.",
+        )
+    if _portal_conference_on(child, review.held_on, SourceType.CENSUS_CP_REVIEW, review):
+        return None
+    return _census_sync(
+        SourceType.CENSUS_CP_REVIEW, review, child=child, agency=agency, occurred_on=review.held_on, kind=EntryKind.CONFERENCE,
+        summary=f"Child protection review conference held ({name}).",
+        impact_on_child="The agencies reviewed whether the child is still at risk of significant harm and whether the plan is making the child safer.",
+        significance=Significance.SIGNIFICANT,
+    )
+
+
 # --- Importing an agency's entries ---------------------------------------------------------------
 
 

@@ -55,12 +55,13 @@ def conference(world, kind, held_on, cases, *, decision="", category="", strateg
 
 
 @pytest.fixture
-def histories(world):
-    """Varied histories across census year 2026 (1 April 2025 - 31 March 2026)."""
+def valid_histories(world):
+    """Varied histories across census year 2026 (1 April 2025 - 31 March 2026), each one complete
+    enough for the DfE rules: the export of these must have zero ERROR-type issues."""
     made = {}
     coded = {"primary_need": "N1"}
     # 1. Assessed, CIN plan, closed in year with a reason.
-    child = make_child("Ava", date_of_birth=date(2014, 3, 2), upn=upn("123456789012"), ethnicity="WBRI", sex="F")
+    child = make_child("Ava", date_of_birth=date(2014, 3, 2), upn=upn("931000000012"), ethnicity="WBRI", sex="F")
     case = make_case(world.csc, child=child, opened_on=date(2025, 5, 1))
     refer(world, child, date(2025, 5, 1), case=case, outcome=ReferralOutcome.STATUTORY_ASSESSMENT, outcome_on=date(2025, 5, 2),
           assessment_authorised_on=date(2025, 6, 10), assessment_factors=["16A", "4B"], closure_reason="RC7", **coded)
@@ -90,19 +91,26 @@ def histories(world):
         make_plan(each, cp_category=CPCategory.NEGLECT, started_on=date(2026, 2, 2))
     made["sibling"], made["unborn"] = family_child, unborn
     # 4. Referral closed at the front door (no further action).
-    child = make_child("Dan", date_of_birth=date(2012, 1, 1), upn=upn("223456789012"))
+    child = make_child("Dan", date_of_birth=date(2012, 1, 1), upn=upn("931000000022"))
     refer(world, child, date(2025, 9, 1), agency=world.police, outcome=ReferralOutcome.NO_FURTHER_ACTION, outcome_on=date(2025, 9, 3), closure_reason="RC8")
     made["nfa"] = child
-    # 5. A CP plan with no initial conference recorded (a data-quality problem), no census coding.
-    child = make_child("Eve", date_of_birth=date(2016, 4, 4), upn=upn("323456789012"))
-    case = make_case(world.csc, child=child, opened_on=date(2025, 11, 1))
-    refer(world, child, date(2025, 11, 1), case=case)
-    make_plan(case, cp_category=CPCategory.EMOTIONAL, started_on=date(2025, 11, 20))
-    made["no_icpc"] = child
     # 6. Closed before the census year: not in the return.
-    child = make_child("Finn", date_of_birth=date(2015, 2, 2), upn=upn("423456789012"))
+    child = make_child("Finn", date_of_birth=date(2015, 2, 2), upn=upn("931000000042"))
     case = make_case(world.csc, child=child, opened_on=date(2024, 5, 1))
     refer(world, child, date(2024, 5, 1), case=case, closure_reason="RC7", **coded)
     case_close(actor=world.users["csc_manager"], case=case, closed_on=date(2025, 2, 1), closure_reason="Needs met")
     made["before_year"] = child
+    return made
+
+
+@pytest.fixture
+def histories(world, valid_histories):
+    """The valid histories and one with gaps the data-quality list must name."""
+    made = dict(valid_histories)
+    # 5. A CP plan with no initial conference recorded (a data-quality problem), no census coding.
+    child = make_child("Eve", date_of_birth=date(2016, 4, 4), upn=upn("931000000032"))
+    case = make_case(world.csc, child=child, opened_on=date(2025, 11, 1))
+    refer(world, child, date(2025, 11, 1), case=case)
+    make_plan(case, cp_category=CPCategory.EMOTIONAL, started_on=date(2025, 11, 20))
+    made["no_icpc"] = child
     return made

@@ -28,6 +28,29 @@ def test_list_6_lists_open_and_recently_closed_episodes_not_nfa(histories):
     assert found[str(histories["unborn"].pk)]["Date of Birth"] == ""
 
 
+# Annex A's own headings, in its order (2026 names "Sex" for the former "Gender"; list 7's
+# "Number of Previous Child Protection Plans" is "Sum of ..." in some LA templates).
+ANNEX_A_LIST_6 = [
+    "Child Unique ID", "Sex", "Ethnicity", "Date of Birth", "Age of Child (Years)", "Does the Child have a Disability",
+    "CIN Start Date", "Primary Need Code", "Date Child Was Last Seen", "CIN Closure Date", "Reason for Closure",
+    "Case Status", "Allocated Team", "Allocated Worker",
+]
+ANNEX_A_LIST_7 = [
+    "Child Unique ID", "Sex", "Ethnicity", "Date of Birth", "Age of Child (Years)", "Does the Child have a Disability",
+    "Child Protection Plan Start Date", "Initial Category of Abuse", "Latest Category of Abuse",
+    "Date of the Last Statutory Visit", "Was the Child Seen Alone?", "Date of latest review conference",
+    "Child Protection Plan End Date",
+    "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)",
+    "Number of Previous Child Protection Plans", "Allocated Team", "Allocated Worker",
+]
+
+
 def test_columns_are_in_annex_a_order(db):
-    assert annex_a_csv(6, as_of=date(2026, 3, 31)).splitlines()[0].split(",")[:3] == LIST_6_COLUMNS[:3]
-    assert next(csv.reader(io.StringIO(annex_a_csv(7, as_of=date(2026, 3, 31))))) == LIST_7_COLUMNS
+    assert LIST_6_COLUMNS == ANNEX_A_LIST_6 and LIST_7_COLUMNS == ANNEX_A_LIST_7
+    assert next(csv.reader(io.StringIO(annex_a_csv(6, as_of=date(2026, 3, 31))))) == ANNEX_A_LIST_6
+    assert next(csv.reader(io.StringIO(annex_a_csv(7, as_of=date(2026, 3, 31))))) == ANNEX_A_LIST_7
+
+
+def test_values_use_annex_a_lettered_answers(histories):
+    ava = {r["Child Unique ID"]: r for r in rows(6)}[str(histories["closed"].pk)]
+    assert (ava["Sex"], ava["Ethnicity"], ava["Does the Child have a Disability"]) == ("b) Female", "a) WBRI", "b) No")

@@ -58,7 +58,8 @@ def test_closed_episode_has_closure_reason_assessment_and_factors(tree, historie
 
 def test_repeat_plan_counts_previous_plans_and_follows_the_category_change(tree, histories):
     plans = child_element(tree, histories["repeat_cp"]).findall("CINdetails/ChildProtectionPlans")
-    assert [p.findtext("CPPstartDate") for p in plans] == ["2024-02-01", "2025-07-01"]
+    # The first plan ended before the census year (DfE rule 8930: left out) but still counts as previous.
+    assert [p.findtext("CPPstartDate") for p in plans] == ["2025-07-01"]
     latest = plans[-1]
     assert latest.findtext("NumberOfPreviousCPP") == "1"
     assert latest.findtext("InitialCategoryOfAbuse") == "NEG"
@@ -66,12 +67,12 @@ def test_repeat_plan_counts_previous_plans_and_follows_the_category_change(tree,
     assert [r.text for r in latest.iterfind("Reviews/CPPreviewDate")] == ["2025-10-01"]
 
 
-def test_initial_conference_date_sits_inside_section_47(tree, histories):
+def test_initial_conference_date_sits_inside_section_47_for_enquiries_of_the_year(tree, histories):
     details = child_element(tree, histories["repeat_cp"]).find("CINdetails")
     assert details.find("DateOfInitialCPC") is None
     s47s = details.findall("Section47")
+    # The 2024 enquiry's conference was before the census year (DfE rule 8715): left out.
     assert [(s.findtext("S47ActualStartDate"), s.findtext("DateOfInitialCPC"), s.findtext("ICPCnotRequired")) for s in s47s] == [
-        ("2024-01-11", "2024-02-01", "0"),
         ("2025-06-20", "2025-07-01", "0"),
     ]
 
@@ -144,3 +145,17 @@ def test_export_is_the_same_every_time(histories):
     first = cin_census_export(year=2026, la_code="931", now=now)
     second = cin_census_export(year=2026, la_code="931", now=now)
     assert first.xml == second.xml
+
+
+def test_a_weekend_initial_conference_is_a_data_quality_problem(world, schema):
+    from cases.models import ConferenceKind, PlanKind
+    from tests.census.conftest import conference, refer
+    from tests.factories import make_case, make_child, make_plan
+
+    child = make_child("Hal", date_of_birth=date(2020, 1, 1))
+    case = make_case(world.csc, child=child, opened_on=date(2025, 10, 1))
+    refer(world, child, date(2025, 10, 1), case=case, outcome="strategy_discussion_s47", outcome_on=date(2025, 10, 2), primary_need="N1")
+    conference(world, ConferenceKind.INITIAL, date(2025, 10, 11), [case], decision="plan_started", category="neglect", strategy_on=date(2025, 10, 2))
+    make_plan(case, kind=PlanKind.CHILD_PROTECTION, started_on=date(2025, 10, 11))
+    export = cin_census_export(year=2026, la_code="931")
+    assert any("weekend" in p.message and p.element.endswith("DateOfInitialCPC") for p in export.problems), export.problems

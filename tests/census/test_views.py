@@ -21,6 +21,7 @@ def test_check_shows_data_quality_problems_without_an_export(world, client_for, 
     assert response.status_code == 200
     assert b"no initial child protection conference" in response.content
     assert not exports().exists()
+    assert AccessEvent.objects.filter(action=AuditAction.VIEW, object_type="cin_census_check").count() == 1
 
 
 def test_bad_la_code_is_an_error_message(world, client_for):
