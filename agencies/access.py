@@ -234,6 +234,47 @@ def can_amend_concern(user, concern):
     return _is_recording_agency(user, concern)
 
 
+# --- Field-level access: the user's relation to a case (issue 10, cases/field_policy.py) -----------
+
+RELATION_STATUTORY = "statutory"  # children's social care: statutory responsibility for every child
+RELATION_LEAD = "lead"  # the case's lead agency
+RELATION_PARTNER = "partner"  # another agency in the team around the child
+RELATION_GRANTED = "granted"  # sees the case only through a partnership admin's explicit grant
+_RELATION_STRENGTH = [RELATION_STATUTORY, RELATION_LEAD, RELATION_PARTNER, RELATION_GRANTED]
+
+
+def case_relation(user, case):
+    """How the user stands to a case they may see, for the field policy; None when they may not see it.
+
+    One condition per relation, strongest first: children's social care, then the lead agency,
+    then a team member, then an explicit grant.
+    """
+    membership = membership_of(user)
+    if membership is None or membership.role not in CASE_WORKING_ROLES:
+        return None
+    if membership.agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE:
+        return RELATION_STATUTORY
+    if membership.agency_id == case.lead_agency_id:
+        return RELATION_LEAD
+    if TeamMembership.objects.filter(case_id=case.pk, agency_id=membership.agency_id).exists():
+        return RELATION_PARTNER
+    if cases_visible_to(user).filter(pk=case.pk).exists():
+        return RELATION_GRANTED
+    return None
+
+
+def child_relation(user, child):
+    """The strongest relation the user has to any of the child's cases they may see (None if none)."""
+    relations = {case_relation(user, case) for case in cases_visible_to(user).filter(child_id=child.pk).select_related("lead_agency")}
+    return next((relation for relation in _RELATION_STRENGTH if relation in relations), None)
+
+
+def agency_kind_of(user):
+    """The kind of the user's agency (the field policy gives health and education their own identifiers)."""
+    membership = membership_of(user)
+    return membership.agency.kind if membership else None
+
+
 # --- Restricted chronology entries ----------------------------------------------------------------
 
 
@@ -401,6 +442,82 @@ def can_see_dashboard(user):
     return role_of(user) in {Role.STRATEGY_MEMBER, Role.PARTNERSHIP_ADMIN}
 
 
+# --- Statutory returns (census/: the DfE CIN census export and import, Ofsted Annex A lists) -------
+#
+# A return covers every child in need in the partnership, so it is not scoped to cases: whoever may
+# exchange returns sees them all. Partnership admins only (they already hold the partnership-wide
+# data-protection functions). Children's social care managers are left out on purpose: their case
+# access is scoped, and a return would widen it to every child. The management commands run as
+# operators and are audited with the command's name.
+
+
+def can_exchange_statutory_returns(user):
+    """Download the census return and Annex A lists, upload a return for import: partnership admins."""
+    return role_of(user) == Role.PARTNERSHIP_ADMIN
+
+
+# --- Agency action plans (partnership/, no child data) -------------------------------------------
+#
+# The strategy group reviews every agency's neglect action plan and its own overarching plan each
+# quarter, so each of its members reads all of them; a member edits only their own agency's plan;
+# the chairs (partnership admins) edit every plan, the overarching one included. Nobody else
+# reaches these pages. Plans name no child: reads are not audited, denials and writes are.
+
+ACTION_PLAN_READERS = frozenset({Role.STRATEGY_MEMBER, Role.PARTNERSHIP_ADMIN})
+
+
+def can_read_action_plans(user):
+    """Strategy members and partnership admins read every plan (partnership-level, no child data)."""
+    return role_of(user) in ACTION_PLAN_READERS
+
+
+def can_edit_action_plan_of(user, agency_id):
+    """Edit rows of the plan of `agency_id` (None: the overarching plan).
+
+    Admins edit every plan; a strategy member edits their own agency's plan and no other.
+    """
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if membership.role == Role.PARTNERSHIP_ADMIN:
+        return True
+    return membership.role == Role.STRATEGY_MEMBER and agency_id is not None and membership.agency_id == agency_id
+
+
+def can_edit_action_plan(user, plan):
+    return can_edit_action_plan_of(user, plan.agency_id)
+
+
+def access_action_plan(user, plan_id, *, edit=False, request=None):
+    """The plan, or 404 when there is none, or 403 (audited) when the role may not read or edit it.
+
+    A plan that does not exist answers 404 to a reader only: anyone else is refused first (403),
+    so the pages say nothing about plans to people who may not read them.
+    """
+    from partnership.models import ActionPlan
+
+    require(user, can_read_action_plans(user), request=request, what="action plans are for strategy members and partnership admins")
+    plan = ActionPlan.objects.select_related("agency").filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404("No such action plan.")
+    if edit:
+        require(user, can_edit_action_plan(user, plan), request=request, what=f"may not edit action plan {plan.pk}")
+    return plan
+
+
+def access_action_plan_row(user, row_id, *, edit=False, request=None):
+    """A row of a plan, with the same answers as `access_action_plan`."""
+    from partnership.models import ActionPlanRow
+
+    require(user, can_read_action_plans(user), request=request, what="action plans are for strategy members and partnership admins")
+    row = ActionPlanRow.objects.select_related("plan__agency").filter(pk=row_id).first()
+    if row is None:
+        raise Http404("No such action plan row.")
+    if edit:
+        require(user, can_edit_action_plan(user, row.plan), request=request, what=f"may not edit action plan row {row.pk}")
+    return row
+
+
 def can_read_audit(user):
     """Auditors read the access log (read-only)."""
     return role_of(user) == Role.AUDITOR
@@ -432,6 +549,76 @@ def role_required(check):
         return wrapped
 
     return decorator
+
+
+# --- Subject access and retention ----------------------------------------------------------------
+#
+# Both are the partnership's data-protection function, held by partnership admins: they see no case
+# content in the product's pages, and read a subject's whole record only as the export a subject
+# access request produces (each download audited as an EXPORT naming the child).
+
+
+def can_run_subject_access(user):
+    """Partnership admins record subject access requests and download their exports."""
+    return role_of(user) == Role.PARTNERSHIP_ADMIN
+
+
+def can_review_retention(user):
+    """Partnership admins approve (or hold back) the deletion of records past their retention date."""
+    return role_of(user) == Role.PARTNERSHIP_ADMIN
+
+
+def subject_children_matching(*, user, identifiers):
+    """Up to two children whose exact identifiers match, across all children, for a subject access request.
+
+    Like `cases.selectors.children_matching_identifiers` (exact identifiers, strongest first, two
+    results mean ambiguous) but for the data-protection function: only partnership admins, and the
+    result is shown only as "found" until the export is made (audited on creation and download).
+    """
+    if not can_run_subject_access(user):
+        return []
+    return identifiers.first_matches()
+
+
+def subject_adults_matching(*, user, given_name, family_name, postcode=""):
+    """Up to two adults with exactly this name (and household postcode when given), for a request."""
+    from cases.models import Adult
+
+    if not can_run_subject_access(user):
+        return []
+    adults = Adult.objects.filter(given_name__iexact=given_name.strip(), family_name__iexact=family_name.strip())
+    if postcode.strip():
+        adults = adults.filter(family__postcode__iexact=postcode.strip())
+    return list(adults.select_related("family").order_by("pk")[:2])
+
+
+def access_subject_access_request(user, request_id, *, export=False, request=None):
+    """One subject access request for a partnership admin: 403 for any other role, 404 when absent.
+
+    A page read writes one VIEW row naming the child; with `export=True` nothing is written here
+    because the download writes its EXPORT row (one row per request, never two).
+    """
+    from subject_access.models import SubjectAccessRequest
+
+    require(user, can_run_subject_access(user), request=request, what="subject access requests are for partnership admins")
+    sar = SubjectAccessRequest.objects.select_related("child", "adult", "created_by").filter(pk=request_id).first()
+    if sar is None:
+        _deny_not_found(user, request, "subject_access_request", request_id, "subject access request not found")
+    if not export:
+        _audit_read(user, request, "subject_access_request", sar.pk, sar.child_id_for_audit)
+    return sar
+
+
+def access_retention_review(user, review_id, *, request=None):
+    """One retention review for a partnership admin: 403 for any other role, 404 when absent; reads audited."""
+    from retention.models import RetentionReview
+
+    require(user, can_review_retention(user), request=request, what="retention reviews are for partnership admins")
+    review = RetentionReview.objects.filter(pk=review_id).first()
+    if review is None:
+        _deny_not_found(user, request, "retention_review", review_id, "retention review not found")
+    _audit_read(user, request, "retention_review", review.pk, None)
+    return review
 
 
 # --- Explicit grants ---------------------------------------------------------------------------
@@ -473,4 +660,8 @@ class HasActiveMembership(permissions.BasePermission):
     """
 
     def has_permission(self, request, view):
-        return membership_of(request.user) is not None
+        if membership_of(request.user) is not None:
+            return True
+        if request.user.is_authenticated:  # signed in with no working membership (a superuser): the refusal is logged
+            audit_record(user=request.user, action=AuditAction.DENIED, object_type="api", detail="no active membership", request=request)
+        return False

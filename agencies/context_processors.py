@@ -26,9 +26,15 @@ def partnership(request):
             {"label": "Agencies", "url": reverse("agencies:agency_list")},
             {"label": "Users", "url": reverse("agencies:user_list")},
             {"label": "Tool definitions", "url": reverse("tools:definition_list")},
+            {"label": "Subject access", "url": reverse("subject_access:list")},
+            {"label": "Retention", "url": reverse("retention:list")},
         ]
+    if access.can_exchange_statutory_returns(user):
+        nav_items.append({"label": "Census returns", "url": reverse("census:home")})
     if access.can_see_dashboard(user):
         nav_items.append({"label": "Neglect dashboard", "url": reverse("dashboard:index")})
+    if access.can_read_action_plans(user):
+        nav_items.append({"label": "Action plans", "url": reverse("partnership:plan_list")})
     if access.can_read_audit(user):
         nav_items.append({"label": "Audit log", "url": reverse("audit:event_list")})
     return {

@@ -38,6 +38,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 PARTNERSHIP_NAME = env.str("PARTNERSHIP_NAME", default="Example County Safeguarding Children Partnership")
 PARTNERSHIP_LOCALITIES = env.list("PARTNERSHIP_LOCALITIES", default=["north", "central", "south"])
 PARTNERSHIP_UNDER_18_POPULATION = env.int("PARTNERSHIP_UNDER_18_POPULATION", default=150_000)
+# A PNG, JPEG or SVG file for the PDF cover until an admin uploads one on the partnership profile page.
+PARTNERSHIP_LOGO_FILE = env.str("PARTNERSHIP_LOGO_FILE", default="")
+PARTNERSHIP_LOGO_MAX_BYTES = env.int("PARTNERSHIP_LOGO_MAX_BYTES", default=256 * 1024)
 
 # Free text using these terms gets a gentle hint suggesting plain, non-blaming wording.
 BLAMING_TERMS = {
@@ -86,6 +89,23 @@ OVER_ACCESS_WINDOW_MINUTES = env.int("OVER_ACCESS_WINDOW_MINUTES", default=60)
 OVER_ACCESS_DENIALS_PER_WINDOW = env.int("OVER_ACCESS_DENIALS_PER_WINDOW", default=10)
 OVER_ACCESS_DENIALS_WINDOW_MINUTES = env.int("OVER_ACCESS_DENIALS_WINDOW_MINUTES", default=10)
 
+# Retention (retention/rules.py): per record type, how many years after which basis a child's record
+# may be deleted, once a partnership admin approves. Bases: "case_closed" (the case's closure date) or
+# "child_25th_birthday". RETENTION_RULES (JSON) overrides any of the defaults, e.g.
+# RETENTION_RULES='{"early_help": {"years": 7, "basis": "case_closed"}}'.
+RETENTION_RULES = {
+    "early_help": {"years": 6, "basis": "case_closed"},
+    "statutory": {"years": 0, "basis": "child_25th_birthday"},
+    "looked_after": {"years": 50, "basis": "child_25th_birthday"},
+    **env.json("RETENTION_RULES", default={}),
+}
+# A child held back from deletion (legal hold, ongoing investigation) is not listed again for this long.
+RETENTION_HOLD_DAYS = env.int("RETENTION_HOLD_DAYS", default=365)
+
+# A census return uploaded for import but never confirmed is deleted this many hours after upload
+# (census.tasks.census_upload_discard_unconfirmed, hourly): it holds every child in need's details.
+CENSUS_UPLOAD_KEEP_HOURS = env.int("CENSUS_UPLOAD_KEEP_HOURS", default=24)
+
 # --- Applications ----------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -110,6 +130,9 @@ INSTALLED_APPS = [
     "tools",
     "dashboard",
     "census",
+    "partnership",
+    "subject_access",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +179,10 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL roles in production: the owner runs migrations; the app role (what DATABASE_URL names)
+# may only INSERT and SELECT on the access log. `manage.py print_db_grants` prints the grants.
+DB_OWNER_ROLE = env.str("DB_OWNER_ROLE", default="neglect_owner")
+DB_APP_ROLE = env.str("DB_APP_ROLE", default="neglect_app")
 # A shared cache (Redis in production) keeps API throttles consistent across web processes.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
@@ -187,11 +214,17 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# Lockout (django-axes): per account and IP pair; a clear message on the login page.
+# Lockout (django-axes, agencies/two_factor_lockout.py), each within AXES_COOLOFF_MINUTES:
+# AXES_FAILURE_LIMIT failures for one username from one IP; AXES_IP_FAILURE_LIMIT failures from one
+# IP whatever the usernames (guessing across accounts); AXES_ACCOUNT_FAILURE_LIMIT failures for one
+# username from any IPs (password spraying from many addresses). A clear message says which.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "agencies.two_factor_lockout.SignInLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "agencies.two_factor_lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
@@ -212,8 +245,19 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.ScopedRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": env.str("TOKEN_THROTTLE_RATE", default="20/minute")},
+    # Per IP for anonymous calls, per user for signed-in calls, and the token endpoint's own scope.
+    # Behind proxies set API_NUM_PROXIES so the client's address, not the proxy's, is counted.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_THROTTLE_RATE", default="60/minute"),
+        "user": env.str("API_USER_THROTTLE_RATE", default="600/minute"),
+        "token": env.str("TOKEN_THROTTLE_RATE", default="20/minute"),
+    },
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=None),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Neglect Portal API",
@@ -221,6 +265,11 @@ SPECTACULAR_SETTINGS = {
     "the access layer: a record you may not see answers 404.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components: read-only fields left out, non-blank strings minLength 1.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums", "agencies.api.add_error_responses", "agencies.api.time_without_offset",
+    ],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI served from the installed sidecar package: no CDN (the machine may be offline).
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -231,6 +280,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.models.CaseStatus",
         "ActionStatusEnum": "cases.models.ActionStatus",
         "ConferenceKindEnum": "cases.conference_models.ConferenceKind",
+        "SharingConditionEnum": "cases.sharing_models.SharingCondition",
     },
 }
 
@@ -247,6 +297,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # The visibility timeout must exceed the longest job, or Redis redelivers a job still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# A dashboard snapshot claimed longer ago than this belongs to a worker that died, and the redelivered
+# job may take it over. Above the job's hard time limit, below the visibility timeout (dashboard/checks.py).
+DASHBOARD_CLAIM_EXPIRY_SECONDS = env.int("DASHBOARD_CLAIM_EXPIRY_SECONDS", default=900)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Europe/London"
 
@@ -314,5 +367,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # WeasyPrint and fontTools log every layout step at INFO: they would flood the worker logs.
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

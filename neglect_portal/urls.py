@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("chronologies.api_urls")),
     path("", include("tools.api_urls")),
     path("", include("dashboard.api_urls")),
+    path("", include("partnership.api_urls")),
     path("", include("cases.drift_api_urls")),
 ]
 
@@ -32,6 +33,7 @@ urlpatterns = [
     path("accounts/two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
     path("accounts/two-factor/", two_factor_views.verify, name="two_factor_verify"),
     path("partnership/", include("agencies.urls")),
+    path("partnership/", include("partnership.urls")),
     path("audit/", include("audit.urls")),
     path("cases/", include("cases.urls")),
     path("conferences/", include("cases.conference_urls")),
@@ -40,6 +42,8 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("drift/", include("cases.drift_urls")),
     path("census/", include("census.urls")),
+    path("subject-access/", include("subject_access.urls")),
+    path("retention/", include("retention.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
