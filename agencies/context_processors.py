@@ -1,5 +1,7 @@
-from django.conf import settings
 from django.urls import reverse
+from django.utils.functional import lazy
+
+from partnership.selectors import partnership_name
 
 from . import access
 
@@ -38,7 +40,8 @@ def partnership(request):
     if access.can_read_audit(user):
         nav_items.append({"label": "Audit log", "url": reverse("audit:event_list")})
     return {
-        "partnership_name": settings.PARTNERSHIP_NAME,
+        # Lazy: the profile is read only when a template shows the name (HTML pages, not API calls).
+        "partnership_name": lazy(partnership_name, str)(),
         "current_membership": access.membership_of(user),
         "nav_items": nav_items,
     }

@@ -5,6 +5,8 @@ from django.core.mail import send_mail
 from django.db.models import Q
 from django.utils import timezone
 
+from partnership.selectors import partnership_name
+
 from .models import Notification
 
 CLAIM_EXPIRY_SECONDS = 600
@@ -33,7 +35,7 @@ def notification_email(self, notification_id):
         return "no address"
     try:
         send_mail(
-            subject=f"[{settings.PARTNERSHIP_NAME}] {notification.subject}",
+            subject=f"[{partnership_name()}] {notification.subject}",
             message=f"{notification.body}\n\nSign in to Neglect Portal to see it: {notification.link}",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[notification.recipient.email],

@@ -21,6 +21,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cases import field_policy
 from cases.selectors import family_view
+from partnership.selectors import partnership_name
 
 from . import importing, selectors, services
 from .forms import AmendEntryForm, ChronologyFilterForm, ImportConfirmForm, ImportUploadForm, NewEntryForm
@@ -136,7 +137,7 @@ def child_chronology_pdf(request, child_id):
     now = timezone.localtime()
     pdf = chronology_pdf(
         context={
-            "partnership_name": settings.PARTNERSHIP_NAME,
+            "partnership_name": partnership_name(),
             "child": child,
             # The field policy decides who reads the NHS number (health agencies, the lead, social care).
             "show_nhs_number": field_policy.for_child(user, child).may_read("child", "nhs_number"),

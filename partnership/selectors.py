@@ -166,6 +166,12 @@ def _settings_logo():
         return None
 
 
+def partnership_name() -> str:
+    """The name the header, e-mails and PDFs show: the profile's, else PARTNERSHIP_NAME (one small query)."""
+    stored = PartnershipProfile.objects.filter(pk=PartnershipProfile.SINGLETON_ID).values_list("name", flat=True).first()
+    return stored or settings.PARTNERSHIP_NAME
+
+
 def partnership_profile() -> EffectiveProfile:
     """The partnership's name, under-18 population and logo (a data: URI), in one query."""
     profile = PartnershipProfile.objects.filter(pk=PartnershipProfile.SINGLETON_ID).first()

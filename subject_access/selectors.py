@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from audit.models import AccessEvent
 from cases.conference_models import ConferenceChild
 from cases.models import Adult, AdultChildRelationship, Case, Child, ChildVoice, Concern, Oversight, Plan, Referral
 from chronologies.models import ChronologyEntry
+from partnership.selectors import partnership_name
 from tools.models import AssessmentRun
 
 from .models import SubjectKind
@@ -364,7 +364,7 @@ def subject_access_document(*, sar) -> dict:
     items = [item for section in sections for item in section["items"]]
     return {
         "format": "neglect-portal-subject-access/1",
-        "partnership": settings.PARTNERSHIP_NAME,
+        "partnership": partnership_name(),
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "request": {
             "id": sar.pk, "received_on": sar.received_on.isoformat(), "due_on": sar.due_on.isoformat(),

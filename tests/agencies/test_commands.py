@@ -63,6 +63,11 @@ def test_seed_demo_creates_one_user_per_role_and_can_run_twice(db, settings):
     assert roles == {"practitioner", "manager", "dsl", "strategy_member", "partnership_admin", "auditor"}
     assert "password for every demo user" in output
     assert Agency.objects.count() == 14
+    # The demo strategy member (Public Health) finds their agency's plan and the overarching plan, once.
+    from partnership.models import ActionPlan, ActionPlanRow
+
+    assert sorted(str(plan.agency) if plan.agency else "overarching" for plan in ActionPlan.objects.all()) == ["Public Health", "overarching"]
+    assert ActionPlanRow.objects.count() == 3
 
 
 def test_seed_demo_refuses_without_debug(db, settings):

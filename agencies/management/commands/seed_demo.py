@@ -10,6 +10,8 @@ from agencies.models import AgencyKind, Role
 from agencies.services import agency_ensure, user_create
 from cases.models import Case, Threshold
 from cases.services import case_open, child_create, family_create, team_add
+from partnership.models import ActionPlan, Rag
+from partnership.services import action_plan_row_add, action_plan_start
 
 DEMO_PASSWORD = "demo-Password-2026"
 
@@ -66,6 +68,8 @@ class Command(BaseCommand):
                 users[username] = user
             if not Case.objects.exists():
                 self._families(agencies, users)
+            if not ActionPlan.objects.exists():
+                self._action_plans(agencies, users)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for username, _, _, agency_name, role in USERS:
             self.stdout.write(f"  {username:<18} {Role(role).label:<30} {agency_name}")
@@ -91,3 +95,24 @@ class Command(BaseCommand):
         ava = child_create(given_name="Ava", family_name="Hill", date_of_birth=date(2018, 9, 30), family=hill)
         ava_case = case_open(child=ava, lead_agency=health, opened_on=date(2026, 6, 15), threshold=Threshold.TARGETED_EARLY_HELP)
         team_add(case=ava_case, agency=agencies["Meadow Primary School"], reason="Ava attends the school")
+
+    def _action_plans(self, agencies, users):
+        """Public Health's plan (the demo strategy member's agency) and the strategy group's overarching plan."""
+        admin = users["partnership.admin"]
+        rows = [
+            (agencies["Public Health"], "Health visitors and school nurses use GCP2 where neglect is suspected",
+             "Train all 0-19 staff in GCP2", "Two GCP2 trainers", "Neglect recognised and assessed earlier", "Head of 0-19 Service",
+             date(2027, 3, 31), Rag.AMBER, "Trainer appointed; 40 of 120 staff trained."),
+            (agencies["Public Health"], "Dental neglect is recognised", "Add dental neglect to the universal health review",
+             "Community dental service time", "Referrals for dental neglect made early", "Consultant in Dental Public Health",
+             date(2026, 12, 31), Rag.GREEN, "Included in the review since September."),
+            (None, "Key agencies attend every initial child protection conference", "Quarterly attendance report to each agency",
+             "Business unit analyst", "Attendance of GPs and housing above 80%", "Partnership business manager",
+             date(2027, 3, 31), Rag.RED, "GP attendance 41% this quarter; raised with the ICB."),
+        ]
+        for agency, objective, action, input_, outcome, lead, timescale, rag, progress in rows:
+            plan = action_plan_start(actor=admin, agency=agency)
+            action_plan_row_add(
+                actor=admin, plan=plan, objective=objective, action=action, input=input_, desired_outcome=outcome, lead=lead,
+                timescale=timescale, quarter="2026-27-Q2", rag=rag, progress=progress,
+            )
