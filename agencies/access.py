@@ -456,6 +456,21 @@ def can_exchange_statutory_returns(user):
     return role_of(user) == Role.PARTNERSHIP_ADMIN
 
 
+def access_census_upload(user, upload_id, *, for_update=False, request=None):
+    """An uploaded return awaiting confirmation, for the admin who uploaded it only (anyone else: 404, audited).
+
+    The file holds every child in need's details: another admin re-uploads rather than reads it.
+    """
+    from census.models import CensusUpload
+
+    require(user, can_exchange_statutory_returns(user), request=request, what="census returns are for partnership admins")
+    uploads = CensusUpload.objects.select_for_update() if for_update else CensusUpload.objects
+    upload = uploads.filter(pk=upload_id, uploaded_by=user).first()
+    if upload is None:
+        _deny_not_found(user, request, "cin_census_upload", upload_id, "not found or not the uploader's")
+    return upload
+
+
 # --- Agency action plans (partnership/, no child data) -------------------------------------------
 #
 # The strategy group reviews every agency's neglect action plan and its own overarching plan each

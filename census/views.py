@@ -4,7 +4,7 @@ run, confirm to import it."""
 import hashlib
 
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -94,17 +94,6 @@ def import_upload(request):
     return render(request, "census/import_upload.html", {"form": form, "schema_errors": schema_errors}, status=status)
 
 
-def _own_upload(request, upload_id, *, for_update=False):
-    """The upload, only for the person who uploaded it (anyone else: 404, audited as a denial)."""
-    uploads = CensusUpload.objects.select_for_update() if for_update else CensusUpload.objects
-    upload = uploads.filter(pk=upload_id, uploaded_by=request.user).first()
-    if upload is None:
-        audit_record(user=request.user, action=AuditAction.DENIED, object_type="cin_census_upload", object_id=upload_id,
-                     detail="not found or not the uploader's", request=request)
-        raise Http404("No such upload")
-    return upload
-
-
 def _report_rows(report):
     return [(KIND_LABELS[kind], report["counts"][kind]) for kind in KINDS]
 
@@ -117,7 +106,7 @@ def _rejections(report):
 @access.role_required(access.can_exchange_statutory_returns)
 @require_GET
 def import_review(request, upload_id):
-    upload = _own_upload(request, upload_id)
+    upload = access.access_census_upload(request.user, upload_id, request=request)
     report = upload.applied or upload.dry_run
     audit_record(user=request.user, action=AuditAction.VIEW, object_type="cin_census_upload", object_id=upload.pk,
                  detail="applied result" if upload.applied_at else "dry run result", request=request)
@@ -128,10 +117,10 @@ def import_review(request, upload_id):
 @require_POST
 def import_apply(request, upload_id):
     """Apply the dry-run file, once; the stored digest proves it is the file that was checked."""
-    upload = _own_upload(request, upload_id)  # outside the transaction, so a denial's audit row stays
+    upload = access.access_census_upload(request.user, upload_id, request=request)  # outside the transaction, so a denial's audit row stays
     try:
         with transaction.atomic():
-            upload = _own_upload(request, upload_id, for_update=True)
+            upload = access.access_census_upload(request.user, upload_id, for_update=True, request=request)
             if upload.applied_at is None:
                 content = bytes(upload.content)
                 if hashlib.sha256(content).hexdigest() != upload.sha256:
