@@ -430,15 +430,18 @@ def _tell_lead_professional(*, case: Case, concern: Concern, recorder: User) -> 
     The message names the recording agency and the date, not the child: notifications are also
     emailed, and a child's details stay behind sign-in.
     """
-    lead = case.lead_professional
-    if lead is None or lead.pk == recorder.pk:
-        return
-    notification_create(
-        recipient=lead,
-        subject=f"New concern on case {case.pk}",
+    _notify_lead(
+        case.lead_professional, recorder=recorder, case=case, subject=f"New concern on case {case.pk}",
         body=f"{concern.agency.name} recorded a concern observed on {concern.observed_on:%d %B %Y}.",
-        link=_case_link(case),
     )
+
+
+def _notify_lead(lead, *, recorder: User, case: Case, subject: str, body: str) -> None:
+    """Tell a lead professional about a concern someone else recorded; nobody is told of their own,
+    and a deactivated account gets nothing (its e-mail may now belong to no one in the agency)."""
+    if lead is None or lead.pk == recorder.pk or not lead.is_active:
+        return
+    notification_create(recipient=lead, subject=subject, body=body, link=_case_link(case))
 
 
 @transaction.atomic
@@ -530,14 +533,9 @@ def _case_for_new_concern(*, actor: User, case: Case, request: Request) -> Case:
 
 def _tell_closed_case_lead(*, closed_case: Case, case: Case, recorder: User) -> None:
     """The closed case's lead professional hears that the child is back (no detail about the child)."""
-    lead = closed_case.lead_professional
-    if lead is None or lead.pk == recorder.pk or not lead.is_active:
-        return
-    notification_create(
-        recipient=lead,
-        subject=f"New concern after case {closed_case.pk} closed",
+    _notify_lead(
+        closed_case.lead_professional, recorder=recorder, case=case, subject=f"New concern after case {closed_case.pk} closed",
         body=f"A concern was recorded after case {closed_case.pk} closed. It is on case {case.pk} for review.",
-        link=_case_link(case),
     )
 
 

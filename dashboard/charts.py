@@ -16,6 +16,8 @@ import math
 import pygal
 from pygal.style import Style
 
+from tools.charts import without_scripts
+
 def chart_style(colors, **overrides):
     """The look every chart of the portal shares (dashboard, action plans): GOV.UK colours, DejaVu Sans."""
     settings = {
@@ -53,16 +55,8 @@ AGENCIES_PER_CHART = {1: 32, 2: 20}
 _BAR_HEIGHT = {1: 28, 2: 42}  # pixels per agency
 
 
-def _without_scripts(root):
-    for parent in root.iter():
-        for child in list(parent):
-            if str(child.tag).rsplit("}", 1)[-1] == "script":
-                parent.remove(child)
-    return root
-
-
 def _uri(chart):
-    chart.add_xml_filter(_without_scripts)
+    chart.add_xml_filter(without_scripts)
     return "data:image/svg+xml;base64," + base64.b64encode(chart.render()).decode("ascii")
 
 

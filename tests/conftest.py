@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 
 import pytest
+import redis
 from django.contrib.auth import get_user_model
 
 from agencies.access import case_grant
@@ -24,6 +25,17 @@ def require_or_skip(reason):
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (bin/test requires it)")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def redis_broker_url():
+    """The test Redis the real-worker tests use as broker (CELERY_TEST_BROKER_URL), checked reachable."""
+    url = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        require_or_skip(f"no Redis at {url}")
+    return url
 
 
 @dataclass

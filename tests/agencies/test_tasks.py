@@ -1,8 +1,6 @@
 """Notification emails: once each, through a real Celery worker on Redis as well as in-process."""
-import os
 
 import pytest
-import redis
 from celery.exceptions import Retry
 from django.core import mail
 from django.conf import settings
@@ -11,7 +9,6 @@ from agencies.models import Notification
 from agencies.services import notification_create
 from agencies.tasks import notification_email
 from neglect_portal.celery import app
-from tests.conftest import require_or_skip
 
 
 def test_notification_is_emailed_once_after_commit(world, django_capture_on_commit_callbacks):
@@ -35,16 +32,6 @@ def test_mail_server_down_releases_the_claim_for_the_retry(world, monkeypatch):
         notification_email.apply(args=[note.pk], throw=True)
     note.refresh_from_db()
     assert (note.email_claimed_at, note.emailed_at) == (None, None)
-
-
-@pytest.fixture
-def redis_broker_url():
-    url = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        require_or_skip(f"no Redis at {url}")
-    return url
 
 
 @pytest.mark.services

@@ -143,6 +143,14 @@ def test_the_lead_professional_is_not_told_of_their_own_concern(world):
     assert not Notification.objects.filter(recipient=world.users["lead_practitioner"]).exists()
 
 
+def test_a_deactivated_lead_professional_is_not_told(world):
+    lead = world.users["lead_practitioner"]
+    type(lead).objects.filter(pk=lead.pk).update(is_active=False)
+    world.case.refresh_from_db()  # as a request would load it
+    make_concern(world.case, world.users["partner_practitioner"])
+    assert not Notification.objects.filter(recipient=lead).exists()
+
+
 def test_a_concern_on_a_closed_case_is_never_lost_it_goes_to_a_new_case_for_review(world):
     case_close(actor=world.users["lead_manager"], case=world.case, closed_on=TODAY, closure_reason="Needs met")
     concern = make_concern(world.case, world.users["partner_practitioner"])

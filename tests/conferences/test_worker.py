@@ -3,12 +3,10 @@
 The clock is real here (a frozen clock would stall the worker's broker timeouts), so dates are
 relative to today.
 """
-import os
 import time
 from datetime import timedelta
 
 import pytest
-import redis
 from django.core import mail
 from django.utils import timezone
 
@@ -16,7 +14,6 @@ from agencies.models import Notification
 from cases.conference_models import AbsenceFeedback, Attendance, ConferenceKind
 from cases.tasks import conference_absence_feedback
 from neglect_portal.celery import app
-from tests.conftest import require_or_skip
 
 from .builders import held_review, record
 
@@ -25,16 +22,6 @@ from .builders import held_review, record
 def frozen_today():
     """Overrides the package's frozen clock for this module."""
     yield
-
-
-@pytest.fixture
-def redis_broker_url():
-    url = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        require_or_skip(f"no Redis at {url}")
-    return url
 
 
 def wait_for(condition, timeout=30):

@@ -14,7 +14,6 @@ from dashboard.tasks import (
     dashboard_snapshot_previous_quarter,
 )
 from neglect_portal.celery import app
-from tests.agencies.test_tasks import redis_broker_url  # noqa: F401  (fixture)
 
 Q4 = parse_quarter("2025-26-Q4")
 
@@ -116,7 +115,7 @@ def test_beat_schedules_the_previous_quarter_on_the_5th_after_each_quarter(db):
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_on_redis_computes_the_snapshot_once(county, redis_broker_url):  # noqa: F811
+def test_a_real_worker_on_redis_computes_the_snapshot_once(county, redis_broker_url):
     from celery.contrib.testing.worker import start_worker
 
     _queued(county.world)

@@ -22,7 +22,6 @@ from dashboard.models import DashboardSnapshot, SnapshotStatus
 from dashboard.quarters import parse_quarter
 from dashboard.services import snapshot_request
 from neglect_portal.celery import app
-from tests.agencies.test_tasks import redis_broker_url  # noqa: F401  (fixture)
 
 Q4 = parse_quarter("2025-26-Q4")
 ROOT = Path(__file__).resolve().parents[2]

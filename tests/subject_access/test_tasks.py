@@ -8,7 +8,6 @@ from django.db import OperationalError
 from neglect_portal.celery import app
 from subject_access.models import RequestStatus, SubjectAccessRequest
 from subject_access.tasks import subject_access_export
-from tests.agencies.test_tasks import redis_broker_url  # noqa: F401  (the fixture)
 
 
 def _queued(world, child):
@@ -67,7 +66,7 @@ def test_retries_are_bounded_then_the_request_fails(world, record, monkeypatch):
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_on_redis_makes_the_export_end_to_end(world, record, redis_broker_url):  # noqa: F811
+def test_a_real_worker_on_redis_makes_the_export_end_to_end(world, record, redis_broker_url):
     from celery.contrib.testing.worker import start_worker
 
     sar = _queued(world, record.child)
