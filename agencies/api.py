@@ -3,18 +3,13 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from django.conf import settings
 from django_otp import user_has_device
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle
 from rest_framework.views import APIView
 
-from audit.models import AuditAction
-from audit.services import audit_record
-
-from . import access, two_factor
+from . import access, tokens, two_factor
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
@@ -32,27 +27,55 @@ class TokenRequestSerializer(AuthTokenSerializer):
         return attrs
 
 
-class TokenView(ObtainAuthToken):
-    """POST username, password and `otp_token`; get `{"token": ...}` for integrations. Throttled, audited."""
+class TokenView(APIView):
+    """POST username, password and `otp_token`; get a new `{"token", "expires_at"}` for integrations. Throttled, audited.
 
+    Every call issues a new token that expires after API_TOKEN_TTL_HOURS (agencies/tokens.py);
+    an earlier key is never handed out again.
+    """
+
+    # The password and code are the credentials; the token scope and the per-IP anonymous rate apply here.
     permission_classes = [AllowAny]
-    # ObtainAuthToken turns throttling off; the token scope and the per-IP anonymous rate apply here.
     throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
     throttle_scope = "token"
     serializer_class = TokenRequestSerializer
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: inline_serializer("Token", {"token": serializers.CharField()})})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: inline_serializer("Token", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()})},
+    )
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             # django-axes refused to check the password (agencies/two_factor_lockout.py): say so.
             if getattr(request, "axes_locked_out", False):
                 return Response({"detail": "Too many failed sign-in attempts. Try again later."}, status=429)
             raise serializers.ValidationError(serializer.errors)
-        user = serializer.validated_data["user"]
-        token, _ = Token.objects.get_or_create(user=user)
-        audit_record(user=user, action=AuditAction.LOGIN, object_type="api_token", request=request._request)
-        return Response({"token": token.key})
+        token, key = tokens.token_issue(user=serializer.validated_data["user"], request=request._request)
+        return Response({"token": key, "expires_at": serializers.DateTimeField().to_representation(token.expires_at)})
+
+
+class ApiTokenSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    key_prefix = serializers.CharField(read_only=True, help_text="The first characters of the key, to tell tokens apart.")
+    created_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
+    last_used_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    revoked_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    revoked_reason = serializers.CharField(read_only=True)
+
+
+class TokenListView(APIView):
+    """The caller's own API tokens, newest first (live, expired and revoked): at most the last 100.
+
+    Revoking is done on the account page (`accounts/`), signed in with the second factor.
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=ApiTokenSerializer(many=True))
+    def get(self, request):
+        return Response(ApiTokenSerializer(tokens.tokens_of(user=request.user)[:100], many=True).data)
 
 
 class MeView(APIView):

@@ -5,4 +5,8 @@ class AgenciesConfig(AppConfig):
     name = "agencies"
 
     def ready(self):
-        from . import signals  # noqa: F401  (login audit receivers)
+        from audit.alerts import alert_recipients_provider_set
+
+        from . import selectors, signals  # noqa: F401  (signals: login audit receivers)
+
+        alert_recipients_provider_set(selectors.partnership_admins)

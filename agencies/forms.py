@@ -1,8 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 
 from neglect_portal.govuk_forms import GovukFormMixin
 
@@ -41,9 +40,14 @@ class UserBaseForm(GovukFormMixin, forms.Form):
 
 
 class UserCreateForm(UserBaseForm):
+    """Invite a user: no password here. They get an email with a link to set their own (`services.user_invite`)."""
+
     username = forms.CharField(max_length=150, help_text="Letters, digits and @ . + - _ only.")
-    password = forms.CharField(widget=forms.PasswordInput, help_text="At least 12 characters; not a common password.")
-    field_order = ["username", "first_name", "last_name", "email", "agency", "role", "job_title", "password"]
+    field_order = ["username", "first_name", "last_name", "email", "agency", "role", "job_title"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = "We email a link to set their password here, and send notifications here."
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -52,17 +56,51 @@ class UserCreateForm(UserBaseForm):
         User.username_validator(username)
         return username
 
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password:
-            candidate = User(username=cleaned.get("username", ""), email=cleaned.get("email", ""))
-            try:
-                validate_password(password, user=candidate)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        return cleaned
-
 
 class UserEditForm(UserBaseForm):
     is_active = forms.BooleanField(required=False, label="Account is active", help_text="Deactivating signs the user out at once.")
+
+
+# --- The account's own password (docs/security.md, "Finding 6") ----------------------------------
+
+PASSWORD_HINT = "At least 12 characters. Not a common password, and not like your name, username or email address."
+PASSWORD_ERRORS = {"password_mismatch": "Enter the same new password in both fields"}
+
+
+def _new_password_field(label, required_message, help_text=""):
+    """Declared here, not changed after __init__: the GOV.UK mixin reads labels and hints as the form is made."""
+    return forms.CharField(
+        label=label, strip=False, help_text=help_text, error_messages={"required": required_message},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "spellcheck": "false"}),
+    )
+
+
+class PasswordSetForm(GovukFormMixin, SetPasswordForm):
+    """Set a password through an emailed link (invitation, second-factor reset, forgotten password)."""
+
+    error_messages = PASSWORD_ERRORS
+    new_password1 = _new_password_field("New password", "Enter a new password", PASSWORD_HINT)
+    new_password2 = _new_password_field("Confirm new password", "Enter the new password again")
+
+
+class AccountPasswordChangeForm(GovukFormMixin, PasswordChangeForm):
+    """A signed-in user changes their password, giving the current one."""
+
+    error_messages = {**PASSWORD_ERRORS, "password_incorrect": "Your current password is wrong. Enter it again"}
+    old_password = forms.CharField(
+        label="Current password", strip=False, error_messages={"required": "Enter your current password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1 = _new_password_field("New password", "Enter a new password", PASSWORD_HINT)
+    new_password2 = _new_password_field("Confirm new password", "Enter the new password again")
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+
+class PasswordResetRequestForm(GovukFormMixin, forms.Form):
+    """ "Forgot your password?": the address the link goes to, if an account has it."""
+
+    email = forms.EmailField(
+        label="Email address", max_length=254, help_text="The email address your partnership admin set up your account with.",
+        error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"},
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )

@@ -1,6 +1,6 @@
-"""Partner agencies, their people, and in-app notifications.
+"""Partner agencies and their people.
 
-Each user belongs to exactly one agency with exactly one role (DESIGN.md). What a role may do is
+Each user belongs to exactly one agency with exactly one role (docs/domain.md, "Domain words"). What a role may do is
 decided in `agencies/access.py`, never here.
 """
 from django.conf import settings
@@ -66,28 +66,37 @@ class Membership(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=30, choices=Role.choices)
     job_title = models.CharField(max_length=120, blank=True)
+    # Works the front door (the MASH or early-help hub) of children's social care: only counts for
+    # its case workers (agencies/access.py, `is_front_door`); set on the front-door team page.
+    front_door = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}, {self.agency})"
 
 
-class Notification(models.Model):
-    """Something a user must know (a new concern on their case, an absence from a conference).
 
-    Shown in-app; also emailed once by `agencies.tasks.notification_email` (claimed with a
-    conditional update on `emailed_at`, so a retried task never emails twice).
+class ApiToken(models.Model):
+    """An API token: expiring, revocable, listed to its owner (docs/security.md, "Finding 3").
+
+    Only a SHA-256 digest of the key is stored: the key is 32 random bytes, so a fast hash is enough
+    (nothing to guess), and a copy of the database gives no working token. `key_prefix` (its first
+    characters) lets the owner tell their tokens apart. A revoked token keeps its row, with when and
+    why, so the list and the access log agree. Issued and checked by `agencies/tokens.py`.
     """
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
-    link = models.CharField(max_length=300, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_prefix = models.CharField(max_length=8)
+    digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    email_claimed_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=120, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "revoked_at"], name="agencies_apitoken_user_live")]
+
+    def __str__(self):
+        return f"{self.key_prefix}… ({self.user})"

@@ -2,7 +2,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 
-from .models import Agency, Notification
+from .models import Agency, Membership, Role
 
 
 def agency_list():
@@ -21,5 +21,7 @@ def user_for_admin(user_id):
     return get_user_model().objects.select_related("membership__agency").filter(pk=user_id, membership__isnull=False).first()
 
 
-def unread_notifications(*, user):
-    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+def partnership_admins():
+    """Active partnership admins of active agencies: who hears about unusual access."""
+    memberships = Membership.objects.filter(role=Role.PARTNERSHIP_ADMIN, user__is_active=True, agency__is_active=True).select_related("user")
+    return [membership.user for membership in memberships]

@@ -8,7 +8,8 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from .models import Agency, AgencyKind, Membership, Notification, Role
+from . import access, tasks, tokens
+from .models import Agency, AgencyKind, Membership, Role
 
 User = get_user_model()
 
@@ -61,18 +62,57 @@ def agency_ensure(*, name, kind, locality=""):
 
 @transaction.atomic
 def user_create(*, username, email, agency, role, password, first_name="", last_name="", job_title="", actor=None, request=None):
-    """Create a user in one agency with one role (password validated by the caller's form)."""
-    _check_choice(role, Role, "role")
-    user = User.objects.create_user(username=username, email=email, password=password, first_name=first_name, last_name=last_name)
-    Membership.objects.create(user=user, agency=agency, role=role, job_title=job_title)
-    user.groups.add(agency.group)
+    """Create a user in one agency with one role, with a password (validated by the caller).
+
+    For operators and the demo only (`manage.py add_user --password-stdin`, `seed_demo`): in the
+    portal an admin invites (`user_invite`) and never chooses a password. `password=None` makes it
+    unusable.
+    """
+    user = _user_add(username=username, email=email, agency=agency, role=role, password=password, first_name=first_name, last_name=last_name, job_title=job_title)
     audit_record(user=actor, action=AuditAction.CREATE, object_type="user", object_id=user.pk, detail=f"{username} as {role} of {agency.name}", request=request)
     return user
 
 
+def _user_add(*, username, email, agency, role, password, first_name, last_name, job_title):
+    _check_choice(role, Role, "role")
+    user = User.objects.create_user(username=username, email=email, password=password, first_name=first_name, last_name=last_name)
+    Membership.objects.create(user=user, agency=agency, role=role, job_title=job_title)
+    user.groups.add(agency.group)
+    return user
+
+
+def password_link_send(*, user, purpose):
+    """Email `user` a one-time "set your password" link (agencies/tasks.py), once the transaction commits."""
+    transaction.on_commit(lambda: tasks.password_link_email.delay(user.pk, purpose))
+
+
 @transaction.atomic
+def user_invite(*, username, email, agency, role, first_name="", last_name="", job_title="", actor, request=None):
+    """A partnership admin adds a user without a password; the user is emailed a link to set one.
+
+    The admin never chooses, sees or types the password (docs/security.md, "Finding 6"): the
+    account has an unusable password until its owner follows the link, which works once.
+    """
+    user = _user_add(username=username, email=email, agency=agency, role=role, password=None, first_name=first_name, last_name=last_name, job_title=job_title)
+    audit_record(user=actor, action=AuditAction.CREATE, object_type="user", object_id=user.pk,
+                 detail=f"{username} invited as {role} of {agency.name}", request=request)
+    password_link_send(user=user, purpose=tasks.INVITATION)
+    return user
+
+
 def user_update(*, user, agency, role, email, first_name, last_name, job_title, is_active, actor, request=None):
-    """Change a user's details, agency or role. Deactivating ends their sessions at once."""
+    """Change a user's details, agency or role. Deactivating ends their sessions and API tokens at once.
+
+    Nobody changes their own account this way (`access.can_edit_account`): refused before the
+    transaction, so the refusal's audit row stays. A changed email address is told at the old one.
+    """
+    access.require_account_edit(actor, user, request=request)
+    with transaction.atomic():
+        return _user_update(user=user, agency=agency, role=role, email=email, first_name=first_name, last_name=last_name,
+                            job_title=job_title, is_active=is_active, actor=actor, request=request)
+
+
+def _user_update(*, user, agency, role, email, first_name, last_name, job_title, is_active, actor, request):
     _check_choice(role, Role, "role")
     membership = user.membership
     if membership.agency_id != agency.pk:
@@ -80,29 +120,75 @@ def user_update(*, user, agency, role, email, first_name, last_name, job_title, 
         user.groups.add(agency.group)
     membership.agency, membership.role, membership.job_title = agency, role, job_title
     membership.save()
-    was_active = user.is_active
+    was_active, old_email = user.is_active, user.email
     user.email, user.first_name, user.last_name, user.is_active = email, first_name, last_name, is_active
     user.save()
     if was_active and not is_active:
         sessions_end_for(user)
-    audit_record(user=actor, action=AuditAction.UPDATE, object_type="user", object_id=user.pk, detail=f"{user.username}: {role} of {agency.name}, active={is_active}", request=request)
+        tokens.tokens_revoke_for(user=user, reason=tokens.REVOKED_DEACTIVATED)
+    email_changed = bool(old_email) and old_email.lower() != email.lower()
+    if email_changed:
+        transaction.on_commit(lambda: tasks.email_change_notice.delay(user.pk, old_email))
+    detail = f"{user.username}: {role} of {agency.name}, active={is_active}" + (", email address changed" if email_changed else "")
+    audit_record(user=actor, action=AuditAction.UPDATE, object_type="user", object_id=user.pk, detail=detail, request=request)
     return user
 
 
-def sessions_end_for(user):
-    """Delete every database session belonging to the user (deactivation, password reset)."""
+def sessions_end_for(user, *, keep=None):
+    """Delete every database session belonging to the user (deactivation, password reset), but `keep` (a session key)."""
     ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
             ended += 1
     return ended
 
 
-def notification_create(*, recipient, subject, body, link=""):
-    """Create an in-app notification and email it once, after the surrounding transaction commits."""
-    from .tasks import notification_email
+def _password_replace(*, user, password, keep_session=None):
+    """The new password, and everything the old one opened ended: other sessions and every API token."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    sessions_end_for(user, keep=keep_session)
+    tokens.tokens_revoke_for(user=user, reason=tokens.REVOKED_PASSWORD_CHANGED)
 
-    notification = Notification.objects.create(recipient=recipient, subject=subject, body=body, link=link)
-    transaction.on_commit(lambda: notification_email.delay(notification.pk))
-    return notification
+
+@transaction.atomic
+def password_set(*, user, password, request=None):
+    """The user sets their password through an emailed one-time link (invitation, second-factor reset, forgotten password).
+
+    The link's token was checked by the caller (Django's PasswordResetConfirmView); setting the
+    password changes the hash the token was made from, so the link stops working. Audited once.
+    """
+    _password_replace(user=user, password=password)
+    audit_record(user=user, action=AuditAction.UPDATE, object_type="password", object_id=user.pk, detail="password set through an emailed link", request=request)
+    return user
+
+
+@transaction.atomic
+def password_change(*, user, password, request=None):
+    """A signed-in user changes their password (the old one checked by the caller's form).
+
+    Their other sessions and their API tokens end; the caller keeps this session going
+    (`update_session_auth_hash`). Audited once.
+    """
+    keep = request.session.session_key if request is not None else None
+    _password_replace(user=user, password=password, keep_session=keep)
+    audit_record(user=user, action=AuditAction.UPDATE, object_type="password", object_id=user.pk, detail="password changed", request=request)
+    return user
+
+
+def password_reset_request(*, email, request=None):
+    """Someone asks for a "set your password" link for `email` ("Forgot your password?").
+
+    Each active account with that address gets the link by email; the caller answers the same
+    whatever happened, so the page says nothing about which addresses have accounts (the email is
+    sent after the response, by the task, so its timing says nothing either). Unusable passwords
+    count: an invited person who lost the invitation, or whose second factor was reset, asks here.
+    Audited per account reached, never per address typed.
+    """
+    users = list(User.objects.filter(email__iexact=email.strip(), is_active=True))
+    for user in users:
+        audit_record(user=None, username=user.username, action=AuditAction.UPDATE, object_type="password",
+                     object_id=user.pk, detail="password reset link requested", request=request)
+        transaction.on_commit(lambda pk=user.pk: tasks.password_link_email.delay(pk, tasks.PASSWORD_RESET))
+    return len(users)

@@ -21,7 +21,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import AuditAction
 from audit.services import audit_record
 
-ALLOWED_URL_NAMES = {"login", "logout", "accessibility", "two_factor_setup", "two_factor_verify", "two_factor_recovery_codes"}
+ALLOWED_URL_NAMES = {
+    "login", "logout", "accessibility", "two_factor_setup", "two_factor_verify", "two_factor_recovery_codes",
+    # "Forgot your password?" and the emailed link: pages for people who are not signed in.
+    "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+}
 RECOVERY_CODES = 10
 
 
@@ -105,12 +109,24 @@ def verify_code(user, code):
 
 @transaction.atomic
 def two_factor_reset(*, actor, user, request=None):
-    """A partnership admin clears a user's second factor (lost phone); the user sets one up at next sign-in."""
-    from .services import sessions_end_for
+    """A partnership admin clears a user's second factor (lost phone); the user sets one up again.
+
+    Whoever knows the password must not be able to enrol a new authenticator (docs/security.md,
+    "Finding 6"), so the password is made unusable, sessions and API tokens end, and the user is
+    emailed a one-time "set your password" link: re-enrolment needs their mailbox, and the admin
+    never holds a usable credential. The caller checked `access.can_edit_account`.
+    """
+    # Imported here: services imports the access layer, which imports this module.
+    from . import tasks, tokens
+    from .services import password_link_send, sessions_end_for
 
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
     sessions_end_for(user)
+    tokens.tokens_revoke_for(user=user, reason=tokens.REVOKED_SECOND_FACTOR_RESET)
+    password_link_send(user=user, purpose=tasks.SECOND_FACTOR_RESET)
     audit_record(user=actor, action=AuditAction.UPDATE, object_type="two_factor", object_id=user.pk, detail=f"second factor reset for {user.username}", request=request)
 
 

@@ -33,6 +33,8 @@ def setup(request):
         if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
             codes = two_factor.device_confirm(user=request.user, device=device, request=request)
             otp_login(request, device)
+            # A new session key once the second factor is passed: a key seen before it is worth nothing.
+            request.session.cycle_key()
             request.session["recovery_codes"] = codes
             return redirect("two_factor_recovery_codes")
         form.add_error("code", "The code is wrong or has expired. Enter the code your app shows now.")
@@ -60,6 +62,9 @@ def verify(request):
         device = two_factor.verify_code(request.user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
+            # A new session key once the second factor is passed (issue 22, hardening): a key fixed or
+            # seen before this step, when only the password was known, is worth nothing after it.
+            request.session.cycle_key()
             audit_record(user=request.user, action=AuditAction.LOGIN, object_type="two_factor", detail=f"second factor: {device.name}", request=request)
             return redirect("home")
         audit_record(user=request.user, action=AuditAction.LOGIN_FAILED, object_type="two_factor", detail="wrong code", request=request)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import case_grant_views, views
 
 app_name = "agencies"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:user_id>/", views.user_edit, name="user_edit"),
     path("users/<int:user_id>/reset-two-factor/", views.user_reset_two_factor, name="user_reset_two_factor"),
+    path("case-grants/", case_grant_views.case_grants, name="case_grants"),
+    path("case-grants/<slug:kind>/<int:grant_id>/revoke/", case_grant_views.case_grant_revoke, name="case_grant_revoke"),
 ]

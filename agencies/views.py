@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -7,26 +8,10 @@ from django.views.decorators.http import require_http_methods
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases import selectors as case_selectors
 
 from . import access, selectors, services, two_factor
 from .forms import AgencyForm, UserCreateForm, UserEditForm
 from .models import Agency
-
-
-@login_required
-def home(request):
-    """Each role's starting page. Case workers see their visible open cases (an audited read)."""
-    context = {"membership": access.membership_of(request.user)}
-    if access.can_see_case_work(request.user):
-        context["my_cases"] = list(case_selectors.my_cases(user=request.user)[:50])
-        context["cases"] = list(case_selectors.case_list_for(user=request.user)[:50])
-        context["recent_concerns"] = list(case_selectors.my_recent_concerns(user=request.user)[:10])
-        context["actions_due"] = list(case_selectors.actions_due(user=request.user, today=timezone.localdate())[:20])
-        listed = len(context["cases"]) + len(context["my_cases"])
-        audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"home page, {listed} cases listed", request=request)
-    context["notifications"] = selectors.unread_notifications(user=request.user)[:10]
-    return render(request, "agencies/home.html", context)
 
 
 def accessibility(request):
@@ -65,7 +50,9 @@ def agency_edit(request, agency_id):
 @access.role_required(access.can_manage_partnership)
 def user_list(request):
     search = request.GET.get("q", "").strip()
-    return render(request, "agencies/user_list.html", {"users": selectors.user_list(search=search), "search": search})
+    # The edit link only where it works: never on the admin's own row (access.can_edit_account).
+    rows = [{"person": person, "can_edit": access.can_edit_account(request.user, person)} for person in selectors.user_list(search=search)]
+    return render(request, "agencies/user_list.html", {"rows": rows, "search": search})
 
 
 @access.role_required(access.can_manage_partnership)
@@ -73,10 +60,10 @@ def user_list(request):
 def user_create(request):
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.user_create(actor=request.user, request=request, **form.cleaned_data)
-        messages.success(request, f"User {form.cleaned_data['username']} added.")
+        services.user_invite(actor=request.user, request=request, **form.cleaned_data)
+        messages.success(request, f"User {form.cleaned_data['username']} added. We have emailed them a link to set their password.")
         return redirect("agencies:user_list")
-    return render(request, "agencies/user_form.html", {"form": form, "title": "Add a user"})
+    return render(request, "agencies/user_form.html", {"form": form, "title": "Add a user", "inviting": True, "link_hours": settings.PASSWORD_LINK_HOURS})
 
 
 @access.role_required(access.can_manage_partnership)
@@ -85,6 +72,7 @@ def user_edit(request, user_id):
     user = selectors.user_for_admin(user_id)
     if user is None:
         raise Http404("No such user.")
+    access.require_account_edit(request.user, user, request=request)
     initial = {
         "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
         "agency": user.membership.agency, "role": user.membership.role,
@@ -104,6 +92,8 @@ def user_reset_two_factor(request, user_id):
     user = selectors.user_for_admin(user_id)
     if user is None:
         raise Http404("No such user.")
+    access.require_account_edit(request.user, user, request=request)
     two_factor.two_factor_reset(actor=request.user, user=user, request=request)
-    messages.success(request, f"Two-factor authentication reset for {user.username}. They will set it up again at their next sign-in.")
+    messages.success(request, f"Two-factor authentication reset for {user.username}. We have emailed them a link to set a new password; "
+                              "then they set up two-factor authentication again.")
     return redirect("agencies:user_edit", user_id=user.pk)

@@ -10,21 +10,32 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from .models import AccessEvent, AuditAction
+from notifications.services import notification_create
+
+from .models import CHILD_LISTED, AccessEvent, AuditAction
 
 
-def _admins():
-    from agencies.models import Membership, Role
+def _no_recipients():
+    return []
 
-    return [m.user for m in Membership.objects.filter(role=Role.PARTNERSHIP_ADMIN, user__is_active=True, agency__is_active=True).select_related("user")]
+
+_recipients = _no_recipients
+
+
+def alert_recipients_provider_set(provider):
+    """Send over-access alerts to the users `provider()` returns (the partnership admins).
+
+    Who the admins are is known to `agencies/`, which sits above this app; it registers the
+    provider from its `AppConfig.ready()`, so this module imports nothing above it.
+    """
+    global _recipients
+    _recipients = provider
 
 
 def _raise_once(kind, user_id, username, subject, body, window):
     if not cache.add(f"over-access:{kind}:{user_id}:{username}", True, timeout=int(window.total_seconds())):
         return False
-    from agencies.services import notification_create
-
-    for admin in _admins():
+    for admin in _recipients():
         notification_create(recipient=admin, subject=subject, body=body, link=f"/audit/?username={username}")
     return True
 
@@ -37,7 +48,8 @@ def over_access_check(*, event):
     who = {"user_id": event.user_id} if event.user_id else {"username": event.username, "user_id__isnull": True}
     if event.action == AuditAction.VIEW and event.child_id:
         window = timedelta(minutes=settings.OVER_ACCESS_WINDOW_MINUTES)
-        children = AccessEvent.objects.filter(action=AuditAction.VIEW, at__gte=now - window, child_id__isnull=False, **who).values("child_id").distinct().count()
+        opened = AccessEvent.objects.filter(action=AuditAction.VIEW, at__gte=now - window, child_id__isnull=False, **who).exclude(object_type=CHILD_LISTED)
+        children = opened.values("child_id").distinct().count()
         if children > settings.OVER_ACCESS_CHILDREN_PER_WINDOW:
             body = f"{event.username} ({event.agency_name}) opened the records of {children} children in the last {settings.OVER_ACCESS_WINDOW_MINUTES} minutes."
             return "reads" if _raise_once("reads", event.user_id, event.username, "Unusual number of records opened", body, window) else None

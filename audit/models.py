@@ -20,6 +20,12 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", "Deleted"
 
 
+# The object type of the VIEW rows that say a child was shown in a list (a home page, a search
+# result, a queue): one row per child, so "who looked at this child" includes lists. Being listed is
+# not opening a record, so the over-access alert does not count these rows (audit/alerts.py).
+CHILD_LISTED = "child_listed"
+
+
 class AppendOnlyError(Exception):
     """Raised when code tries to change or remove an audit row."""
 

@@ -1,14 +1,14 @@
 """A synthetic county for benchmarks and demos: children, cases, plans, referrals, concerns, tools,
 conferences and a million chronology entries, with several years of dated history.
 
-Everybody here is invented. The shape follows DESIGN.md ("Scale we design for") and the national
+Everybody here is invented. The shape follows docs/domain.md ("Scale we design for") and the national
 pattern the dashboard measures: neglect is about half of child protection plans, some plans repeat
 or run past 12 months, referrals have outcomes, Early Help Assessments often (not always) come
 before statutory plans, conferences have uneven partner attendance, and school-age children have a
 school attendance figure each term.
 
 Rows are written with PostgreSQL COPY (psycopg 3), which is why the full county takes minutes, not
-hours; other databases get plain multi-row INSERTs. Ids of rows that others point at are reserved
+hours; other databases (SQLite, the demo) get the ORM's `bulk_create` in batches. Ids of rows that others point at are reserved
 from each table's sequence first, so the story (case -> plan -> conference) is built in Python and
 written table by table. Nothing goes through the services: they refuse past dates and write audit
 rows, neither of which a generator wants, and the immutable tables (concerns, chronology entries,
@@ -28,7 +28,7 @@ from django.db.models import JSONField
 from django.utils import timezone
 
 from agencies.models import AgencyKind, Membership, Role
-from cases.conference_models import Conference, ConferenceChild, Invitation
+from conferences.models import Conference, ConferenceChild, Invitation
 from cases.models import Case, Child, Concern, Family, Plan, Referral, TeamMembership
 from chronologies.models import ChronologyEntry
 from agencies.services import agency_ensure
@@ -36,7 +36,7 @@ from cases.validators import nhs_check_digit
 from tools.models import AssessmentRun, DefinitionStatus, ToolDefinition
 from tools.scoring import score_run, scores_for_storage
 
-# Ratios to the number of children, from DESIGN.md's county of 150,000.
+# Ratios to the number of children, from the county of 150,000 in docs/domain.md, "Scale we design for".
 PER_CHILD = {
     "cases": 25_000 / 150_000,
     "plans": 10_000 / 150_000,
@@ -142,7 +142,7 @@ class CaseStory:
 
 
 def generate_county(*, children=FULL_SIZE, seed=2026, today=None, append=False, years=5, log=print):
-    """Write a county of `children` children (other counts in DESIGN.md's proportions); returns the counts made.
+    """Write a county of `children` children (other counts in the proportions of docs/domain.md); returns the counts made.
 
     `years` of history end `today`, so at least nine complete quarters have figures. Refuses a
     database that already has cases unless `append` is set (a second county is added beside it).
@@ -183,7 +183,7 @@ class _County:
             return cursor.fetchone()[0]
 
     def _write(self, model, columns, rows):
-        """COPY the rows (an iterable of tuples) into the model's table; returns how many were written.
+        """COPY the rows (an iterable of tuples) into the model's table (elsewhere `bulk_create`); returns how many were written.
 
         Columns not named get the model's default (or now, or NULL), so a column someone adds with a
         default does not break the generator.
@@ -198,18 +198,30 @@ class _County:
                     for row in rows:
                         copy.write_row((*row, *extras))
                         written += 1
-            else:
-                sql = f"INSERT INTO {table} ({all_columns}) VALUES ({', '.join(['%s'] * (len(columns) + len(extras)))})"
-                batch = []
-                for row in rows:
-                    batch.append((*row, *extras))
-                    if len(batch) == 5000:
-                        cursor.executemany(sql, batch)
-                        written += len(batch)
-                        batch = []
-                cursor.executemany(sql, batch)
-                written += len(batch)
+        if connection.vendor != "postgresql":
+            written = self._bulk_create(model, (*columns, *extra_columns), ((*row, *extras) for row in rows))
         self.made[table] = self.made.get(table, 0) + written
+        return written
+
+    @staticmethod
+    def _bulk_create(model, columns, rows, batch_size=2000):
+        """Other databases (SQLite, the demo): the same rows as model instances through `bulk_create`.
+
+        The ORM turns dates, times and JSON into what the database takes, which a raw INSERT on
+        SQLite does not; JSON values arrive as text for COPY and are read back first.
+        """
+        fields = {field_.column: field_ for field_ in model._meta.concrete_fields}
+        names = [fields[column].attname for column in columns]
+        json_names = {fields[column].attname for column in columns if isinstance(fields[column], JSONField)}
+        written, batch = 0, []
+        for row in rows:
+            values = {name: json.loads(value) if name in json_names and isinstance(value, str) else value for name, value in zip(names, row)}
+            batch.append(model(**values))
+            if len(batch) == batch_size:
+                written += len(model.objects.bulk_create(batch))
+                batch = []
+        if batch:
+            written += len(model.objects.bulk_create(batch))
         return written
 
     def _defaults(self, model, columns):
@@ -224,6 +236,8 @@ class _County:
                 value = self._at(self.today)
             elif field_.null:
                 value = None
+            elif field_.blank and field_.get_internal_type() in ("CharField", "TextField"):
+                value = ""  # an optional text field someone added (Family.uprn): empty, as a form would leave it
             else:
                 raise RuntimeError(f"The generator does not fill {model.__name__}.{field_.name}: add it to bench/county.py.")
             names.append(field_.column)

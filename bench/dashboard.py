@@ -34,14 +34,14 @@ from cases.models import Case, Child, Plan  # noqa: E402
 from chronologies.models import ChronologyEntry  # noqa: E402
 from dashboard.models import DashboardSnapshot, SnapshotStatus  # noqa: E402
 from dashboard.pdf import dashboard_pdf, report_context  # noqa: E402
-from dashboard.quarters import last_complete_quarter  # noqa: E402
+from neglect_portal.quarters import last_complete_quarter  # noqa: E402
 from dashboard.selectors import compute_measures, measures_history  # noqa: E402
 from dashboard.services import snapshot_compute  # noqa: E402
 
 CHILDREN = int(os.environ.get("BENCH_CHILDREN", str(FULL_SIZE)))
 REPEATS = int(os.environ.get("BENCH_DASHBOARD_REPEATS", "3"))
 TARGETS = {"quarter": 30.0, "pdf": 10.0}
-# Every table a measure reads (dashboard/selectors.py and cases.conference_selectors.attendance_by_agency).
+# Every table a measure reads (dashboard/selectors.py and conferences.selectors.attendance_by_agency).
 TABLES = (
     "cases_plan", "cases_case", "cases_child", "cases_referral", "tools_assessmentrun", "tools_tooldefinition",
     "cases_conference", "cases_invitation", "chronologies_chronologyentry", "agencies_agency",

@@ -2,56 +2,34 @@
 
 Querysets start from `agencies.access`; object reads go through `access_case` / `access_child`
 (404 when not visible, audited); writes call the same services as the pages, so a rule broken
-through the API answers 400 with the same field messages.
+through the API answers 400 with the same field messages (neglect_portal/api.py's exception handler).
 
 Field level (`cases/field_policy.py`): serializers drop the fields the caller's relation to the
 case may not read, and a write that sends a field the caller may not write (read-only, unknown,
-or another agency's to set) answers 400 naming that field; nothing sent is silently ignored.
+or another agency's to set) answers 400 naming that field (`StrictWriteMixin`, narrowed by the
+field policy); nothing sent is silently ignored.
 
 Concurrency: a plan action is changed with PATCH carrying the `version` the client read; a stale
 version answers 409 Conflict with the record as it is now (a version field in the body rather
 than ETag/If-Match, so the same rule serves the pages' hidden field and API clients).
 """
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from agencies import access
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_children_listed, query_detail
+from neglect_portal.api import StrictWriteMixin
+from neglect_portal.concurrency import EditConflict
 
 from . import field_policy, selectors, services
 from .models import Case, Child, ChildVoice, Concern, NeglectType, Oversight, Plan, PlanAction, TeamMembership, Threshold
 from .sharing import SharingDetails
 from .sharing_models import FamilyInformed, LawfulBasis, SharingCondition, SharingDecision
-
-
-class StrictWriteMixin:
-    """Refuse, by name, every field sent that the serializer does not accept as input.
-
-    DRF ignores unknown and read-only keys; for safeguarding records that hides mistakes and
-    attempts to set what the caller may not (who recorded a concern, a derived flag), so each such
-    key is a 400 field error. `writable_fields()` may narrow the input further (the field policy).
-    """
-
-    def writable_fields(self):
-        return {name for name, field in self.fields.items() if not field.read_only}
-
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            allowed = self.writable_fields()
-            refused = {
-                key: ["You may not write this field." if key in self.fields else "Unknown field."]
-                for key in data.keys() if key not in allowed
-            }
-            if refused:
-                raise ValidationError(refused)
-        return super().to_internal_value(data)
 
 
 class PolicyReadMixin:
@@ -65,13 +43,6 @@ class PolicyReadMixin:
         if field_access is None:
             raise RuntimeError(f"{type(self).__name__} needs context['field_access'] (cases.field_policy)")
         return {name: value for name, value in data.items() if field_access.may_read(self.policy_resource, name)}
-
-
-def _raise_as_400(error: DjangoValidationError):
-    """A service's field-keyed ValidationError becomes DRF's 400 with the same keys."""
-    if not hasattr(error, "error_dict"):
-        raise ValidationError({"non_field_errors": error.messages})
-    raise ValidationError({("non_field_errors" if field == NON_FIELD_ERRORS else field): messages for field, messages in error.message_dict.items()})
 
 
 class TeamMemberSerializer(serializers.ModelSerializer):
@@ -130,10 +101,26 @@ class ChildIdentifiersSerializer(StrictWriteMixin, serializers.Serializer):
     upn = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class ConcernForTheLeadSerializer(serializers.Serializer):
+    """The answer to a concern recorded by `child_identifiers`: the same whatever the register holds.
+
+    A reference (the concern's id) and what happens next; never the child, the case, or whether the
+    details matched anyone (issue 22, finding 4).
+    """
+
+    reference = serializers.IntegerField(help_text="The recorded concern's id, to quote when asking about it.")
+    detail = serializers.CharField()
+
+
 class ConcernSerializer(StrictWriteMixin, serializers.ModelSerializer):
     child = serializers.IntegerField(required=False, write_only=True, help_text="Id of a child you can already see.")
     child_identifiers = ChildIdentifiersSerializer(required=False, write_only=True)
-    neglect_types = serializers.ListField(child=serializers.ChoiceField(choices=NeglectType.values), allow_empty=False)
+    neglect_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=NeglectType.values), required=False, default=list,
+        help_text="At least one, unless suggested_threshold is universal or universal_plus: then none records the concern as needs not met.",
+    )
+    needs_not_met = serializers.BooleanField(source="is_needs_not_met", read_only=True,
+                                             help_text="Recorded at a universal level without a type of neglect.")
     agency = serializers.CharField(source="agency.name", read_only=True)
     case = serializers.IntegerField(source="case_id", read_only=True)
     suggested_threshold = serializers.ChoiceField(choices=Threshold.values, required=False, allow_blank=True, default="")
@@ -147,20 +134,30 @@ class ConcernSerializer(StrictWriteMixin, serializers.ModelSerializer):
     family_informed = serializers.ChoiceField(choices=[FamilyInformed.YES, FamilyInformed.NO], write_only=True,
                                               error_messages={"required": "Say whether the family knows this is being shared"})
     not_informed_reason = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
+    # Issue 14: a request for support from the front door in the same step, and who the concern reached.
+    ask_front_door = serializers.BooleanField(write_only=True, required=False, default=False)
+    support_reason = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
+    delivered_to = serializers.SerializerMethodField(help_text="Who was told of the concern, in words.")
 
     class Meta:
         model = Concern
-        fields = ["id", "case", "child", "child_identifiers", "observed_on", "neglect_types", "description", "impact_on_child",
+        fields = ["id", "case", "child", "child_identifiers", "observed_on", "neglect_types", "needs_not_met", "description", "impact_on_child",
                   "action_taken", "suggested_threshold", "agency", "is_adolescent_concern", "created_at",
-                  "sharing_reason", "lawful_basis", "sharing_condition", "family_informed", "not_informed_reason"]
+                  "sharing_reason", "lawful_basis", "sharing_condition", "family_informed", "not_informed_reason",
+                  "ask_front_door", "support_reason", "delivered_to"]
         read_only_fields = ["is_adolescent_concern", "created_at"]
         extra_kwargs = {"action_taken": {"required": False, "allow_blank": True}}
+
+    def get_delivered_to(self, concern) -> list[str]:
+        return list(getattr(concern, "delivered_to", None) or [])
 
     def validate(self, data):
         if ("child" in data) == ("child_identifiers" in data):
             raise ValidationError({"child": "Give either child (an id you can see) or child_identifiers, not both."})
         if data.get("family_informed") == FamilyInformed.NO and not data.get("not_informed_reason", "").strip():
             raise ValidationError({"not_informed_reason": "Say why the family has not been told"})
+        if data.get("ask_front_door") and not data.get("support_reason", "").strip():
+            raise ValidationError({"support_reason": "Say what support you are asking the front door for"})
         return data
 
     def sharing_details(self):
@@ -264,7 +261,9 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"api {request.query_params.urlencode()}", request=request._request)
+        audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"api {query_detail(request.query_params, keep=('child', 'page'))}", request=request._request)
+        rows = response.data.get("results", []) if isinstance(response.data, dict) else response.data
+        audit_record_children_listed(user=request.user, child_ids=[row["child"]["id"] for row in rows], detail="case list (API)", request=request._request)
         return response
 
     def _sub_list(self, serializer_class, rows):
@@ -321,11 +320,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         try:
             updated = services.plan_action_update(actor=request.user, action=plan_action, status=status_now, evidence=evidence_now,
                                                   expected_version=expected_version, request=request._request, **data)
-        except services.ConflictError as conflict:
+        except EditConflict as conflict:
             plan_action.refresh_from_db()
-            return Response({"detail": conflict.message, "current": PlanActionSerializer(plan_action).data}, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as error:
-            _raise_as_400(error)
+            conflict.current = PlanActionSerializer(plan_action).data  # the 409 shows the action as it is now
+            raise
         return Response(PlanActionSerializer(updated).data)
 
     def _plan_action(self, case_action):
@@ -352,17 +350,24 @@ class ChildViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.
         context = {**self.get_serializer_context(), "field_access": field_policy.for_child(request.user, child)}
         return Response(ChildSerializer(child, context=context).data)
 
+    # Registering answers the same whatever the register holds (issue 22, finding 4): the reply leaves
+    # out the numbers given, since one already held by another child is not copied (services.child_register).
+    NOT_ECHOED_ON_CREATE = ("nhs_number", "upn")
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        for name in self.NOT_ECHOED_ON_CREATE:
+            response.data.pop(name, None)
+        return response
+
     def perform_create(self, serializer):
         user = self.request.user
-        if not access.can_see_case_work(user):
-            raise PermissionDenied("Only practitioners, managers and designated safeguarding leads record children.")
+        access.require(user, access.can_see_case_work(user), request=self.request._request, what="register a child",
+                       reason="Only practitioners, managers and designated safeguarding leads record children.")
         data = dict(serializer.validated_data)
         family_id = data.pop("family", None)
         family = access.access_family(user, family_id, request=self.request._request) if family_id else None
-        try:
-            serializer.instance = services.child_register(actor=user, family=family, request=self.request._request, **data)
-        except DjangoValidationError as error:
-            _raise_as_400(error)
+        serializer.instance = services.child_register(actor=user, family=family, request=self.request._request, **data)
         serializer.context["field_access"] = field_policy.for_child(user, serializer.instance)
 
 
@@ -375,22 +380,25 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return access.records_visible_to(self.request.user, Concern)
 
+    @extend_schema(responses={201: PolymorphicProxySerializer(
+        component_name="ConcernRecorded", serializers=[ConcernSerializer, ConcernForTheLeadSerializer], resource_type_field_name=None,
+    )})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         arguments = {key: data.get(key, "") for key in ("observed_on", "neglect_types", "description", "impact_on_child", "action_taken", "suggested_threshold")}
         arguments["sharing"] = serializer.sharing_details()
-        try:
-            if "child" in data:
-                case = self._case_for_concern(data["child"])
-                concern = services.concern_record(actor=request.user, case=case, request=request._request, **arguments)
-            else:
-                identifiers = selectors.ChildIdentifiers(**data["child_identifiers"])
-                recorded = services.concern_record_for_identifiers(actor=request.user, identifiers=identifiers, request=request._request, **arguments)
-                concern = access.access_case_record(request.user, Concern, recorded.concern_id, action="contribute", request=request._request)
-        except DjangoValidationError as error:
-            _raise_as_400(error)
+        arguments["ask_front_door"], arguments["support_reason"] = data.get("ask_front_door", False), data.get("support_reason", "")
+        if "child" in data:
+            case = self._case_for_concern(data["child"])
+            concern = services.concern_record(actor=request.user, case=case, request=request._request, **arguments)
+        else:
+            identifiers = selectors.ChildIdentifiers(**data["child_identifiers"])
+            recorded = services.concern_record_for_identifiers(actor=request.user, identifiers=identifiers, request=request._request, **arguments)
+            # The same answer whatever the register holds (issue 22, finding 4): a reference, no child, no case.
+            answer = {"reference": recorded.concern_id, "detail": services.CONCERN_FOR_THE_LEAD}
+            return Response(ConcernForTheLeadSerializer(answer).data, status=status.HTTP_201_CREATED)
         return Response(ConcernSerializer(concern).data, status=status.HTTP_201_CREATED)
 
     def _case_for_concern(self, child_id):

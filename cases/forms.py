@@ -6,14 +6,16 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from agencies import access
 from agencies.models import Agency, Role
 from neglect_portal.govuk_forms import GovukFormMixin
+from partnership.wording import mark_wording_fields
 
 from .models import ActionStatus, CPCategory, NeglectType, PlanKind, ReferralOutcome, Relationship, Speaker, Threshold, VoiceMethod
 from .selectors import ChildIdentifiers
 from .sharing import SharingDetails
 from .sharing_models import FamilyInformed, LawfulBasis, SharingCondition
-from .wording import wording_hints
+
 
 def _date_field(label, *, required=True, help_text=""):
     return forms.DateField(
@@ -26,22 +28,21 @@ def _date_field(label, *, required=True, help_text=""):
 
 
 class WordingCheckMixin:
-    """A gentle second look at blaming words in free text; saving is never blocked.
+    """Free text gets the partnership's wording guide as a hint beside the field (partnership/wording.py).
 
-    The first submission that contains a listed term re-displays the form with suggestions; the
-    practitioner may change the wording or save as it is (the hidden `wording_checked` field).
+    The hint shows as the practitioner types (the fields in `wording_fields` are marked for it) and
+    never holds back saving: what they wrote is saved as written. `wording_hints()` is what the
+    views ask before saving; it is always empty now that there is no second look to hold the save for.
     """
 
     wording_fields = ()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_wording_fields(self, self.wording_fields)
+
     def wording_hints(self):
-        if self.data.get("wording_checked") == "yes":
-            return []
-        hints = []
-        for name in self.wording_fields:
-            for hint in wording_hints(self.cleaned_data.get(name, "")):
-                hints.append({"field": self.fields[name].label, **hint})
-        return hints
+        return []
 
 
 class ChildIdentifiersForm(GovukFormMixin, forms.Form):
@@ -114,11 +115,25 @@ class SharingDecisionFields(forms.Form):
         return [self[name] for name in self.SHARING_FIELDS]
 
 
+class NeglectTypesField(forms.MultipleChoiceField):
+    """The concern's types of neglect: needed, except that a concern at the Universal or Universal Plus
+    level may name none and is recorded as "needs not met" (cases/models.py, `neglect_type_required`).
+
+    Shown as a question to answer, not "(optional)": whether it may be left empty depends on the level
+    suggested, which the service checks (its message goes beside this field).
+    """
+
+    def validate(self, value):
+        if value:
+            super().validate(value)
+
+
 class ConcernContentForm(WordingCheckMixin, GovukFormMixin, forms.Form):
     observed_on = _date_field("Date observed", help_text="The day you saw, heard or were told about it.")
-    neglect_types = forms.MultipleChoiceField(
+    neglect_types = NeglectTypesField(
         label="Types of neglect", choices=NeglectType.choices, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one type of neglect"}, help_text="Select all that apply.",
+        help_text="Select all that apply. If you suggest the Universal or Universal Plus level below, you can leave them all unticked: "
+                  "the concern is recorded as needs not met, in your own words.",
     )
     description = forms.CharField(label="What you saw, heard, smelt or were told", widget=forms.Textarea(attrs={"rows": 5}),
                                   error_messages={"required": "Describe what you saw, heard, smelt or were told"})
@@ -149,13 +164,35 @@ class ConcernContentForm(WordingCheckMixin, GovukFormMixin, forms.Form):
 
 
 class ConcernForm(SharingDecisionFields, ConcernContentForm):
-    """A new concern: what was seen, and the decision to share it."""
+    """A new concern: what was seen, and the decision to share it; optionally a request for support from the front door (issue 14)."""
+
+    ask_front_door = forms.BooleanField(
+        label="Ask the front door for support", required=False,
+        help_text="Children's social care's front door decides what happens next, within one working day, and tells you.",
+    )
+    support_reason = forms.CharField(
+        label="What support you are asking for, and why now", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        help_text="Only if you ask the front door for support.",
+    )
+
+    SUPPORT_FIELDS = ("ask_front_door", "support_reason")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("ask_front_door") and not (cleaned.get("support_reason") or "").strip():
+            self.add_error("support_reason", "Say what support you are asking the front door for")
+        return cleaned
 
     def service_arguments(self):
-        return {**super().service_arguments(), "sharing": self.sharing_details()}
+        data = self.cleaned_data
+        return {**super().service_arguments(), "sharing": self.sharing_details(), "ask_front_door": bool(data.get("ask_front_door")),
+                "support_reason": data.get("support_reason", "")}
 
     def concern_fields(self):
-        return [field for field in self.visible_fields() if field.name not in self.SHARING_FIELDS]
+        return [field for field in self.visible_fields() if field.name not in self.SHARING_FIELDS + self.SUPPORT_FIELDS]
+
+    def support_fields(self):
+        return [self[name] for name in self.SUPPORT_FIELDS]
 
 
 class ConcernByIdentifiersForm(ChildIdentifiersForm, ConcernForm):
@@ -168,6 +205,8 @@ class ConcernAmendForm(ConcernContentForm):
     reason = forms.CharField(label="Why you are amending it", widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "Say why the concern is being amended"})
     agencies_told = None
+
+    wording_fields = (*ConcernContentForm.wording_fields, "reason")
 
 
 class PlanForm(GovukFormMixin, forms.Form):
@@ -189,7 +228,7 @@ class PlanEndForm(GovukFormMixin, VersionedForm):
     end_reason = forms.CharField(label="Why the plan ended", max_length=300, error_messages={"required": "Say why the plan ended"})
 
 
-class PlanActionForm(GovukFormMixin, forms.Form):
+class PlanActionForm(WordingCheckMixin, GovukFormMixin, forms.Form):
     what = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Say what will be done"})
     outcome_for_child = forms.CharField(label="What will be different for the child", widget=forms.Textarea(attrs={"rows": 3}),
                                         error_messages={"required": "Say what will be different for the child"})
@@ -197,23 +236,29 @@ class PlanActionForm(GovukFormMixin, forms.Form):
                                           error_messages={"required": "Choose the agency responsible"})
     due_on = _date_field("Due date")
 
+    wording_fields = ("what", "outcome_for_child")
+
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner_agency"].queryset = Agency.objects.filter(team_memberships__case=case).order_by("name")
 
 
-class PlanActionUpdateForm(GovukFormMixin, VersionedForm):
+class PlanActionUpdateForm(WordingCheckMixin, GovukFormMixin, VersionedForm):
     status = forms.ChoiceField(choices=ActionStatus.choices)
     evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="What shows the action is done and made a difference.")
 
+    wording_fields = ("evidence",)
 
-class ReferralForm(GovukFormMixin, forms.Form):
+
+class ReferralForm(WordingCheckMixin, GovukFormMixin, forms.Form):
     referred_on = _date_field("Date of referral")
     referring_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), empty_label="Choose an agency")
     is_neglect = forms.BooleanField(label="Neglect is among the reasons", required=False)
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Give the reasons for the referral"})
     outcome = forms.ChoiceField(choices=[("", "Not decided yet")] + ReferralOutcome.choices, required=False)
     outcome_on = _date_field("Date of the outcome", required=False)
+
+    wording_fields = ("reasons",)
 
 
 class OversightForm(WordingCheckMixin, GovukFormMixin, forms.Form):
@@ -234,7 +279,7 @@ class ChildVoiceForm(WordingCheckMixin, GovukFormMixin, forms.Form):
     method = forms.ChoiceField(label="How it was captured", choices=VoiceMethod.choices, widget=forms.RadioSelect,
                                error_messages={"required": "Select how it was captured"})
 
-    wording_fields = ("what_was_said", "how_they_feel")
+    # No wording hint here: the child's voice is recorded in their own words, whatever they are.
 
 
 class ReassignLeadForm(GovukFormMixin, VersionedForm):
@@ -243,12 +288,14 @@ class ReassignLeadForm(GovukFormMixin, VersionedForm):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_professional"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, membership__agency__team_memberships__case=case, membership__role__in=[Role.PRACTITIONER, Role.MANAGER, Role.DSL])
-            .select_related("membership__agency")
-            .order_by("last_name", "first_name")
+        # Case workers of the agencies that may lead (agencies/access.py): children's social care for
+        # statutory work; otherwise the agencies in the team around the child.
+        people = get_user_model().objects.filter(
+            is_active=True, membership__agency__in=access.agencies_that_may_lead(case), membership__role__in=[Role.PRACTITIONER, Role.MANAGER, Role.DSL],
         )
+        if not access.is_statutory_case(case):
+            people = people.filter(membership__agency__team_memberships__case=case)
+        self.fields["lead_professional"].queryset = people.select_related("membership__agency").order_by("last_name", "first_name")
         self.fields["lead_professional"].label_from_instance = lambda user: f"{user.get_full_name() or user.username} ({user.membership.agency})"
 
 

@@ -51,6 +51,13 @@ class Family(models.Model):
     locality = models.CharField(max_length=60, blank=True)
     language = models.CharField(max_length=100, blank=True, help_text="The main language spoken at home.")
     interpreter_needed = models.BooleanField(default=False)
+    # Issue 14: the household's address is `address` (its lines), `postcode` and, when known, the
+    # Unique Property Reference Number; its moves are `HouseholdAddress` rows (cases/household_models.py).
+    uprn = models.CharField("UPRN", max_length=12, blank=True, db_index=True, help_text="Unique Property Reference Number, if known.")
+    # The household this one was merged into (a duplicate record); it then has no members.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from")
+    # Who recorded it: their agency reads the household while no child is in it (agencies/access.py, `families_visible_to`).
+    created_by_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -158,7 +165,7 @@ class Child(models.Model):
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
     def is_adolescent_on(self, on):
-        """13 or over: neglect of adolescents looks different and is often missed (DESIGN.md)."""
+        """13 or over: neglect of adolescents looks different and is often missed (docs/domain.md, "Domain words")."""
         age = self.age_on(on)
         return age is not None and age >= ADOLESCENT_AGE
 
@@ -296,11 +303,28 @@ class TeamMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "agency"], name="one_team_row_per_agency")]
 
 
-class CaseUserObjectPermission(UserObjectPermissionBase):
+class CaseGrantDetails(models.Model):
+    """Why a partnership admin granted a case, who did, and until when (agencies/access.py `case_grant`).
+
+    `expires_on` is the last day the grant counts; blank only for grants made before end dates were
+    recorded. The access layer reads these rows directly, so an expired grant stops counting in the
+    same query that lists the cases.
+    """
+
+    reason = models.CharField(max_length=300, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(null=True, blank=True)
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase, CaseGrantDetails):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
 
-class CaseGroupObjectPermission(GroupObjectPermissionBase):
+class CaseGroupObjectPermission(GroupObjectPermissionBase, CaseGrantDetails):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
 
@@ -320,8 +344,8 @@ class RecordedOnce(models.Model):
     """A row that is written once and never changed.
 
     What a practitioner recorded, and when, is evidence: a learning review must be able to see
-    what was known at the time, so a correction never overwrites it (DESIGN.md, "corrections are
-    amendments that keep the original visible"). The model refuses to save an existing row, its
+    what was known at the time, so a correction never overwrites it (docs/domain.md, "Access rules":
+    corrections are amendments that keep the original visible). The model refuses to save an existing row, its
     queryset refuses bulk updates, and on PostgreSQL a trigger refuses UPDATE whatever the client
     (migration 0003).
     """
@@ -352,6 +376,29 @@ class NeglectType(models.TextChoices):
 
 def _any_neglect_type():
     return reduce(operator.or_, (Q(**{kind.field_name: True}) for kind in NeglectType))
+
+
+# Levels of need at which a concern may carry no type of neglect and be recorded as "needs not met"
+# in the practitioner's own words: the expert feedback warns against the word "neglect" at the
+# universal levels, where a school or a health visitor notices a need long before anyone would call
+# it neglect. The level is the one the recorder suggests (`suggested_threshold`): what they say
+# about the concern, never the level of a case they may not be able to see.
+NEEDS_NOT_MET_LEVELS = (Threshold.UNIVERSAL, Threshold.UNIVERSAL_PLUS)
+
+
+def neglect_type_required(suggested_threshold):
+    """Whether a concern must name at least one type of neglect: unless the recorder suggests a universal level."""
+    return suggested_threshold not in NEEDS_NOT_MET_LEVELS
+
+
+def _named_neglect_or_needs_not_met():
+    return _any_neglect_type() | Q(suggested_threshold__in=NEEDS_NOT_MET_LEVELS)
+
+
+NEGLECT_TYPE_NEEDED = (
+    "Choose at least one type of neglect. If you suggest the Universal or Universal Plus level of need, you can leave them "
+    "all unticked and describe the needs not met in your own words"
+)
 
 
 class ConcernContent(RecordedOnce):
@@ -391,8 +438,8 @@ class ConcernContent(RecordedOnce):
         abstract = True
         constraints = [
             models.CheckConstraint(
-                condition=_any_neglect_type(),
-                name="%(app_label)s_%(class)s_has_a_neglect_type",
+                condition=_named_neglect_or_needs_not_met(),
+                name="%(app_label)s_%(class)s_neglect_type_or_needs_not_met",
                 violation_error_message="Choose at least one type of neglect",
             ),
             models.CheckConstraint(
@@ -415,11 +462,16 @@ class ConcernContent(RecordedOnce):
     def neglect_type_labels(self):
         return [kind.label for kind in NeglectType if getattr(self, kind.field_name)]
 
+    @property
+    def is_needs_not_met(self):
+        """Recorded without a type of neglect, at a universal level: the child's needs are not met, in the recorder's words."""
+        return not self.neglect_types
+
     def clean(self):
         errors = {}
         _not_in_future(errors, "observed_on", self.observed_on, "Date observed")
-        if not self.neglect_types:
-            errors["neglect_types"] = "Choose at least one type of neglect"
+        if not self.neglect_types and neglect_type_required(self.suggested_threshold):
+            errors["neglect_types"] = NEGLECT_TYPE_NEEDED
         if not (self.impact_on_child or "").strip():
             errors["impact_on_child"] = "Describe the impact on the child"
         _raise_if(errors)
@@ -517,7 +569,7 @@ CIN_CATEGORY_CODES = {
 
 
 class Plan(models.Model):
-    """A plan for the child. Whether it repeats an earlier plan is derived (selectors), never typed in."""
+    """A plan for the child. Whether it repeats an earlier plan is derived (cases/history.py), never typed in."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
     kind = models.CharField(max_length=30, choices=PlanKind.choices)
@@ -652,7 +704,7 @@ class Referral(models.Model):
     Neglect is a boolean beside free-text reasons rather than a coded list: the dashboard asks
     one question of every referral ("was it for neglect?") and a boolean column answers it with a
     plain indexed filter on any database; the other reasons vary too much to code usefully.
-    Whether it repeats a referral within 12 months is derived (selectors), never typed in.
+    Whether it repeats a referral within 12 months is derived (cases/history.py), never typed in.
     """
 
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="referrals")
@@ -767,6 +819,5 @@ class ChildVoice(models.Model):
         errors = {}
         _not_in_future(errors, "recorded_on", self.recorded_on, "Date recorded")
         _raise_if(errors)
-from .conference_models import *  # noqa: E402,F401,F403  (conferences live in their own module)
-from .drift_models import *  # noqa: E402,F401,F403
 from .sharing_models import *  # noqa: E402,F401,F403  (information-sharing decisions)
+from .household_models import *  # noqa: E402,F401,F403  (household members and addresses, issue 14)

@@ -15,11 +15,11 @@ from functools import reduce
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from agencies.access import CASE_ACTIONS, can_see_case_work, cases_visible_to, children_visible_to, membership_of
+from agencies.access import can_see_case_work, cases_visible_to, children_visible_to, is_overseer, membership_of
 
+from .history import is_repeat_plan, is_repeat_referral
 from .models import (
     Adult,
     AdultChildRelationship,
@@ -30,6 +30,7 @@ from .models import (
     Concern,
     ConcernAmendment,
     Family,
+    HouseholdMember,
     Oversight,
     Plan,
     PlanAction,
@@ -157,8 +158,12 @@ def _adults_with_visible_children(user, family_id):
     if family_id is None:
         return []
     links = AdultChildRelationship.objects.filter(child__in=children_visible_to(user)).select_related("child")
+    # Issue 14: an adult who has left the household (their membership ended, none current) is no longer listed.
+    left = HouseholdMember.objects.filter(adult_id=OuterRef("pk"), family_id=family_id, left_on__isnull=False)
+    living_here = HouseholdMember.objects.filter(adult_id=OuterRef("pk"), family_id=family_id, left_on__isnull=True)
     return list(
         Adult.objects.filter(family_id=family_id)
+        .exclude(Exists(left) & ~Exists(living_here))
         .prefetch_related(Prefetch("child_links", queryset=links))
         .order_by("family_name", "given_name", "pk")
     )
@@ -219,7 +224,7 @@ def agency_cases(*, user):
     it, because the local authority holds statutory responsibility. Other roles get none.
     """
     membership = membership_of(user)
-    if membership is None or membership.role not in CASE_ACTIONS["oversee"]:
+    if membership is None or not is_overseer(user):
         return cases_visible_to(user).none()
     overseen = Q(lead_agency_id=membership.agency_id)
     if membership.agency.is_childrens_social_care:
@@ -233,55 +238,34 @@ def agency_cases(*, user):
 def plans_with_repeat_flag(*, user, case: Case | None = None):
     """Plans the user may see (of one case, if given), newest first, each annotated `is_repeat`.
 
-    A plan repeats when the same child had a plan of the same kind and category that started on
-    an earlier day. The earlier plan is looked for among all of the child's plans, not only those
-    the user may see: the flag says that one exists, never which or where, and a repeat plan is
-    exactly the pattern the partnership must not miss (DESIGN.md, drift and delay).
+    The rule is `cases.history.is_repeat_plan`: the same child had a plan of the same kind and
+    category that started on an earlier day. The earlier plan is looked for among all of the
+    child's plans, not only those the user may see: the flag says that one exists, never which or
+    where, and a repeat plan is exactly the pattern the partnership must not miss (docs/domain.md,
+    "Drift and delay").
     """
-    earlier = Plan.objects.filter(
-        case__child_id=OuterRef("case__child_id"),
-        kind=OuterRef("kind"),
-        cp_category=OuterRef("cp_category"),
-        started_on__lt=OuterRef("started_on"),
-    )
     plans = Plan.objects.filter(case__in=cases_visible_to(user))
     if case is not None:
         plans = plans.filter(case=case)
-    return plans.annotate(is_repeat=Exists(earlier)).order_by("-started_on", "-pk")
-
-
-def _date_number(field, *, years_back=0):
-    """A date as the number YYYYMMDD, with the year moved back if asked.
-
-    Comparing the numbers compares the dates, and "the same day a year earlier" becomes plain
-    arithmetic that SQLite and PostgreSQL share (they share no interval syntax). 29 February has
-    no twin in a common year, so a window starting there starts on 1 March.
-    """
-    return (ExtractYear(field) - years_back) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field)
+    return plans.annotate(is_repeat=is_repeat_plan()).order_by("-started_on", "-pk")
 
 
 def referrals_with_repeat_flag(*, user, child: Child | None = None):
     """Referrals the user may see (of one child, if given), newest first, each annotated `is_repeat`.
 
-    A referral repeats when the same child was referred on an earlier day no more than 12 months
-    before: the same calendar day a year earlier counts, the day before it does not. As with
-    plans, earlier referrals are looked for among all of the child's referrals.
+    The rule is `cases.history.is_repeat_referral`: the same child was referred on an earlier day
+    no more than 12 months before. As with plans, earlier referrals are looked for among all of
+    the child's referrals.
 
     A referral is visible on a case the user may see or, before it is linked to a case, when the
     user may see the child.
     """
-    earlier_within_a_year = (
-        Referral.objects.filter(child_id=OuterRef("child_id"), referred_on__lt=OuterRef("referred_on"))
-        .annotate(referred_number=_date_number("referred_on"))
-        .filter(referred_number__gte=OuterRef("repeat_window_starts"))
-    )
     visible = Q(case__in=cases_visible_to(user)) | Q(case__isnull=True, child__in=children_visible_to(user))
     referrals = Referral.objects.filter(visible)
     if child is not None:
         referrals = referrals.filter(child=child)
     return (
-        referrals.annotate(repeat_window_starts=_date_number("referred_on", years_back=1))
-        .annotate(is_repeat=Exists(earlier_within_a_year))
+        referrals.annotate(is_repeat=is_repeat_referral())
         .select_related("child", "referring_agency")
         .order_by("-referred_on", "-pk")
     )
@@ -373,7 +357,7 @@ class ChildIdentifiers:
 def children_matching_identifiers(*, user, identifiers: ChildIdentifiers) -> list[Child]:
     """Up to two children whose exact identifiers match, searched across ALL children.
 
-    The one read that looks beyond `children_visible_to`: DESIGN.md lets any practitioner record a
+    The one read that looks beyond `children_visible_to`: docs/domain.md ("Access rules") lets any practitioner record a
     concern about a child found by exact identifiers, whoever can see that child today. It exists
     for `services.concern_record_for_identifiers` alone, which reveals nothing of what it finds;
     views and the API must never call it or show its result. Two results are enough to know that

@@ -1,7 +1,7 @@
 """Case-work pages. Thin: parse, ask the access layer, call a service or selector, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,21 +9,36 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from agencies import access
-from chronologies.patterns import patterns_for_child
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_children_listed
+from neglect_portal.concurrency import EditConflict
+from neglect_portal.govuk_forms import add_service_errors, form_after_conflict
+from notifications.selectors import unread_notifications
 
-from . import field_policy, forms, selectors, services
-from .models import Concern
+from . import case_page, field_policy, forms, household_selectors, selectors, services
 
 
-def _add_errors(form, error):
-    """Show a service's ValidationError beside the fields it names (or at the top)."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-    else:
-        form.add_error(None, error)
+@login_required
+def home(request):
+    """Each role's starting page. Case workers see their visible open cases (an audited read)."""
+    context = {"membership": access.membership_of(request.user)}
+    if access.can_see_case_work(request.user):
+        context["my_cases"] = list(selectors.my_cases(user=request.user)[:50])
+        context["cases"] = list(selectors.case_list_for(user=request.user)[:50])
+        context["recent_concerns"] = list(selectors.my_recent_concerns(user=request.user)[:10])
+        context["actions_due"] = list(selectors.actions_due(user=request.user, today=timezone.localdate())[:20])
+        listed = len(context["cases"]) + len(context["my_cases"])
+        audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"home page, {listed} cases listed", request=request)
+        shown = [case.child_id for case in context["my_cases"] + context["cases"]]
+        shown += [concern.child_id for concern in context["recent_concerns"]]
+        shown += [action.plan.case.child_id for action in context["actions_due"]]
+        audit_record_children_listed(user=request.user, child_ids=shown, detail="home page", request=request)
+    # Booleans for the template (templates never compare role strings).
+    context["can_manage_partnership"] = access.can_manage_partnership(request.user)
+    context["can_read_audit"] = access.can_read_audit(request.user)
+    context["sees_partnership_figures_only"] = access.sees_partnership_figures_only(request.user)
+    context["notifications"] = unread_notifications(user=request.user)[:10]
+    return render(request, "cases/home.html", context)
 
 
 def _case_url(case, anchor=""):
@@ -45,7 +60,7 @@ def _case_form(request, case_id, *, action, form_class, title, save, success, an
     another case because this one had closed), the user is sent to that case.
 
     Edits of mutable records pass `version_of(case, record)`: the form carries that version, and a
-    ConflictError from the service (someone else saved first) re-displays the form with the user's
+    EditConflict from the service (someone else saved first) re-displays the form with the user's
     text kept, the record as it is now (`current(case, record)`: label and value pairs) and the new
     version, so saving again is a deliberate choice rather than a silent overwrite.
     """
@@ -66,11 +81,13 @@ def _case_form(request, case_id, *, action, form_class, title, save, success, an
             try:
                 saved = save(case, record, form)
             except ValidationError as error:
-                _add_errors(form, error)
-            except services.ConflictError as conflict:
+                add_service_errors(form, error)
+            except EditConflict as conflict:
                 form, conflict_current = _conflicted_form(form_class, form_kwargs, request.POST, conflict, case, record, current)
             else:
                 destination = getattr(saved, "case", case)
+                if callable(success):  # a message that depends on what was saved (who a concern reached: issue 14)
+                    success = success(saved)
                 if destination.pk != case.pk:
                     success = f"{success} This case is closed, so it was recorded on case {destination.pk} for review."
                 messages.success(request, success)
@@ -79,12 +96,8 @@ def _case_form(request, case_id, *, action, form_class, title, save, success, an
 
 
 def _conflicted_form(form_class, form_kwargs, data, conflict, case, record, current):
-    """The user's form again, with their text, the record's new version and the conflict message."""
-    data = data.copy()
-    data["version"] = conflict.current_version
-    form = form_class(data, **form_kwargs)
-    form.is_valid()
-    form.add_error(None, conflict.message)
+    """The user's form again (`form_after_conflict`), and the record as it is now."""
+    form = form_after_conflict(form_class, data, conflict, **form_kwargs)
     case.refresh_from_db()
     if record is not None:
         record.refresh_from_db()
@@ -94,21 +107,32 @@ def _conflicted_form(form_class, form_kwargs, data, conflict, case, record, curr
 # --- Search, recording a concern, manager lists --------------------------------------------------------------
 
 
+IDENTIFIER_FIELDS = ("given_name", "family_name", "date_of_birth", "nhs_number", "upn")
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def find_child(request):
-    """Find a child by exact identifiers. Lists only children the user may see, never others."""
+    """Find a child by exact identifiers. Lists only children the user may see, never others.
+
+    The identifiers travel in a POST body (CSRF-protected) and the results are the answer to that
+    POST, with no redirect: a child's name, date of birth and numbers never sit in a URL, a browser
+    history, a proxy log or the audit log's path. Each child listed gets its own audit row.
+    """
     access.require(request.user, access.can_see_case_work(request.user), request=request, what="find a child")
-    form = forms.ChildIdentifiersForm(request.GET or None)
-    children = None
+    form = forms.ChildIdentifiersForm(request.POST if request.method == "POST" else None)
+    children, prefill = None, None
     if form.is_bound and form.is_valid():
         try:
             identifiers = form.identifiers().checked()
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             children = list(selectors.visible_children_matching(user=request.user, identifiers=identifiers))
             audit_record(user=request.user, action=AuditAction.VIEW, object_type="child_search", detail=f"{len(children)} found", request=request)
-    return render(request, "cases/find_child.html", {"form": form, "children": children, "query": request.GET.urlencode()})
+            audit_record_children_listed(user=request.user, child_ids=[child.pk for child in children], detail="find a child", request=request)
+            prefill = {name: form.cleaned_data.get(name) or "" for name in IDENTIFIER_FIELDS}
+    return render(request, "cases/find_child.html", {"form": form, "children": children, "prefill": prefill})
 
 
 @login_required
@@ -116,9 +140,13 @@ def find_child(request):
 def concern_new(request):
     """Record a concern about a child found by exact identifiers, whether or not the user sees them yet."""
     access.require(request.user, access.can_see_case_work(request.user), request=request, what="record a concern")
-    form = forms.ConcernByIdentifiersForm(request.POST or None, initial=request.GET.dict() if request.method == "GET" else None)
+    if request.method == "POST" and request.POST.get("prefill") == "1":
+        # From "find a child": the identifiers arrive in the POST body (never the URL) and fill an unbound form.
+        form = forms.ConcernByIdentifiersForm(initial={name: request.POST.get(name, "") for name in IDENTIFIER_FIELDS})
+    else:
+        form = forms.ConcernByIdentifiersForm(request.POST or None)
     hints = []
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         hints = form.wording_hints()
         if not hints:
             try:
@@ -127,19 +155,22 @@ def concern_new(request):
                     request=request, **form.service_arguments(),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
-                messages.success(request, "Concern recorded. Your agency is now in the team around the child, and the lead professional has been told.")
-                return redirect(reverse("cases:case_detail", args=[recorded.case_id]) + "#concerns")
+                # The same answer whatever the register holds (issue 22, finding 4): a reference, no child, no case.
+                asked = services.ASKED_FRONT_DOOR if form.cleaned_data.get("ask_front_door") else ""
+                messages.success(request, f"{services.CONCERN_FOR_THE_LEAD}{asked} Reference: concern {recorded.concern_id}.")
+                return redirect("home")
     return render(request, "cases/concern_new.html", {"form": form, "wording_hints": hints, "title": "Record a concern"})
 
 
 @login_required
 def manager_cases(request):
     """A manager's (or designated safeguarding lead's) cases to oversee."""
-    access.require(request.user, access.role_of(request.user) in access.CASE_ACTIONS["oversee"], request=request, what="manager pages")
+    access.require(request.user, access.is_overseer(request.user), request=request, what="manager pages")
     cases = list(selectors.agency_cases(user=request.user).prefetch_related("oversights")[:200])
     audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"manager list, {len(cases)} cases", request=request)
+    audit_record_children_listed(user=request.user, child_ids=[case.child_id for case in cases], detail="cases to oversee", request=request)
     return render(request, "cases/manager_cases.html", {"cases": cases, "today": timezone.localdate()})
 
 
@@ -148,18 +179,17 @@ def manager_cases(request):
 
 @login_required
 def case_detail(request, case_id):
-    from . import drift  # only this view shows drift flags
-
     case = access.access_case(request.user, case_id, action="view", request=request)
     page = selectors.case_page(user=request.user, case=case)
     context = {
         "page": page,
         "case": page.case,
         "referrals": list(selectors.referrals_with_repeat_flag(user=request.user, child=page.case.child)[:20]),
-        "can_oversee": access.role_of(request.user) in access.CASE_ACTIONS["oversee"],
+        "can_oversee": access.can_oversee(request.user, page.case),
+        "can_change_lead": access.can_change_lead(request.user, page.case),
         "can_lead": access.can_lead_case(request.user, page.case),
-        "patterns": patterns_for_child(user=request.user, child=page.case.child, today=page.today),
-        "drift_flags": drift.flags_for_case(user=request.user, case=page.case, today=page.today),
+        # Drift flags and chronology patterns (registered by drift/ and chronologies/).
+        **case_page.extra_context(user=request.user, case=page.case, today=page.today),
         # The same field policy as the API: e.g. the NHS number only for health agencies and the leads.
         "child_fields": set(field_policy.readable("child", field_policy.for_case(request.user, page.case), field_policy.READ["child"])),
     }
@@ -169,9 +199,10 @@ def case_detail(request, case_id):
 @login_required
 def family_detail(request, family_id):
     access.access_family(request.user, family_id, request=request)
-    view = selectors.family_view(user=request.user, family_id=family_id)
+    view = household_selectors.household_view(user=request.user, family_id=family_id)
     if view is None:
         raise Http404("No such record, or you do not have access to it.")
+    audit_record_children_listed(user=request.user, child_ids=[child.pk for child in view.children], detail=f"family {family_id}", request=request)
     return render(request, "cases/family_detail.html", {"view": view})
 
 
@@ -180,7 +211,7 @@ def family_detail(request, family_id):
 def adult_new(request, family_id):
     family = access.access_family(request.user, family_id, request=request)
     access.require(request.user, access.can_see_case_work(request.user), request=request, what="add an adult")
-    view = selectors.family_view(user=request.user, family_id=family.pk)
+    view = household_selectors.household_view(user=request.user, family_id=family.pk)
     form = forms.AdultForm(request.POST or None, children=view.children)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -193,7 +224,7 @@ def adult_new(request, family_id):
                 learning_disability=data["learning_disability"], lived_experience_notes=data["lived_experience_notes"], request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{data['given_name']} {data['family_name']} added to the household.")
             return redirect("cases:family_detail", family_id=family.pk)
@@ -211,17 +242,13 @@ def case_concern_new(request, case_id):
                                        **form.service_arguments())
 
     return _case_form(request, case_id, action="contribute", form_class=forms.ConcernForm, title="Record a concern", save=save,
-                      success="Concern recorded.", anchor="concerns", template="cases/concern_form.html")
+                      success=services.concern_confirmation, anchor="concerns", template="cases/concern_form.html")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def concern_amend(request, case_id, concern_id):
-    concern = access.access_case_record(request.user, Concern, concern_id, action="contribute", request=request)
-    if concern.case_id != case_id:
-        raise Http404("No such record, or you do not have access to it.")
-    if not access.can_amend_concern(request.user, concern):
-        raise PermissionDenied("Only the agency that recorded a concern can amend it. Record your own concern instead.")
+    concern = access.access_concern(request.user, concern_id, case_id=case_id, amend=True, request=request)
     current = concern.latest_version
     initial = {
         "observed_on": current.observed_on, "neglect_types": current.neglect_types, "description": current.description,
@@ -235,7 +262,7 @@ def concern_amend(request, case_id, concern_id):
             try:
                 services.concern_amend(actor=request.user, concern=concern, reason=form.cleaned_data["reason"], request=request, **form.service_arguments())
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Amendment recorded. The original concern stays visible.")
                 return redirect(_case_url(concern.case, "concerns"))
@@ -348,7 +375,7 @@ def reassign_lead(request, case_id):
         lead = case.lead_professional
         return [("Lead agency", case.lead_agency.name), ("Lead professional", (lead.get_full_name() or lead.get_username()) if lead else "")]
 
-    return _case_form(request, case_id, action="oversee", form_class=forms.ReassignLeadForm, title="Change the lead professional", save=save,
+    return _case_form(request, case_id, action="change_lead", form_class=forms.ReassignLeadForm, title="Change the lead professional", save=save,
                       success="Lead professional changed.", anchor="summary", form_kwargs={"case": lambda case, record: case},
                       version_of=lambda case, record: case.version, current=current)
 

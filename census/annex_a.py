@@ -5,24 +5,25 @@ record visits or emergency protection, so "Date Child Was Last Seen", "Date of t
 Visit", "Was the Child Seen Alone?" and the emergency-protection column are left blank rather than
 guessed. The neglect cohort: children with a concern recorded (every concern in the portal is about
 neglect), a referral for neglect, or a child protection plan under the category of neglect.
-A list covers the `months` months up to `as_of` (Annex A asks for six).
+A list covers the `months` months up to `as_of` (Annex A asks for six), counted in calendar months
+(`neglect_portal.dates`: six months before 31 March is 30 September). "Number of Previous Child
+Protection Plans" is the census's count of earlier plans (`cases.history.earlier_plan_count`).
 """
-import csv
-import io
 from datetime import date
 
 from django.db.models import Q
 
+from cases.history import earlier_plan_count
 from cases.models import (
     Concern,
-    ConferenceChild,
-    ConferenceDecision,
-    ConferenceKind,
     CPCategory,
     Plan,
     PlanKind,
     Referral,
 )
+from conferences.models import ConferenceChild, ConferenceDecision, ConferenceKind
+from neglect_portal.csv_export import csv_text
+from neglect_portal.dates import months_before
 
 from .codes import ANNEX_A_CATEGORY
 from .export import census_of, episode_closure
@@ -55,13 +56,6 @@ def _date(value):
     return value.strftime("%d/%m/%Y") if value else ""
 
 
-def _months_before(on: date, months: int) -> date:
-    month = on.month - months
-    year = on.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    return date(year, month, min(on.day, 28))
-
-
 def neglect_cohort():
     """Ids of the children in the neglect cohort (a subquery, so the lists stay one query each)."""
     concerns = Concern.objects.values("child_id")
@@ -87,7 +81,7 @@ def _allocation(case):
 
 
 def list_6_rows(*, as_of: date, months: int = 6):
-    start = _months_before(as_of, months)
+    start = months_before(as_of, months)
     referrals = (
         Referral.objects.filter(child_id__in=neglect_cohort(), referred_on__lte=as_of)
         .select_related("child", "case__lead_agency", "case__lead_professional", "census")
@@ -106,10 +100,11 @@ def list_6_rows(*, as_of: date, months: int = 6):
 
 
 def list_7_rows(*, as_of: date, months: int = 6):
-    start = _months_before(as_of, months)
+    start = months_before(as_of, months)
     plans = (
         Plan.objects.filter(case__child_id__in=neglect_cohort(), kind=PlanKind.CHILD_PROTECTION, started_on__lte=as_of)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .annotate(previous_plans=earlier_plan_count(any_category=True))
         .select_related("case__child", "case__lead_agency", "case__lead_professional")
         .order_by("case__child_id", "started_on", "pk")
     )
@@ -121,24 +116,13 @@ def list_7_rows(*, as_of: date, months: int = 6):
         categorised = [l for l in reviews if l.cp_category]
         initial_category = initial.cp_category if initial else plan.cp_category
         latest_category = categorised[-1].cp_category if categorised else plan.cp_category
-        previous = Plan.objects.filter(case__child=child, kind=PlanKind.CHILD_PROTECTION, started_on__lt=plan.started_on).count()
         yield _child_columns(child, as_of) + [
             _date(plan.started_on), ANNEX_A_CATEGORY[initial_category], ANNEX_A_CATEGORY[latest_category], "", "",
             _date(reviews[-1].conference.held_on) if reviews else "", _date(plan.ended_on if plan.ended_on and plan.ended_on <= as_of else None),
-            "", previous,
+            "", plan.previous_plans,
         ] + _allocation(plan.case)
-
-
-def _csv_safe(value):
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def annex_a_csv(list_number: int, *, as_of: date, months: int = 6) -> str:
     columns, rows = (LIST_6_COLUMNS, list_6_rows) if list_number == 6 else (LIST_7_COLUMNS, list_7_rows)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    for row in rows(as_of=as_of, months=months):
-        writer.writerow([_csv_safe(value) for value in row])
-    return out.getvalue()
+    return csv_text([columns, *rows(as_of=as_of, months=months)])

@@ -1,6 +1,6 @@
 """Statutory codes of the DfE Children in Need census (2026 collection) beside the portal's values.
 
-Code lists are copied from the enumerations of `CIN_schema_2026.xsd` (shared/standards/cin), with
+Code lists are copied from the enumerations of `CIN_schema_2026.xsd` (census/schema/), with
 the DfE's labels. `tests/census/test_codes.py` checks every list against the schema itself, so a
 schema change that adds or drops a code fails a test rather than a return.
 """

@@ -20,7 +20,8 @@ Where things come from (nothing is made up; a gap is a data-quality problem, lis
   referral came last on or before the plan's start; categories from the initial conference's and
   the latest review's decisions (the plan's own category when there is no conference decision);
   Reviews: review conferences of the case held while the plan was open; NumberOfPreviousCPP
-  counts the child's earlier child protection plans.
+  counts the child's child protection plans of any category started on an earlier day
+  (`cases.history.earlier_plan_count`, as Annex A list 7 counts them).
 
 Statutory records the case model lacks live in census.models, mostly written by the census import,
 and win over what is derived above: `ChildCensus` (LAchildID of the sending system, FormerUPN,
@@ -47,16 +48,15 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
+from cases.history import earlier_plan_count
 from cases.models import (
     Child,
-    ConferenceChild,
-    ConferenceDecision,
-    ConferenceKind,
     Plan,
     PlanKind,
     Referral,
     ReferralOutcome,
 )
+from conferences.models import ConferenceChild, ConferenceDecision, ConferenceKind
 
 from . import codes
 
@@ -244,6 +244,7 @@ class _Builder:
         plans = defaultdict(list)
         for plan in (
             Plan.objects.filter(case__child_id__in=list(by_child), started_on__lte=self.reference_date, kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
+            .annotate(previous_plans=earlier_plan_count(any_category=True))
             .select_related("case", "census")
             .prefetch_related("census__reviews")
             .order_by("started_on", "pk")
@@ -272,7 +273,7 @@ class _Builder:
                 continue
             self._check_overlaps(child, episodes)
             count += 1
-            self._child(children_element, child, in_year, all_cp_plans=[p for p in plans[child.pk] if p.kind == PlanKind.CHILD_PROTECTION], reviews=[l for l in child_links if l.conference.kind == ConferenceKind.REVIEW])
+            self._child(children_element, child, in_year, reviews=[l for l in child_links if l.conference.kind == ConferenceKind.REVIEW])
         if count == 0:
             self.problems.append(Problem(child_id=0, element="Children", message=f"No child was in need between {self.start.isoformat()} and {self.reference_date.isoformat()}: the return needs at least one child"))
         xml = etree.tostring(message, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -283,7 +284,7 @@ class _Builder:
             if earlier.closed_on is None or earlier.closed_on > later.referral.referred_on:
                 self.problem(child, later.path, f"Referred while the episode referred on {earlier.referral.referred_on.isoformat()} was still open: CIN episodes must not overlap")
 
-    def _child(self, parent, child, episodes, *, all_cp_plans, reviews):
+    def _child(self, parent, child, episodes, *, reviews):
         element = _sub(parent, "Child")
         identifiers = _sub(element, "ChildIdentifiers")
         extra = child_census_of(child)
@@ -318,9 +319,9 @@ class _Builder:
         else:
             _sub(_sub(characteristics, "Disabilities"), "Disability", "NONE")
         for episode in episodes:
-            self._episode(element, child, episode, all_cp_plans=all_cp_plans, reviews=reviews)
+            self._episode(element, child, episode, reviews=reviews)
 
-    def _episode(self, parent, child, episode, *, all_cp_plans, reviews):
+    def _episode(self, parent, child, episode, *, reviews):
         self.episode_count += 1
         referral = episode.referral
         census = census_of(referral)
@@ -355,7 +356,7 @@ class _Builder:
         for plan in episode.cp_plans:
             if plan.ended_on and plan.ended_on < self.start:
                 continue  # ended before the census year; still counted in NumberOfPreviousCPP
-            self._cp_plan(details, child, episode, plan, all_cp_plans=all_cp_plans, reviews=reviews, where=where)
+            self._cp_plan(details, child, episode, plan, reviews=reviews, where=where)
 
     def _assessment(self, details, child, episode, census, where):
         referral = episode.referral
@@ -443,7 +444,7 @@ class _Builder:
                 if not not_required and episode.closed_on:
                     self.problem(child, f"{where}/Section47[S47ActualStartDate={start.isoformat()}]", "Section 47 enquiry with no initial conference, not recorded as not required, in a closed episode")
 
-    def _cp_plan(self, details, child, episode, plan, *, all_cp_plans, reviews, where):
+    def _cp_plan(self, details, child, episode, plan, *, reviews, where):
         path = f"{where}/ChildProtectionPlans[CPPstartDate={plan.started_on.isoformat()}]"
         ended_on = plan.ended_on if plan.ended_on and plan.ended_on <= self.reference_date else None
         initial = next(
@@ -460,7 +461,7 @@ class _Builder:
         categorised = [l for l in plan_reviews if l.cp_category]
         initial_code = initial.cin_category_code if initial else plan.cin_category_code
         latest_code = categorised[-1].cin_category_code if categorised else plan.cin_category_code
-        previous = sum(1 for other in all_cp_plans if (other.started_on, other.pk) < (plan.started_on, plan.pk))
+        previous = plan.previous_plans
         review_dates = sorted({l.conference.held_on for l in plan_reviews})
         recorded = plan_census_of(plan)
         if recorded is not None:  # what the imported return said, plus reviews recorded here since

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from neglect_portal.uploads import read_upload
+
 
 def _default_year():
     today = timezone.localdate()
@@ -34,7 +36,4 @@ class CensusUploadForm(forms.Form):
     def clean_file(self):
         from .importing import MAX_BYTES
 
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 20 MB")
-        return upload.read()
+        return read_upload(self.cleaned_data["file"], limit=MAX_BYTES)  # refused by size before it is read

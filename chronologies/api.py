@@ -3,9 +3,9 @@
 Every queryset starts from `agencies.access.chronology_entries_visible_to`, so a restricted entry
 the caller may not read is simply absent. A child or entry the caller may not see answers 404 (as
 in the pages); amending another agency's entry answers 403. Invalid input answers 400 with the
-message beside each field. Each read writes one audit row; each write is audited by its service.
+message beside each field (neglect_portal/api.py), and a key the input does not take answers 400
+naming it. Each read writes one audit row; each write is audited by its service.
 """
-from django.core.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 from agencies import access
 from agencies.models import Agency
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record, query_detail
 from cases.models import NeglectType
+from neglect_portal.api import StrictWriteMixin
 
 from . import selectors, services
 from .forms import ChronologyFilterForm
@@ -64,7 +65,7 @@ def _required(message):
     return {"required": message, "blank": message, "null": message}
 
 
-class EntryContentSerializer(serializers.Serializer):
+class EntryContentSerializer(StrictWriteMixin, serializers.Serializer):
     occurred_on = serializers.DateField(error_messages={**_required("Enter the date of the event"), "invalid": "Enter a real date as YYYY-MM-DD"})
     date_precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.DAY)
     kind = CodeField(choices=EntryKind.choices, error_messages=_required("Choose the kind of event"))
@@ -86,11 +87,6 @@ class EntryCreateSerializer(EntryContentSerializer):
 
 class EntryAmendSerializer(EntryContentSerializer):
     reason = serializers.CharField(error_messages=_required("Say why the entry is being amended"))
-
-
-def _service_errors(error: ValidationError):
-    """A service's ValidationError as DRF's 400, keyed by field."""
-    return serializers.ValidationError(error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages})
 
 
 class ChronologyEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -117,12 +113,15 @@ class ChronologyEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
             raise serializers.ValidationError(form.errors)
         return form.filters().apply(entries.select_related("agency", "author").prefetch_related("shared_with"))
 
+    # The list's own filters, the only query parameters its audit row records.
+    LIST_FILTERS = ("child", "family", "order", "agency", "kind", "significance", "neglect_type", "date_from", "date_to", "page")
+
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
         child = request.query_params.get("child", "")
         audit_record(
             user=request.user, action=AuditAction.VIEW, object_type="chronology_entry_list", child_id=int(child) if child.isdigit() else None,
-            detail=f"api {request.query_params.urlencode()}", request=request._request,
+            detail=f"api {query_detail(request.query_params, keep=self.LIST_FILTERS)}", request=request._request,
         )
         return response
 
@@ -135,10 +134,7 @@ class ChronologyEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         incoming.is_valid(raise_exception=True)
         arguments = dict(incoming.validated_data)
         child = access.access_child(request.user, arguments.pop("child"), action="contribute", request=request._request)
-        try:
-            entry = services.chronology_entry_record(actor=request.user, child=child, request=request._request, **arguments)
-        except ValidationError as error:
-            raise _service_errors(error) from error
+        entry = services.chronology_entry_record(actor=request.user, child=child, request=request._request, **arguments)
         return Response(ChronologyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=EntryAmendSerializer, responses={201: ChronologyEntrySerializer})
@@ -147,10 +143,7 @@ class ChronologyEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         entry = selectors.access_entry(user=request.user, entry_id=pk, amend=True, request=request._request)
         incoming = EntryAmendSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            amendment = services.chronology_entry_amend(actor=request.user, entry=entry, request=request._request, **incoming.validated_data)
-        except ValidationError as error:
-            raise _service_errors(error) from error
+        amendment = services.chronology_entry_amend(actor=request.user, entry=entry, request=request._request, **incoming.validated_data)
         return Response(ChronologyEntrySerializer(amendment).data, status=status.HTTP_201_CREATED)
 
 

@@ -1,17 +1,19 @@
 """Forms for the chronology: filters, recording and amending an entry, importing a file.
 
 They parse what was typed and keep it on errors; services decide the business rules and their
-`ValidationError`s are shown beside the fields they name (`add_service_errors`). `error_links()`
-gives the error summary an anchor per message: the field, or the first box of a checkbox group.
+`ValidationError`s are shown beside the fields they name (`neglect_portal.govuk_forms.add_service_errors`).
+`error_links()` gives the error summary an anchor per message: the field, or the first box of a
+checkbox group.
 """
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 
 from agencies.models import Agency
 from cases.models import NeglectType
 from neglect_portal.govuk_forms import GovukFormMixin
+from neglect_portal.uploads import read_upload
+from partnership.wording import mark_wording_fields
 
-from .importing import ImportFileError, decode
+from .importing import MAX_FILE_BYTES, ImportFileError, decode
 from .models import DatePrecision, EntryKind, Significance
 from .selectors import ChronologyFilters
 
@@ -27,13 +29,6 @@ class ChronologyFormMixin(GovukFormMixin):
             anchor = f"{bound.auto_id}_0" if grouped else bound.id_for_label
             links += [(anchor, error) for error in bound.errors]
         return links
-
-    def add_service_errors(self, error):
-        """A service's ValidationError shown beside the fields it names (or above the form)."""
-        items = error.message_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.messages)]
-        for key, messages in items:
-            for message in messages:
-                self.add_error(key if key in self.fields else None, message)
 
 
 def _all(label, choices):
@@ -148,6 +143,13 @@ class EntryForm(ChronologyFormMixin, forms.Form):
         },
     )
 
+    # Free text that gets the wording guide's hint beside it (partnership/wording.py); never a block.
+    wording_fields = ("summary", "impact_on_child", "action_taken")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_wording_fields(self, self.wording_fields)
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("attendance_percentage") is not None and cleaned.get("kind") != EntryKind.SCHOOL_ATTENDANCE:
@@ -200,6 +202,7 @@ class AmendEntryForm(EntryForm):
     )
 
     field_order = ["reason"]
+    wording_fields = (*EntryForm.wording_fields, "reason")
 
     def service_arguments(self) -> dict:
         return {**super().service_arguments(), "reason": self.cleaned_data["reason"]}
@@ -212,9 +215,9 @@ class ImportUploadForm(ChronologyFormMixin, forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
+        raw = read_upload(self.cleaned_data["file"], limit=MAX_FILE_BYTES)  # refused by size before it is read
         try:
-            return decode(upload.read())
+            return decode(raw)
         except ImportFileError as error:
             raise forms.ValidationError(str(error)) from error
 

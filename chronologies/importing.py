@@ -294,6 +294,8 @@ def plan_import(*, user, agency_id: int, text: str) -> ImportPlan:
     only the importing agency's own external ids (never an entry's content or its child): an id
     the agency used on a child this user can no longer see must still not be imported twice.
     """
+    if len(text) > MAX_FILE_BYTES:  # the confirm step's text comes from the page, not the checked upload
+        raise ImportFileError(f"The file must be {MAX_FILE_BYTES // 1_000_000} MB or smaller")
     rows = [_Row(number, cells) for number, cells in _read(text)]
     plan = ImportPlan()
     first_row_of = {}

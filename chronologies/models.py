@@ -55,6 +55,8 @@ class EntryKind(models.TextChoices):
     FAMILY_GROUP_CONFERENCE = "family_group_conference", "Family group conference"
     CHILDS_VOICE = "childs_voice", "Child's voice"
     MANAGEMENT_OVERSIGHT = "management_oversight", "Management oversight"
+    HOUSEHOLD_CHANGE = "household_change", "Household change"
+    FRONT_DOOR_DECISION = "front_door_decision", "Front door decision"
     OTHER = "other", "Other"
 
 
@@ -85,6 +87,11 @@ class SourceType(models.TextChoices):
     CENSUS_SECTION47 = "census_section47", "Census section 47 enquiry"
     CENSUS_ICPC = "census_icpc", "Census initial child protection conference"
     CENSUS_CP_REVIEW = "census_cp_review", "Census child protection review"
+    # Issue 14: households and the front door.
+    HOUSEHOLD_JOINED = "household_joined", "Household membership"
+    HOUSEHOLD_LEFT = "household_left", "Household membership ending"
+    HOUSEHOLD_CONCERN = "household_concern", "Household concern"
+    FRONT_DOOR_DECISION = "front_door_decision", "Front door decision"
 
 
 def _neglect_field(kind):
@@ -234,3 +241,24 @@ class ChronologyEntry(RecordedOnce):
         if self.author is None:
             return "Recorded automatically"
         return self.author.get_full_name() or self.author.get_username()
+
+
+class ThemeWord(models.Model):
+    """A word or phrase a partnership admin added to a recurring theme (issue 14; chronologies/patterns.py, "themes").
+
+    The built-in themes (`patterns.DEFAULT_THEME_KEYWORDS`, or the `CHRONOLOGY_THEME_KEYWORDS`
+    setting) stay; these add to them, or start a theme of the partnership's own. Matching is by word
+    stems in any order within a sentence, so "conditions at home" finds "home conditions".
+    """
+
+    theme = models.CharField(max_length=60, error_messages={"blank": "Enter the theme, for example Hygiene"})
+    words = models.CharField(max_length=120, error_messages={"blank": "Enter the word or phrase to look for"})
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["theme", "words", "pk"]
+        constraints = [models.UniqueConstraint(fields=["theme", "words"], name="one_theme_word_per_theme")]
+
+    def __str__(self):
+        return f"{self.theme}: {self.words}"

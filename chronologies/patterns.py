@@ -24,8 +24,6 @@ Rules and their settings (each read with a default, so a partnership may tune th
 For drift rules over many children at once, `cumulative_concerns_by_child` and
 `low_attendance_by_child` answer in one query each.
 """
-import calendar
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -38,14 +36,18 @@ from django.utils.text import slugify
 
 from agencies.access import chronology_entries_visible_to
 from cases.models import NeglectType
+from neglect_portal.dates import months_before
 
+from . import themes
 from .models import NOTABLE, ChronologyEntry, EntryKind
 from .selectors import current_versions
 
+# Matched by word stems in any order within a sentence (chronologies/themes.py); partnership admins add words (`ThemeWord`).
 DEFAULT_THEME_KEYWORDS = {
-    "Hygiene": ["hygiene", "unwashed", "smelly", "smelt of urine", "dirty clothes", "soiled"],
+    "Hygiene": ["hygiene", "unhygienic", "unwashed", "smelly", "smelt of urine", "dirty clothes", "soiled"],
     "Head lice": ["head lice", "nits"],
-    "Home conditions": ["home conditions", "dirty home", "dirty house", "no food in the house", "mould", "no heating", "no electricity", "clutter"],
+    "Home conditions": ["home conditions", "dirty home", "dirty house", "dirty conditions", "unhygienic conditions", "no food in the house", "mould",
+                        "no heating", "no electricity", "clutter"],
     "Missed appointments": ["missed appointment", "missed appointments", "did not attend", "was not brought", "not brought to"],
     "Hunger": ["hungry", "hunger", "no breakfast", "food bank"],
 }
@@ -68,7 +70,8 @@ def cumulative_window_months():
 
 
 def theme_keywords():
-    return _setting("CHRONOLOGY_THEME_KEYWORDS", DEFAULT_THEME_KEYWORDS)
+    """Theme -> words: the setting's (or the defaults) with the words partnership admins added (`themes.with_partnership_words`)."""
+    return themes.with_partnership_words(_setting("CHRONOLOGY_THEME_KEYWORDS", DEFAULT_THEME_KEYWORDS))
 
 
 def theme_min_agencies():
@@ -89,17 +92,6 @@ def attendance_threshold():
 
 def attendance_term_months():
     return _setting("CHRONOLOGY_ATTENDANCE_TERM_MONTHS", 4)
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` calendar months earlier; the month's last day when it has no such day.
-
-    6 months before 31 August is 28 (or 29) February: a window never reaches into the month before.
-    """
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -168,9 +160,9 @@ def _themes():
     for kind in NeglectType:
         yield f"theme_neglect_{kind.value}", f"{kind.label} neglect", lambda entry, kind=kind: getattr(entry, kind.field_name)
     for label, words in theme_keywords().items():
-        expression = re.compile(r"\b(?:" + "|".join(re.escape(word) for word in words) + r")\b", re.IGNORECASE)
-        yield f"theme_{slugify(label).replace('-', '_')}", label, lambda entry, expression=expression: bool(
-            expression.search(" ".join((entry.summary, entry.impact_on_child, entry.action_taken)))
+        matcher = themes.ThemeMatcher.of(words)
+        yield f"theme_{slugify(label).replace('-', '_')}", label, lambda entry, matcher=matcher: matcher.matches(
+            "\n".join((entry.summary, entry.impact_on_child, entry.action_taken))
         )
 
 

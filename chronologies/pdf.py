@@ -9,6 +9,8 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from neglect_portal.pdf import render_pdf
+
 STYLESHEET = Path(__file__).resolve().parent / "pdf.css"
 
 
@@ -24,10 +26,7 @@ def max_entries() -> int:
 def chronology_pdf(*, context: dict) -> bytes:
     """Render `chronologies/pdf.html` with `context` (see views.child_chronology_pdf) to PDF bytes.
 
-    WeasyPrint is imported here, not at module level: importing it parses its built-in stylesheets
-    (and logs each step at INFO), which every web process would otherwise pay at start-up.
+    Through the portal's one renderer (neglect_portal/pdf.py): nothing is fetched over the network
+    and no file outside static/ is read, whatever an entry's text holds.
     """
-    from weasyprint import CSS, HTML
-
-    html = render_to_string("chronologies/pdf.html", context)
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    return render_pdf(render_to_string("chronologies/pdf.html", context), stylesheets=[STYLESHEET])

@@ -21,7 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -33,6 +33,7 @@ from audit.services import audit_record
 from cases.models import ConcernContent, NeglectType, PlanKind, Speaker
 from cases.validators import validate_known_neglect_types
 
+from . import events
 from .importing import ImportPlan, plan_import
 from .models import ChronologyEntry, DatePrecision, EntryKind, Significance, SourceType
 
@@ -47,8 +48,7 @@ def _text(value: str | None) -> str:
 
 def _agency_of(actor: User) -> Agency:
     membership = access.membership_of(actor)
-    if membership is None:
-        raise PermissionDenied("Only an active member of a partner agency can record chronology entries.")
+    access.require(actor, membership is not None, reason="Only an active member of a partner agency can record chronology entries.")
     return membership.agency
 
 
@@ -79,6 +79,7 @@ def _save_valid(entry: ChronologyEntry, shared_with: Iterable[Agency] = ()) -> C
     entry.full_clean()
     entry.save()
     entry.shared_with.set(shared_with)
+    events.entries_recorded.send(sender=ChronologyEntry, child_ids=[entry.child_id])
     return entry
 
 
@@ -152,7 +153,6 @@ def chronology_entry_record(
     return entry
 
 
-@transaction.atomic
 def chronology_entry_amend(
     *,
     actor: User,
@@ -178,24 +178,26 @@ def chronology_entry_amend(
     * The latest version is corrected, never an older one: the entry row is locked, so two
       people correcting it at once get one amendment and one clear refusal, not a fork.
     """
-    agency = _agency_of(actor)
-    if agency.pk != entry.agency_id:
-        raise PermissionDenied("Only the agency that recorded an entry can amend it.")
-    entry = ChronologyEntry.objects.select_for_update(of=("self",)).select_related("original").get(pk=entry.pk)
-    if entry.is_automatic:
-        raise ValidationError({NON_FIELD_ERRORS: made_from_refusal(entry)})
-    if ChronologyEntry.objects.filter(supersedes=entry).exists():
-        raise ValidationError({NON_FIELD_ERRORS: "This entry has already been amended. Amend its latest version instead."})
-    if not _text(reason):
-        raise ValidationError({"reason": "Say why the entry is being amended"})
-    content = _content(
-        occurred_on=occurred_on, kind=kind, summary=summary, impact_on_child=impact_on_child, action_taken=action_taken,
-        significance=significance, date_precision=date_precision, neglect_types=neglect_types,
-        attendance_percentage=attendance_percentage,
-    )
-    amendment = _supersede(current=entry, author=actor, content=content, reason=reason)
-    _audit_created(actor=actor, entry=amendment, detail=f"amends entry {entry.pk}", request=request)
-    return amendment
+    _agency_of(actor)
+    access.require(actor, access.can_amend_entry(actor, entry), request=request, reason="Only the agency that recorded an entry can amend it.",
+                   object_type=access.CHRONOLOGY_ENTRY, object_id=entry.pk, child_id=entry.child_id)
+    # The refusal above is audited outside the transaction, so its row survives; the writes below are one unit.
+    with transaction.atomic():
+        entry = ChronologyEntry.objects.select_for_update(of=("self",)).select_related("original").get(pk=entry.pk)
+        if entry.is_automatic:
+            raise ValidationError({NON_FIELD_ERRORS: made_from_refusal(entry)})
+        if ChronologyEntry.objects.filter(supersedes=entry).exists():
+            raise ValidationError({NON_FIELD_ERRORS: "This entry has already been amended. Amend its latest version instead."})
+        if not _text(reason):
+            raise ValidationError({"reason": "Say why the entry is being amended"})
+        content = _content(
+            occurred_on=occurred_on, kind=kind, summary=summary, impact_on_child=impact_on_child, action_taken=action_taken,
+            significance=significance, date_precision=date_precision, neglect_types=neglect_types,
+            attendance_percentage=attendance_percentage,
+        )
+        amendment = _supersede(current=entry, author=actor, content=content, reason=reason)
+        _audit_created(actor=actor, entry=amendment, detail=f"amends entry {entry.pk}", request=request)
+        return amendment
 
 
 # --- Automatic entries from case records -------------------------------------------------------
@@ -371,7 +373,7 @@ def chronology_entry_from_child_voice(*, voice) -> ChronologyEntry:
 
 
 
-# Conference kinds (cases.conference_*) whose decisions change what the state does for the child.
+# Conference kinds (conferences.models) whose decisions change what the state does for the child.
 DECISIVE_CONFERENCES = ("strategy_discussion", "initial_cp", "review_cp", "pre_proceedings")
 FAMILY_GROUP_CONFERENCE = "family_group"
 
@@ -380,7 +382,7 @@ FAMILY_GROUP_CONFERENCE = "family_group"
 def chronology_entries_from_conference_events(*, events, author: User | None = None) -> list[ChronologyEntry]:
     """One entry per child a recorded conference covers (to call inside the conference's recording service).
 
-    `events` are `cases.conference_selectors.ConferenceEvent`s (read here by attribute: child_id,
+    `events` are `conferences.selectors.ConferenceEvent`s (read here by attribute: child_id,
     conference_id, occurred_on, conference_kind, agency_id, summary). Recording a conference again
     (attendance, then decisions, then corrections) supersedes each child's entry, never adds one:
     the source is ("conference", conference id) per child.
@@ -565,6 +567,7 @@ def chronology_import(*, actor: User, text: str, request: Request = None) -> Imp
         entry.agency, entry.author = agency, actor
     ChronologyEntry.objects.bulk_create(entries)
     per_child = Counter(entry.child_id for entry in entries)
+    events.entries_recorded.send(sender=ChronologyEntry, child_ids=list(per_child))
     for child_id, count in per_child.items():
         audit_record(
             user=actor, action=AuditAction.CREATE, object_type=OBJECT_TYPE, child_id=child_id,

@@ -1,7 +1,7 @@
 """Pages of the chronologies app (included at /chronologies/ by neglect_portal/urls.py)."""
 from django.urls import path
 
-from . import views
+from . import theme_views, views
 
 app_name = "chronologies"
 urlpatterns = [
@@ -12,4 +12,7 @@ urlpatterns = [
     path("entries/<int:entry_id>/amend/", views.entry_amend, name="entry_amend"),
     path("import/", views.import_upload, name="import_upload"),
     path("import/confirm/", views.import_confirm, name="import_confirm"),
+    # Issue 14: partnership admins add words to the recurring themes.
+    path("theme-words/", theme_views.theme_words, name="theme_words"),
+    path("theme-words/<int:word_id>/remove/", theme_views.theme_word_remove, name="theme_word_remove"),
 ]

@@ -21,6 +21,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cases import field_policy
 from cases.selectors import family_view
+from neglect_portal.govuk_forms import add_service_errors
 from partnership.selectors import partnership_name
 
 from . import importing, selectors, services
@@ -170,7 +171,7 @@ def entry_create(request, child_id):
         try:
             services.chronology_entry_record(actor=request.user, child=child, request=request, **form.service_arguments())
         except ValidationError as error:
-            form.add_service_errors(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Entry added to {child}'s chronology.")
             return redirect("chronologies:child_chronology", child.pk)
@@ -196,7 +197,7 @@ def entry_amend(request, entry_id):
         try:
             services.chronology_entry_amend(actor=request.user, entry=entry, request=request, **form.service_arguments())
         except ValidationError as error:
-            form.add_service_errors(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Entry amended. The original stays in the chronology beneath it.")
             return redirect("chronologies:child_chronology", entry.child_id)

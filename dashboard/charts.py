@@ -16,28 +16,7 @@ import math
 import pygal
 from pygal.style import Style
 
-from tools.charts import without_scripts
-
-def chart_style(colors, **overrides):
-    """The look every chart of the portal shares (dashboard, action plans): GOV.UK colours, DejaVu Sans."""
-    settings = {
-        "background": "#ffffff",
-        "plot_background": "#ffffff",
-        "foreground": "#0b0c0c",
-        "foreground_strong": "#0b0c0c",
-        "foreground_subtle": "#505a5f",
-        "colors": tuple(colors),
-        "opacity": "1",
-        "opacity_hover": "1",
-        "font_family": "DejaVu Sans, arial, sans-serif",
-        "label_font_size": 14,
-        "major_label_font_size": 14,
-        "legend_font_size": 14,
-        "title_font_size": 17,
-        "value_font_size": 13,
-    }
-    return Style(**(settings | overrides))
-
+from neglect_portal.charts import chart_style, svg_data_uri
 
 _STYLE = chart_style(
     ("#1d70b8", "#0b0c0c"),
@@ -53,11 +32,6 @@ _STYLE = chart_style(
 # page at the report's width (130 px of title and axes plus the bars, 800 px wide).
 AGENCIES_PER_CHART = {1: 32, 2: 20}
 _BAR_HEIGHT = {1: 28, 2: 42}  # pixels per agency
-
-
-def _uri(chart):
-    chart.add_xml_filter(without_scripts)
-    return "data:image/svg+xml;base64," + base64.b64encode(chart.render()).decode("ascii")
 
 
 def _number(value):
@@ -87,21 +61,30 @@ def axis_ticks(top, *, whole=True, ticks=6):
     return [int(i * step) if whole else round(i * step, 6) for i in range(count + 1)]
 
 
-def trend_scale(measure, values):
-    """The value axis of a trend: 0 to 100 for percentages, else 0 to a tick at or above the largest value or target."""
+def trend_scale(measure, values, *, at_least=0):
+    """The value axis of a trend: 0 to 100 for percentages, else 0 to a tick at or above the largest value, target or `at_least`.
+
+    `values` are the points drawn (None for a point not drawn). A published chart passes only
+    published points and `at_least` above the suppression threshold, so its scale is worked out
+    from printed figures alone and never hints at a hidden one (dashboard/disclosure.py).
+    """
     if measure.unit == "percent":
         return [0, 20, 40, 60, 80, 100]
-    candidates = [v for v in values if v is not None] + ([measure.target] if measure.target is not None else [])
-    return axis_ticks(max(candidates, default=0), whole=measure.unit != "rate")
+    candidates = [v for v in values if v is not None] + ([measure.target] if measure.target is not None else []) + [at_least]
+    return axis_ticks(max(candidates, default=0), whole=measure.unit not in ("rate", "days"))
 
 
-def trend_chart(measure, points):
-    """Line of one measure over the quarters in `points` [(quarter name, value)], oldest first.
+def trend_chart(measure, points, *, at_least=0):
+    """Line of one measure over the quarters in `points` [(quarter name, value)], oldest first; None when no point can be drawn.
 
-    The target, where the measure has one, is a dashed line named in the legend.
+    The target, where the measure has one, is a dashed line named in the legend. A point that is
+    words ("fewer than 5", "not shown", no data) is not drawn; a chart with no point left would be
+    an empty axis, so there is none and the table beside it says why.
     """
     values = [_plotted(value) for _, value in points]
-    ticks = trend_scale(measure, values)
+    if all(value is None for value in values):
+        return None
+    ticks = trend_scale(measure, values, at_least=at_least)
     has_target = measure.target is not None
     chart = pygal.Line(
         js=[], style=_STYLE, width=800, height=300, explicit_size=True, title=measure.title,
@@ -116,7 +99,7 @@ def trend_chart(measure, points):
                   stroke_style={"width": 3, "dasharray": "10, 6"})
     described = "; ".join(f"{name}: {_number(value)}" for name, value in points)
     target_words = f" Target {measure.target:g}, drawn as a dashed line." if has_target else ""
-    return {"uri": _uri(chart), "alt": f"Line chart of {measure.title.lower()} by quarter. {described}.{target_words}"}
+    return {"uri": svg_data_uri(chart), "alt": f"Line chart of {measure.title.lower()} by quarter. {described}.{target_words}"}
 
 
 def _attendance(rows):
@@ -167,5 +150,5 @@ def agency_charts(measure, rows):
             described = "; ".join(f"{row['agency']}: attended {row['attended']} of {row['invitations']}" for row in part)
         else:
             described = "; ".join(f"{row['agency']}: {row['total']}" for row in part)
-        charts.append({"uri": _uri(chart), "alt": f"Bar chart of {title[0].lower()}{title[1:]}. {described}."})
+        charts.append({"uri": svg_data_uri(chart), "alt": f"Bar chart of {title[0].lower()}{title[1:]}. {described}."})
     return charts, left_out

@@ -1,28 +1,53 @@
 """The dashboard's downloads: the measures as CSV rows and the report as a PDF (callers audit them)."""
-from .pdf import dashboard_pdf, report_context
-from .selectors import measures, measures_history, quarter_measures, snapshot_pdf
+from .disclosure import WITHHELD, published_history, published_values
+from .pdf import change_since, dashboard_pdf, report_context
+from .selectors import catalogue, measures, measures_history, quarter_measures, snapshot_pdf
 
-CSV_HEADER = ["quarter", "key", "title", "agency", "figure", "value", "rag", "target"]
-
-
-def _csv_safe(value):
-    """Cells starting with = + - @ are prefixed so spreadsheet programs do not run them as formulas."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+CSV_HEADER = ["quarter", "key", "title", "agency", "figure", "value", "rag", "target", "breakdown", "category"]
+TREND = "trend"
+CHANGE = "change since last quarter"
 
 
-def measure_csv_rows(*, quarter, values):
-    """The header, then one row per measure, or per agency and figure for a by-agency breakdown."""
+def measure_csv_rows(*, quarter, values, history=None):
+    """The header, then one row per measure (per agency and figure for a by-agency measure), its breakdowns,
+    its change since last quarter and, when `history` is given, its trend (the other quarters' figures).
+
+    Whatever `values` and `history` hold is written: the publication CSV passes them through the
+    disclosure rule first (`quarter_csv_rows`), so both CSVs share this one layout. Cells are
+    defused when written (neglect_portal/csv_export.py), not here."""
     yield CSV_HEADER
+    previous = (history or {}).get(quarter.previous().name, {})
     for measure in measures():
         value = values.get(measure.key)
         if measure.unit == "by_agency":
             for row in value or []:
                 for figure, number in row.items():
                     if figure != "agency":
-                        yield [quarter.name, measure.key, measure.title, _csv_safe(row["agency"]), figure, number, "", ""]
-        else:
-            yield [quarter.name, measure.key, measure.title, "", measure.unit, value, measure.rag(value) or "", measure.target]
+                        yield [quarter.name, measure.key, measure.title, row["agency"], figure, number, "", "", "", ""]
+            continue
+        yield [quarter.name, measure.key, measure.title, "", measure.unit, value, measure.rag(value) or "", measure.target, "", ""]
+        change = change_since(value, previous.get(measure.key))
+        if change is not None:
+            yield [quarter.name, measure.key, measure.title, "", CHANGE, change, "", "", "", ""]
+        for dimension, cells in ((values.get("breakdowns") or {}).get(measure.key) or {}).items():
+            if cells is None:
+                yield [quarter.name, measure.key, measure.title, "", measure.unit, WITHHELD, "", "", dimension, ""]
+                continue
+            for category, number in cells.items():
+                yield [quarter.name, measure.key, measure.title, "", measure.unit, number, "", "", dimension, category]
+        for name, figures in (history or {}).items():
+            if name != quarter.name:
+                yield [name, measure.key, measure.title, "", TREND, figures.get(measure.key), "", "", "", ""]
+
+
+def quarter_csv_rows(*, quarter, for_publication):
+    """The quarter's CSV: the strategy group's (every figure) or the publication's (dashboard/disclosure.py applied to every quarter)."""
+    values = quarter_measures(quarter=quarter)
+    history = measures_history(quarter=quarter, current=values)
+    if for_publication:
+        every = catalogue()
+        values, history = published_values(values, every), published_history(history, every)
+    return measure_csv_rows(quarter=quarter, values=values, history=history)
 
 
 def quarter_pdf(*, quarter, for_publication):

@@ -1,106 +1,102 @@
-"""The quarterly OSCB report as a PDF (WeasyPrint), drawn from a snapshot's measures.
+"""The quarterly neglect report as a PDF (WeasyPrint), drawn from a snapshot's measures, and the page's context.
 
 Fonts are DejaVu, embedded by WeasyPrint from the system font files, and every image is a data: URI
-(charts.py), so rendering makes no network request; the URL fetcher allows only data: URIs and
-stops the render on anything else, which makes sure of it. Page numbers come from CSS `@page` counters.
+(charts.py), so rendering makes no network request; the portal's one renderer (neglect_portal/pdf.py)
+allows only data: URIs and static files and stops the render on anything else, which makes sure of it. Page numbers come from CSS `@page` counters.
 """
 from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from neglect_portal.pdf import render_document
 from partnership.charts import rag_charts
 from partnership.selectors import action_plan_red_rows, partnership_profile
 
 from .charts import agency_charts, trend_chart
-from .selectors import THEMES, measures
+from .disclosure import SMALL, WITHHELD, published_agency_row, published_history, published_values, small_words, suppressed, threshold
+from .measures import DIMENSIONS
+from .selectors import THEMES, catalogue, category_label, dashboard_setup, measure_sources, measures, quarter_report
 
 STYLESHEET = Path(__file__).resolve().parent / "pdf.css"
-SUPPRESS_BELOW = 5
-SMALL = "fewer than 5"
-# Withheld so that a suppressed count cannot be worked out from it (a total minus the other
-# parts, or a percentage of a shown whole): secondary suppression.
-WITHHELD = "not shown"
-
-
-def suppressed(value, *, for_publication):
-    """Counts of 1 to 4 print as "fewer than 5" in a published report, so no child can be recognised."""
-    if for_publication and _is_count(value) and 0 < value < SUPPRESS_BELOW:
-        return SMALL
-    return value
-
-
-def _is_count(value):
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def published_agency_row(row):
-    """One agency's row as printed for publication: small counts suppressed, and nothing left to recover them.
-
-    Primary suppression turns counts of 1 to 4 into "fewer than 5". Then the standard disclosure
-    rules: in an additive group (the tool counts and their `total`) one suppressed cell could be
-    worked out from the others, so the next-smallest shown cell is withheld too (a part before the
-    total on a tie, so the chart keeps its bar); a percentage (`*_pct`) is derived from the row's
-    counts, so it is withheld whenever any of them is suppressed.
-    """
-    published = {key: (value if key == "agency" or key.endswith("_pct") else suppressed(value, for_publication=True)) for key, value in row.items()}
-    if "total" in row:
-        group = [key for key in row if key != "agency" and not key.endswith("_pct")]
-        hidden = [key for key in group if isinstance(published[key], str)]
-        if len(hidden) == 1:
-            shown = [key for key in group if _is_count(published[key]) and published[key] > 0] or [key for key in group if key not in hidden]
-            smallest = min(shown, key=lambda key: (published[key], key == "total"))
-            published[smallest] = WITHHELD
-    if any(isinstance(published[key], str) for key in row if key != "agency" and not key.endswith("_pct")):
-        published.update({key: WITHHELD for key in row if key.endswith("_pct") and row[key] is not None})
-    return published
+# The disclosure rule lives in dashboard/disclosure.py; these names stay importable from here.
+__all__ = ["SMALL", "WITHHELD", "published_agency_row", "suppressed", "report_context", "dashboard_pdf", "report_document", "display"]
 
 
 def report_context(*, quarter, values, history, for_publication=False):
-    """What the template needs: a section per theme with each measure's value, RAG, change and chart.
+    """What the page and the PDF need: a section per theme with each measure's value, RAG, change, chart and breakdowns.
 
     `history` maps quarter name -> measures for up to 8 quarters (oldest first) for the trend charts.
+    For publication every quarter's figures go through the disclosure rule first
+    (dashboard/disclosure.py), so the tiles, the trend, the change since last quarter, the charts
+    and the breakdowns all show only what may be published; the strategy group's narrative and
+    escalations stay in its own report (free text cannot be checked for small numbers).
     """
+    shown, every = measures(), catalogue()
+    if for_publication:
+        values = published_values(values, every)
+        history = published_history(history, every)
     previous = history.get(quarter.previous().name, {})
+    report = quarter_report(quarter=quarter)
+    narratives = (report.narratives if report is not None else {}) if not for_publication else {}
+    sources = measure_sources()
     sections = []
     for theme, title in THEMES.items():
         rows = []
-        for measure in (m for m in measures() if m.theme == theme):
+        for measure in (m for m in shown if m.theme == theme):
             value = values.get(measure.key)
-            def hide(number, measure=measure):
-                # Only counts of children are suppressed: action-plan rows by RAG identify nobody.
-                return suppressed(number, for_publication=for_publication and measure.counts_children)
-
-            row = {"measure": measure, "rag": measure.rag(value), "left_out": 0}
+            row = {"measure": measure, "rag": measure.rag(value), "left_out": 0, "sources": sources.get(measure.key, [])}
             if measure.key == "action_plan_rag_by_agency":
                 row["rows"] = [dict(r) for r in value or []]
                 row["charts"] = rag_charts(measure, row["rows"])
             elif measure.unit == "by_agency":
-                publish = for_publication and measure.counts_children
-                row["rows"] = [published_agency_row(r) if publish else dict(r) for r in value or []]
+                row["rows"] = [dict(r) for r in value or []]
                 row["charts"], row["left_out"] = agency_charts(measure, row["rows"])
             else:
-                # A suppressed count must not come back through the chart or the change since last quarter.
-                points = [(name, hide(h.get(measure.key))) for name, h in history.items()]
-                row["display"] = display(measure, hide(value))
-                row["change"] = change_words(_change(hide(value), hide(previous.get(measure.key))))
+                # Published values only: a hidden figure comes back through neither the chart nor the change.
+                points = [(name, h.get(measure.key)) for name, h in history.items()]
+                row["display"] = display(measure, value)
+                row["change"] = change_words(change_since(value, previous.get(measure.key)))
                 row["trend"] = [{"quarter": name, "display": display(measure, point)} for name, point in points]
-                row["charts"] = [trend_chart(measure, points)]
+                chart = trend_chart(measure, points, at_least=threshold() + 1 if for_publication and measure.unit == "count" else 0)
+                row["charts"] = [chart] if chart else []
+            if measure.breakdowns:
+                row["breakdowns"] = _breakdown_rows(measure, (values.get("breakdowns") or {}).get(measure.key), value)
             row["chart"] = row["charts"][0] if row["charts"] else None  # the first (or only) chart
             rows.append(row)
-        sections.append({"title": title, "rows": rows, "theme": theme})
+        if rows:
+            sections.append({"title": title, "rows": rows, "theme": theme, "narrative": narratives.get(theme, "")})
     profile = partnership_profile()
+    setup = dashboard_setup()
     return {
         "partnership": profile.name,
         "partnership_logo": profile.logo_uri,
+        "population": profile.under_18_population,
+        "board": setup.board if setup is not None else "",
+        "measure_set": setup.measure_set if setup is not None else None,
         "action_plan_red_rows": action_plan_red_rows(quarter=quarter),
         "quarter": quarter,
         "generated_at": timezone.localtime(),
         "sections": sections,
+        "report": report,
+        "escalations": "" if for_publication or report is None else report.escalations,
         "for_publication": for_publication,
-        "small": SMALL,
+        "small": small_words(),
         "withheld": WITHHELD,
+        "threshold": threshold(),
     }
+
+
+def _breakdown_rows(measure, dimensions, total):
+    """[{"dimension": heading, "cells": [(category, shown)] or None}] for the tables under a count."""
+    rows = []
+    for dimension, heading in DIMENSIONS.items():
+        cells = (dimensions or {}).get(dimension)
+        rows.append({
+            "dimension": heading,
+            "cells": None if cells is None else [(category_label(category), display(measure, number)) for category, number in cells.items()],
+        })
+    return rows if dimensions else []
 
 
 def display(measure, value):
@@ -109,7 +105,9 @@ def display(measure, value):
         return "No data"
     if isinstance(value, str):
         return value
-    return f"{value:g}%" if measure.unit == "percent" else f"{value:g}"
+    if measure.unit == "percent":
+        return f"{value:g}%"
+    return f"{value:g} days" if measure.unit == "days" else f"{value:g}"
 
 
 def change_words(change):
@@ -120,20 +118,15 @@ def change_words(change):
     return f"{'up' if change > 0 else 'down'} {abs(change):g} since last quarter"
 
 
-def _change(value, before):
+def change_since(value, before):
     if not isinstance(value, (int, float)) or not isinstance(before, (int, float)):
         return None
     return round(value - before, 1)
 
 
 def report_document(*, context):
-    """Lay out `dashboard/pdf.html` as a WeasyPrint document (its pages can be inspected; WeasyPrint is slow to import)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.urls import URLFetcher
-
-    offline = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    html = render_to_string("dashboard/pdf.html", context)
-    return HTML(string=html, url_fetcher=offline).render(stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=offline)])
+    """Lay out `dashboard/pdf.html` as a WeasyPrint document (its pages can be inspected)."""
+    return render_document(render_to_string("dashboard/pdf.html", context), stylesheets=[STYLESHEET])
 
 
 def dashboard_pdf(*, context):

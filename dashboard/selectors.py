@@ -1,9 +1,10 @@
-"""The quarterly neglect measures, each one or two SQL aggregates (DESIGN.md, "Quarterly Neglect Dashboard").
+"""The quarterly neglect measures, each one or two SQL aggregates (docs/dashboard.md; the catalogue is dashboard/measures.py).
 
-Every measure has a stable key (snapshots, the API, CSV columns and the PDF all use it), a short
-definition the PDF prints, the direction that is better and, where the partnership set one, a target
-that gives the RAG rating. Values are plain JSON: a number, None when there is nothing to divide by
-or no data, or for per-agency breakdowns a list of {"agency": name, ...} rows.
+Values are plain JSON: a number, None when there is nothing to divide by or no data, or for
+per-agency breakdowns a list of {"agency": name, ...} rows. Beside the measures, `compute_measures`
+keeps what the disclosure rule needs and no page prints as such: `basis` (for each percentage its
+numerator `n` and denominator `d`, for each mean or median its `base`) and `breakdowns` (counts of
+children by locality, age band, ethnicity and disability).
 
 Figures are as at the quarter's last day unless the definition says "in the quarter". A plan is open
 at a date when it started on or before it and has no end date or ends after it (a plan ending on the
@@ -11,107 +12,160 @@ last day has ended, as in the Children in Need census).
 
 These functions read whole-partnership aggregates that never name a child, so they take no user:
 who may see them is decided once, in `agencies.access` (`can_see_dashboard`), by the page, API and
-task that call them. Nothing here loops over rows in Python: each query returns counts.
+task that call them. Nothing here loops over rows in Python: each query returns counts (the one
+exception is the median on SQLite, the demo's database, which has no percentile aggregate).
 
-A CIN or looked-after plan carries no category, so it counts as a neglect plan when, by its start,
-the child had been referred for neglect or had a child protection plan for neglect.
+Shared rules are not written again here: repeat plans, repeat referrals and plan length are
+cases/history.py's (drift reads the same), quarters neglect_portal/quarters.py's. A CIN or
+looked-after plan carries no category: `_neglect_plans` reads the DfE codes the census holds for the
+referral that opened the child's episode, and only where there are none the portal's assumption
+(the definitions print it: dashboard/measures.py, `NEGLECT_PLAN`).
 """
-from dataclasses import dataclass
+import statistics
+from dataclasses import replace
+from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Avg,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
 
-from cases.conference_selectors import attendance_by_agency
+from cases.history import LONG_CIN_PLAN, LONG_CP_PLAN, is_repeat_plan, is_repeat_referral
 from cases.models import (
     ADOLESCENT_AGE,
+    Case,
     Child,
+    Concern,
     CPCategory,
+    NeglectType,
     Plan,
     PlanKind,
     Referral,
     ReferralOutcome,
+    Threshold,
 )
+from census.models import DISABILITIES
 from chronologies.models import ChronologyEntry, EntryKind
+from conferences.selectors import attendance_by_agency
+from neglect_portal.quarters import Quarter
 from partnership.selectors import action_plan_rag_by_agency, partnership_profile
-from tools.models import AssessmentRun, RunStatus
+from tools.models import AssessmentRun, DefinitionStatus, RunStatus, ToolDefinition
+from tools.requirements import levels_with_requirements, tool_requirements
+from tools.selectors import required_tool_names
 
-from .quarters import Quarter
+from .measures import CATALOGUE, DIMENSIONS, HIGHER, LOWER, THEMES, Measure
 
-HIGHER = "higher"
-LOWER = "lower"
-
-THEMES = {
-    "protection": "Children on child protection plans",
-    "drift": "Drift and repeat plans",
-    "front_door": "Referrals and early help",
-    "practice": "Tools and conference attendance",
-    "education": "School attendance and adolescents",
-    "action_plans": "Agency action plans",
-}
+__all__ = ["DIMENSIONS", "HIGHER", "LOWER", "THEMES", "Measure", "catalogue", "compute_measures", "measures", "measure_by_key"]
 
 
-@dataclass(frozen=True)
-class Measure:
-    key: str
-    title: str
-    definition: str
-    theme: str
-    better: str | None = None  # HIGHER or LOWER; None where neither is better (a volume)
-    unit: str = "count"  # "count", "rate", "percent" or "by_agency"
-    target: float | None = None
-    counts_children: bool = True  # False: the figures count something else (plan rows), never suppressed
-
-    def rag(self, value):
-        """"green" at or past the target, "amber" within a tenth of it, "red" beyond; None without a target."""
-        if self.target is None or self.better is None or not isinstance(value, (int, float)):
-            return None
-        gap = (value - self.target) if self.better == HIGHER else (self.target - value)
-        if gap >= 0:
-            return "green"
-        return "amber" if -gap <= abs(self.target) / 10 else "red"
+def catalogue():
+    """Every measure the portal can compute, in report order, with the plan-length thresholds in its words (no targets)."""
+    months = {"long_cp_months": LONG_CP_PLAN.months, "long_cin_months": LONG_CIN_PLAN.months}
+    return [
+        replace(m, title=m.title.format(**months), definition=m.definition.format(**months))
+        for m in [*CATALOGUE[:-1], *_required_tool_measures(), CATALOGUE[-1]]
+    ]
 
 
-def _targets():
-    """Targets the strategy group set (`DASHBOARD_TARGETS`, key -> number), over the defaults below."""
-    return getattr(settings, "DASHBOARD_TARGETS", {})
+def dashboard_setup():
+    """The partnership's set-up row (chosen set, added measures, board), or None before anyone saved one."""
+    from .models import DashboardSetup
+
+    return DashboardSetup.objects.select_related("measure_set").filter(pk=DashboardSetup.SINGLETON_ID).first()
 
 
-_MEASURES = [
-    Measure("cp_children", "Children on child protection plans", "Children with a child protection plan open at the end of the quarter.", "protection"),
-    Measure("cp_rate_per_10k", "Child protection rate per 10,000", "Children on child protection plans per 10,000 children under 18 (PARTNERSHIP_UNDER_18_POPULATION), one decimal.", "protection", unit="rate"),
-    Measure("cp_neglect_children", "Children on plans for neglect", "Children with a child protection plan for neglect open at the end of the quarter.", "protection"),
-    Measure("cp_neglect_share_pct", "Neglect share of child protection plans", "Children on plans for neglect as a percentage of all children on child protection plans.", "protection", unit="percent"),
-    Measure("cp_neglect_12m_plus_pct", "Neglect plans open 12 months or more", "Open child protection plans for neglect that had run 12 months or more at the end of the quarter, as a percentage of all open ones.", "drift", LOWER, "percent", 10),
-    Measure("cp_neglect_repeat_pct", "Repeat neglect plans", "Child protection plans for neglect started in the quarter where the child had an earlier child protection plan for neglect, as a percentage of those started.", "drift", LOWER, "percent", 20),
-    Measure("cin_neglect_6m_plus_pct", "Neglect CIN plans over 6 months", "Open Child in Need plans for neglect that had run 6 months or more at the end of the quarter, as a percentage of all open ones.", "drift", LOWER, "percent", 30),
-    Measure("entered_care_neglect", "Children entering care for neglect", "Children whose looked-after plan started in the quarter, for neglect.", "drift"),
-    Measure("neglect_plans_with_prior_eha_pct", "Early Help Assessment before a neglect plan", "Children starting a Child in Need or child protection plan for neglect in the quarter who had a final Early Help Assessment or an early help plan before it, as a percentage.", "front_door", HIGHER, "percent", 50),
-    Measure("neglect_referrals", "Referrals for neglect", "Referrals for neglect received in the quarter.", "front_door"),
-    Measure("neglect_referrals_to_assessment_pct", "Neglect referrals to statutory assessment", "Referrals for neglect in the quarter whose recorded outcome is a statutory assessment or a section 47 strategy discussion, as a percentage.", "front_door", unit="percent"),
-    Measure("neglect_repeat_referrals_12m_pct", "Repeat neglect referrals within 12 months", "Referrals for neglect in the quarter for a child referred before within the previous 12 months, as a percentage.", "front_door", LOWER, "percent", 20),
-    Measure("tool_runs_by_agency", "Neglect tools used, by agency", "Final Graded Care Profile 2 and checklist assessments in the quarter, by the assessing agency.", "practice", unit="by_agency"),
-    Measure("conference_attendance_by_agency", "Conference attendance, by agency", "Invitations to conferences held in the quarter with attendance recorded, and how many the agency attended (in person or virtually).", "practice", unit="by_agency"),
-    Measure("school_attendance_neglect_pct", "School attendance of children on neglect plans", "Mean of the latest school attendance percentage reported in the quarter for children on a neglect plan at its end.", "education", HIGHER, "percent", 90),
-    Measure("attendance_improved_pct", "Attendance improved", "Of those children, the percentage whose latest attendance in the quarter is higher than the latest reported before it.", "education", HIGHER, "percent", 50),
-    Measure("adolescents_on_neglect_plans", "Adolescents on neglect plans", f"Children aged {ADOLESCENT_AGE} or over at the end of the quarter with a child protection or Child in Need plan for neglect open then.", "education"),
-    Measure("action_plan_rag_by_agency", "Agency action plans, by RAG", "Rows of each agency's neglect action plan, and of the strategy group's overarching plan, by their RAG status at the end of the quarter (the latest quarterly update for that quarter or before). Fewer red rows is better.", "action_plans", LOWER, "by_agency", counts_children=False),
-]
+def shown_keys(setup=None):
+    """The keys the partnership's dashboard shows: its set's and those it added; None for the whole catalogue."""
+    setup = setup if setup is not None else dashboard_setup()
+    if setup is None or setup.measure_set is None:
+        return None
+    return {*setup.measure_set.items.values_list("measure_key", flat=True), *setup.added_measures}
+
+
+def current_targets():
+    """Measure key -> its latest `MeasureTarget` row (removed targets left out): the strategy group's targets now."""
+    from .models import MeasureTarget
+
+    latest = {}
+    for target in MeasureTarget.objects.select_related("set_by").order_by("measure_key", "-set_at", "-pk"):
+        latest.setdefault(target.measure_key, target)
+    return {key: target for key, target in latest.items() if target.value is not None}
+
+
+def target_words(target):
+    """Who set a target, when and why, as the page and the PDF print it."""
+    who = target.set_by.get_full_name() or target.set_by.get_username()
+    return f"Set by {who} on {target.set_at:%-d %B %Y}: {target.reason}"
+
+
+def _with_targets(measure_list, targets):
+    return [
+        replace(m, target=targets[m.key].value, target_set_by=target_words(targets[m.key])) if m.key in targets else m
+        for m in measure_list
+    ]
 
 
 def measures():
-    """The measures in report order, with the partnership's targets applied."""
-    targets = _targets()
-    return [Measure(**{**m.__dict__, "target": targets.get(m.key, m.target)}) for m in _MEASURES]
+    """The measures the partnership's dashboard shows, in report order, with the strategy group's targets."""
+    shown = shown_keys()
+    return _with_targets([m for m in catalogue() if shown is None or m.key in shown], current_targets())
+
+
+def _required_tool_key(level):
+    return f"required_tool_{level}_pct"
+
+
+def _required_tool_measures():
+    """One measure per level of need at which the partnership requires a tool (`TOOLS_REQUIRED`, tools/requirements.py).
+
+    Keys are stable per level, so snapshots, the CSV and trend charts line up across quarters; a
+    level with no requirement has no measure.
+    """
+    by_level = {}
+    for requirement in tool_requirements():
+        by_level.setdefault(requirement.level, []).append(requirement)
+    names = required_tool_names() if by_level else {}
+    measures_ = []
+    for level in levels_with_requirements():
+        expected = "; ".join(requirement.describe(names.get(requirement.tool_key, requirement.tool_key)) for requirement in by_level[level])
+        measures_.append(Measure(
+            _required_tool_key(level), f"Expected tool done: {Threshold(level).label}",
+            f"Cases open at the end of the quarter at the {Threshold(level).label} level of need (their level now) from which an expected "
+            f"tool was due by then, with a final assessment of every tool due, as a percentage. Expected: {expected}.",
+            "practice", HIGHER, "percent",
+        ))
+    return measures_
 
 
 def measure_by_key():
-    return {m.key: m for m in measures()}
+    """Every catalogue measure by key, with its target (a measure the dashboard does not show included)."""
+    return {m.key: m for m in _with_targets(catalogue(), current_targets())}
 
 
 def _percent(part, whole):
     return None if not whole else round(100 * part / whole, 1)
+
+
+def _ratio(values, basis, key, part, whole):
+    """A percentage and its numerator and denominator (kept for the disclosure rule)."""
+    values[key] = _percent(part, whole)
+    basis[key] = {"n": part, "d": whole}
 
 
 def _open_at(day, prefix=""):
@@ -122,47 +176,192 @@ def _cp_neglect():
     return Q(kind=PlanKind.CHILD_PROTECTION, cp_category=CPCategory.NEGLECT)
 
 
+# The DfE codes that say "neglect" (census/codes.py): primary need N1, assessment factor 16A.
+NEGLECT_PRIMARY_NEED = "N1"
+NEGLECT_FACTOR = "16A"
+
+
+def _coded_for_the_census():
+    return Q(census__primary_need__gt="")
+
+
+def _coded_for_neglect():
+    """A referral coded N1 with the factor 16A, on the referral's census coding or on one of its census assessments."""
+    factor = f'"{NEGLECT_FACTOR}"'  # a JSON list's item, quoted: "16A" never matches inside another code
+    return Q(census__primary_need=NEGLECT_PRIMARY_NEED) & (
+        Q(census__assessment_factors__icontains=factor) | Q(census_assessments__factors__icontains=factor)
+    )
+
+
 def _neglect_plans():
-    """Plans for neglect: CP plans by category; CIN and looked-after plans by the child's history by their start."""
+    """Plans for neglect: CP plans by category; CIN and looked-after plans by the census codes of their episode's referral.
+
+    The episode's referral is the child's latest referral on or before the plan started. Coded for
+    the census: neglect when primary need N1 with factor 16A. Not coded (or no referral): the
+    portal's assumption, neglect when that referral was marked for neglect or the child had a child
+    protection plan for neglect by the plan's start (dashboard/measures.py, `NEGLECT_PLAN`).
+    """
+    episode = Referral.objects.filter(child_id=OuterRef("case__child_id"), referred_on__lte=OuterRef("started_on")).order_by("-referred_on", "-pk")
+    coded = Exists(Referral.objects.filter(_coded_for_the_census(), pk=OuterRef("episode_referral")))
+    coded_neglect = Exists(Referral.objects.filter(_coded_for_neglect(), pk=OuterRef("episode_referral")))
+    flagged = Exists(Referral.objects.filter(pk=OuterRef("episode_referral"), is_neglect=True))
+    cp_before = Exists(Plan.objects.filter(_cp_neglect(), case__child_id=OuterRef("case__child_id"), started_on__lte=OuterRef("started_on")))
+    uncategorised = Q(kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.LOOKED_AFTER]) & (coded_neglect | (~coded & (flagged | cp_before)))
+    return Plan.objects.annotate(episode_referral=Subquery(episode.values("pk")[:1])).filter(_cp_neglect() | uncategorised)
+
+
+def _named_neglect():
+    return reduce(or_, (Q(**{kind.field_name: True}) for kind in NeglectType))
+
+
+def _early_help_for_neglect():
+    """Early Help plans for neglect: by the plan's start, a concern naming a type of neglect, or a referral for neglect."""
+    concern = Concern.objects.filter(_named_neglect(), child_id=OuterRef("case__child_id"), observed_on__lte=OuterRef("started_on"))
     referred = Referral.objects.filter(child_id=OuterRef("case__child_id"), is_neglect=True, referred_on__lte=OuterRef("started_on"))
-    cp_before = Plan.objects.filter(_cp_neglect(), case__child_id=OuterRef("case__child_id"), started_on__lte=OuterRef("started_on"))
-    uncategorised = Q(kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.LOOKED_AFTER]) & (Exists(referred) | Exists(cp_before))
-    return Plan.objects.filter(_cp_neglect() | uncategorised)
+    return Plan.objects.filter(kind=PlanKind.EARLY_HELP).filter(Exists(concern) | Exists(referred))
 
 
-def _protection(quarter):
+# --- Breakdowns of counts of children --------------------------------------------------------------
+
+# The DfE's major ethnic groups over the census codes (cases.models.Ethnicity); Chinese with Asian, as the 2021 Census groups it.
+ETHNIC_GROUPS = {
+    "white": ("WBRI", "WIRI", "WIRT", "WOTH", "WROM"),
+    "mixed": ("MWBC", "MWBA", "MWAS", "MOTH"),
+    "asian": ("AIND", "APKN", "ABAN", "AOTH", "CHNE"),
+    "black": ("BCRB", "BAFR", "BOTH"),
+    "other": ("OOTH",),
+}
+# Age bands of the Children in Need census, at the quarter's end: lower bound in years.
+AGE_BANDS = (("under_1", 0), ("1_to_4", 1), ("5_to_9", 5), ("10_to_15", 10), ("16_plus", 16))
+CATEGORY_LABELS = {
+    "not_recorded": "Not recorded", "unborn": "Unborn", "under_1": "Under 1", "1_to_4": "1 to 4", "5_to_9": "5 to 9", "10_to_15": "10 to 15",
+    "16_plus": "16 and over", "white": "White", "mixed": "Mixed or multiple", "asian": "Asian or Asian British",
+    "black": "Black or Black British", "other": "Other ethnic group", "not_known": "Refused or not yet obtained",
+    "disabled": "Disabled", "not_disabled": "Not recorded as disabled",
+}
+
+
+def category_label(category):
+    return CATEGORY_LABELS.get(category, str(category).title())
+
+
+def dimension_conditions(child, on):
+    """{dimension: {category: Q}} over the child at the path `child` ("" for Child rows); each dimension a partition.
+
+    Every child falls in exactly one category of each dimension, so a dimension's counts add up to
+    the measure's count (the disclosure rule relies on it, as a reader would). Disability: the
+    child's record says so (the census import sets it from the DfE disability codes), or the child's
+    census record holds a code other than NONE.
+    """
+    p = f"{child}__" if child else ""
+    localities = list(settings.PARTNERSHIP_LOCALITIES)
+    locality = {name: Q(**{f"{p}family__locality": name}) for name in localities}
+    locality["not_recorded"] = Q(**{f"{p}family__isnull": True}) | ~Q(**{f"{p}family__locality__in": localities})
+    born = Q(**{f"{p}is_unborn": False, f"{p}date_of_birth__lte": on})
+    ages = {"unborn": ~born}
+    for index, (band, years) in enumerate(AGE_BANDS):
+        condition = born & Q(**{f"{p}date_of_birth__lte": on - relativedelta(years=years)})
+        if index + 1 < len(AGE_BANDS):
+            condition &= Q(**{f"{p}date_of_birth__gt": on - relativedelta(years=AGE_BANDS[index + 1][1])})
+        ages[band] = condition
+    grouped = [code for codes in ETHNIC_GROUPS.values() for code in codes]
+    ethnicity = {group: Q(**{f"{p}ethnicity__in": codes}) for group, codes in ETHNIC_GROUPS.items()}
+    ethnicity["not_known"] = ~Q(**{f"{p}ethnicity__in": grouped})
+    coded = reduce(or_, (Q(**{f"{p}census__disabilities__icontains": f'"{code}"'}) for code in DISABILITIES if code != "NONE"))
+    disabled = Q(**{f"{p}disability": True}) | coded
+    return {"locality": locality, "age_band": ages, "ethnicity": ethnicity, "disability": {"disabled": disabled, "not_disabled": ~disabled}}
+
+
+def _breakdown(queryset, *, child, on, distinct_children=True):
+    """Counts by every dimension in one aggregate: children (distinct) or rows (referrals)."""
+    counted = f"{child}" if distinct_children else "pk"
+    names, aggregates = {}, {}
+    for dimension, categories in dimension_conditions(child, on).items():
+        for category, condition in categories.items():
+            alias = f"c{len(names)}"
+            names[alias] = (dimension, category)
+            aggregates[alias] = Count(counted, distinct=distinct_children, filter=condition)
+    counts = queryset.aggregate(**aggregates)
+    result = {dimension: {} for dimension in DIMENSIONS}
+    for alias, (dimension, category) in names.items():
+        result[dimension][category] = counts[alias]
+    return result
+
+
+# --- The measures ------------------------------------------------------------------------------------
+
+
+class _DaysBetween(Func):
+    """Whole days from one date column to another (PostgreSQL subtracts dates; SQLite through julianday)."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        (start, start_params), (end, end_params) = (compiler.compile(expression) for expression in self.source_expressions)
+        return f"({end} - {start})", [*end_params, *start_params]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        (start, start_params), (end, end_params) = (compiler.compile(expression) for expression in self.source_expressions)
+        return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)", [*end_params, *start_params]
+
+
+class _Median(Aggregate):
+    """The median (PostgreSQL's PERCENTILE_CONT): one aggregate however many plans."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def _median_days(plans):
+    """(median days from start to end, number of plans) over ended plans."""
+    days = plans.annotate(days=_DaysBetween(F("started_on"), F("ended_on")))
+    if connection.vendor == "postgresql":
+        result = days.aggregate(median=_Median("days"), plans=Count("pk"))
+        return (None if result["median"] is None else round(result["median"], 1)), result["plans"]
+    lengths = list(days.values_list("days", flat=True))  # SQLite (the demo) has no percentile aggregate
+    return (round(statistics.median(lengths), 1) if lengths else None), len(lengths)
+
+
+def _protection(quarter, basis, breakdowns):
     end = quarter.end
     open_cp = Plan.objects.filter(_open_at(end), kind=PlanKind.CHILD_PROTECTION)
     counts = open_cp.aggregate(
         children=Count("case__child", distinct=True),
         neglect_children=Count("case__child", distinct=True, filter=Q(cp_category=CPCategory.NEGLECT)),
         neglect_plans=Count("pk", filter=Q(cp_category=CPCategory.NEGLECT)),
-        neglect_12m=Count("pk", filter=Q(cp_category=CPCategory.NEGLECT, started_on__lte=end - relativedelta(years=1))),
+        neglect_12m=Count("pk", filter=Q(cp_category=CPCategory.NEGLECT) & LONG_CP_PLAN.started_long_enough_before(end)),
     )
+    breakdowns["cp_neglect_children"] = _breakdown(open_cp.filter(cp_category=CPCategory.NEGLECT), child="case__child", on=end)
     population = partnership_profile().under_18_population
-    earlier = Plan.objects.filter(_cp_neglect(), case__child_id=OuterRef("case__child_id"), started_on__lt=OuterRef("started_on"))
     started = Plan.objects.filter(_cp_neglect(), started_on__range=(quarter.start, end)).aggregate(
-        started=Count("pk"), repeats=Count("pk", filter=Exists(earlier))
+        started=Count("pk"), repeats=Count("pk", filter=is_repeat_plan()), repeats_after_neglect=Count("pk", filter=is_repeat_plan(previous_only=True))
     )
-    return {
+    median, ended = _median_days(Plan.objects.filter(_cp_neglect(), ended_on__range=(quarter.start, end)))
+    values = {
         "cp_children": counts["children"],
         "cp_rate_per_10k": round(counts["children"] * 10_000 / population, 1) if population else None,
         "cp_neglect_children": counts["neglect_children"],
-        "cp_neglect_share_pct": _percent(counts["neglect_children"], counts["children"]),
-        "cp_neglect_12m_plus_pct": _percent(counts["neglect_12m"], counts["neglect_plans"]),
-        "cp_neglect_repeat_pct": _percent(started["repeats"], started["started"]),
+        "cp_neglect_rate_per_10k": round(counts["neglect_children"] * 10_000 / population, 1) if population else None,
+        "cp_neglect_length_median_days": median,
     }
+    basis["cp_neglect_length_median_days"] = {"base": ended}
+    _ratio(values, basis, "cp_neglect_share_pct", counts["neglect_children"], counts["children"])
+    _ratio(values, basis, "cp_neglect_12m_plus_pct", counts["neglect_12m"], counts["neglect_plans"])
+    _ratio(values, basis, "cp_neglect_repeat_pct", started["repeats"], started["started"])
+    _ratio(values, basis, "cp_neglect_repeat_after_neglect_pct", started["repeats_after_neglect"], started["started"])
+    return values
 
 
-def _plans_and_care(quarter):
+def _plans_and_care(quarter, basis, breakdowns):
     end = quarter.end
     neglect = _neglect_plans()
     cin = neglect.filter(_open_at(end), kind=PlanKind.CHILD_IN_NEED).aggregate(
-        open=Count("pk"), long=Count("pk", filter=Q(started_on__lte=end - relativedelta(months=6)))
+        open=Count("pk"), long=Count("pk", filter=LONG_CIN_PLAN.started_long_enough_before(end))
     )
-    entered_care = neglect.filter(kind=PlanKind.LOOKED_AFTER, started_on__range=(quarter.start, end)).aggregate(
-        children=Count("case__child", distinct=True)
-    )["children"]
+    entering = neglect.filter(kind=PlanKind.LOOKED_AFTER, started_on__range=(quarter.start, end))
+    entered_care = entering.aggregate(children=Count("case__child", distinct=True))["children"]
+    breakdowns["entered_care_neglect"] = _breakdown(entering, child="case__child", on=end)
     eha_before = AssessmentRun.objects.filter(
         case__child_id=OuterRef("case__child_id"), definition__key=_eha_key(), status=RunStatus.FINAL, assessed_on__lt=OuterRef("started_on")
     )
@@ -176,49 +375,54 @@ def _plans_and_care(quarter):
     adolescents = neglect.filter(
         _open_at(end), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION], case__child__is_unborn=False, case__child__date_of_birth__lte=adolescent_born_by
     ).aggregate(children=Count("case__child", distinct=True))["children"]
-    return {
-        "cin_neglect_6m_plus_pct": _percent(cin["long"], cin["open"]),
-        "entered_care_neglect": entered_care,
-        "neglect_plans_with_prior_eha_pct": _percent(starting["with_eha"], starting["children"]),
-        "adolescents_on_neglect_plans": adolescents,
-    }
+    values = {"entered_care_neglect": entered_care, "adolescents_on_neglect_plans": adolescents}
+    _ratio(values, basis, "cin_neglect_6m_plus_pct", cin["long"], cin["open"])
+    _ratio(values, basis, "neglect_plans_with_prior_eha_pct", starting["with_eha"], starting["children"])
+    return values
+
+
+# An Early Help plan ends in escalation when a statutory plan starts while it is open or this soon after it ends.
+ESCALATION_DAYS = 30
+
+
+def _early_help(quarter, basis, breakdowns):
+    """Children in early help for neglect at the quarter's end; of those whose early help ended in it, how many went on to a statutory plan."""
+    end = quarter.end
+    early_help = _early_help_for_neglect()
+    open_now = early_help.filter(_open_at(end))
+    breakdowns["early_help_neglect_children"] = _breakdown(open_now, child="case__child", on=end)
+    statutory = Plan.objects.filter(
+        case__child_id=OuterRef("case__child_id"), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION],
+        started_on__gte=OuterRef("started_on"),
+        started_on__lte=ExpressionWrapper(OuterRef("ended_on") + timedelta(days=ESCALATION_DAYS), output_field=DateField()),
+    )
+    ended = early_help.filter(ended_on__range=(quarter.start, end)).aggregate(
+        children=Count("case__child", distinct=True), escalated=Count("case__child", distinct=True, filter=Exists(statutory))
+    )
+    values = {"early_help_neglect_children": open_now.aggregate(children=Count("case__child", distinct=True))["children"]}
+    _ratio(values, basis, "early_help_neglect_escalated_pct", ended["escalated"], ended["children"])
+    return values
 
 
 def _eha_key():
     return getattr(settings, "DASHBOARD_EHA_TOOL_KEY", "eha")
 
 
-def _referrals(quarter):
+def _referrals(quarter, basis, breakdowns):
     start, end = quarter.start, quarter.end
-    a_year_before = (
-        Referral.objects.filter(child_id=OuterRef("child_id"), referred_on__lt=OuterRef("referred_on"))
-        .annotate(referred_number=_date_number("referred_on"))
-        .filter(referred_number__gte=OuterRef("repeat_window_starts"))
+    received = Referral.objects.filter(referred_on__range=(start, end))
+    counts = received.aggregate(
+        all=Count("pk"),
+        total=Count("pk", filter=Q(is_neglect=True)),
+        to_assessment=Count("pk", filter=Q(is_neglect=True, outcome__in=[ReferralOutcome.STATUTORY_ASSESSMENT, ReferralOutcome.STRATEGY_DISCUSSION_S47])),
+        repeats=Count("pk", filter=Q(is_neglect=True) & is_repeat_referral()),
     )
-    counts = (
-        Referral.objects.filter(is_neglect=True, referred_on__range=(start, end))
-        .annotate(repeat_window_starts=_date_number("referred_on", years_back=1))
-        .annotate(is_repeat=Exists(a_year_before))
-        .aggregate(
-            total=Count("pk"),
-            to_assessment=Count("pk", filter=Q(outcome__in=[ReferralOutcome.STATUTORY_ASSESSMENT, ReferralOutcome.STRATEGY_DISCUSSION_S47])),
-            repeats=Count("pk", filter=Q(is_repeat=True)),
-        )
-    )
-    return {
-        "neglect_referrals": counts["total"],
-        "neglect_referrals_to_assessment_pct": _percent(counts["to_assessment"], counts["total"]),
-        "neglect_repeat_referrals_12m_pct": _percent(counts["repeats"], counts["total"]),
-    }
-
-
-def _date_number(field, *, years_back=0):
-    """A date as the number YYYYMMDD, the year moved back if asked (as `cases.selectors` flags repeat referrals).
-
-    Comparing the numbers compares the dates, and "the same day a year earlier" is arithmetic that
-    SQLite and PostgreSQL share. The same calendar day a year earlier is inside the window.
-    """
-    return (ExtractYear(field) - years_back) * 10000 + ExtractMonth(field) * 100 + ExtractDay(field)
+    breakdowns["neglect_referrals"] = _breakdown(received.filter(is_neglect=True), child="child", on=end, distinct_children=False)
+    values = {"neglect_referrals": counts["total"]}
+    _ratio(values, basis, "neglect_referrals_share_pct", counts["total"], counts["all"])
+    _ratio(values, basis, "neglect_referrals_to_assessment_pct", counts["to_assessment"], counts["total"])
+    _ratio(values, basis, "neglect_repeat_referrals_12m_pct", counts["repeats"], counts["total"])
+    return values
 
 
 def _tool_keys():
@@ -244,6 +448,59 @@ def _practice(quarter):
     }
 
 
+def _on_neglect_plan(day):
+    """Plans for neglect (CP or CIN) open on `day` of the outer Child row."""
+    return _neglect_plans().filter(_open_at(day), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION], case__child_id=OuterRef("pk"))
+
+
+# The Graded Care Profile 2's health sub-area: answers[area][item]["value"], graded 1 (best) to 5.
+GCP2_KEY = "gcp2"
+GCP2_HEALTH = ("physical_care", "health")
+
+
+def _gcp2_areas():
+    """The area ids of the latest published Graded Care Profile 2 (their grades are compared run to run)."""
+    definition = ToolDefinition.objects.filter(key=GCP2_KEY, status=DefinitionStatus.PUBLISHED).order_by("-version").first()
+    return [area.id for area in definition.parsed.areas] if definition is not None else []
+
+
+def _outcomes(quarter, basis):
+    """Care and health on the Graded Care Profile 2: the first final run since the child's neglect plan started against the latest.
+
+    One aggregate over children on a neglect plan at the quarter's end; each child's plan start,
+    number of runs, and first and latest grades are correlated subqueries, so the database
+    compares them (Django wraps the annotated rows in a subquery before counting).
+    """
+    end = quarter.end
+    areas = _gcp2_areas()
+    plan_start = Subquery(_on_neglect_plan(end).order_by("started_on").values("started_on")[:1])
+    runs = AssessmentRun.objects.filter(
+        case__child_id=OuterRef("pk"), definition__key=GCP2_KEY, status=RunStatus.FINAL, assessed_on__gte=OuterRef("plan_start"), assessed_on__lte=end
+    )
+    first, latest = runs.order_by("assessed_on", "pk"), runs.order_by("-assessed_on", "-pk")
+    health = "answers__{}__{}__value".format(*GCP2_HEALTH)
+    grades = {"runs": Subquery(runs.order_by().values("case__child_id").annotate(n=Count("pk")).values("n")[:1])}
+    for index, area in enumerate(areas):
+        grades[f"first_{index}"] = Subquery(first.values(f"scores__areas__{area}")[:1])
+        grades[f"latest_{index}"] = Subquery(latest.values(f"scores__areas__{area}")[:1])
+    grades["first_health"] = Subquery(first.values(health)[:1])
+    grades["latest_health"] = Subquery(latest.values(health)[:1])
+    children = Child.objects.annotate(plan_start=plan_start).filter(plan_start__isnull=False).annotate(**grades).filter(runs__gte=2)
+    counted = {
+        "health_compared": Count("pk", filter=Q(first_health__isnull=False, latest_health__isnull=False)),
+        "health_improved": Count("pk", filter=Q(latest_health__lt=F("first_health"))),
+    }
+    if areas:
+        better = reduce(or_, (Q(**{f"latest_{i}__lt": F(f"first_{i}")}) for i in range(len(areas))))
+        worse = reduce(or_, (Q(**{f"latest_{i}__gt": F(f"first_{i}")}) for i in range(len(areas))))
+        counted.update(compared=Count("pk"), improved=Count("pk", filter=better & ~worse))
+    counts = {"compared": 0, "improved": 0, **children.aggregate(**counted)}
+    values = {}
+    _ratio(values, basis, "gcp2_improved_pct", counts["improved"], counts["compared"])
+    _ratio(values, basis, "gcp2_health_improved_pct", counts["health_improved"], counts["health_compared"])
+    return values
+
+
 def _latest_attendance(*, before=None, within=None):
     """The child's latest school attendance percentage reported before a date or within a range (an amended entry counts once)."""
     entries = ChronologyEntry.objects.filter(
@@ -253,33 +510,69 @@ def _latest_attendance(*, before=None, within=None):
     return Subquery(entries.order_by("-occurred_on", "-pk").values("attendance_percentage")[:1])
 
 
-def _education(quarter):
+# Persistently absent: attendance below this (missing 10% or more of sessions, the DfE's threshold).
+PERSISTENT_ABSENCE_BELOW = 90
+
+
+def _education(quarter, basis):
     """Attendance of children on a neglect plan (CP or CIN) at the quarter's end who had attendance reported in it.
 
     Counted over children (EXISTS a plan), not plans, so a child on two plans counts once.
     """
-    on_plan = _neglect_plans().filter(_open_at(quarter.end), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION], case__child_id=OuterRef("pk"))
     counts = (
-        Child.objects.filter(Exists(on_plan))
+        Child.objects.filter(Exists(_on_neglect_plan(quarter.end)))
         .annotate(latest=_latest_attendance(within=(quarter.start, quarter.end)), before=_latest_attendance(before=quarter.start))
         .filter(latest__isnull=False)
         .aggregate(
+            children=Count("pk"),
             mean=Avg("latest"),
+            absent=Count("pk", filter=Q(latest__lt=PERSISTENT_ABSENCE_BELOW)),
             compared=Count("pk", filter=Q(before__isnull=False)),
             improved=Count("pk", filter=Q(before__isnull=False, latest__gt=F("before"))),
         )
     )
-    return {
-        "school_attendance_neglect_pct": None if counts["mean"] is None else round(float(counts["mean"]), 1),
-        "attendance_improved_pct": _percent(counts["improved"], counts["compared"]),
-    }
+    values = {"school_attendance_neglect_pct": None if counts["mean"] is None else round(float(counts["mean"]), 1)}
+    basis["school_attendance_neglect_pct"] = {"base": counts["children"]}
+    _ratio(values, basis, "persistent_absence_neglect_pct", counts["absent"], counts["children"])
+    _ratio(values, basis, "attendance_improved_pct", counts["improved"], counts["compared"])
+    return values
+
+
+def _required_tools(quarter, basis):
+    """The share of cases at each level with the expected tool: one aggregate over cases (see `_required_tool_measures`).
+
+    The rule (what is due, what meets it) is the requirement's own (tools/requirements.py), the
+    same the drift flag `required_tool_missing` reads; here it is read for every case at once as
+    SQL conditions, as at the quarter's last day.
+    """
+    end = quarter.end
+    counts = {}
+    open_then = Case.objects.filter(Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end)))
+    for level in levels_with_requirements():
+        requirements = [requirement for requirement in tool_requirements() if requirement.level == level]
+        due = Q()
+        missing = Q()
+        for requirement in requirements:
+            due |= requirement.due_condition(end)
+            missing |= requirement.due_condition(end) & ~requirement.met_condition(end)
+        counts[_required_tool_key(level)] = open_then.aggregate(due=Count("pk", filter=due), met=Count("pk", filter=due & ~missing))
+    basis.update({key: {"n": row["met"], "d": row["due"]} for key, row in counts.items()})
+    return {key: _percent(row["met"], row["due"]) for key, row in counts.items()}
 
 
 def compute_measures(*, quarter: Quarter):
-    """Every measure for one quarter, key -> value, in report order (about twelve queries)."""
-    values = {**_protection(quarter), **_plans_and_care(quarter), **_referrals(quarter), **_practice(quarter), **_education(quarter),
-              "action_plan_rag_by_agency": action_plan_rag_by_agency(quarter=quarter)}
-    return {m.key: values[m.key] for m in measures()}
+    """Every catalogue measure for one quarter, key -> value, in report order, with `basis` and `breakdowns` beside them.
+
+    About twenty queries, and one per level with a required tool. Every measure of the catalogue
+    is computed, whichever the partnership shows, so a snapshot keeps them all.
+    """
+    basis, breakdowns = {}, {}
+    values = {
+        **_protection(quarter, basis, breakdowns), **_plans_and_care(quarter, basis, breakdowns), **_early_help(quarter, basis, breakdowns),
+        **_referrals(quarter, basis, breakdowns), **_practice(quarter), **_outcomes(quarter, basis), **_education(quarter, basis),
+        **_required_tools(quarter, basis), "action_plan_rag_by_agency": action_plan_rag_by_agency(quarter=quarter),
+    }
+    return {**{m.key: values[m.key] for m in catalogue()}, "basis": basis, "breakdowns": breakdowns}
 
 
 def quarter_measures(*, quarter: Quarter):
@@ -313,3 +606,35 @@ def snapshot_pdf(*, quarter: Quarter):
 
     pdf = DashboardSnapshot.objects.filter(quarter=quarter.name, status=SnapshotStatus.DONE).values_list("pdf", flat=True).first()
     return bytes(pdf) if pdf else None
+
+
+def quarter_report(*, quarter: Quarter):
+    """The strategy group's narrative, escalations and sign-off for the quarter, or None before anyone wrote them."""
+    from .models import QuarterReport
+
+    return QuarterReport.objects.select_related("signed_off_by").filter(quarter=quarter.name).first()
+
+
+def measure_sets():
+    """Every measure set (the shipped strategies first), with its items."""
+    from .models import MeasureSet
+
+    return MeasureSet.objects.prefetch_related("items").order_by("-shipped", "name")
+
+
+def measure_sources():
+    """Measure key -> [(set name, line)]: which strategy asked for it, in which line (one query)."""
+    from .models import MeasureSetItem
+
+    sources = {}
+    for item in MeasureSetItem.objects.select_related("measure_set").order_by("-measure_set__shipped", "measure_set__name", "position"):
+        sources.setdefault(item.measure_key, []).append((item.measure_set.name, item.source_line))
+    return sources
+
+
+def target_history(*, measure_key=None):
+    """Every target set or removed, newest first (who, when, why), for one measure or all."""
+    from .models import MeasureTarget
+
+    rows = MeasureTarget.objects.select_related("set_by")
+    return rows.filter(measure_key=measure_key) if measure_key else rows

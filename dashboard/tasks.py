@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from neglect_portal.jobs import run_claimed
 
-from .quarters import last_complete_quarter
+from neglect_portal.quarters import last_complete_quarter
 from .services import (
     snapshot_claim,
     snapshot_compute,

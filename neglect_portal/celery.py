@@ -1,4 +1,4 @@
-"""The Celery application. Tasks call the same services as views (DESIGN.md)."""
+"""The Celery application. Tasks call the same services as views (docs/conventions.md, "Background jobs")."""
 import os
 
 from celery import Celery

@@ -1,5 +1,10 @@
-"""GOV.UK Frontend classes and error wiring for Django forms, so templates stay declarative."""
+"""GOV.UK Frontend classes and error wiring for Django forms, so templates stay declarative.
+
+Also the one way a view puts a service's `ValidationError` on a form (`add_service_errors`) and
+shows a form again after an edit conflict (`form_after_conflict`).
+"""
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 # (widget class, its GOV.UK class, the class added when the field has an error)
 _WIDGET_CLASSES = [
@@ -45,6 +50,14 @@ class GovukFormMixin:
 
     def full_clean(self):
         super().full_clean()
+        self.mark_errors()
+
+    def mark_errors(self):
+        """The error class on each field with an error, and aria-describedby naming its messages.
+
+        Safe to call again after errors are added later (`add_service_errors`): a field's earlier
+        error ids are replaced, never repeated.
+        """
         for name in self.errors:
             if name not in self.fields:
                 continue
@@ -52,5 +65,37 @@ class GovukFormMixin:
             _, error_css = _classes_for(widget)
             if error_css and error_css not in widget.attrs["class"]:
                 widget.attrs["class"] += f" {error_css}"
-            ids = [f"{self[name].id_for_label}-error-{i}" for i in range(1, len(self.errors[name]) + 1)]
-            widget.attrs["aria-describedby"] = " ".join(filter(None, [widget.attrs.get("aria-describedby", "")] + ids))
+            prefix = f"{self[name].id_for_label}-error-"
+            ids = [f"{prefix}{i}" for i in range(1, len(self.errors[name]) + 1)]
+            kept = [token for token in widget.attrs.get("aria-describedby", "").split() if not token.startswith(prefix)]
+            widget.attrs["aria-describedby"] = " ".join(kept + ids)
+
+
+def add_service_errors(form, error: ValidationError, *, field_for=None):
+    """A service's ValidationError shown beside the fields it names, and above the form otherwise.
+
+    Services key their errors by field (NON_FIELD_ERRORS for the rest); `field_for(key)` maps a
+    service's key to the form's field when the two differ (a tool's "<area id>.<item id>"). A key
+    the form has no field for goes above the form rather than being lost.
+    """
+    items = error.message_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.messages)]
+    for key, messages in items:
+        name = field_for(key) if field_for else key
+        form.add_error(name if name in form.fields else None, messages)
+    if isinstance(form, GovukFormMixin):
+        form.mark_errors()
+
+
+def form_after_conflict(form_class, data, conflict, **kwargs):
+    """The form as the user submitted it, carrying the record's current version, with the conflict above it.
+
+    `conflict` is an `EditConflict` (neglect_portal/concurrency.py): the user's text is kept and the
+    next save is a deliberate choice made knowing someone else's change, never a silent overwrite.
+    A file chosen in the form must be chosen again (`data` is the POST without its files).
+    """
+    data = data.copy()
+    data["version"] = conflict.current_version
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    add_service_errors(form, ValidationError(conflict.message))
+    return form

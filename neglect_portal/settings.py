@@ -42,19 +42,6 @@ PARTNERSHIP_UNDER_18_POPULATION = env.int("PARTNERSHIP_UNDER_18_POPULATION", def
 PARTNERSHIP_LOGO_FILE = env.str("PARTNERSHIP_LOGO_FILE", default="")
 PARTNERSHIP_LOGO_MAX_BYTES = env.int("PARTNERSHIP_LOGO_MAX_BYTES", default=256 * 1024)
 
-# Free text using these terms gets a gentle hint suggesting plain, non-blaming wording.
-BLAMING_TERMS = {
-    "refusing to engage": "describe what was offered and what happened, e.g. 'did not attend the two appointments offered'",
-    "failed to engage": "describe what was offered and what happened",
-    "non-compliant": "describe what was agreed and what happened",
-    "uncooperative": "describe what was asked and the family's response in their words",
-    "failing": "describe what is not happening for the child and its impact",
-    "neglectful mother": "describe the child's unmet needs and their impact, for each carer",
-    "chaotic": "describe what you saw, e.g. 'no food in the fridge, the children's beds had no sheets'",
-    "manipulative": "describe what was said or done",
-    "disguised compliance": "describe what was agreed, what was seen later and the impact on the child",
-}
-
 # Child protection conferences (working days exclude weekends and England and Wales bank holidays).
 CONFERENCE_REPORT_DAYS_INITIAL = env.int("CONFERENCE_REPORT_DAYS_INITIAL", default=3)
 CONFERENCE_REPORT_DAYS_REVIEW = env.int("CONFERENCE_REPORT_DAYS_REVIEW", default=5)
@@ -74,14 +61,28 @@ CHRONOLOGY_ATTENDANCE_TERM_MONTHS = env.int("CHRONOLOGY_ATTENDANCE_TERM_MONTHS",
 CHRONOLOGY_PDF_MAX_ENTRIES = env.int("CHRONOLOGY_PDF_MAX_ENTRIES", default=1000)
 # CHRONOLOGY_THEME_KEYWORDS (theme -> words) keeps its default in chronologies/patterns.py unless set here.
 
-# Drift and delay thresholds (cases/drift.py).
+# Long plans, one threshold per idea, read by drift's flags and the dashboard's measures alike
+# (cases/history.py): a child protection plan of this many months or more; a child in need plan over
+# this many. The names they had when only drift read them are still honoured.
+LONG_CP_PLAN_MONTHS = env.int("LONG_CP_PLAN_MONTHS", default=env.int("DRIFT_CP_PLAN_RED_MONTHS", default=12))
+LONG_CIN_PLAN_MONTHS = env.int("LONG_CIN_PLAN_MONTHS", default=env.int("DRIFT_CIN_PLAN_MONTHS", default=6))
+
+# Drift and delay thresholds (drift/rules.py).
 DRIFT_CP_PLAN_AMBER_MONTHS = env.int("DRIFT_CP_PLAN_AMBER_MONTHS", default=9)
-DRIFT_CP_PLAN_RED_MONTHS = env.int("DRIFT_CP_PLAN_RED_MONTHS", default=12)
-DRIFT_CIN_PLAN_MONTHS = env.int("DRIFT_CIN_PLAN_MONTHS", default=6)
 DRIFT_OVERSIGHT_DAYS = env.int("DRIFT_OVERSIGHT_DAYS", default=28)
 DRIFT_REASSESSMENT_MONTHS = env.int("DRIFT_REASSESSMENT_MONTHS", default=3)
 DRIFT_CHILD_SEEN_DAYS = env.int("DRIFT_CHILD_SEEN_DAYS", default=42)
 DRIFT_ACKNOWLEDGEMENT_MAX_DAYS = env.int("DRIFT_ACKNOWLEDGEMENT_MAX_DAYS", default=90)
+
+# Tools the partnership expects at a level of need, and by when (tools/requirements.py): a JSON list
+# such as [{"tool": "gcp2", "level": "specialist", "within_working_days": 20,
+# "after": ["child_in_need", "child_protection"]}]. Drift flags a missing one; the dashboard
+# reports the share of cases at each level with it. None by default.
+TOOLS_REQUIRED = env.json("TOOLS_REQUIRED", default=[])
+
+# The front door's decision deadlines in working days per kind of item (frontdoor/deadlines.py), as
+# JSON over the defaults, e.g. FRONT_DOOR_DEADLINE_WORKING_DAYS='{"red_flag": 2}'.
+FRONT_DOOR_DEADLINE_WORKING_DAYS = env.json("FRONT_DOOR_DEADLINE_WORKING_DAYS", default={})
 
 # Over-access alerts to partnership admins (audit/alerts.py).
 OVER_ACCESS_CHILDREN_PER_WINDOW = env.int("OVER_ACCESS_CHILDREN_PER_WINDOW", default=40)
@@ -106,6 +107,14 @@ RETENTION_HOLD_DAYS = env.int("RETENTION_HOLD_DAYS", default=365)
 # (census.tasks.census_upload_discard_unconfirmed, hourly): it holds every child in need's details.
 CENSUS_UPLOAD_KEEP_HOURS = env.int("CENSUS_UPLOAD_KEEP_HOURS", default=24)
 
+# Family feedback links (quality/): a link works this many days after it is sent, and once; one IP
+# address may try this many links that do not work (used, expired, guessed) an hour before it is
+# refused for the rest of the hour. Text messages go through QUALITY_TEXT_BACKEND
+# (quality/texting.py: "console" writes them to the log; a GOV.UK Notify backend is not built yet).
+FAMILY_FEEDBACK_LINK_DAYS = env.int("FAMILY_FEEDBACK_LINK_DAYS", default=14)
+FAMILY_FEEDBACK_FAILURES_PER_HOUR = env.int("FAMILY_FEEDBACK_FAILURES_PER_HOUR", default=10)
+QUALITY_TEXT_BACKEND = env.str("QUALITY_TEXT_BACKEND", default="quality.texting.ConsoleTextBackend")
+
 # --- Applications ----------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -114,7 +123,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -125,7 +133,10 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "agencies",
     "audit",
+    "notifications",
     "cases",
+    "conferences",
+    "drift",
     "chronologies",
     "tools",
     "dashboard",
@@ -133,6 +144,10 @@ INSTALLED_APPS = [
     "partnership",
     "subject_access",
     "retention",
+    "auditor",
+    "quality",
+    "frontdoor",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -164,7 +179,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "agencies.context_processors.partnership",
+                "neglect_portal.context_processors.partnership",
             ],
         },
     },
@@ -176,6 +191,9 @@ if "DATABASE_URL" not in env:
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}"),
 }
+# The password may come apart from the URL, from a file (DATABASE_PASSWORD_FILE: Docker secrets).
+if _secret("DATABASE_PASSWORD"):
+    DATABASES["default"]["PASSWORD"] = _secret("DATABASE_PASSWORD")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -201,6 +219,18 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# The address people reach the portal at: links in emails are absolute, built from it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Accounts (docs/security.md, "Finding 6"): nobody chooses another person's password. Invitations,
+# second-factor resets and "forgot your password" email a one-time "set your password" link that
+# works this many hours (Django's PASSWORD_RESET_TIMEOUT) and stops working once used.
+PASSWORD_LINK_HOURS = env.int("PASSWORD_LINK_HOURS", default=72)
+PASSWORD_RESET_TIMEOUT = PASSWORD_LINK_HOURS * 3600
+# "Forgot your password": at most this many requests an hour from one IP address, and this many
+# emails an hour to one address (beyond that the page answers the same and sends nothing).
+PASSWORD_RESET_PER_HOUR = env.int("PASSWORD_RESET_PER_HOUR", default=5)
+# API tokens (agencies/tokens.py) expire this many hours after they are issued.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24)
 
 # Two-factor authentication (TOTP + recovery codes) before any child's data is reachable.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
@@ -238,11 +268,13 @@ GUARDIAN_MONKEY_PATCH_USER = False
 REST_FRAMEWORK = {
     # Token first so that an anonymous API call answers 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "agencies.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Services' ValidationError -> 400 by field ("non_field_errors" for the rest); EditConflict -> 409.
+    "EXCEPTION_HANDLER": "neglect_portal.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Per IP for anonymous calls, per user for signed-in calls, and the token endpoint's own scope.
@@ -279,7 +311,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.models.CaseStatus",
         "ActionStatusEnum": "cases.models.ActionStatus",
-        "ConferenceKindEnum": "cases.conference_models.ConferenceKind",
+        "ConferenceKindEnum": "conferences.models.ConferenceKind",
         "SharingConditionEnum": "cases.sharing_models.SharingCondition",
     },
 }
@@ -317,6 +349,14 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
+
+# --- Uploads ---------------------------------------------------------------------------------
+# A request body without files (form fields, JSON) is refused above this size; the chronology
+# import's confirm step carries a checked 2 MB file as form text, which URL-encoding can triple.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=7 * 1024 * 1024)
+# An uploaded file larger than this goes to a temporary file on disk, not the web process's memory;
+# each form then reads it through neglect_portal/uploads.py, which checks its size before reading.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=512 * 1024)
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "/static/"

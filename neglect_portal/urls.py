@@ -2,26 +2,33 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from agencies import two_factor_views
+from agencies import account_views, two_factor_views
 from agencies import views as agency_views
-from agencies.api import MeView, TokenView
+from agencies.api import MeView, TokenListView, TokenView
 from agencies.forms import LoginForm
+from cases import views as case_views
 
 # Each app adds its API routes in its own api_urls.py; all share the "api" namespace.
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/tokens/", TokenListView.as_view(), name="token_list"),
     path("me/", MeView.as_view(), name="me"),
     path("", include("cases.api_urls")),
-    path("", include("cases.conference_api_urls")),
+    path("", include("conferences.api_urls")),
     path("", include("chronologies.api_urls")),
     path("", include("tools.api_urls")),
     path("", include("dashboard.api_urls")),
     path("", include("partnership.api_urls")),
-    path("", include("cases.drift_api_urls")),
+    path("", include("drift.api_urls")),
+    path("", include("quality.api_urls")),
+    path("", include("frontdoor.api_urls")),
 ]
 
+# A refusal with a reason shows it (agencies.access.Refused); see neglect_portal/errors.py.
+handler403 = "neglect_portal.errors.permission_denied"
+
 urlpatterns = [
-    path("", agency_views.home, name="home"),
+    path("", case_views.home, name="home"),
     path("accessibility/", agency_views.accessibility, name="accessibility"),
     path(
         "accounts/login/",
@@ -32,18 +39,30 @@ urlpatterns = [
     path("accounts/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
     path("accounts/two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
     path("accounts/two-factor/", two_factor_views.verify, name="two_factor_verify"),
+    # Your account, your password and the emailed "set your password" link (agencies/account_views.py).
+    path("accounts/", account_views.account, name="account"),
+    path("accounts/tokens/<int:token_id>/revoke/", account_views.account_token_revoke, name="account_token_revoke"),
+    path("accounts/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/forgotten/", account_views.password_reset, name="password_reset"),
+    path("accounts/password/forgotten/sent/", account_views.password_reset_done, name="password_reset_done"),
+    path("accounts/set-password/<uidb64>/<token>/", account_views.PasswordSetView.as_view(), name="password_reset_confirm"),
+    path("accounts/set-password/done/", account_views.password_reset_complete, name="password_reset_complete"),
     path("partnership/", include("agencies.urls")),
     path("partnership/", include("partnership.urls")),
-    path("audit/", include("audit.urls")),
+    path("audit/", include("auditor.urls")),
     path("cases/", include("cases.urls")),
-    path("conferences/", include("cases.conference_urls")),
+    path("conferences/", include("conferences.urls")),
     path("chronologies/", include("chronologies.urls")),
     path("tools/", include("tools.urls")),
     path("dashboard/", include("dashboard.urls")),
-    path("drift/", include("cases.drift_urls")),
+    path("drift/", include("drift.urls")),
+    path("front-door/", include("frontdoor.urls")),
     path("census/", include("census.urls")),
     path("subject-access/", include("subject_access.urls")),
     path("retention/", include("retention.urls")),
+    path("quality/", include("quality.urls")),
+    # A family's single-use feedback link (no account); the address says nothing about the case.
+    path("your-say/", include("quality.family_urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

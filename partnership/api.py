@@ -3,17 +3,16 @@
 Strategy members and partnership admins read every plan with each row's current RAG and its
 history; a strategy member adds quarterly updates to their own agency's rows (admins to any).
 Bad input answers 400 with field errors; a `version` that is no longer the row's answers 409 with
-the current one, so a client re-reads before overwriting someone else's update.
+the current one (`current_version`), so a client re-reads before overwriting someone else's update
+(both through neglect_portal/api.py's exception handler).
 """
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies import access
+from neglect_portal.api import StrictWriteMixin
 
 from . import selectors, services
 from .models import ActionPlan, ActionPlanRow, ActionPlanUpdate, Rag
@@ -76,18 +75,11 @@ class PlanDetailSerializer(serializers.ModelSerializer):
         return RowSerializer(selectors.plan_rows(plan=plan), many=True).data
 
 
-class UpdateInputSerializer(serializers.Serializer):
+class UpdateInputSerializer(StrictWriteMixin, serializers.Serializer):
     quarter = serializers.CharField(max_length=10, help_text="Financial-year quarter the update reports on, e.g. 2025-26-Q3.")
     rag = serializers.ChoiceField(choices=Rag.choices)
     progress = serializers.CharField(max_length=10_000)
     version = serializers.IntegerField(min_value=1, help_text="The row's version when you read it (409 when someone has changed it since).")
-
-
-def _raise_as_400(error: DjangoValidationError):
-    """A service's field-keyed ValidationError becomes DRF's 400 with the same keys."""
-    if not hasattr(error, "error_dict"):
-        raise ValidationError({"non_field_errors": error.messages})
-    raise ValidationError({("non_field_errors" if field == NON_FIELD_ERRORS else field): messages for field, messages in error.message_dict.items()})
 
 
 def _row_with_status(row_id):
@@ -137,11 +129,6 @@ class RowUpdateView(APIView):
         payload = UpdateInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        try:
-            services.action_plan_update_record(actor=request.user, row=row, version=data["version"], quarter=data["quarter"], rag=data["rag"],
-                                               progress=data["progress"], request=request._request)
-        except services.EditConflict as conflict:
-            return Response({"version": [conflict.message], "current_version": conflict.current_version}, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as error:
-            _raise_as_400(error)
+        services.action_plan_update_record(actor=request.user, row=row, version=data["version"], quarter=data["quarter"], rag=data["rag"],
+                                           progress=data["progress"], request=request._request)
         return Response(RowSerializer(_row_with_status(row.pk)).data, status=status.HTTP_201_CREATED)

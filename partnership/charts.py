@@ -8,7 +8,7 @@ import math
 
 import pygal
 
-from dashboard.charts import _uri, chart_style
+from neglect_portal.charts import chart_style, svg_data_uri
 
 from .models import Rag
 
@@ -47,5 +47,5 @@ def rag_charts(measure, rows):
         for rag, label in Rag.choices:
             chart.add(label, [row.get(rag) or None for row in reversed(part)])
         described = "; ".join(f"{row['agency']}: " + ", ".join(f"{row.get(rag, 0)} {rag}" for rag in Rag.values) for row in part)
-        charts.append({"uri": _uri(chart), "alt": f"Stacked bar chart: {title}. {described}."})
+        charts.append({"uri": svg_data_uri(chart), "alt": f"Stacked bar chart: {title}. {described}."})
     return charts

@@ -6,8 +6,9 @@ the page was opened, sent back hidden, so that a save made by someone else in be
 from django import forms
 from django.utils import timezone
 
-from dashboard.quarters import last_complete_quarter, quarter_of
 from neglect_portal.govuk_forms import GovukFormMixin
+from neglect_portal.quarters import last_complete_quarter, quarter_of
+from neglect_portal.uploads import read_upload
 
 from .logos import logo_check, logo_max_bytes
 from .models import Rag
@@ -95,9 +96,29 @@ class ProfileForm(GovukFormMixin, forms.Form):
         logo = self.cleaned_data.get("logo")
         if logo is None:
             return None
-        limit = logo_max_bytes()
-        if logo.size > limit:
-            raise forms.ValidationError(f"The logo must be smaller than {limit // 1024} KB; this file is {logo.size // 1024} KB.")
-        data = logo.read()
+        data = read_upload(logo, limit=logo_max_bytes(), what="The logo")  # refused by size before it is read
         logo_check(data)  # here too, so that every problem with the form is reported at once
         return data
+
+
+class WordingEntryForm(GovukFormMixin, forms.Form):
+    """One entry of the wording guide. The service checks it again (a phrase must hold a word; no duplicates)."""
+
+    phrase = forms.CharField(label="Phrase", max_length=100, help_text="The words that can read as blame, for example refused to engage.",
+                             error_messages={"required": "Enter the phrase", "max_length": "The phrase must be 100 characters or fewer"})
+    also_matches = forms.CharField(
+        label="Other phrasings (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line. Word forms are matched already (refused, refusing, refuses); list other wordings of the same idea.",
+    )
+    unless = forms.CharField(
+        label="Not when it is part of (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: phrases in which a match is not blaming. * stands for one to three words, for example found * difficult.",
+    )
+    why = forms.CharField(label="Why it can blame", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Say why the phrase can blame"})
+    instead = forms.CharField(label="What to write instead", widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text="Shown to the practitioner beside the field. An example helps.",
+                              error_messages={"required": "Suggest what to write instead"})
+
+
+class WordingCheckForm(forms.Form):
+    text = forms.CharField(required=False, max_length=20_000, strip=False)

@@ -2,12 +2,21 @@
 
 The type is decided by the file's content, never its name or the browser's word: PNG and JPEG are
 opened by Pillow (a file that only starts like one is refused), SVG is parsed by lxml without DTDs,
-entities or network. An SVG may not carry scripts, event handlers, foreign objects or references
-outside itself: WeasyPrint renders the PDF with a fetcher that allows data: URIs only, and a logo
-that pointed elsewhere would stop every PDF from rendering.
+entities or network.
+
+An SVG is checked against an allow-list, not a deny-list: every element must be one of the drawing
+elements below (in the SVG namespace), every attribute one of the drawing attributes below, links
+(`href`) only to an id in the same file or to an embedded PNG or JPEG `data:` image, and CSS (the
+`style` attribute and `<style>` element) may not load anything (`url()` other than `url(#id)`,
+`@import`) nor hide a word behind CSS escapes. Anything else is refused with its name: scripts,
+`foreignObject`, animation (`<set>` can rewrite a link), filters (`feImage` loads files), event
+handlers, `javascript:` and external links, editors' private attributes (save as "plain SVG").
+WeasyPrint renders the PDF with a fetcher that allows data: URIs and static files only
+(neglect_portal/pdf.py), and a logo that pointed elsewhere would stop every PDF from rendering.
 """
 import base64
 import io
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +26,35 @@ from .models import LogoType
 
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
-_FORBIDDEN_SVG_ELEMENTS = {"script", "foreignObject", "iframe", "embed", "object"}
+_XML_NS = "{http://www.w3.org/XML/1998/namespace}"
+
+# The drawing elements a logo may use; anything else is refused.
+SVG_ELEMENTS = frozenset({
+    "svg", "g", "defs", "symbol", "use", "title", "desc", "style",
+    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
+    "text", "tspan", "textPath",
+    "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask", "image",
+})
+# Their attributes (presentation attributes included); `href` and `xlink:href` are checked further.
+SVG_ATTRIBUTES = frozenset({
+    "id", "class", "style", "transform", "viewBox", "preserveAspectRatio", "version", "baseProfile", "width", "height",
+    "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "fx", "fy", "fr", "d", "points", "pathLength",
+    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linecap", "stroke-linejoin",
+    "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset", "opacity", "color", "display", "visibility", "overflow",
+    "clip-path", "clip-rule", "mask", "vector-effect", "shape-rendering", "text-rendering", "paint-order",
+    "font-family", "font-size", "font-weight", "font-style", "font-variant", "font-stretch", "text-anchor",
+    "dominant-baseline", "alignment-baseline", "baseline-shift", "letter-spacing", "word-spacing", "text-decoration",
+    "dx", "dy", "rotate", "textLength", "lengthAdjust", "startOffset",
+    "gradientUnits", "gradientTransform", "spreadMethod", "offset", "stop-color", "stop-opacity",
+    "patternUnits", "patternContentUnits", "patternTransform", "clipPathUnits", "maskUnits", "maskContentUnits",
+    "href", "lang", "role", "aria-label", "aria-hidden", "focusable",
+    _XLINK_HREF, f"{_XML_NS}space", f"{_XML_NS}lang",
+})
+# The functions a value may call: colours, sums, transforms, and url(#id) (checked further).
+_CSS_FUNCTIONS = frozenset({"url", "rgb", "rgba", "hsl", "hsla", "calc", "var", "matrix", "translate", "translatex", "translatey",
+                            "scale", "scalex", "scaley", "rotate", "skewx", "skewy"})
+# An image inside the logo must be embedded, as a PNG or JPEG.
+_EMBEDDED_IMAGE = ("data:image/png;base64,", "data:image/jpeg;base64,")
 
 
 def logo_max_bytes():
@@ -67,22 +104,37 @@ def _svg(data):
     if root.tag != f"{_SVG_NS}svg":
         raise ValidationError("The file is XML but not an SVG image (its root element must be <svg> in the SVG namespace).")
     for element in root.iter():
+        if isinstance(element, etree._ProcessingInstruction):
+            raise ValidationError("The SVG file may not contain processing instructions.")
         if not isinstance(element.tag, str):
-            continue
-        local = element.tag.rsplit("}", 1)[-1]
-        if local in _FORBIDDEN_SVG_ELEMENTS:
-            raise ValidationError(f"The SVG file may not contain <{local}> elements.")
-        if local == "style" and _refers_outside(element.text or ""):
-            raise ValidationError("The SVG file's styles may not refer to other files or web addresses.")
-        for name, value in element.attrib.items():
-            attribute = name.rsplit("}", 1)[-1]
-            if attribute.lower().startswith("on"):
-                raise ValidationError(f"The SVG file may not contain event handlers ({attribute}).")
-            if (name == _XLINK_HREF or attribute == "href") and not value.strip().startswith(("#", "data:")):
-                raise ValidationError("The SVG file may not link to other files or web addresses; embed images in it instead.")
-            if _refers_outside(value):
-                raise ValidationError("The SVG file may not refer to other files or web addresses.")
+            continue  # a comment
+        _svg_element_check(element)
     return LogoType.SVG
+
+
+def _svg_element_check(element):
+    """Refuse an element, attribute or value that is not on the allow-list (module docstring)."""
+    namespace, _, local = element.tag[1:].partition("}") if element.tag.startswith("{") else ("", "", element.tag)
+    if f"{{{namespace}}}" != _SVG_NS or local not in SVG_ELEMENTS:
+        raise ValidationError(f"The SVG file may not contain <{local}> elements: a logo may only draw (save it as a plain SVG).")
+    if local == "style" and _refers_outside(element.text or ""):
+        raise ValidationError("The SVG file's styles may not refer to other files or web addresses.")
+    for name, value in element.attrib.items():
+        attribute = name.rsplit("}", 1)[-1]
+        if attribute.lower().startswith("on"):
+            raise ValidationError(f"The SVG file may not contain event handlers ({attribute}).")
+        if name not in SVG_ATTRIBUTES:
+            raise ValidationError(f"The SVG file may not carry the attribute {attribute} (save it as a plain SVG).")
+        if name in (_XLINK_HREF, "href") and not _href_allowed(local, value):
+            raise ValidationError("The SVG file may not link to other files or web addresses; embed images in it instead.")
+        if attribute != "aria-label" and _refers_outside(value):  # an aria-label is words, not CSS
+            raise ValidationError("The SVG file may not refer to other files or web addresses.")
+
+
+def _href_allowed(element, value):
+    """A link to an id in the same file, or (on <image>) an embedded PNG or JPEG."""
+    link = "".join(value.split())
+    return link.startswith("#") or (element == "image" and link.lower().startswith(_EMBEDDED_IMAGE))
 
 
 def logo_data_uri(data: bytes, content_type: str) -> str:
@@ -91,8 +143,12 @@ def logo_data_uri(data: bytes, content_type: str) -> str:
 
 
 def _refers_outside(text):
-    """CSS in an attribute or <style> that loads something: @import, or url() other than url(#id)."""
+    """CSS in an attribute or <style> that loads something or might: @import, url() other than url(#id),
+    a function outside the drawing ones (`image-set(`, `expression(`), or a CSS escape (a backslash),
+    which could spell any of them so that no check sees it."""
     compact = "".join(text.split()).lower()
-    if "@import" in compact:
+    if "@import" in compact or "\\" in compact:
+        return True
+    if any(function not in _CSS_FUNCTIONS for function in re.findall(r"(-?[a-z_][a-z0-9_-]*)\(", compact)):
         return True
     return any(not part.startswith(("#", "'#", '"#')) for part in compact.split("url(")[1:])

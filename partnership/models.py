@@ -1,6 +1,6 @@
 """The partnership's own records: agency neglect action plans and the partnership profile.
 
-Action plans (DESIGN.md, "Agency action plan") are partnership-level documents the strategy group
+Action plans (docs/domain.md, "Domain words") are partnership-level documents the strategy group
 reviews each quarter. They hold no child's data, so the rules for who reads and edits them are
 role rules in `agencies.access` ("Agency action plans"), not case visibility.
 
@@ -128,3 +128,43 @@ class PartnershipProfile(models.Model):
 
     def __str__(self):
         return self.name or "Partnership profile"
+
+
+class WordingGuideEntry(models.Model):
+    """One entry of the partnership's wording guide: a phrase that can read as blame, why, and what to write instead.
+
+    Practitioners see the entry as a hint beside a free-text field when what they type matches it
+    (partnership/wording.py): never a block. Matching is by word forms, so "refused to engage"
+    also finds "refusing to engage". `also_matches` holds other phrasings of the same idea and
+    `unless` phrases in which a match is not blaming (one per line; in `unless`, "*" stands for
+    one to three words: "found * difficult" spares "the child found the stairs difficult to climb").
+    """
+
+    phrase = models.CharField(max_length=100, unique=True, error_messages={"unique": "The guide already has this phrase"})
+    also_matches = models.TextField(blank=True, help_text="Other phrasings of the same idea, one per line.")
+    unless = models.TextField(blank=True, help_text="Phrases in which a match is not blaming, one per line; * stands for one to three words.")
+    why = models.TextField(help_text="Why the phrase can blame or mislead.")
+    instead = models.TextField(help_text="What to write instead, ideally with an example.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name_plural = "wording guide entries"
+
+    def __str__(self):
+        return self.phrase
+
+    @staticmethod
+    def lines(text):
+        return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+    @property
+    def phrasings(self):
+        """The phrase and its other phrasings."""
+        return [self.phrase.strip(), *self.lines(self.also_matches)]
+
+    @property
+    def exceptions(self):
+        return self.lines(self.unless)

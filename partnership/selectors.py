@@ -189,3 +189,10 @@ def partnership_profile() -> EffectiveProfile:
 def profile_record():
     """The stored profile row (or an unsaved blank one with version 1) for the edit form."""
     return PartnershipProfile.objects.filter(pk=PartnershipProfile.SINGLETON_ID).first() or PartnershipProfile(pk=PartnershipProfile.SINGLETON_ID)
+
+
+def wording_guide():
+    """The partnership's wording guide, by phrase (advice for everyone's free text: no child data)."""
+    from .models import WordingGuideEntry
+
+    return WordingGuideEntry.objects.select_related("updated_by").order_by("phrase")

@@ -6,14 +6,15 @@ audit row of a refusal is not rolled back with it.
 
 Concurrency: a row and the profile carry `version`. A change is one conditional UPDATE
 `WHERE pk = ... AND version = <the version the editor saw>` that also adds one to it. When it
-changes no row, someone else saved in between, and the caller gets `EditConflict` with who and
-when, instead of overwriting their work (a lost update). Adding a quarterly update is checked the
-same way: the person recording it must have seen the row's latest status.
+changes no row, someone else saved in between, and the caller gets `EditConflict`
+(neglect_portal/concurrency.py, the error every versioned edit raises) with who and when, instead
+of overwriting their work (a lost update). Adding a quarterly update is checked the same way: the
+person recording it must have seen the row's latest status.
 """
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -21,10 +22,11 @@ from django.utils import timezone
 from agencies import access
 from audit.models import AuditAction
 from audit.services import audit_record
-from dashboard.quarters import BadQuarter, reported_quarter
+from neglect_portal.concurrency import EditConflict
+from neglect_portal.quarters import BadQuarter, reported_quarter
 
 from .logos import logo_check
-from .models import ActionPlan, ActionPlanRow, ActionPlanUpdate, PartnershipProfile, Rag
+from .models import ActionPlan, ActionPlanRow, ActionPlanUpdate, PartnershipProfile, Rag, WordingGuideEntry
 
 ROW_FIELDS = ("objective", "action", "input", "desired_outcome", "lead", "timescale")
 
@@ -36,15 +38,6 @@ _REQUIRED_WORDS = {
     "lead": "Enter who leads the action",
     "progress": "Enter the progress made",
 }
-
-
-class EditConflict(Exception):
-    """Someone else saved the same record after the editor opened it; nothing was written."""
-
-    def __init__(self, message, *, current_version):
-        super().__init__(message)
-        self.message = message
-        self.current_version = current_version
 
 
 def _text(value):
@@ -71,9 +64,8 @@ def _check_status(*, quarter, rag):
 
 
 def _require_edit(actor, agency_id, request, what):
-    if not access.can_edit_action_plan_of(actor, agency_id):
-        audit_record(user=actor, action=AuditAction.DENIED, object_type="action_plan", detail=what, request=request)
-        raise PermissionDenied(what)
+    """403 with one audit row (through the access layer) unless the actor may edit this agency's plan."""
+    access.require(actor, access.can_edit_action_plan_of(actor, agency_id), request=request, what=what, object_type="action_plan")
 
 
 def action_plan_start(*, actor, agency=None, request=None) -> ActionPlan:
@@ -176,9 +168,8 @@ def partnership_profile_update(
     *, actor, version: int, name: str, under_18_population: int | None, logo: LogoChange = LogoChange(), request=None,
 ) -> PartnershipProfile:
     """Save the partnership's name, population and logo (blank: use the settings); admins only."""
-    if not access.can_manage_partnership(actor):
-        audit_record(user=actor, action=AuditAction.DENIED, object_type="partnership_profile", detail="only partnership admins change the profile", request=request)
-        raise PermissionDenied("Only partnership admins change the partnership profile.")
+    access.require(actor, access.can_manage_partnership(actor), request=request, what="only partnership admins change the profile",
+                   reason="Only partnership admins change the partnership profile.", object_type="partnership_profile")
     errors = {}
     if len(_text(name)) > 200:
         errors["name"] = "The name must be 200 characters or fewer"
@@ -212,3 +203,72 @@ def partnership_profile_update(
         audit_record(user=actor, action=AuditAction.UPDATE, object_type="partnership_profile", object_id=profile.pk, detail="; ".join(what), request=request)
     profile.refresh_from_db()
     return profile
+
+
+# --- The wording guide (partnership/wording.py) ----------------------------------------------------
+
+WORDING_FIELDS = ("phrase", "also_matches", "unless", "why", "instead")
+_WORDING_REQUIRED = {"phrase": "Enter the phrase", "why": "Say why the phrase can blame", "instead": "Suggest what to write instead"}
+
+
+def _require_wording_admin(actor, request, what):
+    access.require(actor, access.can_manage_partnership(actor), request=request, what=what,
+                   reason="Only partnership admins change the wording guide.", object_type="wording_guide")
+
+
+def _checked_wording(fields, *, entry=None):
+    from .wording import check_phrase
+
+    cleaned = {name: _text(fields.get(name, "")) for name in WORDING_FIELDS}
+    errors = {name: message for name, message in _WORDING_REQUIRED.items() if not cleaned[name]}
+    if cleaned["phrase"] and "phrase" not in errors:
+        problem = check_phrase(cleaned["phrase"]) or ("Use * only in the phrases under 'unless'" if "*" in cleaned["phrase"] else "")
+        if problem:
+            errors["phrase"] = problem
+        elif WordingGuideEntry.objects.filter(phrase__iexact=cleaned["phrase"]).exclude(pk=getattr(entry, "pk", None)).exists():
+            errors["phrase"] = "The guide already has this phrase"
+    if "*" in cleaned["also_matches"]:
+        errors["also_matches"] = "Use * only in the phrases under 'unless'"
+    for name, limit in (("phrase", 100), ("also_matches", 2000), ("unless", 2000), ("why", 2000), ("instead", 2000)):
+        if len(cleaned[name]) > limit:
+            errors[name] = f"Write no more than {limit:,} characters"
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+# Each checks the actor before its transaction, so that the audit row of a refusal is not rolled back with it.
+
+
+def wording_entry_add(*, actor, request=None, **fields) -> WordingGuideEntry:
+    """Add a phrase to the guide; practitioners see it as a hint from their next keystroke."""
+    _require_wording_admin(actor, request, "only partnership admins change the wording guide")
+    with transaction.atomic():
+        entry = WordingGuideEntry.objects.create(updated_by=actor, **_checked_wording(fields))
+        audit_record(user=actor, action=AuditAction.CREATE, object_type="wording_guide_entry", object_id=entry.pk, detail=entry.phrase, request=request)
+    return entry
+
+
+def wording_entry_edit(*, actor, entry: WordingGuideEntry, request=None, **fields) -> WordingGuideEntry:
+    """Change an entry (the guide is advice, not a record about anyone: it is edited in place, and the audit row keeps what changed)."""
+    _require_wording_admin(actor, request, "only partnership admins change the wording guide")
+    with transaction.atomic():
+        entry = WordingGuideEntry.objects.select_for_update().get(pk=entry.pk)
+        cleaned = _checked_wording(fields, entry=entry)
+        changed = [name for name in WORDING_FIELDS if getattr(entry, name) != cleaned[name]]
+        for name, value in cleaned.items():
+            setattr(entry, name, value)
+        entry.updated_by = actor
+        entry.save()
+        audit_record(user=actor, action=AuditAction.UPDATE, object_type="wording_guide_entry", object_id=entry.pk,
+                     detail=f"{entry.phrase}: changed {', '.join(changed) or 'nothing'}", request=request)
+    return entry
+
+
+def wording_entry_remove(*, actor, entry: WordingGuideEntry, request=None) -> None:
+    """Take a phrase out of the guide (hints only: no record refers to an entry, so it is deleted; the audit row names it)."""
+    _require_wording_admin(actor, request, "only partnership admins change the wording guide")
+    with transaction.atomic():
+        phrase, pk = entry.phrase, entry.pk
+        WordingGuideEntry.objects.filter(pk=pk).delete()
+        audit_record(user=actor, action=AuditAction.DELETE, object_type="wording_guide_entry", object_id=pk, detail=phrase, request=request)

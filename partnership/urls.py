@@ -12,4 +12,8 @@ urlpatterns = [
     path("action-plans/rows/<int:row_id>/", views.row_edit, name="row_edit"),
     path("action-plans/rows/<int:row_id>/updates/new/", views.row_update, name="row_update"),
     path("profile/", views.profile_edit, name="profile"),
+    path("wording-guide/", views.wording_guide, name="wording_guide"),
+    path("wording-guide/<int:entry_id>/", views.wording_entry_edit, name="wording_entry_edit"),
+    path("wording-guide/<int:entry_id>/remove/", views.wording_entry_remove, name="wording_entry_remove"),
+    path("wording-guide/check/", views.wording_check, name="wording_check"),
 ]

@@ -6,25 +6,18 @@ too, with the row as it is now and the form's version moved on, so a second save
 """
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from agencies import access
 from agencies.models import Agency
+from neglect_portal.concurrency import EditConflict
+from neglect_portal.govuk_forms import add_service_errors, form_after_conflict
 
 from . import forms, selectors, services
 from .models import Rag
-
-
-def _keep_with_conflict(form_class, request, conflict, **kwargs):
-    """The form as submitted, carrying the current version, with the conflict as its error."""
-    data = request.POST.copy()
-    data["version"] = conflict.current_version
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(None, conflict.message)
-    return form
+from .wording import hints_for
 
 
 def _plan_url(plan, row=None):
@@ -73,7 +66,7 @@ def row_new(request, plan_id):
         try:
             row = services.action_plan_row_add(actor=request.user, plan=plan, request=request, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Row added.")
             return redirect(_plan_url(plan, row))
@@ -90,11 +83,11 @@ def row_edit(request, row_id):
         fields = {name: form.cleaned_data[name] for name in services.ROW_FIELDS}
         try:
             services.action_plan_row_edit(actor=request.user, row=row, version=form.cleaned_data["version"], request=request, **fields)
-        except services.EditConflict as conflict:
+        except EditConflict as conflict:
             row.refresh_from_db()
-            form = _keep_with_conflict(forms.RowEditForm, request, conflict)
+            form = form_after_conflict(forms.RowEditForm, request.POST, conflict)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Row changed.")
             return redirect(_plan_url(row.plan, row))
@@ -111,10 +104,10 @@ def row_update(request, row_id):
         try:
             services.action_plan_update_record(actor=request.user, row=row, version=data["version"], quarter=data["quarter"], rag=data["rag"],
                                                progress=data["progress"], request=request)
-        except services.EditConflict as conflict:
-            form = _keep_with_conflict(forms.UpdateForm, request, conflict)
+        except EditConflict as conflict:
+            form = form_after_conflict(forms.UpdateForm, request.POST, conflict)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Update for {data['quarter']} recorded.")
             return redirect(_plan_url(row.plan, row))
@@ -135,11 +128,77 @@ def profile_edit(request):
         try:
             services.partnership_profile_update(actor=request.user, version=data["version"], name=data["name"],
                                                 under_18_population=data["under_18_population"], logo=logo, request=request)
-        except services.EditConflict as conflict:
-            form = _keep_with_conflict(forms.ProfileForm, request, conflict, has_logo=has_logo)  # a chosen file must be chosen again
+        except EditConflict as conflict:
+            form = form_after_conflict(forms.ProfileForm, request.POST, conflict, has_logo=has_logo)  # a chosen file must be chosen again
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Partnership profile saved.")
             return redirect("partnership:profile")
     return render(request, "partnership/profile_form.html", {"form": form, "effective": selectors.partnership_profile(), "record": record})
+
+
+# --- The wording guide (partnership admins edit it; case workers' forms ask it for hints) -----------
+
+
+@access.role_required(access.can_manage_partnership)
+@require_http_methods(["GET", "POST"])
+def wording_guide(request):
+    """The guide, and a form to add an entry (each change audited by its service)."""
+    form = forms.WordingEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.wording_entry_add(actor=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"“{entry.phrase}” added to the wording guide.")
+            return redirect("partnership:wording_guide")
+    return render(request, "partnership/wording_guide.html", {"form": form, "entries": selectors.wording_guide()})
+
+
+def _wording_entry(entry_id):
+    entry = selectors.wording_guide().filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404("No such entry in the wording guide.")
+    return entry
+
+
+@access.role_required(access.can_manage_partnership)
+@require_http_methods(["GET", "POST"])
+def wording_entry_edit(request, entry_id):
+    entry = _wording_entry(entry_id)
+    initial = {name: getattr(entry, name) for name in services.WORDING_FIELDS}
+    form = forms.WordingEntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.wording_entry_edit(actor=request.user, entry=entry, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Wording guide entry saved.")
+            return redirect("partnership:wording_guide")
+    return render(request, "partnership/wording_entry_form.html", {"form": form, "entry": entry})
+
+
+@access.role_required(access.can_manage_partnership)
+@require_http_methods(["POST"])
+def wording_entry_remove(request, entry_id):
+    entry = _wording_entry(entry_id)
+    services.wording_entry_remove(actor=request.user, entry=entry, request=request)
+    messages.success(request, f"“{entry.phrase}” removed from the wording guide.")
+    return redirect("partnership:wording_guide")
+
+
+@access.role_required(access.can_see_case_work)
+@require_http_methods(["POST"])
+def wording_check(request):
+    """The guide's hints for the text a practitioner is typing (JSON), for the hint beside the field.
+
+    POST, so the text never lands in a URL or a log; not audited, because nothing about a child is
+    read or kept: the text is checked and forgotten.
+    """
+    form = forms.WordingCheckForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"hints": [], "error": "Send at most 20,000 characters."}, status=400)
+    return JsonResponse({"hints": [hint.as_dict() for hint in hints_for(form.cleaned_data["text"])]})

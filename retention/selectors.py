@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from cases.conference_models import Conference, ConferenceChild
+from conferences.models import Conference, ConferenceChild
 from cases.models import Case, CaseStatus, Child, Family, Plan
 
 from .models import Decision, Outcome, RetentionItem, ReviewStatus

@@ -13,7 +13,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.models import AuditAction
+from agencies.selectors import partnership_admins
 from audit.services import audit_record
+from notifications.services import notification_create
 
 from .models import Decision, Outcome, RetentionDeletionLog, RetentionItem, RetentionReview, ReviewStatus
 from .selectors import child_exists, deletion_plan, subject_still_due, subjects_due
@@ -39,12 +41,9 @@ def retention_review_create(*, today) -> RetentionReview | None:
 
 
 def _notify_admins(review, count):
-    from agencies.models import Membership, Role
-    from agencies.services import notification_create
-
-    for membership in Membership.objects.filter(role=Role.PARTNERSHIP_ADMIN, user__is_active=True).select_related("user"):
+    for admin in partnership_admins():
         notification_create(
-            recipient=membership.user, subject="Records due for deletion",
+            recipient=admin, subject="Records due for deletion",
             body=f"{count} children's records are past their retention date. Approve their deletion, or hold any back with a reason.",
             link=f"/retention/{review.pk}/",
         )

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from agencies import access
 from cases.selectors import ChildIdentifiers
-from neglect_portal.govuk_forms import GovukFormMixin
+from neglect_portal.govuk_forms import GovukFormMixin, add_service_errors
 
 from .models import SubjectKind
 
@@ -62,8 +62,7 @@ class SubjectAccessRequestForm(GovukFormMixin, forms.Form):
                 nhs_number=data.get("nhs_number", ""), upn=data.get("upn", ""),
             ).checked()
         except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                self.add_error(None if field == "__all__" else field, messages)
+            add_service_errors(self, error)
             return None
         found = access.subject_children_matching(user=self.user, identifiers=identifiers)
         if not found:

@@ -2,25 +2,23 @@
 
 Items marked for redaction review carry a visible "REVIEW BEFORE DISCLOSURE" marker with their
 reasons, so a reviewer sees at once what must be considered; nothing is left out of the document.
-No network is used: no external resources are referenced and fonts come from the system.
+No network is used: the portal's one renderer (neglect_portal/pdf.py) loads `data:` URIs and static
+files only, and fonts come from the system.
 """
 from datetime import date, datetime
 from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from neglect_portal.pdf import render_pdf
+
 STYLESHEET = Path(__file__).resolve().parent / "pdf.css"
 
 
 def subject_access_pdf(*, document: dict) -> bytes:
-    """Render `subject_access/pdf.html` for `document` (selectors.subject_access_document) to PDF bytes.
-
-    WeasyPrint is imported here, not at module level (see chronologies/pdf.py for why).
-    """
-    from weasyprint import CSS, HTML
-
+    """Render `subject_access/pdf.html` for `document` (selectors.subject_access_document) to PDF bytes."""
     html = render_to_string("subject_access/pdf.html", {"doc": document, "dates": _readable_dates(document), "log": _readable_log(document)})
-    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    return render_pdf(html, stylesheets=[STYLESHEET])
 
 
 def _day(iso):

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from agencies.models import Role
 from audit.models import AccessEvent
-from cases.conference_models import ConferenceChild
+from conferences.models import ConferenceChild
 from cases.models import Adult, AdultChildRelationship, Case, Child, ChildVoice, Concern, Oversight, Plan, Referral
 from chronologies.models import ChronologyEntry
 from partnership.selectors import partnership_name

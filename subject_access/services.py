@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases.working_days import is_working_day
+from neglect_portal.working_days import is_working_day
 
 from .models import RequestStatus, SubjectAccessRequest, SubjectKind
 

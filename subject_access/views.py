@@ -49,8 +49,8 @@ def request_detail(request, request_id):
 def _download(request, request_id, *, kind):
     sar = access.access_subject_access_request(request.user, request_id, export=True, request=request)
     if sar.status != RequestStatus.DONE:
-        audit_record(user=request.user, action=AuditAction.DENIED, object_type="subject_access_request", object_id=sar.pk,
-                     child_id=sar.child_id_for_audit, detail="export not ready", request=request)
+        access.refusal_record(request.user, what="export not ready", object_type="subject_access_request", object_id=sar.pk,
+                              child_id=sar.child_id_for_audit, request=request)
         return render(request, "subject_access/detail.html", {"sar": sar, "refresh": not sar.is_finished, "not_ready": True}, status=409)
     subject_access_download_audit(actor=request.user, sar=sar, kind=kind, request=request)
     body, content_type = (bytes(sar.export_pdf), "application/pdf") if kind == "pdf" else (bytes(sar.export_json), "application/json")
@@ -77,8 +77,8 @@ def requeue(request, request_id):
     sar = access.access_subject_access_request(request.user, request_id, export=True, request=request)
     if sar.status != RequestStatus.FAILED:
         messages.error(request, "Only a failed export can be run again.")
-        audit_record(user=request.user, action=AuditAction.DENIED, object_type="subject_access_request", object_id=sar.pk,
-                     child_id=sar.child_id_for_audit, detail="requeue refused: not failed", request=request)
+        access.refusal_record(request.user, what="requeue refused: not failed", object_type="subject_access_request", object_id=sar.pk,
+                              child_id=sar.child_id_for_audit, request=request)
         return redirect("subject_access:detail", request_id=sar.pk)
     subject_access_request_requeue(actor=request.user, sar=sar, request=request)
     messages.success(request, "The export is queued again.")

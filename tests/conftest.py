@@ -1,4 +1,4 @@
-"""Shared fixtures: one user per role x agency relation (STYLE.md), around one case.
+"""Shared fixtures: one user per role x agency relation (docs/conventions.md, "Tests"), around one case.
 
 The case is led by a community health agency; a school is a partner in the team; the police are
 outside the team; one police officer holds an explicit grant. Children's social care sees all cases.

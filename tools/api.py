@@ -5,19 +5,21 @@ definitions); one run is fetched with `access_case_record`, a case with `access_
 `access_child`, so a record the caller may not see answers 404. Reads of runs and progress are
 audited there (lists here); writes by the services.
 
-Invalid input answers 400 with field errors (an answer's errors under "answers", keyed
-"<area id>.<item id>"); changing a final run answers 409 Conflict.
+Invalid input answers 400 with field errors (neglect_portal/api.py; an answer's errors under
+"answers", keyed "<area id>.<item id>"), a key the input does not take (a run's scores or status)
+400 naming it; changing a final run answers 409 Conflict.
 """
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from agencies import access
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record, query_detail
+from neglect_portal.api import StrictWriteMixin
 
 from . import selectors, services
 from .models import AssessmentRun, FinalRunError, ToolDefinition
@@ -27,23 +29,6 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "This assessment is final and cannot be changed."
     default_code = "final"
-
-
-def _bad_request(error):
-    """A service's ValidationError as DRF's 400: detail fields by name, answers nested under "answers"."""
-    if not hasattr(error, "error_dict"):
-        raise exceptions.ValidationError({"non_field_errors": error.messages})
-    detail, answers = {}, {}
-    for key, messages in error.message_dict.items():
-        if key == "__all__":
-            detail["non_field_errors"] = messages
-        elif key in services.DETAIL_FIELDS or key in ("case", "definition"):
-            detail[key] = messages
-        else:
-            answers[key] = messages
-    if answers:
-        detail["answers"] = answers
-    raise exceptions.ValidationError(detail)
 
 
 # --- Definitions -------------------------------------------------------------------------------
@@ -107,12 +92,12 @@ class RunSerializer(serializers.ModelSerializer):
         return {area.id: run.area_status(area) for area in run.structure.areas}
 
 
-class RunCreateSerializer(serializers.Serializer):
+class RunCreateSerializer(StrictWriteMixin, serializers.Serializer):
     case = serializers.IntegerField()
     definition = serializers.IntegerField(help_text="The id of a published tool definition.")
 
 
-class RunUpdateSerializer(serializers.Serializer):
+class RunUpdateSerializer(StrictWriteMixin, serializers.Serializer):
     assessed_on = serializers.DateField(required=False)
     age_band = serializers.CharField(required=False, allow_blank=True)
     people_present = serializers.CharField(required=False, allow_blank=True)
@@ -151,8 +136,15 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        audit_record(user=request.user, action=AuditAction.VIEW, object_type="assessmentrun_list", detail=f"api {request.query_params.urlencode()}", request=request._request)
+        audit_record(user=request.user, action=AuditAction.VIEW, object_type="assessmentrun_list", detail=f"api {query_detail(request.query_params, keep=('case', 'child', 'page'))}", request=request._request)
         return response
+
+    def validation_detail(self, detail):
+        """The exception handler's 400 body reshaped: the service keys an answer's errors by its area
+        ("<area id>" or "<area id>.<item id>"), and they nest under "answers" as the input does."""
+        top = {*services.DETAIL_FIELDS, "case", "definition", api_settings.NON_FIELD_ERRORS_KEY}
+        answers = {key: messages for key, messages in detail.items() if key not in top}
+        return {**{key: messages for key, messages in detail.items() if key in top}, **({"answers": answers} if answers else {})}
 
     @extend_schema(request=RunCreateSerializer, responses={201: RunSerializer})
     def create(self, request):
@@ -162,10 +154,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         definition = selectors.published_definitions(user=request.user).filter(pk=given.validated_data["definition"]).first()
         if definition is None:
             raise exceptions.ValidationError({"definition": ["Choose a published tool definition."]})
-        try:
-            run = services.run_start(case=case, definition=definition, actor=request.user, request=request._request)
-        except DjangoValidationError as error:
-            _bad_request(error)
+        run = services.run_start(case=case, definition=definition, actor=request.user, request=request._request)
         return Response(RunSerializer(run).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RunUpdateSerializer, responses={200: RunSerializer})
@@ -179,8 +168,6 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             run = services.run_save_draft(run=run, details=data, answers=answers, actor=request.user, request=request._request)
         except FinalRunError as error:
             raise Conflict() from error
-        except DjangoValidationError as error:
-            _bad_request(error)
         return Response(RunSerializer(run).data)
 
     @extend_schema(request=None, responses={200: RunSerializer})
@@ -191,8 +178,6 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             run = services.run_finalise(run=run, actor=request.user, request=request._request)
         except FinalRunError as error:
             raise Conflict("This assessment is already final and cannot be changed.") from error
-        except DjangoValidationError as error:
-            _bad_request(error)
         return Response(RunSerializer(run).data)
 
 
@@ -204,6 +189,7 @@ class ScoreRowSerializer(serializers.Serializer):
     title = serializers.CharField()
     scores = serializers.ListField(child=serializers.FloatField(allow_null=True))
     change = serializers.CharField(allow_null=True, help_text="'better', 'worse' or 'same' between the last two runs.")
+    rule = serializers.CharField(help_text="How the newest version of the tool scores this row, in words.")
 
 
 class ToolProgressSerializer(serializers.Serializer):

@@ -17,6 +17,8 @@ import base64
 import pygal
 from pygal.style import Style
 
+from neglect_portal.charts import without_scripts
+
 # One bar per assessment in each area, oldest lightest: time reads as a ramp of one hue, so no
 # reader needs to tell hues apart. Shades are spread across the ramp (two runs: the lightest and
 # the darkest). Every shade keeps 3:1 contrast with the white background; scores printed on the
@@ -53,7 +55,7 @@ def _day(on):
 
 def _axis(progress):
     """The score axis: the scale's range when every score lies on it (grades, journey), else from the data."""
-    values = [score for row in progress.all_rows for score in row.scores if score is not None]
+    values = [score for row in progress.chart_rows for score in row.scores if score is not None]
     if progress.bounds and values and all(progress.bounds[0] <= value <= progress.bounds[1] for value in values):
         high = int(progress.bounds[1])
     else:
@@ -65,12 +67,13 @@ def _axis(progress):
 def progress_chart_svg(progress):
     """The chart for one tool's `ToolProgress` (tools.selectors) as SVG bytes.
 
-    A horizontal bar chart: one group per area (then the overall score), one bar per final run,
+    A horizontal bar chart: one group per area (then the overall score) whose score is on the
+    items' own scale (`ToolProgress.chart_rows`: a count or a total is left to the table), one bar per final run,
     the last CHART_RUNS runs at most (the page's table lists them all). Bars rather than lines:
     grades are few and often equal, and equal lines hide one another.
     """
     runs = progress.runs[-CHART_RUNS:]
-    rows = progress.all_rows
+    rows = progress.chart_rows
     y_range, y_labels = _axis(progress)
     chart = pygal.HorizontalBar(
         js=[],
@@ -103,19 +106,6 @@ def _plain(score):
     return None if score is None else float(score)
 
 
-def without_scripts(root):
-    """pygal's tree, before it is written out, less the <script> it adds whatever `js` says.
-
-    Every chart of the portal (tools, dashboard, action plans) is an <img> data: URI under a CSP
-    without scripts; this filter keeps the SVG itself free of them too.
-    """
-    for parent in root.iter():
-        for child in list(parent):
-            if str(child.tag).rsplit("}", 1)[-1] == "script":
-                parent.remove(child)
-    return root
-
-
 def progress_chart_data_uri(progress):
     """The chart as a data: URI for an <img> in a page or a PDF."""
     return "data:image/svg+xml;base64," + base64.b64encode(progress_chart_svg(progress)).decode("ascii")
@@ -131,7 +121,7 @@ def progress_chart_alt(progress):
     shown = f" (the chart shows the last {CHART_RUNS})" if len(runs) > CHART_RUNS else ""
     plural = "s" if len(runs) != 1 else ""
     parts = [f"Bar chart of {progress.name} scores from {len(runs)} assessment{plural}, {span}{shown}; a higher score is {progress.higher_is}."]
-    for row in progress.all_rows:
+    for row in progress.chart_rows:
         scores = [score for score in row.scores if score is not None]
         if not scores:
             continue

@@ -7,9 +7,10 @@ the summary to the first option, and Django gives a radio group no id of its own
 import json
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
 
 from neglect_portal.govuk_forms import GovukFormMixin
+from neglect_portal.uploads import UploadTooLarge, read_upload
+from partnership.wording import mark_wording_fields
 
 from .definitions import DefinitionError, parse_text
 
@@ -24,14 +25,6 @@ class ToolFormMixin(GovukFormMixin):
             anchor = f"{bound.auto_id}_0" if isinstance(field.widget, forms.RadioSelect) else bound.id_for_label
             links += [(anchor, error) for error in bound.errors]
         return links
-
-    def add_service_errors(self, error, field_for=None):
-        """A service's ValidationError shown beside the fields it names (or above the form)."""
-        items = error.message_dict.items() if hasattr(error, "error_dict") else [(NON_FIELD_ERRORS, error.messages)]
-        for key, messages in items:
-            name = field_for(key) if field_for else key
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 # --- Definitions -------------------------------------------------------------------------------
@@ -82,11 +75,11 @@ class DefinitionLoadForm(ToolFormMixin, forms.Form):
             return cleaned
         field = "file" if upload else "document"
         if upload:
-            if upload.size > FILE_LIMIT_BYTES:
-                self.add_error("file", "The file must be smaller than 1 MB")
-                return cleaned
             try:
-                text = upload.read().decode("utf-8")
+                text = read_upload(upload, limit=FILE_LIMIT_BYTES).decode("utf-8")  # refused by size before it is read
+            except UploadTooLarge as error:
+                self.add_error("file", error)
+                return cleaned
             except UnicodeDecodeError:
                 self.add_error("file", "The file must be a text file in UTF-8 (JSON or YAML)")
                 return cleaned
@@ -155,6 +148,14 @@ class RunVoiceForm(ToolFormMixin, forms.Form):
     )
 
 
+def _evidence_hint(item):
+    """When an answer on a scale needs its evidence, in words ("" when it always does or never does)."""
+    rule = item.evidence_rule
+    if rule in ("", "always"):
+        return ""
+    return f"Needed if your answer is {rule}: what you saw or heard, when, and the impact on the child."
+
+
 def value_field_name(item):
     return f"value-{item.id}"
 
@@ -190,7 +191,8 @@ class AreaForm(ToolFormMixin, forms.Form):
                     required=False,
                     label=item.title,
                     widget=forms.RadioSelect,
-                    choices=[(str(point.value), point.label) for point in item.scale.points],
+                    # Each answer in this item's own words where the definition describes it (tools/definitions.py).
+                    choices=[(str(point.value), item.label_for(point)) for point in item.scale.points],
                     error_messages={"invalid_choice": f"{item.title}: choose one of the answers given"},
                 )
                 # A written answer is its own evidence; an answer on a scale needs its evidence beside it.
@@ -198,11 +200,15 @@ class AreaForm(ToolFormMixin, forms.Form):
                     required=False,
                     label=f"Evidence for {item.title[0].lower()}{item.title[1:]}",
                     widget=forms.Textarea(attrs={"rows": 3}),
+                    help_text=_evidence_hint(item),
                 )
                 initial[evidence_field_name(item)] = answer.get("evidence", "")
             initial[value_field_name(item)] = "" if answer.get("value") is None else str(answer.get("value"))
         form_class = type("AreaForm", (cls,), fields)
-        return form_class(data, area=area, age_band=run.age_band, initial=initial)
+        form = form_class(data, area=area, age_band=run.age_band, initial=initial)
+        # Evidence and written answers get the wording guide's hint beside them (partnership/wording.py).
+        mark_wording_fields(form, [name for name, field in form.fields.items() if isinstance(field.widget, forms.Textarea)])
+        return form
 
     def answers(self):
         """{item id: {"value", "evidence"}} for `services.run_save_draft`."""
@@ -219,7 +225,7 @@ class AreaForm(ToolFormMixin, forms.Form):
                 "value": self[value_field_name(item)],
                 "value_optional": not item.required,
                 "evidence": self[evidence_field_name(item)] if evidence_field_name(item) in self.fields else None,
-                "evidence_optional": not item.evidence_required,
+                "evidence_optional": not item.evidence_rule,
                 "guidance": item.guidance_for(self.age_band),
             }
             for item in self.items

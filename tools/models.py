@@ -1,7 +1,7 @@
 """Assessment tools: versioned, partnership-owned definitions and the runs made with them.
 
 A definition is locked once it leaves draft: a run must always be read against the exact
-structure it was made with, so a change makes a new version instead (DESIGN.md). A final run is
+structure it was made with, so a change makes a new version instead (docs/domain.md, "Domain words"). A final run is
 evidence of what an assessor found on a day, so it never changes. Both rules hold three times
 over: services refuse, the model refuses to save, and on PostgreSQL a trigger refuses the UPDATE
 whatever the client (migration 0002).
@@ -198,7 +198,9 @@ class AssessmentRun(models.Model):
             answer = self.answer(area.id, item.id)
             if item.required and answer.get("value") in (None, ""):
                 gaps.append((item, "Write your answer" if item.scale.kind == "text" else "Choose an answer"))
-            if item.evidence_required and not answer.get("evidence"):
+            # Some items need evidence whatever the answer; on others only some answers do (the
+            # checklist's "No" and "Borderline"): `Item.needs_evidence` is that one rule.
+            if item.needs_evidence(answer.get("value")) and not answer.get("evidence"):
                 gaps.append((item, "Give the evidence for your answer"))
         return gaps
 
@@ -207,16 +209,36 @@ class AssessmentRun(models.Model):
             return AreaStatus.NOT_STARTED
         return AreaStatus.IN_PROGRESS if self._area_gaps(area) else AreaStatus.COMPLETED
 
+    def _details_gaps(self):
+        gaps = []
+        if self.structure.age_bands and not self.structure.band(self.age_band):
+            gaps.append("Choose the child's age band")
+        if not self.people_present.strip():
+            gaps.append("Say who was present at the assessment")
+        return gaps
+
+    def _voice_gaps(self):
+        return [] if self.child_voice.strip() else ["Record the child's voice, or why it could not be heard"]
+
+    def details_status(self):
+        return AreaStatus.NOT_STARTED if self._details_gaps() else AreaStatus.COMPLETED
+
+    def voice_status(self):
+        return AreaStatus.NOT_STARTED if self._voice_gaps() else AreaStatus.COMPLETED
+
     def problems_before_finalising(self):
         """Every gap that stops finalising, as (where, message) pairs: `where` is "details",
         "voice", or an area id; the message names the item."""
-        problems = []
-        if self.structure.age_bands and not self.structure.band(self.age_band):
-            problems.append(("details", "Choose the child's age band"))
-        if not self.people_present.strip():
-            problems.append(("details", "Say who was present at the assessment"))
+        problems = [("details", message) for message in self._details_gaps()]
         for area in self.structure.areas:
             problems += [(area.id, f"{area.title}: {item.title} – {message.lower()}") for item, message in self._area_gaps(area)]
-        if not self.child_voice.strip():
-            problems.append(("voice", "Record the child's voice, or why it could not be heard"))
-        return problems
+        return problems + [("voice", message) for message in self._voice_gaps()]
+
+    @property
+    def is_ready_to_finalise(self):
+        """Nothing stops finalising: the one rule the service enforces and the task list offers.
+
+        An area with nothing required (for the child's age band) need not be opened: it shows "Not
+        started" on the task list, and the run may still be finalised.
+        """
+        return not self.problems_before_finalising()

@@ -47,6 +47,22 @@ def definition_for_admin(*, user, definition_id):
     return definitions_for_admin(user=user).filter(pk=definition_id).first()
 
 
+def required_tool_names():
+    """{tool key: name} of the tools the partnership requires (tools/requirements.py), newest version's name; one query, none without requirements.
+
+    Names hold no case content, so this takes no user: drift's reasons name the tool whoever reads them.
+    """
+    from .requirements import tool_requirements
+
+    keys = {requirement.tool_key for requirement in tool_requirements()}
+    if not keys:
+        return {}
+    names = {}
+    for key, name in ToolDefinition.objects.filter(key__in=keys).order_by("key", "version").values_list("key", "name"):
+        names[key] = name
+    return names
+
+
 def published_definitions(*, user):
     """The tools a case worker can start a run with: the published version of each."""
     return definitions_visible_to(user=user).filter(status=DefinitionStatus.PUBLISHED).order_by("name")
@@ -78,12 +94,16 @@ class ScoreRow:
 
     `scores` has one entry per run, oldest first (None where that run has no score for it);
     `change` is 'better', 'worse' or 'same' between the last two runs, None when not comparable.
+    `rule` says in words how the newest version scores it; `on_scale` is False for a count, a
+    total or a looked-up band, which is never drawn on the same axis as grades.
     """
 
     id: str
     title: str
     scores: tuple
     change: str | None
+    rule: str = ""
+    on_scale: bool = True
 
     @property
     def previous(self):
@@ -112,6 +132,11 @@ class ToolProgress:
         return self.rows + ((self.overall,) if self.overall else ())
 
     @property
+    def chart_rows(self):
+        """The rows on the items' own scale: the chart draws these; the table shows every row."""
+        return tuple(row for row in self.all_rows if row.on_scale)
+
+    @property
     def flag(self):
         """The drift flag from the last two runs (ProgressFlag), or None."""
         return _flag(self)
@@ -134,26 +159,35 @@ class ProgressFlag:
     run_id: int
 
 
-def _row(row_id, title, runs, score_of, higher_is):
+def _row(row_id, title, runs, score_of, higher_is, rule=None, rule_text=""):
     scores = tuple(score_of(run) for run in runs)
-    return ScoreRow(id=row_id, title=title, scores=scores, change=change(*scores[-2:], higher_is=higher_is) if len(scores) > 1 else None)
+    return ScoreRow(
+        id=row_id, title=title, scores=scores, change=change(*scores[-2:], higher_is=higher_is) if len(scores) > 1 else None,
+        rule=rule_text, on_scale=rule.on_scale if rule is not None else True,
+    )
 
 
 def _tool_progress(child_id, runs):
     """Rows follow the newest version's areas; areas only older versions had come after them."""
     latest = runs[-1].structure
-    titles = {}
+    areas = {}
     for run in reversed(runs):
         for area in run.structure.areas:
             if area.rule != "none":
-                titles.setdefault(area.id, area.title)
+                areas.setdefault(area.id, (area, run.structure))
     rows = tuple(
-        _row(area_id, title, runs, lambda run, area_id=area_id: run.scores.get("areas", {}).get(area_id), latest.higher_is)
-        for area_id, title in titles.items()
+        _row(
+            area_id, area.title, runs, lambda run, area_id=area_id: run.scores.get("areas", {}).get(area_id), latest.higher_is,
+            rule=area.rule, rule_text=structure.area_rule_text(area),
+        )
+        for area_id, (area, structure) in areas.items()
     )
     overall = None
     if latest.overall_rule != "none":
-        overall = _row(OVERALL, "Overall", runs, lambda run: run.scores.get("overall"), latest.higher_is)
+        overall = _row(
+            OVERALL, "Overall", runs, lambda run: run.scores.get("overall"), latest.higher_is,
+            rule=latest.overall_rule, rule_text=latest.overall_rule_text(),
+        )
     return ToolProgress(
         child_id=child_id,
         key=latest.key,

@@ -17,7 +17,7 @@ the saved area into the answers as they are now, so one sitting never overwrites
 Publishing locks every version of the tool, so two admins cannot both leave one published.
 """
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -172,8 +172,7 @@ def definition_new_version(*, definition, actor, request=None):
 
 def _agency_of(actor):
     membership = access.membership_of(actor)
-    if membership is None:
-        raise PermissionDenied("Only an active member of a partner agency can record an assessment.")
+    access.require(actor, membership is not None, reason="Only an active member of a partner agency can record an assessment.")
     return membership.agency
 
 
@@ -316,6 +315,14 @@ def run_save_draft(*, run, actor, details=None, answers=None, request=None, toda
     return run
 
 
+def _scores_in_words(run):
+    """The scores for the audit row: the overall score when the tool has one, else each area's."""
+    if run.scores.get("overall") is not None:
+        return f"overall score {run.scores['overall']}"
+    areas = [f"{area_id} {score}" for area_id, score in run.scores.get("areas", {}).items() if score is not None]
+    return f"area scores {', '.join(areas)}" if areas else "not scored"
+
+
 @transaction.atomic
 def run_finalise(*, run, actor, request=None):
     """Score the run from its definition and make it final (and so unchangeable).
@@ -333,5 +340,5 @@ def run_finalise(*, run, actor, request=None):
     run.finalised_by = actor
     run.save()
     chronology.chronology_entry_from_assessment_run(run=run)
-    _audit(actor, AuditAction.UPDATE, run, f"finalised; overall score {run.scores['overall']}", request)
+    _audit(actor, AuditAction.UPDATE, run, f"finalised; {_scores_in_words(run)}", request)
     return run

@@ -22,4 +22,7 @@ urlpatterns = [
     path("runs/<int:run_id>/voice/", views.run_voice, name="run_voice"),
     path("runs/<int:run_id>/finalise/", views.run_finalise, name="run_finalise"),
     path("children/<int:child_id>/progress/", views.child_progress, name="child_progress"),
+    path("runs/<int:run_id>/pdf/", views.run_pdf, name="run_pdf"),
+    # A tool's page (aims, methodology, scoring, questions): case workers and admins; no case content.
+    path("about/<int:definition_id>/", views.tool_about, name="tool_about"),
 ]

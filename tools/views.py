@@ -10,16 +10,22 @@ with a page that says why and what to do instead.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies import access
+from audit.models import AuditAction
+from audit.services import audit_record
+from neglect_portal.govuk_forms import add_service_errors
+from partnership.selectors import partnership_name
 
-from . import charts, selectors, services
+from . import charts, printing, reading, selectors, services
 from .forms import AreaForm, DefinitionDocumentForm, DefinitionLoadForm, RunDetailsForm, RunStartForm, RunVoiceForm
 from .models import AreaStatus, AssessmentRun, DefinitionLockedError, FinalRunError
+from .requirements import requirements_for_tool
 from .scoring import score_run, scores_for_storage
 
 admin_only = access.role_required(access.can_manage_partnership)
@@ -68,7 +74,7 @@ def definition_load(request):
         try:
             definition = services.definition_load(document=form.cleaned_data["parsed"], actor=request.user, request=request)
         except ValidationError as error:
-            form.add_service_errors(error, field_for=lambda key: form.cleaned_data["source_field"])
+            add_service_errors(form, error, field_for=lambda key: form.cleaned_data["source_field"])
         else:
             messages.success(request, f"{definition} loaded as a draft. Check it, then publish it.")
             return redirect("tools:definition_detail", definition.pk)
@@ -78,7 +84,14 @@ def definition_load(request):
 @admin_only
 def definition_detail(request, definition_id):
     definition = _admin_definition(request, definition_id)
-    return render(request, "tools/definition_detail.html", {"definition": definition, "structure": definition.parsed})
+    structure = definition.parsed
+    context = {
+        "definition": definition,
+        "structure": structure,
+        "areas": [{"area": area, "rule": structure.area_rule_text(area)} for area in structure.areas],
+        "overall_rule": structure.overall_rule_text(),
+    }
+    return render(request, "tools/definition_detail.html", context)
 
 
 @admin_only
@@ -97,7 +110,7 @@ def definition_edit(request, definition_id):
         try:
             services.definition_update(definition=definition, document=form.cleaned_data["document"], actor=request.user, request=request)
         except ValidationError as error:
-            form.add_service_errors(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{definition} saved.")
             return redirect("tools:definition_detail", definition.pk)
@@ -155,7 +168,7 @@ def run_start(request, case_id):
         try:
             run = services.run_start(case=case, definition=form.cleaned_data["definition"], actor=request.user, request=request)
         except ValidationError as error:
-            form.add_service_errors(error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{run.definition.name} started. It is saved as a draft: you can come back to it at any time.")
             return redirect("tools:run_detail", run.pk)
@@ -178,27 +191,25 @@ def run_detail(request, run_id):
 
 def _task_list(run):
     """The GOV.UK task list: details, each area, the child's voice, then check and finalise."""
-    structure = run.structure
-    details_done = bool(run.people_present.strip()) and (not structure.age_bands or structure.band(run.age_band))
     details = {
         "id": "details",
         "title": "Assessment details",
         "url": reverse("tools:run_details", args=[run.pk]),
-        "status": AreaStatus.COMPLETED if details_done else AreaStatus.NOT_STARTED,
+        "status": run.details_status(),
     }
     areas = [
         {"id": f"area-{area.id}", "title": area.title, "url": reverse("tools:run_area", args=[run.pk, area.id]), "status": run.area_status(area)}
-        for area in structure.areas
+        for area in run.structure.areas
     ]
     voice = {
         "id": "voice",
         "title": "The child's voice",
         "url": reverse("tools:run_voice", args=[run.pk]),
-        "status": AreaStatus.COMPLETED if run.child_voice.strip() else AreaStatus.NOT_STARTED,
+        "status": run.voice_status(),
     }
     tasks = [details, *areas, voice]
     completed = sum(task["status"] == AreaStatus.COMPLETED for task in tasks)
-    ready = completed == len(tasks)
+    ready = run.is_ready_to_finalise
     finish = {
         "id": "finalise",
         "title": "Check and finalise",
@@ -220,25 +231,13 @@ def _about(run):
 
 
 def _score_rows(run, scores):
-    """Scored areas, then the overall score, as (title, score) rows for a summary list."""
-    structure = run.structure
-    rows = [{"title": area.title, "score": scores["areas"].get(area.id)} for area in structure.areas if area.rule != "none"]
-    if structure.overall_rule != "none":
-        rows.append({"title": "Overall", "score": scores["overall"]})
-    return rows
+    """Scored areas, then the overall score, each with the rule that made it (tools/reading.py)."""
+    return reading.score_lines(run, scores)
 
 
 def _summary(run):
     """Each area's applicable items with their answers, and the area's score, for reading."""
-    rows = []
-    for area in run.structure.areas:
-        items = []
-        for item in area.items_for(run.age_band):
-            answer = run.answer(area.id, item.id)
-            point = item.scale.point(answer.get("value"))
-            items.append({"item": item, "answer": point.label if point else answer.get("value", ""), "evidence": answer.get("evidence", "")})
-        rows.append({"area": area, "items": items, "score": (run.scores.get("areas") or {}).get(area.id)})
-    return rows
+    return reading.answer_summary(run)
 
 
 def _draft_form_page(request, run, *, template, make_form, save, success, more_context=None):
@@ -252,7 +251,7 @@ def _draft_form_page(request, run, *, template, make_form, save, success, more_c
         except FinalRunError:
             return _run_refused(request, run)
         except ValidationError as error:
-            form.add_service_errors(error, field_for=getattr(form, "field_for_service_key", None))
+            add_service_errors(form, error, field_for=getattr(form, "field_for_service_key", None))
         else:
             messages.success(request, success(run))
             return redirect("tools:run_detail", run.pk)
@@ -357,9 +356,70 @@ def child_progress(request, child_id):
     tools = [
         {
             "progress": progress,
-            "chart": charts.progress_chart_data_uri(progress),
-            "alt": charts.progress_chart_alt(progress),
+            # Only scores on the items' own scale are drawn (a count or a total is in the table alone).
+            "chart": charts.progress_chart_data_uri(progress) if progress.chart_rows else None,
+            "alt": charts.progress_chart_alt(progress) if progress.chart_rows else "",
         }
         for progress in selectors.child_progress(user=request.user, child=child)
     ]
     return render(request, "tools/child_progress.html", {"child": child, "tools": tools})
+
+
+# --- The printed assessment and the tool's page ----------------------------------------------------
+
+
+@login_required
+def run_pdf(request, run_id):
+    """A final run as a PDF, for the conference (default) or the family (`?for=family`).
+
+    Exactly one audit row: the EXPORT, written once the file is made (the access check writes none,
+    `access.case_record_for_export`). A draft is not printed: it may still change.
+    """
+    run = access.case_record_for_export(user=request.user, model=AssessmentRun, record_id=run_id, request=request)
+    if not run.is_final:
+        return _refused(
+            request,
+            "Only a final assessment can be printed: a draft may still change. Finalise it first.",
+            back_url=reverse("tools:run_detail", args=[run.pk]),
+            back_text="Back to the assessment",
+        )
+    audience = request.GET.get("for", printing.DEFAULT_AUDIENCE)
+    if audience not in printing.AUDIENCES:
+        audience = printing.DEFAULT_AUDIENCE
+    context = printing.run_print_context(
+        run=run, audience=audience, partnership_name=partnership_name(), printed_at=timezone.localtime(), printed_by=request.user,
+    )
+    pdf = printing.run_pdf(context=context)
+    audit_record(
+        user=request.user, action=AuditAction.EXPORT, object_type="assessmentrun", object_id=run.pk, child_id=run.case.child_id,
+        detail=f"PDF {audience}", request=request,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="assessment-{run.pk}-{run.definition.key}-{run.assessed_on:%Y-%m-%d}.pdf"'
+    return response
+
+
+@login_required
+def tool_about(request, definition_id):
+    """A tool's page for practitioners: aims, methodology, adaptations, guidance, how it is scored,
+    when the partnership expects it, and each area's questions with what each answer means.
+
+    Definitions hold no case content; who reads which version is the selectors' rule
+    (`definitions_visible_to`): case workers read published and retired versions, admins all.
+    """
+    definition = selectors.definitions_visible_to(user=request.user).filter(pk=definition_id).first()
+    if definition is None:
+        raise Http404("No such tool definition.")
+    structure = definition.parsed
+    areas = [{"area": area, "rule": structure.area_rule_text(area)} for area in structure.areas]
+    rules = {row["rule"] for row in areas if row["area"].rule.is_scored}
+    context = {
+        "definition": definition,
+        "structure": structure,
+        "areas": areas,
+        "shared_area_rule": rules.pop() if len(rules) == 1 and len(areas) > 1 else "",
+        "overall_rule": structure.overall_rule_text(),
+        "requirements": [requirement.describe(definition.name) for requirement in requirements_for_tool(definition.key)],
+        "questions": reading.tool_questions(structure),
+    }
+    return render(request, "tools/tool_about.html", context)

@@ -16,6 +16,11 @@ from tests.conftest import USER_KINDS
 CASE_VISIBLE = frozenset({"lead_practitioner", "lead_manager", "partner_practitioner", "partner_dsl", "granted", "csc_practitioner", "csc_manager"})
 # Managers and designated safeguarding leads among those who can see `world.case`.
 CASE_OVERSEERS = frozenset({"lead_manager", "partner_dsl", "csc_manager"})
+# Those with authority over `world.case` (agencies/access.py, "Authority"): the lead agency's managers and DSLs
+# and children's social care's oversee it and change its lead; the school's DSL (a partner) does neither.
+CASE_LEAD_OVERSEERS = frozenset({"lead_manager", "csc_manager"})
+# Conference decisions are children's social care's: its managers and DSLs, or the chair.
+CONFERENCE_DECIDERS = frozenset({"csc_manager"})
 SIGNED_IN = frozenset(USER_KINDS) - {"anonymous", "inactive"}
 MEMBERS = SIGNED_IN - {"superuser"}
 CASE_WORKERS = frozenset({"lead_practitioner", "lead_manager", "partner_practitioner", "partner_dsl", "outsider", "granted", "csc_practitioner", "csc_manager"})

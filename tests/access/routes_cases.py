@@ -6,12 +6,14 @@ from cases.services import concern_record, plan_action_add, plan_start
 
 from tests.factories import SHARING
 
-from .matrix import CASE_OVERSEERS, CASE_VISIBLE, CASE_WORKERS, Row, api, page
+from .matrix import CASE_LEAD_OVERSEERS, CASE_OVERSEERS, CASE_VISIBLE, CASE_WORKERS, Row, api, page
 
 LEADS = frozenset({"lead_practitioner", "lead_manager", "csc_practitioner", "csc_manager"})
 HEALTH_AGENCY = frozenset({"lead_practitioner", "lead_manager"})
 SCHOOL = frozenset({"partner_practitioner", "partner_dsl"})
 VISIBLE_OVERSEERS = CASE_OVERSEERS & CASE_VISIBLE
+# Issue 22 finding 2: the school's DSL sees the case but neither oversees it nor changes its lead (403).
+LEAD_OVERSEERS = CASE_LEAD_OVERSEERS
 
 
 def visible_only(allowed):
@@ -88,6 +90,9 @@ ROUTES = {
     ("api:child-list", "POST"): Row(api(CASE_WORKERS, allowed_status=201, denied=403), data=lambda w: NEW_CHILD, encoding="json"),
     ("api:concern-list", "POST"): Row(api(CASE_VISIBLE, allowed_status=201), data=concern_on_world_child, encoding="json"),
     ("cases:find_child", "GET"): Row(page(CASE_WORKERS)),
+    # The identifiers go in a POST body, never the URL (issue 22, hardening); results come back on the POST.
+    ("cases:find_child", "POST"): Row(page(CASE_WORKERS), data=lambda w: {"given_name": w.case.child.given_name, "family_name": w.case.child.family_name,
+                                                                         "date_of_birth": w.case.child.date_of_birth.isoformat()}),
     ("cases:concern_new", "GET"): Row(page(CASE_WORKERS)),
     ("cases:concern_new", "POST"): Row(page(CASE_WORKERS)),
     ("cases:manager_cases", "GET"): Row(page(CASE_OVERSEERS | {"csc_manager"})),
@@ -105,12 +110,12 @@ ROUTES = {
     ("cases:action_update", "POST"): Row(visible_only(LEADS | SCHOOL), kwargs=action_ids),
     ("cases:referral_new", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=case_id),
     ("cases:referral_new", "POST"): Row(page(CASE_VISIBLE, denied=404), kwargs=case_id),
-    ("cases:oversight_new", "GET"): Row(visible_only(VISIBLE_OVERSEERS), kwargs=case_id),
-    ("cases:oversight_new", "POST"): Row(visible_only(VISIBLE_OVERSEERS), kwargs=case_id),
+    ("cases:oversight_new", "GET"): Row(visible_only(LEAD_OVERSEERS), kwargs=case_id),
+    ("cases:oversight_new", "POST"): Row(visible_only(LEAD_OVERSEERS), kwargs=case_id),
     ("cases:voice_new", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=case_id),
     ("cases:voice_new", "POST"): Row(page(CASE_VISIBLE, denied=404), kwargs=case_id),
-    ("cases:reassign_lead", "GET"): Row(visible_only(VISIBLE_OVERSEERS), kwargs=case_id),
-    ("cases:reassign_lead", "POST"): Row(visible_only(VISIBLE_OVERSEERS), kwargs=case_id),
+    ("cases:reassign_lead", "GET"): Row(visible_only(LEAD_OVERSEERS), kwargs=case_id),
+    ("cases:reassign_lead", "POST"): Row(visible_only(LEAD_OVERSEERS), kwargs=case_id),
     ("cases:family_detail", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=family_id),
     ("cases:adult_new", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=family_id),
     ("cases:adult_new", "POST"): Row(page(CASE_VISIBLE, denied=404), kwargs=family_id),

@@ -3,8 +3,8 @@
 A conference is visible through its cases, so every page and endpoint answers like the case
 pages: 404 to anyone who cannot see `world.case`. Among those who can, scheduling, inviting and
 recording attendance need the "convene" right (children's social care case workers, and managers
-and DSLs of other agencies: 403 for other practitioners); decisions need "oversee" (managers and
-DSLs). The upcoming list names children across the partnership: children's social care case
+and DSLs of other agencies: 403 for other practitioners); decisions are children's social care's
+(its managers and DSLs, or the chair: issue 22 finding 2), so other agencies' managers get 403. The upcoming list names children across the partnership: children's social care case
 workers only. The attendance report holds aggregates only: strategy members, managers and DSLs.
 
 Each row's `kwargs` builds a review conference on `world.case` held a week ago, with children's
@@ -15,11 +15,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from cases.conference_models import Conference
+from conferences.models import Conference
 from tests.conferences.builders import held_review
 from tests.conftest import USER_KINDS
 
-from .matrix import CASE_OVERSEERS, CASE_VISIBLE, MEMBERS, Row, api, page
+from .matrix import CASE_OVERSEERS, CASE_VISIBLE, CONFERENCE_DECIDERS, MEMBERS, Row, api, page
 
 CONVENERS = CASE_OVERSEERS | {"csc_practitioner"}
 CSC_CASE_WORKERS = frozenset({"csc_practitioner", "csc_manager"})
@@ -114,14 +114,14 @@ ROUTES = {
     ("conferences:conference_detail", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=conference_id),
     ("conferences:conference_attendance", "GET"): Row(case_page(CONVENERS), kwargs=conference_id),
     ("conferences:conference_attendance", "POST"): Row(case_page(CONVENERS, allowed_status=302), kwargs=conference_id, data=attendance_form),
-    ("conferences:conference_decisions", "GET"): Row(case_page(CASE_OVERSEERS), kwargs=conference_id),
-    ("conferences:conference_decisions", "POST"): Row(case_page(CASE_OVERSEERS, allowed_status=302), kwargs=conference_id, data=decisions_form),
+    ("conferences:conference_decisions", "GET"): Row(case_page(CONFERENCE_DECIDERS), kwargs=conference_id),
+    ("conferences:conference_decisions", "POST"): Row(case_page(CONFERENCE_DECIDERS, allowed_status=302), kwargs=conference_id, data=decisions_form),
     # API.
     ("api:conference-list", "GET"): Row(api(MEMBERS)),
     ("api:conference-list", "POST"): Row(case_api(CONVENERS, allowed_status=201), data=new_conference, encoding="json"),
     ("api:conference-detail", "GET"): Row(api(CASE_VISIBLE), kwargs=conference_pk),
     ("api:conference-decisions", "POST"): Row(
-        case_api(CASE_OVERSEERS), kwargs=conference_pk, encoding="json",
+        case_api(CONFERENCE_DECIDERS), kwargs=conference_pk, encoding="json",
         data=lambda w: {"decisions": [{"case": w.case.pk, "decision": "plan_continued", "cp_category": "neglect"}]},
     ),
     ("api:conference-invitation-list", "GET"): Row(api(MEMBERS)),

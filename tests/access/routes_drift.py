@@ -3,10 +3,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .matrix import CASE_OVERSEERS, CASE_VISIBLE, Row, api, page
+from .matrix import CASE_LEAD_OVERSEERS, CASE_OVERSEERS, CASE_VISIBLE, Row, api, page
 from .routes_cases import visible_only
 
-VISIBLE_OVERSEERS = CASE_OVERSEERS & CASE_VISIBLE
+# Acknowledging a flag is oversight of the case: the lead agency's managers and DSLs, or children's social care's (issue 22, finding 2).
+LEAD_OVERSEERS = CASE_LEAD_OVERSEERS
 
 
 def acknowledge_ids(world):
@@ -24,8 +25,8 @@ def _redirects_when_allowed(allowed):
 
 ROUTES = {
     ("drift:queue", "GET"): Row(page(CASE_OVERSEERS)),
-    ("drift:acknowledge", "GET"): Row(visible_only(VISIBLE_OVERSEERS), kwargs=acknowledge_ids),
-    ("drift:acknowledge", "POST"): Row(_redirects_when_allowed(VISIBLE_OVERSEERS), kwargs=acknowledge_ids, data=decision),
+    ("drift:acknowledge", "GET"): Row(visible_only(LEAD_OVERSEERS), kwargs=acknowledge_ids),
+    ("drift:acknowledge", "POST"): Row(_redirects_when_allowed(LEAD_OVERSEERS), kwargs=acknowledge_ids, data=decision),
     ("api:case-flags", "GET"): Row(api(CASE_VISIBLE), kwargs=lambda w: {"pk": w.case.pk}),
     ("api:drift-queue", "GET"): Row(api(CASE_OVERSEERS, denied=403)),
 }

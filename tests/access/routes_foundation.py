@@ -46,3 +46,28 @@ ROUTES.update({
     ("two_factor_verify", "POST"): Row(page(SIGNED_IN)),
     ("agencies:user_reset_two_factor", "POST"): Row(page(ADMIN, allowed_status=302), kwargs=lambda w: {"user_id": w.users["partner_practitioner"].pk}),
 })
+
+# Your account, your password and the emailed "set your password" link (issue 22, findings 3 and 6).
+# The password pages answer everyone alike: they say nothing about which accounts exist.
+ROUTES.update({
+    ("account", "GET"): Row(page(SIGNED_IN)),
+    ("account_token_revoke", "POST"): Row(page(frozenset(), denied=404), kwargs=lambda w: {"token_id": _someone_elses_token(w).pk}),
+    ("password_change", "GET"): Row(page(SIGNED_IN)),
+    ("password_change", "POST"): Row(page(SIGNED_IN)),
+    ("password_reset", "GET"): Row(everyone(200)),
+    ("password_reset", "POST"): Row(everyone(200)),
+    ("password_reset_done", "GET"): Row(everyone(200)),
+    ("password_reset_confirm", "GET"): Row(everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
+    ("password_reset_confirm", "POST"): Row(everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
+    ("password_reset_complete", "GET"): Row(everyone(200)),
+    ("api:token_list", "GET"): Row(api(SIGNED_IN, non_member=200)),
+})
+
+
+def _someone_elses_token(world):
+    """A token of a user outside the matrix: nobody in it may revoke it (404, audited)."""
+    from agencies.models import Role
+    from agencies.tokens import token_issue
+    from tests.factories import make_user
+
+    return token_issue(user=make_user(world.police, Role.PRACTITIONER))[0]

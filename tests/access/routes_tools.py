@@ -7,7 +7,7 @@ who cannot see the case.
 """
 import json
 
-from tests.tools.builders import PRESENT, all_grades, draft_run, published, shipped_document
+from tests.tools.builders import PRESENT, all_grades, draft_run, final_run, published, shipped_document
 from tools.services import definition_new_version
 
 from .matrix import ADMIN, CASE_VISIBLE, CASE_WORKERS, MEMBERS, Row, api, page
@@ -53,6 +53,10 @@ def complete_run_pk(world):
     return {"pk": draft_run(world.case, world.users["lead_practitioner"], values=all_grades(2)).pk}
 
 
+def final_run_id(world):
+    return {"run_id": final_run(world.case, world.users["lead_practitioner"], values=all_grades(2)).pk}
+
+
 def safety_area(world):
     return {**run_id(world), "area_id": "safety"}
 
@@ -91,6 +95,10 @@ ROUTES = {
     ("tools:run_finalise", "GET"): Row(RUN_PAGE, kwargs=complete_run_id),
     ("tools:run_finalise", "POST"): Row(RUN_POST, kwargs=complete_run_id),
     ("tools:child_progress", "GET"): Row(RUN_PAGE, kwargs=child_id),
+    # The printed assessment: whoever can see the case; the export writes its own audit row.
+    ("tools:run_pdf", "GET"): Row(RUN_PAGE, kwargs=final_run_id),
+    # A tool's page holds no case content: case workers (published versions) and admins (every version).
+    ("tools:tool_about", "GET"): Row(page(CASE_WORKERS | ADMIN, denied=404), kwargs=published_gcp2),
     # API: definitions hold no case content (case workers and admins read them); runs follow the case.
     ("api:tool-definition-list", "GET"): Row(api(MEMBERS)),
     ("api:tool-definition-detail", "GET"): Row(api(CASE_WORKERS | ADMIN), kwargs=lambda w: {"pk": published("gcp2").pk}),

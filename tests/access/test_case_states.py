@@ -24,7 +24,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import Notification
+from notifications.models import Notification
 from cases.models import CaseStatus, ChildVoice, Concern, Plan, PlanAction
 from cases.services import CLOSED_CASE, case_close, plan_end
 from chronologies.models import EntryKind
@@ -32,10 +32,11 @@ from tests.chronologies.builders import make_entry
 from tests.conftest import USER_KINDS
 from tests.factories import make_action, make_plan
 
-from .matrix import CASE_OVERSEERS, CASE_VISIBLE, api, page
+from .matrix import CASE_LEAD_OVERSEERS, CASE_VISIBLE, api, page
 from .routes_cases import LEADS, SCHOOL, SHARING_FIELDS, _visible_api, visible_only
 
-VISIBLE_OVERSEERS = CASE_OVERSEERS & CASE_VISIBLE
+# Issue 22 finding 2: the lead agency's managers and DSLs and children's social care's oversee and change the lead; a partner's DSL does not.
+VISIBLE_OVERSEERS = CASE_LEAD_OVERSEERS
 
 
 @dataclass(frozen=True)

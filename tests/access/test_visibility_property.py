@@ -1,7 +1,7 @@
 """Property test: the case list equals what an independent oracle says each user may see.
 
 Hypothesis draws random partnerships: cases led by random agencies, random teams, random explicit
-grants to users and to agencies. The oracle restates DESIGN.md's rule in plain Python; the access
+grants to users and to agencies. The oracle restates the rule of docs/domain.md ("Access rules") in plain Python; the access
 layer (SQL) and the API list must agree with it for every user.
 """
 from datetime import date
@@ -34,7 +34,7 @@ partnerships = st.fixed_dictionaries(
 
 
 def oracle(user_agency, role, kind, case_specs, user_grants, agency_grants, user_index):
-    """DESIGN.md: team agency, children's social care, or an explicit grant; case-working roles only."""
+    """docs/domain.md, "Access rules": team agency, children's social care, or an explicit grant; case-working roles only."""
     if role not in (Role.PRACTITIONER, Role.MANAGER, Role.DSL):
         return set()
     visible = set()
@@ -94,6 +94,58 @@ def test_api_case_list_matches_the_oracle(team, lead, viewer):
         listed = {row["id"] for row in sign_in_verified(Client(), user).get("/api/v1/cases/").json()["results"]}
         expected = {case.pk} if oracle(viewer, Role.PRACTITIONER, AGENCY_KINDS[viewer], [(lead, team)], set(), set(), 0) else set()
         assert listed & {case.pk} == expected
+        transaction.set_rollback(True)
+
+
+sibling_conferences = st.fixed_dictionaries(
+    {
+        # One case per child of a household: (lead agency, team agencies), all covered by one conference.
+        "cases": st.lists(st.tuples(st.integers(0, 3), st.sets(st.integers(0, 3), max_size=2)), min_size=2, max_size=3),
+        "inviter": st.tuples(st.integers(0, 3), st.sampled_from([Role.MANAGER, Role.DSL])),
+        "invited": st.integers(1, 3),  # not children's social care (agency 0), who are invited when it is scheduled
+    }
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(drawn=sibling_conferences)
+def test_an_invitation_to_a_sibling_conference_opens_only_what_the_inviter_sees(drawn):
+    """Issue 22, finding 1: the invited agency joins the teams of the cases the inviter can see, and no other.
+
+    The oracle: before, the inviter sees the cases `oracle` says; after, the invited agency's team
+    rows are those cases plus the ones it was already in, and every user's visibility follows.
+    """
+    from django.db import transaction
+
+    from conferences.services import InvitationRequest, invitation_add
+    from tests.conferences.builders import make_conference
+
+    with transaction.atomic():
+        agencies = [make_agency(kind) for kind in AGENCY_KINDS]
+        csc_manager = make_user(agencies[0], Role.MANAGER)
+        family = Family.objects.create(name="Sibling household")
+        cases = []
+        for index, (lead, team) in enumerate(drawn["cases"]):
+            child = Child.objects.create(given_name=f"S{index}", family_name="Prop", date_of_birth=date(2015, 1, 1 + index), family=family)
+            case = case_open(child=child, lead_agency=agencies[lead], opened_on=date(2026, 1, 1), threshold="specialist")
+            for member in team:
+                team_add(case=case, agency=agencies[member], reason="property")
+            cases.append(case)
+        conference = make_conference(cases[0], actor=csc_manager, chair=csc_manager, held_on=date(2026, 12, 1), siblings=cases[1:],
+                                     invitations=[agencies[0]])
+        inviter_agency, inviter_role = drawn["inviter"]
+        inviter = make_user(agencies[inviter_agency], inviter_role)
+        seen_by_inviter = oracle(inviter_agency, inviter_role, AGENCY_KINDS[inviter_agency], drawn["cases"], set(), set(), 0)
+
+        invited = drawn["invited"]
+        invitation_add(actor=inviter, conference=conference, invitation=InvitationRequest(agency=agencies[invited]))
+
+        after = [(lead, set(team) | ({invited} if index in seen_by_inviter else set())) for index, (lead, team) in enumerate(drawn["cases"])]
+        for viewer in range(len(agencies)):
+            user = make_user(agencies[viewer], Role.PRACTITIONER)
+            expected = {cases[i].pk for i in oracle(viewer, Role.PRACTITIONER, AGENCY_KINDS[viewer], after, set(), set(), 0)}
+            assert set(cases_visible_to(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True)) == expected
         transaction.set_rollback(True)
 
 

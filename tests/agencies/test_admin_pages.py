@@ -3,7 +3,6 @@ from django.urls import reverse
 
 from agencies.models import Agency, AgencyKind
 from audit.models import AccessEvent, AuditAction
-from tests.factories import PASSWORD
 
 
 def test_admin_adds_an_agency_through_the_ui(world, client_for):
@@ -24,25 +23,32 @@ def test_agency_form_errors_keep_what_was_typed(world, client_for):
     assert 'value="Riverside School"' in html
 
 
-def test_admin_adds_a_user_who_can_then_sign_in(world, client_for, client):
-    response = client_for(world.users["admin"]).post(
-        reverse("agencies:user_create"),
-        {"username": "new.worker", "first_name": "New", "last_name": "Worker", "email": "new@example.org",
-         "agency": world.school.pk, "role": "dsl", "job_title": "DSL", "password": PASSWORD},
-    )
+def test_admin_invites_a_user_who_gets_an_email_to_set_their_password(world, client_for, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    admin = client_for(world.users["admin"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(
+            reverse("agencies:user_create"),
+            {"username": "new.worker", "first_name": "New", "last_name": "Worker", "email": "new@example.org",
+             "agency": world.school.pk, "role": "dsl", "job_title": "DSL"},
+        )
     assert response.status_code == 302
     user = get_user_model().objects.get(username="new.worker")
     assert (user.membership.agency, user.membership.role) == (world.school, "dsl")
-    assert client.post(reverse("login"), {"username": "new.worker", "password": PASSWORD}).status_code == 302
+    assert not user.has_usable_password(), "the admin never chooses the password (tests/agencies/test_invitations.py)"
+    assert [message.to for message in mail.outbox] == [["new@example.org"]]
+    assert AccessEvent.objects.filter(action=AuditAction.CREATE, object_type="user", detail__contains="invited").count() == 1
 
 
-def test_user_form_rejects_weak_password_and_keeps_input(world, client_for):
-    response = client_for(world.users["admin"]).post(
+def test_user_form_has_no_password_and_keeps_input_on_errors(world, client_for):
+    admin = client_for(world.users["admin"])
+    assert 'type="password"' not in admin.get(reverse("agencies:user_create")).content.decode()
+    response = admin.post(
         reverse("agencies:user_create"),
-        {"username": "weak", "first_name": "W", "last_name": "Eak", "email": "not-an-email", "agency": world.school.pk, "role": "practitioner", "password": "password"},
+        {"username": "weak", "first_name": "W", "last_name": "Eak", "email": "not-an-email", "agency": world.school.pk, "role": "practitioner"},
     )
     html = response.content.decode()
-    assert "This password is too short" in html
     assert "Enter a valid email address." in html
     assert 'value="weak"' in html and 'value="not-an-email"' in html
 

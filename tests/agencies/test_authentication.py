@@ -88,7 +88,7 @@ def test_api_token_needs_password_and_second_factor(world, client):
     good = client.post(reverse("api:token"), {"username": "lead_practitioner", "password": PASSWORD, "otp_token": code})
     assert no_code.status_code == 400 and "otp_token" in no_code.json()
     assert no_password.status_code == 400 and "password" in no_password.json()
-    assert set(good.json()) == {"token"}
+    assert set(good.json()) == {"token", "expires_at"}
 
 
 def test_api_token_authenticates_later_calls(world, client):

@@ -1,7 +1,7 @@
 """Over-access alerts reach the partnership admins once per burst."""
 from django.core.cache import cache
 
-from agencies.models import Notification
+from notifications.models import Notification
 from audit.models import AuditAction
 from audit.services import audit_record
 

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from cases.conference_models import ConferenceKind
+from conferences.models import ConferenceKind
 from tests.conferences.builders import make_conference
 from tests.factories import PASSWORD
 

@@ -104,11 +104,15 @@ def test_a_gcp2_run_over_two_sittings_then_the_progress_chart(world, page, scree
     assert "It cannot be changed." in page.locator("main").inner_text()
     _accessible(page, screenshot, "tools-run-final")
 
-    # Progress: 3 everywhere in January; now physical care 2 (mean 2.2), safety 3 (2.5 rounds up), emotional care 4, developmental 3.
+    # Progress: 3 everywhere in January; now each area at its worst sub-area grade (version 2 of the shipped
+    # GCP2, docs/tools.md): physical care 3 (clothing; version 1 rounded the mean 2.2 to 2), safety 3,
+    # emotional care 4, developmental 3. Each row says how it is scored.
     page.get_by_role("link", name="See progress over time").click()
     table = page.get_by_role("table")
-    assert table.get_by_role("row", name="Physical care").inner_text().split() == ["Physical", "care", "3", "2", "Better"]
-    assert table.get_by_role("row", name="Emotional care").inner_text().split()[-2:] == ["4", "Worse"]
+    physical = table.get_by_role("row", name="Physical care")
+    assert [text.strip() for text in physical.locator("td").all_inner_texts()] == ["3", "3", "No change"]
+    assert "worst" in physical.locator("th").inner_text()
+    assert [text.strip() for text in table.get_by_role("row", name="Emotional care").locator("td").all_inner_texts()][-2:] == ["4", "Worse"]
     assert "Worse: Graded Care Profile 2: Emotional care (love and belonging) worse (3 to 4)" in page.get_by_test_id("progress-flag-gcp2").inner_text()
     chart = page.get_by_role("img", name="Bar chart of Graded Care Profile 2 scores")
     assert chart.evaluate("image => image.complete && image.naturalWidth > 0")

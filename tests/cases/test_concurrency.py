@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from cases.models import ActionStatus, PlanAction
 from cases.models import CaseStatus
-from cases.services import CONFLICT, ConflictError, case_close, case_reassign_lead, plan_action_update, plan_end
+from cases.services import case_close, case_reassign_lead, plan_action_update, plan_end
+from neglect_portal.concurrency import CONFLICT, EditConflict
 from tests.factories import make_action, make_plan
 
 from .conftest import TODAY
@@ -36,7 +37,7 @@ def test_each_change_of_an_action_raises_its_version(world, plan_action):
 def test_an_action_update_based_on_a_stale_version_is_refused_and_changes_nothing(world, plan_action):
     plan_action_update(actor=world.users["lead_practitioner"], action=plan_action, status=ActionStatus.IN_PROGRESS, evidence="Started",
                        expected_version=1)
-    with pytest.raises(ConflictError) as conflict:
+    with pytest.raises(EditConflict) as conflict:
         plan_action_update(actor=world.users["partner_practitioner"], action=plan_action, status=ActionStatus.DROPPED, evidence="",
                            expected_version=1)
     assert conflict.value.current_version == 2
@@ -45,7 +46,7 @@ def test_an_action_update_based_on_a_stale_version_is_refused_and_changes_nothin
 
 def test_ending_a_plan_on_a_stale_version_is_refused(world):
     plan = make_plan(world.case)
-    with pytest.raises(ConflictError):
+    with pytest.raises(EditConflict):
         plan_end(actor=world.users["csc_manager"], plan=plan, ended_on=TODAY, end_reason="Done", expected_version=plan.version + 1)
     plan.refresh_from_db()
     assert plan.is_open
@@ -55,7 +56,7 @@ def test_reassigning_the_lead_on_a_stale_version_is_refused(world):
     version = world.case.version
     case_reassign_lead(actor=world.users["lead_manager"], case=world.case, lead_professional=world.users["lead_manager"], reason="Leave",
                        expected_version=version)
-    with pytest.raises(ConflictError):
+    with pytest.raises(EditConflict):
         case_reassign_lead(actor=world.users["csc_manager"], case=world.case, lead_professional=world.users["csc_practitioner"],
                            reason="Statutory now", expected_version=version)
     world.case.refresh_from_db()
@@ -65,7 +66,7 @@ def test_reassigning_the_lead_on_a_stale_version_is_refused(world):
 def test_closing_a_case_someone_changed_since_is_refused(world):
     stale = world.case.version
     case_reassign_lead(actor=world.users["lead_manager"], case=world.case, lead_professional=world.users["lead_manager"], reason="Leave")
-    with pytest.raises(ConflictError):
+    with pytest.raises(EditConflict):
         case_close(actor=world.users["lead_manager"], case=world.case, closed_on=TODAY, closure_reason="Needs met", expected_version=stale)
     world.case.refresh_from_db()
     assert world.case.status == CaseStatus.OPEN

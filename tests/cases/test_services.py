@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from agencies.access import cases_visible_to
-from agencies.models import Notification
+from notifications.models import Notification
 from audit.models import AccessEvent
 from cases.models import ActionStatus, CaseStatus, Concern, PlanKind, Relationship, Speaker, TeamMembership, VoiceMethod
 from cases.services import (

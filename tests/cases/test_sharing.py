@@ -125,15 +125,20 @@ def test_the_decision_is_audited(world):
 
 
 def test_a_concern_that_brings_an_agency_into_the_team_records_the_team_add_too(world):
+    """The grantee (a police officer who sees the case through an explicit grant; the police are not in the team).
+
+    A concern by identifiers brings the recorder's agency in only when it already sees the case
+    (issue 22, finding 4): otherwise the lead decides (tests/cases/test_concern_for_identifiers.py).
+    """
     child = world.case.child
     identifiers = ChildIdentifiers(given_name=child.given_name, family_name=child.family_name, date_of_birth=child.date_of_birth)
-    recorded = concern_record_for_identifiers(actor=world.users["outsider"], identifiers=identifiers, observed_on=date(2026, 11, 20),
+    recorded = concern_record_for_identifiers(actor=world.users["granted"], identifiers=identifiers, observed_on=date(2026, 11, 20),
                                               neglect_types=["physical"], description="No coat", impact_on_child="Cold", sharing=SHARING)
-    mine = SharingDecision.objects.filter(decided_by=world.users["outsider"])
+    mine = SharingDecision.objects.filter(decided_by=world.users["granted"])
     decisions = {decision.shared_item: decision for decision in mine}
     assert mine.count() == 2
     joined = decisions[SharedItem.CASE_RECORD]
-    assert list(joined.shared_with.all()) == [world.police] and joined.decided_by == world.users["outsider"]
+    assert list(joined.shared_with.all()) == [world.police] and joined.decided_by == world.users["granted"]
     assert joined.lawful_basis == SHARING.lawful_basis and joined.family_informed == SHARING.family_informed
     assert decisions[SharedItem.CONCERN].concern_id == recorded.concern_id
     assert set(decisions[SharedItem.CONCERN].shared_with.all()) == {world.health, world.school}

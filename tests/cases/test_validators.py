@@ -1,6 +1,10 @@
 """NHS numbers and unique pupil numbers: check characters worked by hand, so a typo cannot match a child."""
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum.gb import nhs as stdnum_nhs
+from stdnum.gb import upn as stdnum_upn
 
 from cases.validators import (
     nhs_check_digit,
@@ -89,3 +93,19 @@ def test_recording_a_child_with_an_invalid_nhs_number_is_refused_on_that_field()
     with pytest.raises(ValidationError) as error:
         make_child(nhs_number="943 476 5918")
     assert error.value.message_dict["nhs_number"] == ["Enter a valid NHS number: the check digit does not match"]
+
+
+# --- Cross-checked against an independent implementation (python-stdnum, a test dependency) -------
+# The portal keeps its own ~30 lines of check-character code: stdnum's UPN validation also refuses
+# LA codes it does not list, which the DfE census rules only warn about, so it cannot replace ours.
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="0123456789", min_size=10, max_size=10))
+def test_nhs_check_digit_agrees_with_stdnum(number):
+    assert (nhs_check_digit(number[:9]) == int(number[9])) == stdnum_nhs.is_valid(number)
+
+
+@settings(max_examples=2000)
+@given(st.text(alphabet="0123456789", min_size=11, max_size=11), st.sampled_from("0123456789ABCDEFGHJKLMNPQRTUVWXYZ"))
+def test_upn_check_letter_agrees_with_stdnum(digits, last):
+    assert upn_check_letter(digits + last) == stdnum_upn.calc_check_digit("A" + digits + last)

@@ -3,10 +3,8 @@ from datetime import date, time
 
 import pytest
 
+from conferences.models import Conference, ConferenceChild, ConferenceKind
 from cases.models import (
-    Conference,
-    ConferenceChild,
-    ConferenceKind,
     CPCategory,
     PlanKind,
     ReferralOutcome,

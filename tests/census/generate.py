@@ -7,7 +7,8 @@ categories, factors and needs, so the DfE rules see many shapes, reproducibly fo
 import random
 from datetime import date, timedelta
 
-from cases.models import ConferenceKind, CPCategory, Ethnicity, PlanKind, ReferralOutcome
+from cases.models import CPCategory, Ethnicity, PlanKind, ReferralOutcome
+from conferences.models import ConferenceKind
 from cases.services import case_close
 from census import codes
 from tests.census.conftest import conference, refer, upn

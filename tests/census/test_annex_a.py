@@ -4,6 +4,7 @@ import io
 from datetime import date
 
 from census.annex_a import LIST_6_COLUMNS, LIST_7_COLUMNS, annex_a_csv
+from tests.factories import make_case, make_child, make_plan
 
 
 def rows(number, as_of=date(2026, 3, 31)):
@@ -54,3 +55,15 @@ def test_columns_are_in_annex_a_order(db):
 def test_values_use_annex_a_lettered_answers(histories):
     ava = {r["Child Unique ID"]: r for r in rows(6)}[str(histories["closed"].pk)]
     assert (ava["Sex"], ava["Ethnicity"], ava["Does the Child have a Disability"]) == ("b) Female", "a) WBRI", "b) No")
+
+
+def test_list_7_covers_six_calendar_months_to_the_day(world):
+    """Six months before 31 March is 30 September: a plan ended that day is listed, one ended the day before is not."""
+    ended = {}
+    for ended_on in (date(2025, 9, 30), date(2025, 9, 29)):
+        case = make_case(world.csc, child=make_child("Gus"), opened_on=date(2025, 1, 5))
+        make_plan(case, started_on=date(2025, 1, 10), ended_on=ended_on)
+        ended[ended_on] = str(case.child.pk)
+    listed = {r["Child Unique ID"]: r["Child Protection Plan End Date"] for r in rows(7)}
+    assert listed.get(ended[date(2025, 9, 30)]) == "30/09/2025"
+    assert ended[date(2025, 9, 29)] not in listed

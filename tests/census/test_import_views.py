@@ -57,6 +57,19 @@ def test_a_file_with_entities_is_refused_on_the_page(world, client_for):
     assert not CensusUpload.objects.exists()
 
 
+def test_a_file_over_the_limit_is_refused_by_its_size_with_the_limit_named(world, client_for, monkeypatch):
+    from census.forms import CensusUploadForm
+    from tests.neglect_portal.test_uploads import counting_upload
+
+    monkeypatch.setattr("census.importing.MAX_BYTES", 1000)
+    big, raw = counting_upload(5000)
+    form = CensusUploadForm(data={}, files={"file": big})
+    assert not form.is_valid() and raw.bytes_read == 0
+    response = upload(client_for(world.users["admin"]), CONTENT)
+    assert "The file must be 1 KB or smaller; this file is" in response.content.decode()
+    assert not CensusUpload.objects.exists()
+
+
 def test_only_the_uploader_sees_or_confirms_an_upload(world, client_for):
     other = CensusUpload.objects.create(
         uploaded_by=world.users["csc_manager"], filename="x.xml", content=CONTENT, sha256=hashlib.sha256(CONTENT).hexdigest(),

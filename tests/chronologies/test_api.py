@@ -127,3 +127,18 @@ def test_a_childs_patterns(world, client_for):
     assert cumulative["since"] == "2026-10-01"
     assert sorted(cumulative["entries"]) == sorted(ChronologyEntry.objects.filter(source_id__in=[c.pk for c in concerns]).values_list("pk", flat=True))
     assert AccessEvent.objects.count() == before + 1 and AccessEvent.objects.first().action == AuditAction.VIEW
+
+
+def test_a_rule_about_no_one_field_answers_400_under_non_field_errors(world, client_for):
+    entry = make_entry(world.case.child, world.users["partner_practitioner"])
+    url = reverse("api:chronology-entry-amend", args=[entry.pk])
+    client = client_for(world.users["partner_dsl"])
+    assert post(client, url, content(summary="Visited on Tuesday", reason="Wrong day")).status_code == 201
+    again = post(client, url, content(summary="Visited on Wednesday", reason="Wrong again"))
+    assert (again.status_code, again.json()) == (400, {"non_field_errors": ["This entry has already been amended. Amend its latest version instead."]})
+
+
+def test_a_key_the_input_does_not_take_answers_400_naming_it(world, client_for):
+    response = post(client_for(world.users["partner_practitioner"]), LIST, new_entry(world.case.child_id, agency=world.police.pk, author="someone"))
+    assert (response.status_code, response.json()) == (400, {"agency": ["Unknown field."], "author": ["Unknown field."]})
+    assert not ChronologyEntry.objects.exists()

@@ -11,7 +11,6 @@ from chronologies.models import EntryKind, Significance
 from chronologies.patterns import (
     cumulative_concerns_by_child,
     low_attendance_by_child,
-    months_before,
     patterns_for_child,
     patterns_for_family,
 )
@@ -34,13 +33,7 @@ def concerns(world, *by, on=date(2026, 10, 1), **kwargs):
     return [make_concern(world.case, world.users[kind], observed_on=on, **kwargs) for kind in by]
 
 
-@pytest.mark.parametrize(
-    ("months", "expected"),
-    [((date(2026, 11, 24), 6), date(2026, 5, 24)), ((date(2026, 8, 31), 6), date(2026, 2, 28)), ((date(2027, 3, 31), 13), date(2026, 2, 28)), ((date(2028, 8, 31), 6), date(2028, 2, 29))],
-)
-def test_months_before_keeps_the_day_or_takes_the_months_last(months, expected):
-    day, count = months
-    assert months_before(day, count) == expected
+# Months before a date (the windows below): tests/neglect_portal/test_dates.py.
 
 
 # --- Cumulative concerns ---------------------------------------------------------------------------

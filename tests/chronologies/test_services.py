@@ -212,7 +212,7 @@ def test_a_source_the_chronology_does_not_know_is_refused(world):
 
 
 def conference_event(world, child, **changes):
-    """The attributes of `cases.conference_selectors.ConferenceEvent` the chronology reads."""
+    """The attributes of `conferences.selectors.ConferenceEvent` the chronology reads."""
     fields = {"conference_id": 41, "child_id": child.pk, "occurred_on": date(2026, 11, 2), "conference_kind": "initial_cp",
               "agency_id": world.csc.pk, "summary": "Initial child protection conference (in person). Took part: Riverside School."}
     return SimpleNamespace(**{**fields, **changes})
@@ -241,5 +241,6 @@ def test_a_final_assessment_run_makes_an_entry_with_the_childs_view(world):
     run = final_run(world.case, world.users["lead_practitioner"], values=all_grades(3))
     entry = chronology_entry_from_assessment_run(run=run)
     assert (entry.kind, entry.agency, entry.author, entry.occurred_on) == (EntryKind.ASSESSMENT, world.health, world.users["lead_practitioner"], run.assessed_on)
-    assert entry.summary == f"Graded Care Profile 2 completed; overall score {run.scores['overall']}."
+    # Version 2 of the shipped GCP2 has no overall figure (docs/tools.md), so the summary names none.
+    assert entry.summary == "Graded Care Profile 2 completed."
     assert entry.impact_on_child == f"The child's view, recorded with the assessment: {run.child_voice}"

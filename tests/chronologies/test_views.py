@@ -284,3 +284,28 @@ def test_checking_a_file_writes_one_audit_row(world, client_for):
     client.post(reverse("chronologies:import_upload"), {"file": upload("external_id,nhs_number,date,kind,summary,impact_on_child\n")})
     assert AccessEvent.objects.count() == before + 1
     assert AccessEvent.objects.first().object_type == "chronology_import"
+
+
+def test_an_oversized_file_is_refused_by_its_size_before_it_is_read():
+    """Issue 22, finding 7: the import read an upload of any size into memory before its 2 MB check."""
+    from chronologies.forms import ImportUploadForm
+    from tests.neglect_portal.test_uploads import counting_upload
+
+    upload, raw = counting_upload(5 * 1024 * 1024)
+    form = ImportUploadForm(data={}, files={"file": upload})
+    assert not form.is_valid() and raw.bytes_read == 0
+    assert form.errors["file"] == ["The file must be 2 MB or smaller; this file is 5.3 MB."]
+
+
+def test_an_oversized_file_comes_back_to_the_form_with_the_limit_named(world, client_for):
+    big = SimpleUploadedFile("entries.csv", b"external_id,date\n" + b"x" * 2_000_000, content_type="text/csv")
+    response = client_for(world.users["partner_practitioner"]).post(reverse("chronologies:import_upload"), {"file": big})
+    page = response.content.decode()
+    assert response.status_code == 200 and '<a href="#id_file">The file must be 2 MB or smaller; this file is 2.1 MB.</a>' in page
+    assert not ChronologyEntry.objects.exists()
+
+
+def test_the_confirm_step_refuses_text_over_the_limit(world, client_for):
+    response = client_for(world.users["partner_practitioner"]).post(reverse("chronologies:import_confirm"), {"text": "x" * 2_000_001})
+    assert response.status_code == 200 and "The file must be 2 MB or smaller" in response.content.decode()
+    assert not ChronologyEntry.objects.exists()

@@ -3,8 +3,8 @@ from datetime import time, timedelta
 
 from django.utils import timezone
 
-from cases.conference_models import Attendance, ConferenceFormat, ConferenceKind
-from cases.conference_services import AttendanceEntry, InvitationRequest, conference_record_attendance, conference_schedule
+from conferences.models import Attendance, ConferenceFormat, ConferenceKind
+from conferences.services import AttendanceEntry, InvitationRequest, conference_record_attendance, conference_schedule
 
 
 def make_conference(

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cases.conference_models import Conference
+from conferences.models import Conference
 from tests.factories import make_case, make_child
 
 from .builders import held_review, make_conference

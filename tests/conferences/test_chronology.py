@@ -1,6 +1,6 @@
 """A recorded conference appears in each covered child's chronology, once, and is corrected in place."""
 from agencies.access import chronology_entries_visible_to
-from cases.conference_models import Attendance
+from conferences.models import Attendance
 
 from .builders import held_review, record
 

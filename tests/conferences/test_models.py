@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from agencies.models import AgencyKind
-from cases.conference_models import Attendance, ConferenceDecision
+from conferences.models import Attendance, ConferenceDecision
 from tests.factories import make_agency
 
 from .builders import held_review, record

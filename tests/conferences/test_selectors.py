@@ -3,8 +3,8 @@ from datetime import date
 
 import pytest
 
-from cases.conference_models import Attendance, ConferenceDecision, ConferenceKind
-from cases.conference_selectors import (
+from conferences.models import Attendance, ConferenceDecision, ConferenceKind
+from conferences.selectors import (
     AGENCY_ABSENT_IN_A_ROW,
     INITIAL_OUTSIDE_TIMESCALE,
     PLAN_ENDED_KEY_AGENCY_ABSENT,
@@ -13,7 +13,7 @@ from cases.conference_selectors import (
     conference_flags_for_cases,
     conferences_visible_to,
 )
-from cases.conference_services import DecisionEntry, conference_record_decisions
+from conferences.services import DecisionEntry, conference_record_decisions
 from tests.factories import make_case, make_child
 
 from .builders import make_conference, record

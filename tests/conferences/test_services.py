@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 
 from agencies.models import AgencyKind
 from audit.models import AccessEvent, AuditAction
-from cases import conference_services
-from cases.conference_models import Attendance, ConferenceDecision, ConferenceKind
-from cases.conference_services import AttendanceEntry, DecisionEntry, conference_record_attendance, conference_record_decisions
+from conferences import services as conference_services
+from conferences.models import Attendance, ConferenceDecision, ConferenceKind
+from conferences.services import AttendanceEntry, DecisionEntry, conference_record_attendance, conference_record_decisions
 from cases.models import TeamMembership
 from tests.factories import make_agency, make_case, make_child
 

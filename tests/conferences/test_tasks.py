@@ -4,11 +4,12 @@ from datetime import date
 import pytest
 from django.core import mail
 
-from agencies.models import AgencyKind, Notification, Role
-from cases import conference_services
-from cases.conference_models import AbsenceFeedback, Attendance, ConferenceDecision, ConferenceKind
-from cases.conference_services import DecisionEntry, conference_record_decisions
-from cases.tasks import conference_absence_feedback
+from agencies.models import AgencyKind, Role
+from notifications.models import Notification
+from conferences import services as conference_services
+from conferences.models import AbsenceFeedback, Attendance, ConferenceDecision, ConferenceKind
+from conferences.services import DecisionEntry, conference_record_decisions
+from conferences.tasks import conference_absence_feedback
 from neglect_portal.celery import app
 from tests.factories import make_agency, make_user
 
@@ -110,7 +111,7 @@ def test_sent_once_when_the_mail_server_fails_once_and_the_email_is_retried(worl
             raise ConnectionRefusedError("mail server down")
         return real_send_mail(**kwargs)
 
-    monkeypatch.setattr("agencies.tasks.send_mail", flaky)
+    monkeypatch.setattr("notifications.tasks.send_mail", flaky)
     conference = held_review(world)
     with django_capture_on_commit_callbacks(execute=True):
         record_school_absent(world, conference)

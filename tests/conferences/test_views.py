@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cases.conference_models import Attendance, Conference, ConferenceKind
+from conferences.models import Attendance, Conference, ConferenceKind
 from tests.factories import make_case, make_child
 
 from .builders import held_review, make_conference, record
@@ -132,7 +132,8 @@ def test_decisions_say_what_to_fix(world, client_for):
     link = conference.links.get()
     data = {"decisions-TOTAL_FORMS": 1, "decisions-INITIAL_FORMS": 1, "decisions-MIN_NUM_FORMS": 0, "decisions-MAX_NUM_FORMS": 1000,
             "decisions-0-id": link.pk, "decisions-0-decision": "plan_continued", "decisions-0-cp_category": "", "decisions-0-decision_notes": "Progress is slow"}
-    response = client_for(world.users["partner_dsl"]).post(reverse("conferences:conference_decisions", args=[conference.pk]), data)
+    # Children's social care records decisions (issue 22, finding 2): the school's DSL now gets 403 (tests/access/test_authority.py).
+    response = client_for(world.users["csc_manager"]).post(reverse("conferences:conference_decisions", args=[conference.pk]), data)
     html = response.content.decode()
     assert response.status_code == 200
     assert f"{world.case.child}: Choose the category of the child protection plan" in html

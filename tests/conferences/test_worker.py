@@ -10,9 +10,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from agencies.models import Notification
-from cases.conference_models import AbsenceFeedback, Attendance, ConferenceKind
-from cases.tasks import conference_absence_feedback
+from notifications.models import Notification
+from conferences.models import AbsenceFeedback, Attendance, ConferenceKind
+from conferences.tasks import conference_absence_feedback
 from neglect_portal.celery import app
 
 from .builders import held_review, record

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from cases.conference_models import (
+from conferences.models import (
     Attendance,
     Conference,
     ConferenceFormat,

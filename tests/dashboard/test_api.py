@@ -5,7 +5,7 @@ from rest_framework.test import APIClient
 
 from audit.models import AccessEvent, AuditAction
 from dashboard.models import DashboardSnapshot, SnapshotStatus
-from dashboard.quarters import parse_quarter
+from neglect_portal.quarters import parse_quarter
 from dashboard.selectors import compute_measures
 
 Q4 = "2025-26-Q4"

@@ -6,10 +6,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from bench.county import Sizes
-from cases.conference_models import Conference
+from conferences.models import Conference
 from cases.models import Case, Child, Concern, Plan, Referral
 from chronologies.models import ChronologyEntry
-from dashboard.quarters import last_complete_quarter
+from neglect_portal.quarters import last_complete_quarter
 from dashboard.selectors import compute_measures
 from tools.models import AssessmentRun, RunStatus
 

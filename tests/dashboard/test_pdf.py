@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from dashboard.charts import AGENCIES_PER_CHART, agency_charts, axis_ticks, trend_chart, trend_scale
 from dashboard.pdf import SMALL, WITHHELD, dashboard_pdf, display, published_agency_row, report_context, report_document, suppressed
-from dashboard.quarters import parse_quarter
+from neglect_portal.quarters import parse_quarter
 from dashboard.selectors import compute_measures, measure_by_key, measures_history
 
 Q4 = parse_quarter("2025-26-Q4")

@@ -1,7 +1,7 @@
 """Each measure against the hand-built county (tests/dashboard/conftest.py); answers counted by hand."""
 import pytest
 
-from dashboard.quarters import parse_quarter
+from neglect_portal.quarters import parse_quarter
 from dashboard.selectors import HIGHER, LOWER, Measure, compute_measures, measures
 
 Q4 = parse_quarter("2025-26-Q4")
@@ -118,3 +118,12 @@ def test_rag_against_a_target(better, value, rag):
 def test_targets_come_from_settings(settings):
     settings.DASHBOARD_TARGETS = {"cp_neglect_repeat_pct": 15}
     assert {m.key: m.target for m in measures()}["cp_neglect_repeat_pct"] == 15
+
+
+def test_plan_length_thresholds_are_the_settings_drift_reads(county, settings):
+    settings.LONG_CP_PLAN_MONTHS, settings.LONG_CIN_PLAN_MONTHS = 10, 5
+    values = compute_measures(quarter=Q4)
+    assert values["cp_neglect_12m_plus_pct"] == 40.0  # A and B of A B F G H: 10 months before 31 March is 31 May
+    assert values["cin_neglect_6m_plus_pct"] == 66.7  # I and J of I J P: over 5 months by 31 March
+    titles = {m.key: m.title for m in measures()}
+    assert (titles["cp_neglect_12m_plus_pct"], titles["cin_neglect_6m_plus_pct"]) == ("Neglect plans open 10 months or more", "Neglect CIN plans over 5 months")

@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from dashboard.models import DashboardSnapshot, SnapshotStatus
-from dashboard.quarters import parse_quarter
+from neglect_portal.quarters import parse_quarter
 from dashboard.services import SnapshotNotAllowed, snapshot_request
 from dashboard.tasks import (
     dashboard_snapshot_compute,

@@ -19,7 +19,7 @@ import pytest
 from django.db import connection
 
 from dashboard.models import DashboardSnapshot, SnapshotStatus
-from dashboard.quarters import parse_quarter
+from neglect_portal.quarters import parse_quarter
 from dashboard.services import snapshot_request
 from neglect_portal.celery import app
 

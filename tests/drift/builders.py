@@ -1,7 +1,7 @@
 """Records that make (or keep away) drift flags, built through the product's services."""
 from datetime import date
 
-from cases.drift import drift_flags_for_cases
+from drift.rules import drift_flags_for_cases
 from cases.models import Speaker, VoiceMethod
 from cases.services import child_voice_record, oversight_record
 

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AccessEvent
-from cases.drift import drift_acknowledge
-from cases.models import DriftAcknowledgement, Oversight
+from drift.rules import drift_acknowledge
+from cases.models import Oversight
+from drift.models import DriftAcknowledgement
 from tests.factories import make_plan
 
 from .builders import flag

@@ -44,7 +44,9 @@ def test_queue_lists_flagged_cases_with_counts_and_is_audited_once(world, client
     assert body["counts"]["cp_plan_duration"] == 1
     assert [row["case_id"] for row in body["cases"]] == [world.case.pk]
     assert body["cases"][0]["lead_agency"] == "Community Health Trust"
-    assert _events_after(before) == [("view", "drift_queue")]
+    # The queue's read, then one row per child it listed (issue 22: "who looked at this child" includes lists).
+    assert _events_after(before) == [("view", "drift_queue"), ("view", "child_listed")]
+    assert AccessEvent.objects.get(object_type="child_listed").child_id == world.case.child_id
 
 
 def test_queue_refuses_a_practitioner_and_audits_the_denial(world, client_for):

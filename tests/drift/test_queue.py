@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AccessEvent
-from cases.drift import (
+from drift.rules import (
     drift_acknowledge,
     drift_flags_for_cases,
     drift_queue,
@@ -120,7 +120,8 @@ def test_the_queue_page_shows_flags_and_audits_one_read(world, client_for):
     assert response.status_code == 200
     assert "Child protection plan for neglect open 13 months (since 4 Oct 2025)" in response.content.decode()
     events = list(AccessEvent.objects.order_by("pk")[before:])
-    assert [(e.action, e.object_type) for e in events] == [("view", "drift_queue")]
+    # The queue's read, then one row per child it listed (issue 22: "who looked at this child" includes lists).
+    assert [(e.action, e.object_type, e.child_id) for e in events] == [("view", "drift_queue", None), ("view", "child_listed", world.case.child_id)]
 
 
 def test_an_unknown_rule_in_the_query_shows_every_rule(world, client_for):

@@ -4,13 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from cases.conference_selectors import (
+from conferences.selectors import (
     AGENCY_ABSENT_IN_A_ROW,
     PLAN_ENDED_KEY_AGENCY_ABSENT,
     REPORTS_NOT_ON_TIME,
     ConferenceFlag,
 )
-from cases.drift import CaseFacts, flags_from_facts, months_after, whole_months
+from drift.rules import CaseFacts, flags_from_facts
 from cases.models import ActionStatus, PlanKind, Speaker
 from cases.services import case_close, plan_action_update
 from chronologies.models import EntryKind, Significance
@@ -24,10 +24,7 @@ from .conftest import TODAY
 pytestmark = pytest.mark.django_db
 
 
-def test_months_after_keeps_to_the_month_when_the_day_does_not_exist():
-    assert months_after(date(2026, 5, 31), 9) == date(2027, 2, 28)
-    assert whole_months(date(2025, 10, 4), date(2026, 11, 3)) == 12
-    assert whole_months(date(2025, 10, 4), date(2026, 11, 4)) == 13
+# Months after a date and whole months (the thresholds below): tests/neglect_portal/test_dates.py.
 
 
 # --- cp_plan_duration ---------------------------------------------------------------------------
@@ -62,6 +59,14 @@ def test_cp_plan_thresholds_come_from_settings(world, settings):
     settings.DRIFT_CP_PLAN_AMBER_MONTHS = 3
     make_plan(world.case, started_on=date(2026, 8, 24))
     assert flag(world, "cp_plan_duration").severity == "amber"
+
+
+def test_long_plan_thresholds_are_the_settings_the_dashboard_reads(world, settings):
+    settings.LONG_CP_PLAN_MONTHS, settings.LONG_CIN_PLAN_MONTHS = 10, 4
+    make_plan(world.case, started_on=date(2026, 1, 24))
+    make_plan(world.case, kind=PlanKind.CHILD_IN_NEED, started_on=date(2026, 7, 23))
+    assert (flag(world, "cp_plan_duration").severity, flag(world, "cp_plan_duration").since) == ("red", TODAY)
+    assert "over the 4 months expected" in flag(world, "cin_plan_duration").reason
 
 
 # --- cin_plan_duration -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from agencies.services import notification_create
+from notifications.services import notification_create
 from partnership.models import PartnershipProfile
 from partnership.selectors import partnership_name
 

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from dashboard.pdf import dashboard_pdf, report_context
-from dashboard.quarters import parse_quarter
+from neglect_portal.quarters import parse_quarter
 from dashboard.selectors import compute_measures, measures_history
 from partnership.models import PartnershipProfile, Rag
 

@@ -23,7 +23,7 @@ from datetime import date
 import pytest
 
 from cases.models import Case, Child, CPCategory, Plan, PlanKind
-from dashboard.quarters import parse_quarter
+from neglect_portal.quarters import parse_quarter
 from dashboard.selectors import compute_measures, measure_by_key
 from partnership.models import PartnershipProfile, Rag
 from partnership.selectors import OVERARCHING_LABEL, action_plan_rag_by_agency, action_plan_red_rows, partnership_profile, plans_overview

@@ -185,6 +185,18 @@ def test_a_logo_that_is_not_an_image_and_a_bad_population_are_both_reported_and_
     assert not PartnershipProfile.objects.exists()
 
 
+def test_a_logo_over_the_limit_comes_back_to_the_form_with_the_limit_named(admin, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.PARTNERSHIP_LOGO_MAX_BYTES = 50
+    response = admin.post(reverse("partnership:profile"), {
+        "name": "Shire SCP", "under_18_population": "", "version": "1", "logo": SimpleUploadedFile("logo.png", PNG, content_type="image/png"),
+    })
+    assert response.status_code == 200
+    assert f"The logo must be 50 bytes or smaller; this file is {len(PNG)} bytes." in response.content.decode()
+    assert not PartnershipProfile.objects.exists()
+
+
 def test_other_roles_may_not_open_the_profile(strategy):
     assert strategy.get(reverse("partnership:profile")).status_code == 403
 

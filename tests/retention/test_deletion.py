@@ -174,7 +174,7 @@ def test_the_deletion_log_is_append_only(world, two_due):
 
 
 def test_final_assessments_and_a_conference_about_only_this_child_go_too(world):
-    from cases.conference_models import Conference, ConferenceChild
+    from conferences.models import Conference, ConferenceChild
     from tests.conferences.builders import make_conference
     from tests.tools.builders import all_grades, final_run
     from tools.models import AssessmentRun
@@ -191,7 +191,7 @@ def test_final_assessments_and_a_conference_about_only_this_child_go_too(world):
     assert not AssessmentRun.objects.filter(pk=run.pk).exists()
     assert not Conference.objects.filter(pk=conference.pk).exists() and not ConferenceChild.objects.filter(case_id=case.pk).exists()
     log = RetentionDeletionLog.objects.get(child_id=child.pk)
-    assert log.rows_deleted["tools.AssessmentRun"] == 1 and log.rows_deleted["cases.Invitation"] == 2
+    assert log.rows_deleted["tools.AssessmentRun"] == 1 and log.rows_deleted["conferences.Invitation"] == 2
 
 
 def test_a_final_assessment_still_refuses_an_ordinary_delete(world):
@@ -204,7 +204,7 @@ def test_a_final_assessment_still_refuses_an_ordinary_delete(world):
 
 
 def test_a_conference_that_also_covered_a_sibling_is_kept_for_the_sibling(world):
-    from cases.conference_models import Conference, ConferenceChild
+    from conferences.models import Conference, ConferenceChild
     from tests.conferences.builders import make_conference
 
     child = make_child(given_name="Eve", date_of_birth=date(2001, 11, 24))

@@ -29,8 +29,9 @@ from rest_framework.test import APIRequestFactory
 
 from agencies import access
 from agencies.models import Agency
-from cases import conference_selectors, field_policy
-from cases.conference_models import ConferenceChild
+from cases import field_policy
+from conferences import selectors as conference_selectors
+from conferences.models import ConferenceChild
 from tests.conferences.builders import held_review
 from tools.models import ToolDefinition
 

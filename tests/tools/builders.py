@@ -6,7 +6,7 @@ flushes every table, so a later test may find the shipped definitions gone and l
 import json
 from datetime import date
 
-from tools.definitions import SHIPPED_DIR
+from tools.definitions import SHIPPED_VERSION, shipped_documents
 from tools.models import DefinitionStatus, ToolDefinition
 from tools.services import definition_load, definition_publish, run_finalise, run_save_draft, run_start
 
@@ -15,8 +15,9 @@ VOICE = "Said she likes it when her mum makes toast."
 PRESENT = "The child, her mother, the health visitor."
 
 
-def shipped_document(key):
-    return json.loads((SHIPPED_DIR / f"{key}.json").read_text(encoding="utf-8"))
+def shipped_document(key, version=SHIPPED_VERSION):
+    """The shipped definition of `key` as `version` (by default the newest, which migration 0004 publishes)."""
+    return json.loads(json.dumps(shipped_documents(version)[f"{key}.json"]))
 
 
 def published(key):

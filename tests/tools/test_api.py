@@ -49,7 +49,8 @@ def test_a_run_is_created_filled_and_finalised_through_the_api(world, practition
     assert saved.json()["area_status"] == {"physical_care": "completed", "safety": "completed", "emotional_care": "completed", "developmental_care": "completed"}
     finalised = api(practitioner, "POST", "tool-run-finalise", pk=run_id)
     assert finalised.status_code == 200
-    assert finalised.json()["scores"] == {"areas": {"physical_care": 2, "safety": 3, "emotional_care": 2, "developmental_care": 2}, "overall": 3}
+    # Version 2 of the shipped GCP2: each area at its worst sub-area grade, no overall figure (docs/tools.md).
+    assert finalised.json()["scores"] == {"areas": {"physical_care": 2, "safety": 3, "emotional_care": 2, "developmental_care": 2}, "overall": None}
 
 
 def test_a_client_cannot_set_scores_or_status(world, practitioner):
@@ -117,5 +118,17 @@ def test_the_progress_endpoint_compares_the_childs_runs(world, practitioner):
     assert AccessEvent.objects.count() == before + 1
     assert gcp2["key"] == "gcp2" and gcp2["higher_is"] == "worse"
     assert [run["assessed_on"] for run in gcp2["runs"]] == ["2026-01-12", "2026-03-02"]
-    assert gcp2["overall"] == {"id": "overall", "title": "Overall", "scores": [3.0, 3.0], "change": "same"}
+    # Version 2 of the shipped GCP2 has no overall figure: rows are the areas, each with its rule in words.
+    assert gcp2["overall"] is None
+    assert gcp2["rows"][0] == {
+        "id": "physical_care", "title": "Physical care", "scores": [3.0, 3.0], "change": "same",
+        "rule": "The highest (worst) of its sub-area grades: a sub-area graded 4 is never averaged away.",
+    }
     assert gcp2["flag"]["kind"] == "no_change" and gcp2["flag"]["since"] == "2026-03-02"
+
+
+def test_a_key_the_input_does_not_take_answers_400_naming_it(world, practitioner):
+    run = draft_run(world.case, world.users["partner_practitioner"])
+    response = api(practitioner, "PATCH", "tool-run-detail", {"scores": {"overall": 1}, "status": "final", "child_voice": "Likes toast"}, pk=run.pk)
+    assert (response.status_code, response.json()) == (400, {"scores": ["Unknown field."], "status": ["Unknown field."]})
+    assert AssessmentRun.objects.get(pk=run.pk).child_voice != "Likes toast"

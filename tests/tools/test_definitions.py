@@ -82,8 +82,8 @@ def test_unknown_scoring_rules_are_named_with_their_place():
     doc = document(scoring={"area": "median", "overall": "worst"})
     doc["areas"][1]["scoring"] = "best"
     assert problems(doc) == [
-        "scoring.area: unknown scoring rule 'median' (known rules: rounded_mean, mean, worst, sum, none)",
-        "areas[1].scoring: unknown scoring rule 'best' (known rules: rounded_mean, mean, worst, sum, none)",
+        "scoring.area: unknown scoring rule 'median' (known rules: rounded_mean, mean, worst, sum, none, count_at_or_above, lookup)",
+        "areas[1].scoring: unknown scoring rule 'best' (known rules: rounded_mean, mean, worst, sum, none, count_at_or_above, lookup)",
     ]
 
 
@@ -98,7 +98,7 @@ def test_every_problem_is_reported_at_once():
     doc["areas"][0]["items"][0]["scael"] = "grade"
     doc["areas"][1]["items"][0]["age_bands"] = ["teenager"]
     assert problems(doc) == [
-        "areas[0].items[0]: unknown field 'scael' (allowed: age_bands, evidence_required, guidance, id, prompt, required, scale, title)",
+        "areas[0].items[0]: unknown field 'scael' (allowed: age_bands, descriptors, evidence_required, guidance, id, prompt, required, scale, title)",
         "areas[1].items[0].age_bands: unknown age band 'teenager'",
         "higher_is: missing: say whether a higher score is 'worse' or 'better'",
     ]

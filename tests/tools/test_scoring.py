@@ -48,7 +48,7 @@ def test_nothing_to_score_gives_no_score():
 
 
 def _gcp2_answers(grades):
-    structure = check(shipped_document("gcp2"))
+    structure = check(shipped_document("gcp2", version=1))
     return structure, {
         area.id: {item.id: {"value": grade, "evidence": "seen"} for item, grade in zip(area.items, grades[area.id])}
         for area in structure.areas
@@ -77,7 +77,7 @@ def test_an_area_with_no_answers_has_no_score_and_is_left_out_of_the_overall():
 
 
 def test_checklist_sections_count_unmet_needs_and_not_known_is_not_counted():
-    structure = check(shipped_document("ccdc"))
+    structure = check(shipped_document("ccdc", version=1))
     health = structure.area("health_care")
     values = ["yes", "borderline", "no", "not_known", "not_applicable"]  # 0 + 1 + 2 + (not counted) x2
     answers = {"health_care": {item.id: {"value": value} for item, value in zip(health.items_for("age_5_to_10"), values)}}
@@ -87,14 +87,14 @@ def test_checklist_sections_count_unmet_needs_and_not_known_is_not_counted():
 
 
 def test_checklist_items_outside_the_age_band_are_not_counted():
-    structure = check(shipped_document("ccdc"))
+    structure = check(shipped_document("ccdc", version=1))
     answers = {"feeding_eating": {"helped_to_eat": {"value": "no"}, "regular_meals": {"value": "borderline"}}}
     assert score_run(structure, answers, age_band="age_11_to_17")["areas"]["feeding_eating"] == 1  # helped_to_eat is for under 5s
     assert score_run(structure, answers, age_band="age_1_to_4")["areas"]["feeding_eating"] == 3
 
 
 def test_family_progress_overall_is_the_mean_of_the_ten_areas_to_one_decimal():
-    structure = check(shipped_document("family_progress"))
+    structure = check(shipped_document("family_progress", version=1))
     answers = {area.id: {area.items[0].id: {"value": score}} for area, score in zip(structure.areas, range(1, 11))}
     scores = score_run(structure, answers)
     assert scores["areas"]["health"] == 1 and scores["areas"]["work_training"] == 10

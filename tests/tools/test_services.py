@@ -64,7 +64,7 @@ def test_publishing_a_new_version_retires_the_old_one_and_its_runs_stay_readable
     old.refresh_from_db()
     run = AssessmentRun.objects.get(pk=run.pk)
     assert (old.status, new.status) == (DefinitionStatus.RETIRED, DefinitionStatus.PUBLISHED)
-    assert run.definition == old and run.scores["overall"] == 2
+    assert run.definition == old and run.scores["areas"]["physical_care"] == 2
     assert run.structure.area("physical_care").title == "Physical care"
 
 
@@ -106,9 +106,10 @@ def test_retiring_stops_new_runs_but_not_drafts_already_started(world):
 
 
 def test_starting_a_run_records_version_assessor_agency_date_and_age_band(world):
-    run = services.run_start(case=world.case, definition=published("gcp2"), actor=world.users["partner_practitioner"], today=date(2026, 3, 2))
+    gcp2 = published("gcp2")
+    run = services.run_start(case=world.case, definition=gcp2, actor=world.users["partner_practitioner"], today=date(2026, 3, 2))
     assert (run.status, run.definition.version, run.assessor, run.agency, run.assessed_on) == (
-        RunStatus.DRAFT, 1, world.users["partner_practitioner"], world.school, date(2026, 3, 2)
+        RunStatus.DRAFT, gcp2.version, world.users["partner_practitioner"], world.school, date(2026, 3, 2)
     )
     assert run.age_band == "age_5_to_10"  # born 1 June 2015: 10 years 9 months
     event = audit_rows(AuditAction.CREATE, "assessmentrun").get()
@@ -147,7 +148,7 @@ def test_answers_must_fit_the_scale_and_errors_name_the_item(world):
         "assessed_on": ["The date of the assessment must be today or in the past"],
         "physical_care.nutrition": ["Nutrition: Choose one of the answers given (1, 2, 3, 4, 5)"],
         "physical_care.gravy": ["There is no item 'gravy' in Physical care"],
-        "kitchen": ["There is no area 'kitchen' in Graded Care Profile 2 (version 1)"],
+        "kitchen": [f"There is no area 'kitchen' in Graded Care Profile 2 (version {run.definition.version})"],
     }
     run.refresh_from_db()
     assert run.answers.get("physical_care", {}).get("nutrition") is None
@@ -183,10 +184,14 @@ def test_finalising_scores_on_the_server_and_audits_once(world):
     run = draft_run(world.case, user, values={"physical_care": [1, 2, 2, 3, 1], "safety": [2, 3], "emotional_care": 4, "developmental_care": 1})
     before = AccessEvent.objects.count()
     run = services.run_finalise(run=run, actor=user)
-    assert run.scores == {"areas": {"physical_care": 2, "safety": 3, "emotional_care": 4, "developmental_care": 1}, "overall": 4}
+    # Version 2 of the shipped GCP2 (docs/tools.md): an area is its worst sub-area grade, so physical
+    # care is 3 (version 1 rounded the mean 1.8 to 2), and there is no overall figure.
+    assert run.scores == {"areas": {"physical_care": 3, "safety": 3, "emotional_care": 4, "developmental_care": 1}, "overall": None}
     assert (run.status, run.finalised_by) == (RunStatus.FINAL, user)
     assert AccessEvent.objects.count() == before + 1
-    assert audit_rows(AuditAction.UPDATE, "assessmentrun").first().detail == "finalised; overall score 4"
+    assert audit_rows(AuditAction.UPDATE, "assessmentrun").first().detail == (
+        "finalised; area scores physical_care 3, safety 3, emotional_care 4, developmental_care 1"
+    )
 
 
 def test_a_final_run_cannot_be_changed_by_any_service(world):
@@ -218,6 +223,7 @@ def test_the_database_refuses_to_change_a_final_run(world):
 
 
 def test_answers_for_builds_only_applicable_items(world):
-    checklist = published("ccdc")
+    # Version 1 of the checklist had age bands (version 2 follows the public checklist, which has none).
+    checklist = services.definition_publish(definition=services.definition_load(document=shipped_document("ccdc", version=1) | {"key": "ccdc_banded"}))
     answers = answers_for(checklist, {"feeding_eating": "yes"}, age_band="age_11_to_17")
     assert sorted(answers["feeding_eating"]) == ["growth", "regular_meals", "suitable_food"]

@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from audit.models import AccessEvent, AuditAction
 from tools.models import AssessmentRun, DefinitionStatus, RunStatus, ToolDefinition
+from tools.services import definition_load, definition_publish, run_save_draft
 
-from .builders import EVIDENCE, all_grades, draft_run, final_run, published, shipped_document
+from .builders import EVIDENCE, all_grades, answers_for, draft_run, final_run, published, shipped_document
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -91,6 +92,23 @@ def test_finalising_an_incomplete_run_lists_the_gaps_and_keeps_the_draft(world, 
     assert AssessmentRun.objects.get(pk=run.pk).status == RunStatus.DRAFT
 
 
+def test_the_task_list_offers_finalising_exactly_when_the_run_may_be_finalised(world, practitioner):
+    """One rule (`AssessmentRun.is_ready_to_finalise`): an area with nothing required need not be opened."""
+    document = shipped_document("gcp2")
+    document["key"] = "gcp2_optional_development"
+    for item in next(area for area in document["areas"] if area["id"] == "developmental_care")["items"]:
+        item.update(required=False, evidence_required=False)
+    definition_publish(definition=definition_load(document=document))
+    run = draft_run(world.case, world.users["lead_practitioner"], key="gcp2_optional_development", values={"physical_care": 2, "safety": 2})
+    tasks = practitioner.get(url("run_detail", run.pk)).content.decode()
+    assert (_status(tasks, "area-emotional_care"), _status(tasks, "finalise"), run.is_ready_to_finalise) == ("Not started", "Cannot start yet", False)
+    run = run_save_draft(run=run, actor=world.users["lead_practitioner"], answers=answers_for(run.definition, {"emotional_care": 2}, age_band=run.age_band), today=date(2026, 3, 2))
+    tasks = practitioner.get(url("run_detail", run.pk)).content.decode()
+    assert (_status(tasks, "area-developmental_care"), _status(tasks, "finalise"), run.is_ready_to_finalise) == ("Not started", "Not started", True)
+    assert url("run_finalise", run.pk) in tasks
+    assert practitioner.post(url("run_finalise", run.pk))["Location"] == url("run_detail", run.pk)
+
+
 def test_finalising_a_complete_run_scores_it(world, practitioner):
     run = draft_run(world.case, world.users["lead_practitioner"], values={**all_grades(2), "safety": [2, 3]})
     check = practitioner.get(url("run_finalise", run.pk)).content.decode()
@@ -137,7 +155,8 @@ def test_the_progress_page_shows_the_chart_and_the_table(world, practitioner):
     page = practitioner.get(url("child_progress", world.case.child_id)).content.decode()
     assert '<img class="govuk-!-width-full govuk-!-margin-bottom-6" src="data:image/svg+xml;base64,' in page
     assert 'alt="Bar chart of Graded Care Profile 2 scores from 2 assessments' in page
-    assert "Worse: Graded Care Profile 2: Physical care worse (3 to 4); Overall worse (3 to 4) between 12 January 2026 and 2 March 2026." in page
+    # Version 2 of the shipped GCP2 has no overall figure (docs/tools.md): the flag names the area.
+    assert "Worse: Graded Care Profile 2: Physical care worse (3 to 4) between 12 January 2026 and 2 March 2026." in page
     assert '<strong class="govuk-tag govuk-tag--red">Worse</strong>' in page
 
 
@@ -150,12 +169,13 @@ def admin(world, client_for):
 
 
 def test_a_definition_file_with_errors_is_refused_with_each_place_named(admin):
+    held = ToolDefinition.objects.filter(key="gcp2").count()
     document = shipped_document("gcp2")
     document["areas"][2]["items"][0]["scale"] = "grade7"
     text = json.dumps(document)
     page = admin.post(url("definition_load"), {"file": SimpleUploadedFile("gcp2-local.json", text.encode())}).content.decode()
     assert "areas[2].items[0]: unknown scale &#x27;grade7&#x27; (scales in this file: grade)" in page
-    assert ToolDefinition.objects.filter(key="gcp2").count() == 1
+    assert ToolDefinition.objects.filter(key="gcp2").count() == held
 
 
 def test_a_yaml_definition_is_loaded_as_a_draft_and_published(world, admin):

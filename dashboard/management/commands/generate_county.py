@@ -10,7 +10,7 @@ from bench.county import FULL_SIZE, CountyRefused, Sizes, generate_county
 class Command(BaseCommand):
     help = (
         "Generate a synthetic county: children, cases, plans, referrals, concerns, tool runs, conferences and "
-        "chronology entries in DESIGN.md's proportions (150,000 children make 25,000 cases and 1,000,000 entries), "
+        "chronology entries in the proportions of docs/domain.md (150,000 children make 25,000 cases and 1,000,000 entries), "
         "with five years of history. Everyone in it is invented."
     )
 

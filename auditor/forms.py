@@ -1,0 +1,32 @@
+from django import forms
+
+from agencies.models import Agency
+from neglect_portal.govuk_forms import GovukFormMixin
+
+from audit.models import AuditAction
+
+
+class EventSearchForm(GovukFormMixin, forms.Form):
+    username = forms.CharField(required=False)
+    agency = forms.ModelChoiceField(queryset=Agency.objects.all(), required=False, empty_label="Any agency")
+    child_id = forms.IntegerField(required=False, min_value=1, label="Child reference number")
+    action = forms.ChoiceField(choices=[("", "Any action")] + AuditAction.choices, required=False)
+    date_from = forms.DateField(required=False, label="From date", widget=forms.DateInput)
+    date_to = forms.DateField(required=False, label="To date", widget=forms.DateInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date_from") and cleaned.get("date_to") and cleaned["date_from"] > cleaned["date_to"]:
+            self.add_error("date_to", "To date must be the same as or after the from date.")
+        return cleaned
+
+    def search_arguments(self):
+        data = self.cleaned_data
+        return {
+            "username": data.get("username", ""),
+            "agency_id": data["agency"].pk if data.get("agency") else None,
+            "child_id": data.get("child_id"),
+            "action": data.get("action", ""),
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+        }
