@@ -1,8 +1,8 @@
 """Authentication endpoints of the REST API."""
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
 from django.conf import settings
 from django_otp import user_has_device
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -68,7 +68,9 @@ class ApiTokenSerializer(serializers.Serializer):
 class TokenListView(APIView):
     """The caller's own API tokens, newest first (live, expired and revoked): at most the last 100.
 
-    Revoking is done on the account page (`accounts/`), signed in with the second factor.
+    Revoking is done on the account page (`accounts/`), signed in with the second factor: an API
+    `DELETE` is left out on purpose, so a leaked token cannot end its owner's other tokens, and the
+    schemathesis run (tests/security/test_schemathesis.py) cannot revoke the token it runs with.
     """
 
     permission_classes = [IsAuthenticated]

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, Se
 
 from neglect_portal.govuk_forms import GovukFormMixin
 
-from .models import Agency, AgencyKind, Role
+from .models import Agency, Role
 
 User = get_user_model()
 
@@ -43,11 +43,9 @@ class UserCreateForm(UserBaseForm):
     """Invite a user: no password here. They get an email with a link to set their own (`services.user_invite`)."""
 
     username = forms.CharField(max_length=150, help_text="Letters, digits and @ . + - _ only.")
+    # Declared, not changed in __init__: the GOV.UK mixin makes each bound field (hint included) as the form is made.
+    email = forms.EmailField(help_text="We email a link to set their password here, and send notifications here.")
     field_order = ["username", "first_name", "last_name", "email", "agency", "role", "job_title"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].help_text = "We email a link to set their password here, and send notifications here."
 
     def clean_username(self):
         username = self.cleaned_data["username"]

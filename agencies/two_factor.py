@@ -107,15 +107,24 @@ def verify_code(user, code):
     return None
 
 
-@transaction.atomic
 def two_factor_reset(*, actor, user, request=None):
     """A partnership admin clears a user's second factor (lost phone); the user sets one up again.
 
     Whoever knows the password must not be able to enrol a new authenticator (docs/security.md,
     "Finding 6"), so the password is made unusable, sessions and API tokens end, and the user is
     emailed a one-time "set your password" link: re-enrolment needs their mailbox, and the admin
-    never holds a usable credential. The caller checked `access.can_edit_account`.
+    never holds a usable credential. Nobody resets their own (`access.can_edit_account`, finding 5):
+    refused before the transaction, so the refusal's audit row stays, whatever path calls this.
     """
+    # Imported here: the access layer imports this module.
+    from . import access
+
+    access.require_account_edit(actor, user, request=request)
+    with transaction.atomic():
+        _two_factor_reset(actor=actor, user=user, request=request)
+
+
+def _two_factor_reset(*, actor, user, request):
     # Imported here: services imports the access layer, which imports this module.
     from . import tasks, tokens
     from .services import password_link_send, sessions_end_for

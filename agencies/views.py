@@ -1,13 +1,8 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
-
-from audit.models import AuditAction
-from audit.services import audit_record
 
 from . import access, selectors, services, two_factor
 from .forms import AgencyForm, UserCreateForm, UserEditForm

@@ -78,8 +78,8 @@ class FamilySerializer(StrictWriteMixin, serializers.ModelSerializer):
 
 
 class MemberAddSerializer(StrictWriteMixin, serializers.Serializer):
-    child = serializers.IntegerField(required=False, help_text="Id of a child you can see.")
-    adult = serializers.IntegerField(required=False, help_text="Id of an adult of a household you may change.")
+    child = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="Id of a child you can see.")
+    adult = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="Id of an adult of a household you may change.")
     relationship = serializers.ChoiceField(choices=sorted(set(CHILD_RELATIONSHIPS) | set(ADULT_RELATIONSHIPS)), required=False, allow_blank=True,
                                            default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Why they are being added (required).")

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from neglect_portal.govuk_forms import GovukFormMixin
 
-from .household_models import CHILD_RELATIONSHIPS, MemberRelationship
 from .forms import ChildIdentifiersForm
+from .household_models import CHILD_RELATIONSHIPS, MemberRelationship
 
 
 def _date(label, *, required=False, help_text=""):

@@ -256,7 +256,7 @@ def household_merge(*, actor: User, keep: Family, duplicate: Family, reason: str
     today = timezone.localdate()
     why = f"{MERGED.format(duplicate=duplicate, keep=keep)}. {_text(reason)}"
     with transaction.atomic():
-        for member in HouseholdMember.objects.select_for_update().filter(family=duplicate, left_on__isnull=True).select_related("child", "adult"):
+        for member in HouseholdMember.objects.select_for_update(of=("self",)).filter(family=duplicate, left_on__isnull=True).select_related("child", "adult"):
             _leave(member, actor=actor, reason=why, on=today)
             _join(actor=actor, family=keep, child=member.child, adult=member.adult, relationship=member.relationship, reason=why, on=today,
                   request=request)

@@ -34,6 +34,7 @@ from audit.services import audit_record
 from neglect_portal.concurrency import EditConflict
 
 from . import events
+from .household_models import HouseholdMember, MemberRelationship
 from .models import (
     Adult,
     AdultChildRelationship,
@@ -56,7 +57,6 @@ from .models import (
     TeamMembership,
     Threshold,
 )
-from .household_models import HouseholdMember, MemberRelationship
 from .selectors import ChildIdentifiers, children_matching_identifiers
 from .sharing import SharingDetails, joining_details, sharing_decision_record, sharing_details_errors, system_rule
 from .sharing_models import SharedItem

@@ -67,7 +67,8 @@ class FamilyPattern:
         )
         if self.visible:
             text += f" You can see {len(self.visible)} of them (about {_names(children)}; recorded by {_names(agencies)})"
-            text += f"; {self.hidden_count} more are about a child whose record you cannot see." if self.hidden_count else "."
+            hidden = self.hidden_count
+            text += f"; {hidden} more {'is' if hidden == 1 else 'are'} about another child of the household whose record you cannot see." if hidden else "."
         if self.themes:
             text += f" Recurring across the children: {_names([theme.lower() for theme in self.themes])}."
         return text

@@ -76,7 +76,8 @@ def chronology_entries_from_front_door_decision(*, decision, children, actor) ->
             source_type=SourceType.FRONT_DOOR_DECISION, source_id=decision.pk, child=child, agency=_acting_agency(actor, None) or decision.agency,
             author=actor, occurred_on=decision.decided_on, kind=EntryKind.FRONT_DOOR_DECISION,
             summary=f"Front door decision: {decision.get_outcome_display()} (level of need: {decision.get_threshold_display()}).{named}",
-            impact_on_child=decision.reasons, significance=Significance.SIGNIFICANT,
+            # Routine, not significant: the front door's answer must not count towards the concerns it answers (patterns.py).
+            impact_on_child=decision.reasons, significance=Significance.ROUTINE,
         )
         for child in children
     ]

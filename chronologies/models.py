@@ -262,3 +262,24 @@ class ThemeWord(models.Model):
 
     def __str__(self):
         return f"{self.theme}: {self.words}"
+
+
+class EntryThemes(models.Model):
+    """Which key-word themes an entry matches under one set of theme words (issue 18; chronologies/pattern_aggregates.py).
+
+    Matching stems every sentence of an entry (themes.py): far too slow to repeat for a thousand
+    entries on each page load. An entry never changes (a correction is a new entry), so the answer
+    is kept, per entry and per `dictionary` (a digest of the theme words in force: when admins add
+    words, entries are matched again the next time they are read). `themes` lists the matching
+    themes' codes as "|code|code|" ("" for none).
+    """
+
+    entry = models.ForeignKey(ChronologyEntry, on_delete=models.CASCADE, related_name="theme_matches")
+    dictionary = models.CharField(max_length=40)
+    themes = models.CharField(max_length=1000, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "dictionary"], name="entry_themes_one_per_entry_and_dictionary")]
+
+    def __str__(self):
+        return f"themes of entry {self.entry_id}: {self.themes or 'none'}"

@@ -264,15 +264,23 @@ def _pattern_entries(entries, today):
 
 
 def patterns_for_child(*, user, child, today: date | None = None) -> list[Pattern]:
-    """The patterns in the child's chronology as the user may see it (for the chronology and case pages)."""
+    """The patterns in the child's chronology as the user may see it (for the chronology and case pages).
+
+    Counted by the database (pattern_aggregates.py, issue 18): the same patterns as `detect_patterns`
+    over `_pattern_entries`, in a fixed number of queries however long the chronology is.
+    """
+    from .pattern_aggregates import patterns_from_aggregates
+
     today = today or timezone.localdate()
-    return detect_patterns(_pattern_entries(chronology_entries_visible_to(user).filter(child=child), today), today=today)
+    return patterns_from_aggregates(chronology_entries_visible_to(user).filter(child=child), today=today)
 
 
 def patterns_for_family(*, user, family_id: int, today: date | None = None) -> list[Pattern]:
-    """The patterns across the household's visible children: the siblings' dots joined too."""
+    """The patterns across the household's visible children: the siblings' dots joined too (counted by the database, as above)."""
+    from .pattern_aggregates import patterns_from_aggregates
+
     today = today or timezone.localdate()
-    return detect_patterns(_pattern_entries(chronology_entries_visible_to(user).filter(child__family_id=family_id), today), today=today)
+    return patterns_from_aggregates(chronology_entries_visible_to(user).filter(child__family_id=family_id), today=today)
 
 
 # --- Many children at once (drift rules, manager queues) ------------------------------------------------

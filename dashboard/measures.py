@@ -157,8 +157,8 @@ CATALOGUE = [
     # --- Outcomes for children ----------------------------------------------------------------------
     Measure("gcp2_improved_pct", "Care improved on the Graded Care Profile 2",
             "Children on a neglect plan (child protection or Child in Need) at the end of the quarter with two or more final Graded Care "
-            "Profile 2 assessments since that plan started: the percentage whose latest is graded better (lower) than their first in at least "
-            "one area and worse in none.", "outcomes", HIGHER, "percent",
+            "Profile 2 assessments since their current plan started (their earliest plan open then): the percentage whose latest is graded "
+            "better (lower) than their first in at least one area and worse in none.", "outcomes", HIGHER, "percent",
             assumption="The strategy asks for outcome measures without fixing them; the change in Graded Care Profile 2 grades over a plan is "
             "the portal's reading. " + NEGLECT_PLAN),
     # --- School, health and adolescents -------------------------------------------------------------
@@ -173,8 +173,8 @@ CATALOGUE = [
             "Of children on a neglect plan at the end of the quarter with attendance reported in it and before it, the percentage whose "
             "latest attendance in the quarter is higher than the latest reported before it.", "education", HIGHER, "percent"),
     Measure("gcp2_health_improved_pct", "Health improved on the Graded Care Profile 2",
-            "Children on a neglect plan at the end of the quarter with two or more final Graded Care Profile 2 assessments since that plan "
-            "started: the percentage whose latest grade for health (physical care) is better (lower) than their first.", "education", HIGHER,
+            "Children on a neglect plan at the end of the quarter with two or more final Graded Care Profile 2 assessments since their current "
+            "plan started: the percentage whose latest grade for health (physical care) is better (lower) than their first.", "education", HIGHER,
             "percent", assumption="The strategy asks for health improvement beside school attendance; the Graded Care Profile 2 health grade "
             "over a plan is the portal's reading. " + NEGLECT_PLAN),
     Measure("adolescents_on_neglect_plans", "Adolescents on neglect plans",

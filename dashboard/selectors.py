@@ -154,8 +154,8 @@ def _required_tool_measures():
 
 
 def measure_by_key():
-    """Every catalogue measure by key, with its target (a measure the dashboard does not show included)."""
-    return {m.key: m for m in _with_targets(catalogue(), current_targets())}
+    """Every catalogue measure by key, as defined (no targets: `measures()` applies the strategy group's)."""
+    return {m.key: m for m in catalogue()}
 
 
 def _percent(part, whole):
@@ -448,9 +448,10 @@ def _practice(quarter):
     }
 
 
-def _on_neglect_plan(day):
-    """Plans for neglect (CP or CIN) open on `day` of the outer Child row."""
-    return _neglect_plans().filter(_open_at(day), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION], case__child_id=OuterRef("pk"))
+def _children_on_neglect_plans(day):
+    """Children with a plan for neglect (CP or CIN) open on `day`: one IN (subquery), evaluated once, not per child."""
+    plans = _neglect_plans().filter(_open_at(day), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
+    return Child.objects.filter(pk__in=plans.values("case__child_id"))
 
 
 # The Graded Care Profile 2's health sub-area: answers[area][item]["value"], graded 1 (best) to 5.
@@ -467,13 +468,17 @@ def _gcp2_areas():
 def _outcomes(quarter, basis):
     """Care and health on the Graded Care Profile 2: the first final run since the child's neglect plan started against the latest.
 
-    One aggregate over children on a neglect plan at the quarter's end; each child's plan start,
-    number of runs, and first and latest grades are correlated subqueries, so the database
+    One aggregate over children on a neglect plan at the quarter's end; each child's current plan's
+    start, number of runs, and first and latest grades are correlated subqueries, so the database
     compares them (Django wraps the annotated rows in a subquery before counting).
     """
     end = quarter.end
     areas = _gcp2_areas()
-    plan_start = Subquery(_on_neglect_plan(end).order_by("started_on").values("started_on")[:1])
+    # The start of the child's current plan: their earliest open CP or CIN plan (the neglect rule already chose the children).
+    plan_start = Subquery(
+        Plan.objects.filter(_open_at(end), case__child_id=OuterRef("pk"), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
+        .order_by("started_on").values("started_on")[:1]
+    )
     runs = AssessmentRun.objects.filter(
         case__child_id=OuterRef("pk"), definition__key=GCP2_KEY, status=RunStatus.FINAL, assessed_on__gte=OuterRef("plan_start"), assessed_on__lte=end
     )
@@ -485,7 +490,7 @@ def _outcomes(quarter, basis):
         grades[f"latest_{index}"] = Subquery(latest.values(f"scores__areas__{area}")[:1])
     grades["first_health"] = Subquery(first.values(health)[:1])
     grades["latest_health"] = Subquery(latest.values(health)[:1])
-    children = Child.objects.annotate(plan_start=plan_start).filter(plan_start__isnull=False).annotate(**grades).filter(runs__gte=2)
+    children = _children_on_neglect_plans(end).annotate(plan_start=plan_start).annotate(**grades).filter(runs__gte=2)
     counted = {
         "health_compared": Count("pk", filter=Q(first_health__isnull=False, latest_health__isnull=False)),
         "health_improved": Count("pk", filter=Q(latest_health__lt=F("first_health"))),
@@ -520,7 +525,7 @@ def _education(quarter, basis):
     Counted over children (EXISTS a plan), not plans, so a child on two plans counts once.
     """
     counts = (
-        Child.objects.filter(Exists(_on_neglect_plan(quarter.end)))
+        _children_on_neglect_plans(quarter.end)
         .annotate(latest=_latest_attendance(within=(quarter.start, quarter.end)), before=_latest_attendance(before=quarter.start))
         .filter(latest__isnull=False)
         .aggregate(

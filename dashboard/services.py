@@ -45,8 +45,6 @@ def snapshot_request(*, quarter: Quarter, requested_by=None, request=None):
     for the scheduled run; a person must be a partnership admin. The task is sent after commit,
     so a worker never looks for a row that is not there yet.
     """
-    from .tasks import dashboard_snapshot_compute
-
     if requested_by is not None and not can_manage_partnership(requested_by):
         raise SnapshotNotAllowed("Only partnership admins recompute the dashboard.")
     return _snapshot_queue(quarter=quarter, requested_by=requested_by, request=request)
@@ -57,6 +55,8 @@ def _snapshot_queue(*, quarter: Quarter, requested_by, request=None, audit=True)
     """Queue the snapshot for someone whose right to it the caller checked (an admin, or the person signing the quarter off).
 
     `audit=False` when the queuing is part of another audited action (the sign-off: one row for one action)."""
+    from .tasks import dashboard_snapshot_compute
+
     snapshot, _ = DashboardSnapshot.objects.select_for_update().get_or_create(quarter=quarter.name, defaults={"requested_by": requested_by})
     if snapshot.status == SnapshotStatus.RUNNING and not _stale(snapshot):
         return snapshot

@@ -64,7 +64,8 @@ class DecisionInputSerializer(StrictWriteMixin, serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     threshold = serializers.ChoiceField(choices=Threshold.choices)
     reasons = serializers.CharField()
-    early_help_lead = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="User id; needed for early_help.")
+    early_help_lead = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**31 - 1,
+                                               help_text="User id; needed for early_help.")
 
 
 class FrontDoorItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

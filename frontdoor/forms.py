@@ -86,16 +86,16 @@ class LinkForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(label="Why this is the household", widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": "Say why this is the household the concern is about"})
 
-    def __init__(self, *args, children, **kwargs):
+    def __init__(self, *args, household_children, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["children"].queryset = children
+        self.fields["children"].queryset = household_children
 
 
 class FrontDoorTeamForm(GovukFormMixin, forms.Form):
     members = forms.ModelMultipleChoiceField(label="Who works the front door", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
                                              help_text="Children's social care's managers and designated safeguarding leads work it as well.")
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, front_door_people, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = people
+        self.fields["members"].queryset = front_door_people
         self.fields["members"].label_from_instance = lambda user: f"{user.get_full_name() or user.get_username()} ({user.membership.get_role_display()})"

@@ -87,10 +87,10 @@ def front_door_flags_refresh(*, case_ids, today: date | None = None) -> dict:
                 continue
             if flag.code == FAMILY_CODE and case.child.family_id:
                 _item, created, _people = front_door_item_open(kind=ItemKind.FAMILY_FLAG, family=case.child.family, case=None, flag_code=flag.code,
-                                                               detail=flag.reason, referring_agency=None, received_on=today)
+                                                               detail=flag.reason, referring_agency=None, received_on=today, not_since=flag.since)
             else:
                 _item, created, _people = front_door_item_open(kind=ItemKind.RED_FLAG, case=case, flag_code=flag.code, detail=flag.reason,
-                                                               referring_agency=None, received_on=today)
+                                                               referring_agency=None, received_on=today, not_since=flag.since)
             items += created
     return {"told": told, "items": items}
 

@@ -65,7 +65,7 @@ def front_door_counts(*, user, today: date | None = None) -> dict:
     """Open items per kind, and how many are late (for the queue's summary)."""
     today = today or timezone.localdate()
     open_items = front_door_items_visible_to(user).filter(status=ItemStatus.OPEN)
-    counts = {kind: 0 for kind in ItemKind.values}
+    counts = dict.fromkeys(ItemKind.values, 0)
     for kind in open_items.values_list("kind", flat=True):
         counts[kind] += 1
     return {"by_kind": counts, "open": sum(counts.values()), "late": open_items.filter(due_on__lt=today).count()}

@@ -82,7 +82,7 @@ def front_door_told(people, item) -> str:
 @transaction.atomic
 def front_door_item_open(
     *, kind: str, case=None, family=None, concern=None, household_concern=None, flag_code: str = "", detail: str = "", referred_by=None,
-    referring_agency=None, received_on: date | None = None,
+    referring_agency=None, received_on: date | None = None, not_since: date | None = None,
 ) -> tuple[FrontDoorItem, bool, list]:
     """Queue an item for the front door (or find the one already waiting: one open per case for some kinds); returns (item, created, people told).
 
@@ -90,17 +90,26 @@ def front_door_item_open(
     flag) is not queued twice while the first waits: the unique constraint is the last guard when
     two arrive at once, and the loser returns the winner's item. The people told are those told now:
     nobody when the item was already waiting.
+
+    `not_since` (a flag's first day): a flag the front door has already had an item for since that
+    day, waiting or decided, is not queued again; a flag that clears and comes back later is.
     """
     received_on = received_on or timezone.localdate()
-    waiting = FrontDoorItem.objects.filter(kind=kind, status=ItemStatus.OPEN)
+    same = FrontDoorItem.objects.filter(kind=kind)
     if kind in ONE_OPEN_PER_CASE:
-        existing = waiting.filter(case=case, flag_code=flag_code).first()
+        same = same.filter(case=case, flag_code=flag_code)
     elif kind == ItemKind.FAMILY_FLAG:
-        existing = waiting.filter(family=family).first()
+        same = same.filter(family=family, flag_code=flag_code)
     else:
-        existing = None
+        same = None
+    existing = None
+    if same is not None:
+        existing = same.filter(status=ItemStatus.OPEN).first()
+        if existing is None and not_since is not None:
+            existing = same.filter(received_on__gte=not_since).order_by("-pk").first()
     if existing is not None:
         return existing, False, []
+    waiting = FrontDoorItem.objects.filter(kind=kind, status=ItemStatus.OPEN)
     item = FrontDoorItem(
         kind=kind, case=case, family=family, concern=concern, household_concern=household_concern, flag_code=flag_code, detail=_text(detail),
         referred_by=referred_by, referring_agency=referring_agency, received_on=received_on, due_on=due_on(kind, received_on),

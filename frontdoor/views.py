@@ -82,7 +82,7 @@ def link(request, item_id):
         return redirect("frontdoor:item", item_id=found.pk)
     family = access.access_family(request.user, int(family_id), request=request)
     children = access.children_visible_to(request.user).filter(family=family).order_by("date_of_birth", "pk")
-    form = forms.LinkForm(request.POST or None, children=children)
+    form = forms.LinkForm(request.POST or None, household_children=children)
     if request.method == "POST" and form.is_valid():
         try:
             services.household_concern_link(actor=request.user, item=found, family=family, children=form.cleaned_data["children"],
@@ -120,7 +120,7 @@ def team(request):
     """Partnership admins say which of children's social care's case workers work the front door."""
     access.require(request.user, access.can_manage_front_door_team(request.user), request=request, what="front-door team")
     people = services.front_door_team_people()
-    form = forms.FrontDoorTeamForm(request.POST or None, people=people,
+    form = forms.FrontDoorTeamForm(request.POST or None, front_door_people=people,
                                    initial={"members": [person for person in people if person.membership.front_door]})
     if request.method == "POST" and form.is_valid():
         changed = services.front_door_team_set(actor=request.user, members=form.cleaned_data["members"], request=request)

@@ -26,7 +26,7 @@ def run_claimed(task, *, claim, work, release, fail, not_claimed="not queued"):
         if task.request.retries >= task.max_retries:
             fail(f"Gave up after {task.max_retries} retries: {error}")
             return "failed"
-        raise task.retry(exc=error, countdown=min(600, 30 * 2**task.request.retries))
+        raise task.retry(exc=error, countdown=min(600, 30 * 2**task.request.retries)) from error
     except Exception as error:  # noqa: BLE001 - recorded for people to read, then the job ends
         fail(f"{type(error).__name__}: {error}")
         return "failed"

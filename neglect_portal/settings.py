@@ -313,6 +313,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "cases.models.ActionStatus",
         "ConferenceKindEnum": "conferences.models.ConferenceKind",
         "SharingConditionEnum": "cases.sharing_models.SharingCondition",
+        "AuditRoundStatusEnum": "quality.models.RoundStatus",
     },
 }
 

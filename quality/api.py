@@ -27,7 +27,7 @@ class CanRunCaseAudits(permissions.BasePermission):
         return access.can_run_case_audits(request.user)
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class AuditRoundSerializer(serializers.ModelSerializer):
     question_set = serializers.CharField(source="question_set.__str__")
     sample_size = serializers.IntegerField()
     auditor_count = serializers.IntegerField()
@@ -54,14 +54,14 @@ class LearningActionSerializer(serializers.ModelSerializer):
         fields = ["id", "learning_point", "what", "owner_agency", "owner", "due_on", "status", "progress", "evidence", "completed_on", "action_plan_row"]
 
 
-class RoundDetailSerializer(RoundSerializer):
+class AuditRoundDetailSerializer(AuditRoundSerializer):
     grades_by_question = serializers.SerializerMethodField()
     cases = serializers.SerializerMethodField()
     learning_points = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 
-    class Meta(RoundSerializer.Meta):
-        fields = [*RoundSerializer.Meta.fields, "grades_by_question", "cases", "learning_points", "actions"]
+    class Meta(AuditRoundSerializer.Meta):
+        fields = [*AuditRoundSerializer.Meta.fields, "grades_by_question", "cases", "learning_points", "actions"]
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_grades_by_question(self, audit_round) -> list:
@@ -87,9 +87,9 @@ class RoundListView(APIView):
 
     permission_classes = [access.HasActiveMembership, CanRunCaseAudits]
 
-    @extend_schema(responses=RoundSerializer(many=True))
+    @extend_schema(responses=AuditRoundSerializer(many=True))
     def get(self, request):
-        return Response(RoundSerializer(selectors.rounds_overview(user=request.user), many=True).data)
+        return Response(AuditRoundSerializer(selectors.rounds_overview(user=request.user), many=True).data)
 
 
 class RoundDetailView(APIView):
@@ -97,14 +97,14 @@ class RoundDetailView(APIView):
 
     permission_classes = [access.HasActiveMembership, CanRunCaseAudits]
 
-    @extend_schema(responses=RoundDetailSerializer)
+    @extend_schema(responses=AuditRoundDetailSerializer)
     def get(self, request, round_id):
         access.access_audit_round(request.user, round_id, request=request._request)
         audit_round = selectors.rounds_overview(user=request.user).get(pk=round_id)
-        return Response(RoundDetailSerializer(audit_round).data)
+        return Response(AuditRoundDetailSerializer(audit_round).data)
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
+class FamilyFeedbackSerializer(serializers.ModelSerializer):
     question_set = serializers.CharField(source="question_set.__str__")
     answers = serializers.SerializerMethodField()
     agency = serializers.CharField(source="agency.name", allow_null=True, default=None)
@@ -123,11 +123,11 @@ class CaseFeedbackView(APIView):
 
     permission_classes = [access.HasActiveMembership]
 
-    @extend_schema(responses=FeedbackSerializer(many=True))
+    @extend_schema(responses=FamilyFeedbackSerializer(many=True))
     def get(self, request, case_id):
         case = access.access_case(request.user, case_id, action="view", request=request._request)
         responses, _ = selectors.case_feedback(user=request.user, case=case)
-        return Response(FeedbackSerializer(responses, many=True).data)
+        return Response(FamilyFeedbackSerializer(responses, many=True).data)
 
 
 class QualityMeasuresView(APIView):

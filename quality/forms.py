@@ -124,7 +124,7 @@ class GradeForm(QualityFormMixin, forms.Form):
         for question in self.questions:
             self.fields[f"grade_{question.id}"] = _grade_field(required=False, label="Grade")
             self.fields[f"evidence_{question.id}"] = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, label="Evidence",
-                                                                     help_text=question.hint, max_length=10_000)
+                                                                     help_text="Needed with every grade but not applicable.", max_length=10_000)
         mark_wording_fields(self, [f"evidence_{question.id}" for question in self.questions])
         self.apply_govuk_classes()
 

@@ -170,8 +170,17 @@ class SampleMethod(models.TextChoices):
     CHOSEN = "chosen", "Chosen"
 
 
+def reference_letters(number):
+    """1 -> "A", 26 -> "Z", 27 -> "AA" (spreadsheet columns)."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
 class SampledCase(models.Model):
-    """A case in a round's sample, named in the round's pages and report by `reference` ("Case 3"), never by the child.
+    """A case in a round's sample, named in the round's pages and report by its reference ("Case C"), never by the child.
 
     The moderated (agreed) grades and the moderator's summary are on it once moderation is done.
     """
@@ -196,11 +205,12 @@ class SampledCase(models.Model):
         ]
 
     def __str__(self):
-        return f"Case {self.reference}"
+        return self.label
 
     @property
     def label(self):
-        return f"Case {self.reference}"
+        """"Case A", "Case B"... "Case AA": a letter, so that it is never mistaken for a case number."""
+        return f"Case {reference_letters(self.reference)}"
 
     @property
     def is_moderated(self):

@@ -1,7 +1,7 @@
 """A round's report: its grades by question (a chart and the same numbers as a table), each case's agreed grades by
 reference, the learning points and the actions with their progress, as a page and as a PDF (WeasyPrint).
 
-The report names no child and no case number: cases are "Case 1", "Case 2"... in the order they were
+The report names no child and no case number: cases are "Case A", "Case B"... in the order they were
 sampled, so it can go to the strategy group and the agencies' boards. Evidence, notes and the
 moderator's summaries stay with the audit (the auditors' pages). The PDF goes through the portal's
 one renderer (neglect_portal/pdf.py: `data:` URIs and static files only); the view writes its one
@@ -36,7 +36,7 @@ def grades_chart(rows):
     labels = [f"{index}. {row['question'].split(':')[0]}" for index, row in enumerate(rows, start=1)]
     chart = pygal.HorizontalStackedBar(
         js=[], style=_STYLE, width=800, height=160 + 34 * len(rows), explicit_size=True, title="Agreed grades by question",
-        x_labels=list(reversed(labels)), legend_at_bottom=True, truncate_label=-1, print_values=False, range=(0, top), y_labels=list(range(top + 1)),
+        x_labels=list(reversed(labels)), legend_at_bottom=True, legend_at_bottom_columns=3, truncate_label=-1, truncate_legend=-1, print_values=False, range=(0, top), y_labels=list(range(top + 1)),
         value_formatter=lambda value: f"{value:g}",
     )
     for grade, label in Grade.choices:
@@ -54,6 +54,8 @@ def report_context(*, audit_round):
     return {
         "audit_round": audit_round,
         "questions": audit_round.questions,
+        # "Identification: was neglect recognised..." -> "Identification", for the grid's key.
+        "question_names": [question.text.split(":")[0] for question in audit_round.questions],
         "rows": rows,
         "chart": grades_chart(rows),
         "cases": cases,

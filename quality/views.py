@@ -24,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies import access
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record, audit_record_children_listed
 from neglect_portal.concurrency import EditConflict
 from neglect_portal.govuk_forms import add_service_errors, form_after_conflict
 from neglect_portal.quarters import BadQuarter, parse_quarter, quarter_of
@@ -319,6 +319,8 @@ def action_to_plan(request, action_id):
 def my_audits(request):
     """The cases the user audits now (any signed-in user: the list is empty for everyone who is not an auditor in a live round)."""
     audits = selectors.my_audits(user=request.user)
+    # The list names children: one child_listed row per child shown (docs/security.md, "Hardening").
+    audit_record_children_listed(user=request.user, child_ids=[sampled.case.child_id for sampled in audits], detail="case audits", request=request)
     rounds = {}
     for sampled in audits:
         rounds.setdefault(sampled.audit_round, []).append(sampled)

@@ -18,9 +18,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from quality import services
-from quality.models import AuditRound, LearningActionStatus, QuestionSet, SampledCase
+from quality.models import AuditRound, LearningActionStatus, SampledCase
 from quality.question_sets import shipped_document
-from tests.quality.builders import audit_round, grade_form, moderation_form, parent_answers, sent_link
+from tests.quality.builders import audit_round, grade_form, moderation_form, neglect_set, parent_answers, sent_link, shipped_sets
 
 from .matrix import ADMIN, CASE_VISIBLE, SIGNED_IN, Row, api, everyone, page
 
@@ -66,15 +66,17 @@ def action(world):
 
 
 def draft_set(world):
+    shipped_sets()
     document = shipped_document("family_feedback_parent") | {"name": "What parents tell us (plainer)"}
     return {"set_id": services.question_set_load(document=document, actor=world.users["admin"]).pk}
 
 
 def published_set(world):
-    return {"set_id": QuestionSet.objects.get(key="neglect_audit", version=1).pk}
+    return {"set_id": neglect_set().pk}
 
 
 def case_id(world):
+    shipped_sets()  # feedback pages need the family sets
     return {"case_id": world.case.pk}
 
 
@@ -84,7 +86,7 @@ def family_link(world):
 
 def round_form(world):
     today = timezone.localdate()
-    return {"title": "Fathers in neglect cases", "theme": "How fathers are seen", "question_set": QuestionSet.objects.get(key="neglect_audit").pk,
+    return {"title": "Fathers in neglect cases", "theme": "How fathers are seen", "question_set": neglect_set().pk,
             "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=30)).isoformat()}
 
 

@@ -79,6 +79,18 @@ def test_the_service_refuses_a_self_change_from_any_path_with_one_audit_row(worl
     assert admin.membership.role == Role.PARTNERSHIP_ADMIN
 
 
+def test_the_second_factor_reset_service_refuses_ones_own_account_with_one_audit_row(world):
+    from agencies.two_factor import two_factor_reset
+
+    admin = world.users["admin"]
+    before = AccessEvent.objects.count()
+    with pytest.raises(PermissionDenied):
+        two_factor_reset(actor=admin, user=admin)
+    assert AccessEvent.objects.count() == before + 1
+    admin.refresh_from_db()
+    assert admin.has_usable_password()
+
+
 def test_the_user_list_offers_no_edit_link_on_the_admins_own_row(world, client_for):
     admin = world.users["admin"]
     html = client_for(admin).get(reverse("agencies:user_list")).content.decode()

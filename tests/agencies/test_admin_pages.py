@@ -43,7 +43,9 @@ def test_admin_invites_a_user_who_gets_an_email_to_set_their_password(world, cli
 
 def test_user_form_has_no_password_and_keeps_input_on_errors(world, client_for):
     admin = client_for(world.users["admin"])
-    assert 'type="password"' not in admin.get(reverse("agencies:user_create")).content.decode()
+    form_page = admin.get(reverse("agencies:user_create")).content.decode()
+    assert 'type="password"' not in form_page
+    assert "We email a link to set their password here" in form_page, "the email field's hint says what the address is for"
     response = admin.post(
         reverse("agencies:user_create"),
         {"username": "weak", "first_name": "W", "last_name": "Eak", "email": "not-an-email", "agency": world.school.pk, "role": "practitioner"},

@@ -2,7 +2,8 @@
 import pytest
 
 from neglect_portal.quarters import parse_quarter
-from dashboard.selectors import HIGHER, LOWER, Measure, compute_measures, measures
+from dashboard.models import MeasureTarget
+from dashboard.selectors import HIGHER, LOWER, Measure, catalogue, compute_measures, measures
 
 Q4 = parse_quarter("2025-26-Q4")
 Q3 = parse_quarter("2025-26-Q3")
@@ -101,9 +102,10 @@ def test_an_empty_quarter_has_no_percentages_rather_than_zero(county):
     assert (values["cp_children"], values["cp_neglect_share_pct"], values["school_attendance_neglect_pct"]) == (0, None, None)
 
 
-def test_every_measure_has_a_key_definition_and_theme_once():
+def test_every_measure_has_a_key_definition_and_theme_once(db):
     keys = [m.key for m in measures()]
     assert len(keys) == len(set(keys)) and all(m.definition and m.theme for m in measures())
+    assert keys == [m.key for m in catalogue()]  # no set chosen: the whole catalogue
 
 
 @pytest.mark.parametrize(
@@ -115,8 +117,11 @@ def test_rag_against_a_target(better, value, rag):
     assert Measure("k", "t", "d", "theme", better, "percent", target).rag(value) == rag
 
 
-def test_targets_come_from_settings(settings):
+def test_targets_come_from_the_strategy_group_not_from_settings(world, settings):
+    # Issue 16: the DASHBOARD_TARGETS setting and the built-in targets are gone; the strategy group sets each target.
     settings.DASHBOARD_TARGETS = {"cp_neglect_repeat_pct": 15}
+    assert {m.key: m.target for m in measures()}["cp_neglect_repeat_pct"] is None
+    MeasureTarget.objects.create(measure_key="cp_neglect_repeat_pct", value=15, reason="National", set_by=world.users["strategy"])
     assert {m.key: m.target for m in measures()}["cp_neglect_repeat_pct"] == 15
 
 

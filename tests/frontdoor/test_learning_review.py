@@ -78,7 +78,7 @@ def test_a_family_wide_flag_shows_on_both_cases(world, the_review):
 def test_the_school_sees_the_flag_naming_only_what_it_may_see(world, the_review):
     _family, school_case, _health_case, _officer = the_review
     flag = _flag(world.users["partner_dsl"], school_case)
-    assert "You can see 2 of them (about Ellie Brook; recorded by Riverside School); 1 more are about a child whose record you cannot see." in flag.reason
+    assert "You can see 2 of them (about Ellie Brook; recorded by Riverside School); 1 more is about another child of the household whose record you cannot see." in flag.reason
     assert "Noah" not in flag.reason and "County Housing" not in flag.reason
     assert len(flag.evidence) == 2
 
@@ -134,3 +134,15 @@ def test_one_child_alone_is_not_a_family_pattern(world, brook):
         concern_record(actor=world.users["partner_practitioner"], case=school_case, observed_on=day, neglect_types=["physical"], sharing=SHARING,
                        description="Head lice.", impact_on_child="Itchy.")
     assert _flag(world.users["csc_manager"], school_case) is None
+
+
+def test_a_decided_flag_is_not_queued_again_while_it_lasts(world, the_review):
+    from frontdoor.services import front_door_decide
+
+    _family, school_case, _health_case, _officer = the_review
+    case_ids = household_open_case_ids([school_case.child_id])
+    front_door_flags_refresh(case_ids=case_ids)
+    item = FrontDoorItem.objects.get(kind=ItemKind.FAMILY_FLAG)
+    front_door_decide(actor=world.users["csc_manager"], item=item, outcome="cin_assessment", threshold="specialist", reasons="Assess both children")
+    front_door_flags_refresh(case_ids=case_ids)
+    assert FrontDoorItem.objects.filter(kind=ItemKind.FAMILY_FLAG).count() == 1

@@ -11,12 +11,25 @@ from django.utils import timezone
 
 from quality import links, services
 from quality.models import FeedbackChannel, FeedbackOccasion, FeedbackRequest, Grade, QuestionSet, QuestionSetStatus, Respondent
+from quality.question_sets import shipped_document
 
 AUDITORS = ("outsider", "partner_dsl", "lead_manager")
 MODERATOR = "lead_manager"
 
 
+SHIPPED = ("neglect_audit", "family_feedback_parent", "family_feedback_child")
+
+
+def shipped_sets():
+    """The shipped question sets, published, as migration 0003 leaves them (a transactional test's flush empties the table)."""
+    for name in SHIPPED:
+        document = shipped_document(name)
+        if not QuestionSet.objects.filter(key=document["key"]).exists():
+            services.question_set_publish(question_set=services.question_set_load(document=document))
+
+
 def neglect_set():
+    shipped_sets()
     return QuestionSet.objects.get(key="neglect_audit", status=QuestionSetStatus.PUBLISHED)
 
 
@@ -65,6 +78,7 @@ def moderation_form(audit_round, grade=Grade.GOOD, overall=Grade.GOOD):
 
 def sent_link(world, *, respondent=Respondent.PARENT, actor="lead_practitioner", expires_in=timedelta(days=14)):
     """A feedback link as the task sends it; returns (request row, the token as it is in the link)."""
+    shipped_sets()
     link = FeedbackRequest.objects.create(
         case=world.case, occasion=FeedbackOccasion.REVIEW, respondent=respondent, question_set=services.feedback_set_for(respondent),
         channel=FeedbackChannel.EMAIL, address="", created_by=world.users[actor], expires_at=timezone.now() + expires_in,

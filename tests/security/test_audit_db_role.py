@@ -101,3 +101,23 @@ def test_truncate_trigger_stops_a_role_wrongly_granted_truncate(app_role):
         error = _refused(conn, "TRUNCATE audit_accessevent")
     assert isinstance(error, psycopg.errors.RaiseException), error
     assert "append-only: TRUNCATE is refused" in str(error)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_apply_runs_the_same_grants_on_the_database():
+    """`print_db_grants --apply` (what docker-compose's migrate job runs) leaves the app role append-and-read only on the log."""
+    name = f"neglect_apply_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(**_conninfo(), autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
+        try:
+            out = StringIO()
+            call_command("print_db_grants", owner_role=connection.settings_dict["USER"], app_role=name, database=connection.settings_dict["NAME"], apply=True, stdout=out)
+            assert "Applied" in out.getvalue()
+            privileges = {
+                privilege: admin.execute("SELECT has_table_privilege(%s, %s, %s)", (name, AUDIT_TABLE, privilege)).fetchone()[0]
+                for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE")
+            }
+            assert privileges == {"SELECT": True, "INSERT": True, "UPDATE": False, "DELETE": False, "TRUNCATE": False}
+        finally:
+            admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
+            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))

@@ -95,7 +95,16 @@ BUILDERS = {
     "structure": lambda world: _tool_structure(),
     "area": lambda world: _tool_structure().areas[0],
     "age_band": _age_band,
+    # issue 14: the front door's link form (a household's children) and its team form (children's social care's case workers)
+    "household_children": lambda world: access.children_visible_to(world.users["csc_manager"]).filter(family=world.case.child.family),
+    "front_door_people": lambda world: _front_door_people(),
 }
+
+
+def _front_door_people():
+    from frontdoor.services import front_door_team_people
+
+    return front_door_team_people()
 # Model forms used only on an existing row (their validation reads it): the row, by model.
 INSTANCES = {
     ConferenceChild: lambda world: held_review(world).links.first(),

@@ -1,19 +1,40 @@
-"""Demo data: a county partnership's agencies, one user per role, and a few synthetic families."""
-from datetime import date
+"""Demo data: a county partnership's agencies, one user per role, a few named families and a small synthetic county.
+
+The county (bench/county.py, the generator the benchmarks use, at demo size) gives three years of
+referrals, plans, conferences with invitations and decisions, assessments, concerns and chronology
+entries, so every dashboard measure, drift rule and conference page has something to show. On top
+of it: census coding for most referrals (the dashboard reads the DfE codes), plan actions (some
+overdue), two years of quarterly action-plan updates, and the strategy group's dashboard: its board,
+targets with their reasons, a narrative and a signed-off quarter. Every step runs once: running the
+command again changes nothing.
+"""
+import random
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from agencies.models import AgencyKind, Role
 from agencies.services import agency_ensure, user_create
-from cases.models import Case, Threshold
+from bench.county import USERNAME_PREFIX, generate_county
+from cases.models import ActionStatus, Case, CaseStatus, Family, Plan, PlanAction, PlanKind, Referral, Threshold
 from cases.services import case_open, child_create, family_create, team_add
+from census.models import ReferralCensus
+from dashboard import services as dashboard
+from dashboard.models import DashboardSetup, MeasureTarget, QuarterReport
+from neglect_portal.quarters import last_complete_quarter, quarter_of
 from partnership.models import ActionPlan, Rag
-from partnership.services import action_plan_row_add, action_plan_start
+from partnership.services import action_plan_row_add, action_plan_start, action_plan_update_record
 
 DEMO_PASSWORD = "demo-Password-2026"
+# The demo county: 3,000 children make about 500 cases, 200 plans, 400 referrals and 20,000 chronology entries
+# (docs/domain.md's proportions); three years, so the dashboard's trend has eight full quarters of history.
+COUNTY_CHILDREN = 3000
+COUNTY_YEARS = 3
+COUNTY_SEED = 2026
 
 AGENCIES = [
     ("Children's Social Care", AgencyKind.CHILDRENS_SOCIAL_CARE, ""),
@@ -66,10 +87,14 @@ class Command(BaseCommand):
                         password=DEMO_PASSWORD, first_name=first, last_name=last,
                     )
                 users[username] = user
-            if not Case.objects.exists():
+            if not Family.objects.filter(name="Brook household").exists():
                 self._families(agencies, users)
+            if not get_user_model().objects.filter(username__startswith=USERNAME_PREFIX).exists():
+                self._county()
             if not ActionPlan.objects.exists():
                 self._action_plans(agencies, users)
+            self._dashboard(users)
+        self._drift_flags()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for username, _, _, agency_name, role in USERS:
             self.stdout.write(f"  {username:<18} {Role(role).label:<30} {agency_name}")
@@ -110,9 +135,90 @@ class Command(BaseCommand):
              "Business unit analyst", "Attendance of GPs and housing above 80%", "Partnership business manager",
              date(2027, 3, 31), Rag.RED, "GP attendance 41% this quarter; raised with the ICB."),
         ]
+        # Two years of quarterly reviews: each row's status moves towards its status now.
+        quarters = last_complete_quarter(timezone.localdate()).last(8)
+        path = {Rag.GREEN: [Rag.RED, Rag.AMBER, Rag.AMBER, Rag.GREEN], Rag.AMBER: [Rag.RED, Rag.RED, Rag.AMBER, Rag.AMBER],
+                Rag.RED: [Rag.AMBER, Rag.AMBER, Rag.RED, Rag.RED]}
         for agency, objective, action, input_, outcome, lead, timescale, rag, progress in rows:
             plan = action_plan_start(actor=admin, agency=agency)
-            action_plan_row_add(
+            row = action_plan_row_add(
                 actor=admin, plan=plan, objective=objective, action=action, input=input_, desired_outcome=outcome, lead=lead,
-                timescale=timescale, quarter="2026-27-Q2", rag=rag, progress=progress,
+                timescale=timescale, quarter=quarters[0].name, rag=path[rag][0], progress="Action agreed at the strategy group.",
             )
+            for index, quarter in enumerate(quarters[1:], start=1):
+                status = rag if index == len(quarters) - 1 else path[rag][min(index * len(path[rag]) // len(quarters), len(path[rag]) - 1)]
+                row.refresh_from_db()
+                action_plan_update_record(actor=admin, row=row, version=row.version, quarter=quarter.name, rag=status,
+                                          progress=progress if index == len(quarters) - 1 else f"Reviewed at the {quarter.name} strategy group.")
+
+    def _county(self):
+        """The synthetic county at demo size, then what the generator does not make: census codes and plan actions."""
+        generate_county(children=COUNTY_CHILDREN, seed=COUNTY_SEED, years=COUNTY_YEARS, append=True, log=lambda line: self.stdout.write(f"  county: {line}"))
+        rng = random.Random(COUNTY_SEED)
+        today = timezone.localdate()
+        codings = []
+        for referral in Referral.objects.filter(census__isnull=True).only("pk", "is_neglect"):
+            if rng.random() < 0.25:
+                continue  # not coded yet: the dashboard falls back on the referral's own "for neglect"
+            if referral.is_neglect:
+                codings.append(ReferralCensus(referral=referral, primary_need="N1", assessment_factors=["16A", rng.choice(["1B", "2B", "3B", "4B"])]))
+            else:
+                codings.append(ReferralCensus(referral=referral, primary_need=rng.choice(["N1", "N3", "N4", "N5"]), assessment_factors=[rng.choice(["3B", "4B", "18C", "21"])]))
+        ReferralCensus.objects.bulk_create(codings)
+        actions = []
+        open_plans = Plan.objects.filter(ended_on__isnull=True, kind__in=[PlanKind.CHILD_PROTECTION, PlanKind.CHILD_IN_NEED]).select_related("case")
+        for plan in open_plans:
+            for what, outcome, owner in ACTIONS:
+                due = plan.started_on + timedelta(days=rng.randrange(30, 240))
+                status = ActionStatus.DONE if due < today and rng.random() < 0.6 else rng.choice([ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS])
+                actions.append(PlanAction(plan=plan, what=what, outcome_for_child=outcome, owner_agency_id=owner(plan), due_on=due, status=status,
+                                          evidence="Seen at the core group." if status == ActionStatus.DONE else ""))
+        PlanAction.objects.bulk_create(actions)
+        self.stdout.write(f"  county: {len(codings)} referrals coded for the census, {len(actions)} plan actions")
+
+    def _dashboard(self, users):
+        """The strategy group's dashboard: its board, a few targets with reasons, the last quarter's narrative, the one before signed off."""
+        strategy = users["strategy.member"]
+        if not DashboardSetup.objects.exists():
+            dashboard.setup_save(actor=strategy, version=1, measure_set_key="", added_measures=[], board="Safeguarding Children Partnership Executive")
+        if not MeasureTarget.objects.exists():
+            for key, value, reason in TARGETS:
+                dashboard.target_set(actor=strategy, measure_key=key, value=value, reason=reason)
+        last = last_complete_quarter(timezone.localdate())
+        if not QuarterReport.objects.exists():
+            before = last.previous()
+            dashboard.report_save(actor=strategy, quarter=before.name, version=1, narratives=NARRATIVES, escalations=ESCALATIONS)
+            dashboard.quarter_sign_off(actor=strategy, quarter=before.name, version=1, name="Grace Adeyemi", position="Chair, Neglect Strategy Group")
+            dashboard.report_save(actor=strategy, quarter=last.name, version=1, narratives={"protection": NARRATIVES["protection"]}, escalations="")
+
+    def _drift_flags(self):
+        """Store drift's flags for every open case now (the nightly sweep would; the demo should not wait for it)."""
+        from drift.refresh import drift_flags_refresh
+
+        open_cases = list(Case.objects.filter(status=CaseStatus.OPEN).values_list("pk", flat=True))
+        if open_cases:
+            drift_flags_refresh(case_ids=open_cases)
+
+
+# Plan actions the county's open plans get (owner: children's social care, the school or health).
+ACTIONS = [
+    ("Weekly home visits to see the children's sleeping arrangements", "The children sleep in a safe, warm bed every night",
+     lambda plan: plan.case.lead_agency_id),
+    ("Book and attend a dental check", "The child's teeth are checked and treated", lambda plan: plan.case.lead_agency_id),
+]
+
+TARGETS = [
+    ("cp_neglect_12m_plus_pct", 10, "The England average for child protection plans lasting over a year; agreed at the January 2025 strategy group."),
+    ("cp_neglect_repeat_pct", 20, "Below the statistical neighbours' rate of repeat plans for neglect."),
+    ("neglect_plans_with_prior_eha_pct", 60, "Early help first for most families: the strategy's priority 2."),
+    ("school_attendance_neglect_pct", 90, "Below 90% a child is persistently absent (the DfE's measure)."),
+]
+
+NARRATIVES = {
+    "protection": "Children on plans for neglect held steady this quarter; neglect remains about half of all child protection plans.",
+    "drift": "Long plans for neglect are above the target. Each is reviewed at the next core group with a plan to step down or escalate.",
+    "front_door": "More referrals for neglect came with an Early Help Assessment first, the result of the early help training.",
+    "practice": "GP attendance at conferences remains the gap; the ICB has been asked for a named lead.",
+    "education": "Attendance of children on neglect plans improved for most of them; secondary schools report the largest change.",
+}
+ESCALATIONS = "GP attendance at child protection conferences (41% this quarter): the partnership executive is asked to raise it with the ICB."
