@@ -20,6 +20,7 @@ django-guardian is called only in this module. Grants are read straight from its
 foreign-key tables (`_explicit_grants`), never through model-level permissions: guardian's defaults
 would list every row to anyone holding the model permission, and it knows no end date.
 """
+
 from functools import wraps
 
 from django.apps import apps
@@ -38,7 +39,6 @@ from audit.services import audit_record
 
 from .models import Agency, AgencyKind, Role
 from .two_factor import is_verified
-
 
 
 class _FeatureModels:
@@ -384,8 +384,7 @@ CHANGE_LEAD_REFUSED = (
     "change who leads this case. A partner agency cannot take over another agency's case."
 )
 CONFERENCE_DECISION_REFUSED = (
-    "Conference decisions are recorded by children's social care: its managers and designated safeguarding leads, "
-    "or the conference's chair."
+    "Conference decisions are recorded by children's social care: its managers and designated safeguarding leads, or the conference's chair."
 )
 STATUTORY_LEAD_REFUSED = "This is statutory work, led by children's social care: choose someone from children's social care."
 
@@ -564,7 +563,9 @@ def chronology_entries_visible_to(user):
         return entries
     unrestricted = Q(restricted=False)
     recorded_by_my_agency = Q(agency_id=membership.agency_id)
-    shared_with_my_agency = Q(Exists(registry.ChronologyEntry.shared_with.through.objects.filter(chronologyentry_id=OuterRef("pk"), agency_id=membership.agency_id)))
+    shared_with_my_agency = Q(
+        Exists(registry.ChronologyEntry.shared_with.through.objects.filter(chronologyentry_id=OuterRef("pk"), agency_id=membership.agency_id))
+    )
     return entries.filter(unrestricted | recorded_by_my_agency | shared_with_my_agency)
 
 
@@ -696,7 +697,9 @@ def child_for_export(*, user, child_id, request=None):
     """
     child = children_visible_to(user).select_related("family").filter(pk=child_id).first()
     if child is None:
-        audit_record(user=user, action=AuditAction.DENIED, object_type="child", object_id=child_id, detail="chronology export: child not visible", request=request)
+        audit_record(
+            user=user, action=AuditAction.DENIED, object_type="child", object_id=child_id, detail="chronology export: child not visible", request=request
+        )
         raise Http404("No such record, or you do not have access to it.")
     return child
 
@@ -858,8 +861,9 @@ def require(user, allowed, *, request=None, what="", reason="", object_type="pag
     empty. `object_type`, `object_id` and `child_id` say what was refused, when it is a record.
     """
     if not allowed:
-        audit_record(user=user, action=AuditAction.DENIED, object_type=object_type, object_id=object_id, child_id=child_id,
-                     detail=what or reason, request=request)
+        audit_record(
+            user=user, action=AuditAction.DENIED, object_type=object_type, object_id=object_id, child_id=child_id, detail=what or reason, request=request
+        )
         if reason:
             raise Refused(reason)
         raise PermissionDenied(what or "Your role does not allow this.")
@@ -871,8 +875,7 @@ def refusal_record(user, *, what, object_type="page", object_id="", child_id=Non
     The one place besides `require` and the `access_*` functions that writes a DENIED row, so every
     refusal is logged once and in the same shape.
     """
-    audit_record(user=user, action=AuditAction.DENIED, object_type=object_type, object_id=object_id, child_id=child_id,
-                 detail=what, request=request)
+    audit_record(user=user, action=AuditAction.DENIED, object_type=object_type, object_id=object_id, child_id=child_id, detail=what, request=request)
 
 
 def role_required(check):
@@ -995,7 +998,10 @@ def case_grant(*, granted_by, case, reason, user=None, agency=None, expires_on=N
     grantee = user if user is not None else Group.objects.get(pk=agency.group_id)
     grant = assign_perm(VIEW_PERMISSION, grantee, case)
     type(grant).objects.filter(pk=grant.pk).update(
-        reason=(reason or "").strip(), granted_by=granted_by, granted_at=timezone.now(), expires_on=expires_on,
+        reason=(reason or "").strip(),
+        granted_by=granted_by,
+        granted_at=timezone.now(),
+        expires_on=expires_on,
     )
     until = f" until {expires_on:%d %B %Y}" if expires_on else ""
     audit_record(
@@ -1065,8 +1071,7 @@ def case_grant_revoke(*, revoked_by, kind, grant_id, request=None):
 # API tokens are their owner's alone: nobody else lists or revokes them.
 
 ACCOUNT_SELF_REFUSED = (
-    "You cannot change your own account's agency or role, deactivate it, or reset its two-factor authentication. "
-    "Ask another partnership admin."
+    "You cannot change your own account's agency or role, deactivate it, or reset its two-factor authentication. Ask another partnership admin."
 )
 
 
@@ -1088,8 +1093,15 @@ def require_account_edit(actor, target, *, request=None):
     Called by the user-edit and second-factor-reset pages before anything is read, and by
     `services.user_update` before its transaction (any other path), so the row is never rolled back.
     """
-    require(actor, can_edit_account(actor, target), request=request, what=f"may not edit account {target.pk}",
-            reason=ACCOUNT_SELF_REFUSED if can_manage_partnership(actor) else "", object_type="user", object_id=target.pk)
+    require(
+        actor,
+        can_edit_account(actor, target),
+        request=request,
+        what=f"may not edit account {target.pk}",
+        reason=ACCOUNT_SELF_REFUSED if can_manage_partnership(actor) else "",
+        object_type="user",
+        object_id=target.pk,
+    )
 
 
 def access_api_token(user, token_id, *, request=None):
@@ -1141,7 +1153,9 @@ def whole_record_reader():
     from .models import Membership
 
     reader = get_user_model()(username="drift-read-model", is_active=True)
-    reader.membership = Membership(agency=Agency(name="Children's social care (whole record)", kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_active=True), role=Role.MANAGER)
+    reader.membership = Membership(
+        agency=Agency(name="Children's social care (whole record)", kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_active=True), role=Role.MANAGER
+    )
     return reader
 
 
@@ -1166,8 +1180,10 @@ def record_hidden_from(user):
     run_model = apps.get_model("tools.AssessmentRun")
     hidden_run = run_model.objects.filter(case__child_id=OuterRef("child_id")).exclude(case__in=cases_visible_to(user).values("pk"))
     # Issue 14: the family-wide rule reads the household's other children too (drift/rules.py, `family_concerns`).
-    hidden_sibling = registry.Child.objects.filter(family_id=OuterRef("child__family_id")).exclude(pk=OuterRef("child_id")).exclude(
-        pk__in=children_visible_to(user).values("pk")
+    hidden_sibling = (
+        registry.Child.objects.filter(family_id=OuterRef("child__family_id"))
+        .exclude(pk=OuterRef("child_id"))
+        .exclude(pk__in=children_visible_to(user).values("pk"))
     )
     hidden_sibling_entry = registry.ChronologyEntry.objects.filter(child__family_id=OuterRef("child__family_id"), restricted=True).exclude(
         pk__in=chronology_entries_visible_to(user).filter(restricted=True).values("pk")
@@ -1267,7 +1283,9 @@ def front_door_recipients():
     from django.contrib.auth import get_user_model
 
     workers = get_user_model().objects.filter(
-        is_active=True, membership__agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE, membership__agency__is_active=True,
+        is_active=True,
+        membership__agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+        membership__agency__is_active=True,
         membership__role__in=CASE_WORKING_ROLES,
     )
     flagged = workers.filter(membership__front_door=True)
@@ -1404,9 +1422,7 @@ def is_auditing(user):
 def access_sampled_case(user, sampled_case_id, *, moderate=False, request=None):
     """A sampled case for its round's auditor (404 for anyone else, before the round starts and after it closes);
     with `moderate=True`, 403 unless the user is the round's moderator. An allowed read writes one VIEW row naming the child."""
-    sampled = (
-        sampled_cases_visible_to(user).select_related("audit_round__question_set", "case__child", "case__lead_agency").filter(pk=sampled_case_id).first()
-    )
+    sampled = sampled_cases_visible_to(user).select_related("audit_round__question_set", "case__child", "case__lead_agency").filter(pk=sampled_case_id).first()
     if sampled is None:
         _deny_not_found(user, request, "audit_case", sampled_case_id, "sampled case not open to this user for audit")
     if moderate and sampled.audit_round.moderator_id != user.pk:
@@ -1463,8 +1479,15 @@ def _audit_round_grants_give(actor, audit_round, request):
             continue
         grant = assign_perm(VIEW_PERMISSION, user, case)
         type(grant).objects.filter(pk=grant.pk).update(reason=reason, granted_by=actor, granted_at=timezone.now(), expires_on=audit_round.ends_on)
-        audit_record(user=actor, action=AuditAction.GRANT, object_type="case", object_id=case.pk, child_id=case.child_id,
-                     detail=f"to {_grantee_label(user=user)} until {audit_round.ends_on:%d %B %Y}: {reason}", request=request)
+        audit_record(
+            user=actor,
+            action=AuditAction.GRANT,
+            object_type="case",
+            object_id=case.pk,
+            child_id=case.child_id,
+            detail=f"to {_grantee_label(user=user)} until {audit_round.ends_on:%d %B %Y}: {reason}",
+            request=request,
+        )
         made += 1
     return made
 
@@ -1482,8 +1505,15 @@ def _audit_round_grants_end(actor, audit_round, request):
     for user, case in _round_pairs(audit_round):
         grants = registry.CaseUserObjectPermission.objects.filter(user_id=user.pk, content_object_id=case.pk, reason=reason)
         if grants.delete()[0]:
-            audit_record(user=actor, action=AuditAction.DELETE, object_type="case_grant", object_id=case.pk, child_id=case.child_id,
-                         detail=f"round closed: ended the grant to {_grantee_label(user=user)}", request=request)
+            audit_record(
+                user=actor,
+                action=AuditAction.DELETE,
+                object_type="case_grant",
+                object_id=case.pk,
+                child_id=case.child_id,
+                detail=f"round closed: ended the grant to {_grantee_label(user=user)}",
+                request=request,
+            )
             ended += 1
     return ended
 
@@ -1517,14 +1547,29 @@ def access_feedback_link(token_hash, *, request=None):
     elif link.expires_at <= timezone.now():
         reason = "family feedback link expired"
     if reason is not None:
-        audit_record(user=None, username=FAMILY_LINK_ACTOR, action=AuditAction.DENIED, object_type="feedback_request",
-                     object_id=link.pk if link else "", child_id=link.case.child_id if link else None, detail=reason, request=request)
+        audit_record(
+            user=None,
+            username=FAMILY_LINK_ACTOR,
+            action=AuditAction.DENIED,
+            object_type="feedback_request",
+            object_id=link.pk if link else "",
+            child_id=link.case.child_id if link else None,
+            detail=reason,
+            request=request,
+        )
         raise Http404("This link cannot be used.")
     if request is None or request.method in READ_METHODS:
         # No child on this row: the page shows nothing about the child or the case (and so a busy week of
         # families answering is not an over-access alert); the answers, when sent, are a row naming the child.
-        audit_record(user=None, username=FAMILY_LINK_ACTOR, action=AuditAction.VIEW, object_type="feedback_request", object_id=link.pk,
-                     detail="family feedback page opened", request=request)
+        audit_record(
+            user=None,
+            username=FAMILY_LINK_ACTOR,
+            action=AuditAction.VIEW,
+            object_type="feedback_request",
+            object_id=link.pk,
+            detail="family feedback page opened",
+            request=request,
+        )
     return link
 
 

@@ -5,6 +5,7 @@ The link pages are Django's own (`PasswordResetConfirmView`: it moves the token 
 into the session before showing the form, so it never reaches a Referer header or the access log),
 with our forms and templates, and our services doing the write.
 """
+
 import hashlib
 
 from django.conf import settings
@@ -26,13 +27,16 @@ from .forms import AccountPasswordChangeForm, PasswordResetRequestForm, Password
 def account(request):
     """The signed-in person's account: who they are, their password, and their API tokens."""
     now = timezone.now()
-    rows = [
-        {"token": token, "live": token.revoked_at is None and token.expires_at > now}
-        for token in tokens.tokens_of(user=request.user)[:100]
-    ]
-    return render(request, "agencies/account.html", {
-        "rows": rows, "membership": access.membership_of(request.user), "ttl_hours": settings.API_TOKEN_TTL_HOURS,
-    })
+    rows = [{"token": token, "live": token.revoked_at is None and token.expires_at > now} for token in tokens.tokens_of(user=request.user)[:100]]
+    return render(
+        request,
+        "agencies/account.html",
+        {
+            "rows": rows,
+            "membership": access.membership_of(request.user),
+            "ttl_hours": settings.API_TOKEN_TTL_HOURS,
+        },
+    )
 
 
 @login_required

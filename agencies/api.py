@@ -1,4 +1,5 @@
 """Authentication endpoints of the REST API."""
+
 from django.conf import settings
 from django_otp import user_has_device
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -13,8 +14,9 @@ from . import access, tokens, two_factor
 
 
 class TokenRequestSerializer(AuthTokenSerializer):
-    otp_token = serializers.CharField(label="Code", required=False, allow_blank=True, write_only=True,
-                                      help_text="The current code from the account's authenticator app (or a recovery code).")
+    otp_token = serializers.CharField(
+        label="Code", required=False, allow_blank=True, write_only=True, help_text="The current code from the account's authenticator app (or a recovery code)."
+    )
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

@@ -5,6 +5,7 @@ Thin: the rules and the audit rows are in `agencies/access.py` (`case_grant`, `c
 which the person asking for the grant gives them. The form lives here because it belongs to this
 one page (as the drift acknowledgement form does).
 """
+
 from datetime import timedelta
 
 from django import forms
@@ -28,21 +29,30 @@ LONGEST_GRANT_DAYS = 366
 
 class CaseGrantForm(GovukFormMixin, forms.Form):
     case_number = forms.IntegerField(
-        label="Case number", min_value=1, help_text="The number of the case, from the person asking for the grant (for example 1042).",
+        label="Case number",
+        min_value=1,
+        help_text="The number of the case, from the person asking for the grant (for example 1042).",
         error_messages={"required": "Enter the case number", "invalid": "Enter the case number as digits", "min_value": "Enter the case number as digits"},
     )
     user = forms.ModelChoiceField(
-        label="Grant to a person", queryset=get_user_model().objects.none(), required=False, empty_label="Choose a person",
+        label="Grant to a person",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="Choose a person",
         help_text="Choose a person, or an agency below: not both.",
     )
     agency = forms.ModelChoiceField(label="Or grant to an agency", queryset=Agency.objects.none(), required=False, empty_label="Choose an agency")
     reason = forms.CharField(
-        label="Why they need to see this case", max_length=300, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why they need to see this case",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="This is the information-sharing decision: it is kept in the audit log.",
         error_messages={"required": "Say why they need to see this case", "max_length": "Keep the reason to 300 characters or fewer"},
     )
     expires_on = forms.DateField(
-        label="Until", widget=forms.DateInput(), help_text=f"The last day they can see the case: at most {LONGEST_GRANT_DAYS} days from today.",
+        label="Until",
+        widget=forms.DateInput(),
+        help_text=f"The last day they can see the case: at most {LONGEST_GRANT_DAYS} days from today.",
         error_messages={"required": "Enter the last day of the grant", "invalid": "Enter the last day of the grant as a real date"},
     )
 
@@ -88,8 +98,15 @@ def case_grants(request):
         if case is None:
             form.add_error("case_number", "There is no case with this number")
         else:
-            access.case_grant(granted_by=request.user, case=case, reason=data["reason"], user=data["user"], agency=data["agency"],
-                              expires_on=data["expires_on"], request=request)
+            access.case_grant(
+                granted_by=request.user,
+                case=case,
+                reason=data["reason"],
+                user=data["user"],
+                agency=data["agency"],
+                expires_on=data["expires_on"],
+                request=request,
+            )
             who = data["user"] or data["agency"]
             messages.success(request, f"Case {case.pk} granted to {who} until {data['expires_on']:%-d %B %Y}.")
             return redirect("agencies:case_grants")

@@ -68,7 +68,10 @@ PASSWORD_ERRORS = {"password_mismatch": "Enter the same new password in both fie
 def _new_password_field(label, required_message, help_text=""):
     """Declared here, not changed after __init__: the GOV.UK mixin reads labels and hints as the form is made."""
     return forms.CharField(
-        label=label, strip=False, help_text=help_text, error_messages={"required": required_message},
+        label=label,
+        strip=False,
+        help_text=help_text,
+        error_messages={"required": required_message},
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "spellcheck": "false"}),
     )
 
@@ -86,7 +89,9 @@ class AccountPasswordChangeForm(GovukFormMixin, PasswordChangeForm):
 
     error_messages = {**PASSWORD_ERRORS, "password_incorrect": "Your current password is wrong. Enter it again"}
     old_password = forms.CharField(
-        label="Current password", strip=False, error_messages={"required": "Enter your current password"},
+        label="Current password",
+        strip=False,
+        error_messages={"required": "Enter your current password"},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
     new_password1 = _new_password_field("New password", "Enter a new password", PASSWORD_HINT)
@@ -98,7 +103,9 @@ class PasswordResetRequestForm(GovukFormMixin, forms.Form):
     """ "Forgot your password?": the address the link goes to, if an account has it."""
 
     email = forms.EmailField(
-        label="Email address", max_length=254, help_text="The email address your partnership admin set up your account with.",
+        label="Email address",
+        max_length=254,
+        help_text="The email address your partnership admin set up your account with.",
         error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the correct format, like name@example.org"},
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )

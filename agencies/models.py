@@ -3,6 +3,7 @@
 Each user belongs to exactly one agency with exactly one role (docs/domain.md, "Domain words"). What a role may do is
 decided in `agencies/access.py`, never here.
 """
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -73,7 +74,6 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}, {self.agency})"
-
 
 
 class ApiToken(models.Model):

@@ -1,4 +1,5 @@
 """Reads for partnership administration (no child data)."""
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 

@@ -1,4 +1,5 @@
 """Writes for agencies, users and notifications. Each action is atomic and audited."""
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
@@ -68,7 +69,9 @@ def user_create(*, username, email, agency, role, password, first_name="", last_
     portal an admin invites (`user_invite`) and never chooses a password. `password=None` makes it
     unusable.
     """
-    user = _user_add(username=username, email=email, agency=agency, role=role, password=password, first_name=first_name, last_name=last_name, job_title=job_title)
+    user = _user_add(
+        username=username, email=email, agency=agency, role=role, password=password, first_name=first_name, last_name=last_name, job_title=job_title
+    )
     audit_record(user=actor, action=AuditAction.CREATE, object_type="user", object_id=user.pk, detail=f"{username} as {role} of {agency.name}", request=request)
     return user
 
@@ -94,8 +97,9 @@ def user_invite(*, username, email, agency, role, first_name="", last_name="", j
     account has an unusable password until its owner follows the link, which works once.
     """
     user = _user_add(username=username, email=email, agency=agency, role=role, password=None, first_name=first_name, last_name=last_name, job_title=job_title)
-    audit_record(user=actor, action=AuditAction.CREATE, object_type="user", object_id=user.pk,
-                 detail=f"{username} invited as {role} of {agency.name}", request=request)
+    audit_record(
+        user=actor, action=AuditAction.CREATE, object_type="user", object_id=user.pk, detail=f"{username} invited as {role} of {agency.name}", request=request
+    )
     password_link_send(user=user, purpose=tasks.INVITATION)
     return user
 
@@ -108,8 +112,18 @@ def user_update(*, user, agency, role, email, first_name, last_name, job_title, 
     """
     access.require_account_edit(actor, user, request=request)
     with transaction.atomic():
-        return _user_update(user=user, agency=agency, role=role, email=email, first_name=first_name, last_name=last_name,
-                            job_title=job_title, is_active=is_active, actor=actor, request=request)
+        return _user_update(
+            user=user,
+            agency=agency,
+            role=role,
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            job_title=job_title,
+            is_active=is_active,
+            actor=actor,
+            request=request,
+        )
 
 
 def _user_update(*, user, agency, role, email, first_name, last_name, job_title, is_active, actor, request):
@@ -160,7 +174,9 @@ def password_set(*, user, password, request=None):
     password changes the hash the token was made from, so the link stops working. Audited once.
     """
     _password_replace(user=user, password=password)
-    audit_record(user=user, action=AuditAction.UPDATE, object_type="password", object_id=user.pk, detail="password set through an emailed link", request=request)
+    audit_record(
+        user=user, action=AuditAction.UPDATE, object_type="password", object_id=user.pk, detail="password set through an emailed link", request=request
+    )
     return user
 
 
@@ -188,7 +204,14 @@ def password_reset_request(*, email, request=None):
     """
     users = list(User.objects.filter(email__iexact=email.strip(), is_active=True))
     for user in users:
-        audit_record(user=None, username=user.username, action=AuditAction.UPDATE, object_type="password",
-                     object_id=user.pk, detail="password reset link requested", request=request)
+        audit_record(
+            user=None,
+            username=user.username,
+            action=AuditAction.UPDATE,
+            object_type="password",
+            object_id=user.pk,
+            detail="password reset link requested",
+            request=request,
+        )
         transaction.on_commit(lambda pk=user.pk: tasks.password_link_email.delay(pk, tasks.PASSWORD_RESET))
     return len(users)

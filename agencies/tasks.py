@@ -9,6 +9,7 @@ itself is never stored (not in a notification, not in the access log).
 No claim row makes these idempotent, on purpose: a second delivery sends a second link to the same
 mailbox, which is harmless, and a claim row would have to outlive the token it guards.
 """
+
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -59,14 +60,16 @@ def password_link_email(self, user_id, purpose):
     if user is None or not user.email:
         return "no address"
     hours = settings.PASSWORD_LINK_HOURS
-    body = "\n\n".join([
-        f"Hello {user.first_name or user.username},",
-        OPENINGS[purpose].format(partnership=sender_name()),
-        f"Your username: {user.username}",
-        f"Set your password with this link. It works once, for {hours} hours:\n{password_link(user)}",
-        AFTERWARDS[purpose],
-        "If you did not expect this email, do not use the link and tell your partnership admin.",
-    ])
+    body = "\n\n".join(
+        [
+            f"Hello {user.first_name or user.username},",
+            OPENINGS[purpose].format(partnership=sender_name()),
+            f"Your username: {user.username}",
+            f"Set your password with this link. It works once, for {hours} hours:\n{password_link(user)}",
+            AFTERWARDS[purpose],
+            "If you did not expect this email, do not use the link and tell your partnership admin.",
+        ]
+    )
     send_mail(subject=f"[{sender_name()}] {SUBJECTS[purpose]}", message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[user.email])
     return "sent"
 
@@ -81,12 +84,18 @@ def email_change_notice(self, user_id, old_email):
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None or not old_email:
         return "no address"
-    body = "\n\n".join([
-        f"Hello {user.first_name or user.username},",
-        f"A partnership admin changed the email address of your Neglect Portal account ({user.username}) to {user.email}. "
-        "Emails about the account, including links to set your password, now go there.",
-        "If you did not expect this, tell your partnership admin or your manager now.",
-    ])
-    send_mail(subject=f"[{sender_name()}] Your Neglect Portal email address was changed", message=body,
-              from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[old_email])
+    body = "\n\n".join(
+        [
+            f"Hello {user.first_name or user.username},",
+            f"A partnership admin changed the email address of your Neglect Portal account ({user.username}) to {user.email}. "
+            "Emails about the account, including links to set your password, now go there.",
+            "If you did not expect this, tell your partnership admin or your manager now.",
+        ]
+    )
+    send_mail(
+        subject=f"[{sender_name()}] Your Neglect Portal email address was changed",
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[old_email],
+    )
     return "sent"

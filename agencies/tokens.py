@@ -10,6 +10,7 @@ Why our own small model and not django-rest-knox: knox deletes a token to revoke
 row: who, when, why, for the owner's list and the access log), records no last use, and would add a
 third-party app to the authentication path for what is one table and one class here.
 """
+
 import hashlib
 import secrets
 from datetime import timedelta
@@ -73,8 +74,9 @@ def token_revoke(*, token: ApiToken, actor, request=None) -> bool:
     """
     ended = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_reason=REVOKED_BY_OWNER)
     if ended:
-        audit_record(user=actor, action=AuditAction.DELETE, object_type="api_token", object_id=token.pk,
-                     detail=f"token {token.key_prefix}… revoked", request=request)
+        audit_record(
+            user=actor, action=AuditAction.DELETE, object_type="api_token", object_id=token.pk, detail=f"token {token.key_prefix}… revoked", request=request
+        )
     return bool(ended)
 
 

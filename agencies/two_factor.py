@@ -5,6 +5,7 @@ to enter a code; only the pages in ALLOWED_URL_NAMES are open to it. The access 
 session too (`access.membership_of`), so a page forgotten here still shows nothing. API tokens are
 issued only against a password AND a current code (`agencies.api.TokenView`).
 """
+
 import base64
 from io import BytesIO
 
@@ -22,9 +23,17 @@ from audit.models import AuditAction
 from audit.services import audit_record
 
 ALLOWED_URL_NAMES = {
-    "login", "logout", "accessibility", "two_factor_setup", "two_factor_verify", "two_factor_recovery_codes",
+    "login",
+    "logout",
+    "accessibility",
+    "two_factor_setup",
+    "two_factor_verify",
+    "two_factor_recovery_codes",
     # "Forgot your password?" and the emailed link: pages for people who are not signed in.
-    "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 RECOVERY_CODES = 10
 
@@ -136,7 +145,9 @@ def _two_factor_reset(*, actor, user, request):
     sessions_end_for(user)
     tokens.tokens_revoke_for(user=user, reason=tokens.REVOKED_SECOND_FACTOR_RESET)
     password_link_send(user=user, purpose=tasks.SECOND_FACTOR_RESET)
-    audit_record(user=actor, action=AuditAction.UPDATE, object_type="two_factor", object_id=user.pk, detail=f"second factor reset for {user.username}", request=request)
+    audit_record(
+        user=actor, action=AuditAction.UPDATE, object_type="two_factor", object_id=user.pk, detail=f"second factor reset for {user.username}", request=request
+    )
 
 
 class AbsoluteSessionTimeoutMiddleware:

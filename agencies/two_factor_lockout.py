@@ -13,14 +13,14 @@ cool-off window:
 
 The lockout page says which limit was reached (`lockout_response`).
 """
-from django.conf import settings
-from django.db.models import Sum
-from django.shortcuts import render
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Sum
+from django.shortcuts import render
 
 ACCOUNT_AND_IP, IP, ACCOUNT = "account_and_ip", "ip", "account"
 

@@ -1,4 +1,5 @@
 """Pages for setting up and entering the second factor."""
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -15,7 +16,9 @@ from . import two_factor
 
 class CodeForm(GovukFormMixin, forms.Form):
     code = forms.CharField(
-        label="Code", max_length=20, help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
         error_messages={"required": "Enter the code from your authenticator app"},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
     )
@@ -38,9 +41,15 @@ def setup(request):
             request.session["recovery_codes"] = codes
             return redirect("two_factor_recovery_codes")
         form.add_error("code", "The code is wrong or has expired. Enter the code your app shows now.")
-    return render(request, "registration/two_factor_setup.html", {
-        "form": form, "qr_code": two_factor.qr_code_data_uri(device), "secret": two_factor.secret_for_typing(device),
-    })
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": two_factor.qr_code_data_uri(device),
+            "secret": two_factor.secret_for_typing(device),
+        },
+    )
 
 
 @login_required

@@ -69,9 +69,13 @@ def user_edit(request, user_id):
         raise Http404("No such user.")
     access.require_account_edit(request.user, user, request=request)
     initial = {
-        "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-        "agency": user.membership.agency, "role": user.membership.role,
-        "job_title": user.membership.job_title, "is_active": user.is_active,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "agency": user.membership.agency,
+        "role": user.membership.role,
+        "job_title": user.membership.job_title,
+        "is_active": user.is_active,
     }
     form = UserEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -89,6 +93,9 @@ def user_reset_two_factor(request, user_id):
         raise Http404("No such user.")
     access.require_account_edit(request.user, user, request=request)
     two_factor.two_factor_reset(actor=request.user, user=user, request=request)
-    messages.success(request, f"Two-factor authentication reset for {user.username}. We have emailed them a link to set a new password; "
-                              "then they set up two-factor authentication again.")
+    messages.success(
+        request,
+        f"Two-factor authentication reset for {user.username}. We have emailed them a link to set a new password; "
+        "then they set up two-factor authentication again.",
+    )
     return redirect("agencies:user_edit", user_id=user.pk)

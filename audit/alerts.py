@@ -4,6 +4,7 @@ Checked after each audited read or denial. An alert goes to every partnership ad
 by email) and is raised at most once per user and kind per window (a cache key), so a burst does
 not flood the admins. Thresholds are settings; the counts come from the audit log itself.
 """
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -51,7 +52,9 @@ def over_access_check(*, event):
         opened = AccessEvent.objects.filter(action=AuditAction.VIEW, at__gte=now - window, child_id__isnull=False, **who).exclude(object_type=CHILD_LISTED)
         children = opened.values("child_id").distinct().count()
         if children > settings.OVER_ACCESS_CHILDREN_PER_WINDOW:
-            body = f"{event.username} ({event.agency_name}) opened the records of {children} children in the last {settings.OVER_ACCESS_WINDOW_MINUTES} minutes."
+            body = (
+                f"{event.username} ({event.agency_name}) opened the records of {children} children in the last {settings.OVER_ACCESS_WINDOW_MINUTES} minutes."
+            )
             return "reads" if _raise_once("reads", event.user_id, event.username, "Unusual number of records opened", body, window) else None
     if event.action == AuditAction.DENIED:
         window = timedelta(minutes=settings.OVER_ACCESS_DENIALS_WINDOW_MINUTES)

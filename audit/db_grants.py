@@ -9,6 +9,7 @@ migration 0003 refuses TRUNCATE for any role that does not own the table.
 
 `grant_statements` is printed by `manage.py print_db_grants` and applied by the PostgreSQL test.
 """
+
 from psycopg import sql
 
 AUDIT_TABLE = "audit_accessevent"

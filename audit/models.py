@@ -4,6 +4,7 @@ Append-only three times over: the model refuses to save an existing row or delet
 queryset refuses bulk update and delete, and on PostgreSQL a trigger (migration 0002) rejects
 UPDATE and DELETE on the table whatever the client.
 """
+
 from django.db import models
 
 
@@ -70,4 +71,3 @@ class AccessEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events cannot be deleted.")
-

@@ -1,4 +1,5 @@
 """Reads of the access log, for auditors."""
+
 from .models import AccessEvent
 
 

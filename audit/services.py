@@ -1,4 +1,5 @@
 """Writing audit rows. Called by the access layer and by services; never by templates."""
+
 import re
 
 from .alerts import over_access_check

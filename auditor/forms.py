@@ -1,9 +1,8 @@
 from django import forms
 
 from agencies.models import Agency
-from neglect_portal.govuk_forms import GovukFormMixin
-
 from audit.models import AuditAction
+from neglect_portal.govuk_forms import GovukFormMixin
 
 
 class EventSearchForm(GovukFormMixin, forms.Form):

@@ -40,7 +40,13 @@ def event_export(request):
     form, events = _search(request)
     if events is None:
         return render(request, "audit/event_list.html", {"form": form, "page": None, "query": ""}, status=400)
-    audit_record(user=request.user, action=AuditAction.EXPORT, object_type="audit_log", detail=f"filters: {query_detail(request.GET, keep=EventSearchForm.base_fields)}", request=request)
+    audit_record(
+        user=request.user,
+        action=AuditAction.EXPORT,
+        object_type="audit_log",
+        detail=f"filters: {query_detail(request.GET, keep=EventSearchForm.base_fields)}",
+        request=request,
+    )
 
     def rows():
         yield CSV_COLUMNS

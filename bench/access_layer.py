@@ -6,6 +6,7 @@ Generates (once) 25,000 cases across 14 agencies with 2-4 agencies in each team,
 * a children's social care practitioner's first page (sees everything).
 Reports the median and 95th percentile of repeated runs, in milliseconds.
 """
+
 import os
 import random
 import statistics
@@ -35,14 +36,17 @@ def generate():
         return
     rng = random.Random(2026)
     kinds = list(AgencyKind)
-    agencies = [agency_ensure(name=f"Bench {kind.label}", kind=kind)[0] for kind in kinds] + [
-        agency_ensure(name="Bench School B", kind=AgencyKind.SCHOOL)[0]
-    ]
+    agencies = [agency_ensure(name=f"Bench {kind.label}", kind=kind)[0] for kind in kinds] + [agency_ensure(name="Bench School B", kind=AgencyKind.SCHOOL)[0]]
     with transaction.atomic():
         families = Family.objects.bulk_create([Family(name=f"Family {i}") for i in range(CASES // 2)])
         children = Child.objects.bulk_create(
             [
-                Child(given_name=f"Child{i}", family_name=f"Bench{i}", date_of_birth=date(2008, 1, 1) + timedelta(days=rng.randrange(6500)), family=families[i // 2])
+                Child(
+                    given_name=f"Child{i}",
+                    family_name=f"Bench{i}",
+                    date_of_birth=date(2008, 1, 1) + timedelta(days=rng.randrange(6500)),
+                    family=families[i // 2],
+                )
                 for i in range(CASES)
             ]
         )

@@ -14,6 +14,7 @@ written table by table. Nothing goes through the services: they refuse past date
 rows, neither of which a generator wants, and the immutable tables (concerns, chronology entries,
 final tool runs) refuse only UPDATE and DELETE, never INSERT.
 """
+
 import json
 import random
 from bisect import bisect
@@ -28,11 +29,11 @@ from django.db.models import JSONField
 from django.utils import timezone
 
 from agencies.models import AgencyKind, Membership, Role
-from conferences.models import Conference, ConferenceChild, Invitation
-from cases.models import Case, Child, Concern, Family, Plan, Referral, TeamMembership
-from chronologies.models import ChronologyEntry
 from agencies.services import agency_ensure
+from cases.models import Case, Child, Concern, Family, Plan, Referral, TeamMembership
 from cases.validators import nhs_check_digit
+from chronologies.models import ChronologyEntry
+from conferences.models import Conference, ConferenceChild, Invitation
 from tools.models import AssessmentRun, DefinitionStatus, ToolDefinition
 from tools.scoring import score_run, scores_for_storage
 
@@ -302,7 +303,9 @@ class _County:
         for pk, kind, _ in self.agencies:
             for role, into in ((Role.PRACTITIONER if kind != AgencyKind.SCHOOL else Role.DSL, self.practitioner), (Role.MANAGER, self.manager)):
                 username = f"{USERNAME_PREFIX}{pk}.{role}"
-                user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org", "first_name": self.rng.choice(GIVEN), "last_name": self.rng.choice(FAMILY)})
+                user, created = User.objects.get_or_create(
+                    username=username, defaults={"email": f"{username}@example.org", "first_name": self.rng.choice(GIVEN), "last_name": self.rng.choice(FAMILY)}
+                )
                 if created:
                     user.set_unusable_password()
                     user.save(update_fields=["password"])
@@ -330,8 +333,16 @@ class _County:
             Family,
             ("id", "name", "address", "postcode", "locality", "language", "interpreter_needed", "created_at"),
             (
-                (self.first_family + n, f"{rng.choice(FAMILY)} household", f"{rng.randint(1, 200)} {rng.choice(PLACES)} Road", f"CO{rng.randint(1, 30)} {rng.randint(1, 9)}AB",
-                 LOCALITIES[n % 3], "English" if rng.random() < 0.9 else rng.choice(("Polish", "Urdu", "Romanian", "Arabic")), rng.random() < 0.03, now)
+                (
+                    self.first_family + n,
+                    f"{rng.choice(FAMILY)} household",
+                    f"{rng.randint(1, 200)} {rng.choice(PLACES)} Road",
+                    f"CO{rng.randint(1, 30)} {rng.randint(1, 9)}AB",
+                    LOCALITIES[n % 3],
+                    "English" if rng.random() < 0.9 else rng.choice(("Polish", "Urdu", "Romanian", "Arabic")),
+                    rng.random() < 0.03,
+                    now,
+                )
                 for n in range(families)
             ),
         )
@@ -353,14 +364,43 @@ class _County:
                     nhs_next += 1
                 nhs = f"{nhs_next}{nhs_check_digit(str(nhs_next))}"
                 nhs_next += 1
-                yield (pk, rng.choice(GIVEN), rng.choice(FAMILY), "", born, unborn, rng.choice("MF") if rng.random() < 0.98 else "U", "",
-                       rng.choice(("WBRI", "WBRI", "WBRI", "WBRI", "WOTH", "MWBC", "AIND", "APKN", "BAFR", "OOTH")), rng.random() < 0.05,
-                       "" if unborn else nhs, "", school, self.first_family + n * families // count, now)
+                yield (
+                    pk,
+                    rng.choice(GIVEN),
+                    rng.choice(FAMILY),
+                    "",
+                    born,
+                    unborn,
+                    rng.choice("MF") if rng.random() < 0.98 else "U",
+                    "",
+                    rng.choice(("WBRI", "WBRI", "WBRI", "WBRI", "WOTH", "MWBC", "AIND", "APKN", "BAFR", "OOTH")),
+                    rng.random() < 0.05,
+                    "" if unborn else nhs,
+                    "",
+                    school,
+                    self.first_family + n * families // count,
+                    now,
+                )
 
         self._write(
             Child,
-            ("id", "given_name", "family_name", "preferred_name", "date_of_birth", "is_unborn", "sex", "gender", "ethnicity", "disability",
-             "nhs_number", "upn", "school_id", "family_id", "created_at"),
+            (
+                "id",
+                "given_name",
+                "family_name",
+                "preferred_name",
+                "date_of_birth",
+                "is_unborn",
+                "sex",
+                "gender",
+                "ethnicity",
+                "disability",
+                "nhs_number",
+                "upn",
+                "school_id",
+                "family_id",
+                "created_at",
+            ),
             rows(),
         )
         self.log(f"children: {count}")
@@ -423,13 +463,31 @@ class _County:
             statutory = any(kind != "early_help" for _, kind, *_ in story.plans)
             threshold = "specialist" if statutory else rng.choice(("universal_plus", "targeted_early_help", "targeted_early_help"))
             if not statutory and rng.random() < 0.5:
-                story.lead = rng.choice(self.by_kind[AgencyKind.COMMUNITY_HEALTH] + self.by_kind[AgencyKind.EARLY_YEARS] + ([story.school] if story.school else []))
+                story.lead = rng.choice(
+                    self.by_kind[AgencyKind.COMMUNITY_HEALTH] + self.by_kind[AgencyKind.EARLY_YEARS] + ([story.school] if story.school else [])
+                )
             story.team |= {story.lead, self.csc}
             if story.school:
                 story.team.add(story.school)
-            rows.append((story.id, threshold, "closed" if story.closed else "open", story.lead, self.practitioner[story.lead], story.opened, story.closed,
-                         "Plan ended and the family's needs are met" if story.closed else "", story.child, 1))
-        self._write(Case, ("id", "threshold", "status", "lead_agency_id", "lead_professional_id", "opened_on", "closed_on", "closure_reason", "child_id", "version"), rows)
+            rows.append(
+                (
+                    story.id,
+                    threshold,
+                    "closed" if story.closed else "open",
+                    story.lead,
+                    self.practitioner[story.lead],
+                    story.opened,
+                    story.closed,
+                    "Plan ended and the family's needs are met" if story.closed else "",
+                    story.child,
+                    1,
+                )
+            )
+        self._write(
+            Case,
+            ("id", "threshold", "status", "lead_agency_id", "lead_professional_id", "opened_on", "closed_on", "closure_reason", "child_id", "version"),
+            rows,
+        )
         self.log(f"cases: {len(rows)}, plans: {self.made['cases_plan']}")
 
     def _plans(self):
@@ -502,7 +560,12 @@ class _County:
             if outcome_on > self.today - timedelta(days=3):
                 outcome, outcome_on = "", None
             agency = story.school if story.school and rng.random() < 0.3 else rng.choice(referrers)
-            reasons = "Concerns about neglect: " + rng.choice(("home conditions", "missed health appointments", "poor school attendance", "child often hungry", "left unsupervised")) if neglect else rng.choice(("Domestic abuse in the household", "Parental mental health", "Injury explanation unclear", "Behaviour at school"))
+            reasons = (
+                "Concerns about neglect: "
+                + rng.choice(("home conditions", "missed health appointments", "poor school attendance", "child often hungry", "left unsupervised"))
+                if neglect
+                else rng.choice(("Domestic abuse in the household", "Parental mental health", "Injury explanation unclear", "Behaviour at school"))
+            )
             rows.append((first + len(rows), on, neglect, reasons, outcome, outcome_on, story.id, story.child, self.practitioner[agency], agency, self._at(on)))
             story.team.add(agency)
             if neglect:
@@ -512,8 +575,12 @@ class _County:
             statutory = [p for p in story.plans if p[1] != "early_help"]
             if statutory:
                 start = statutory[0][3]
-                add(story, max(story.opened, start - timedelta(days=rng.randrange(7, 45))), story.neglect or rng.random() < 0.2,
-                    rng.choice(("statutory_assessment", "strategy_discussion_s47")))
+                add(
+                    story,
+                    max(story.opened, start - timedelta(days=rng.randrange(7, 45))),
+                    story.neglect or rng.random() < 0.2,
+                    rng.choice(("statutory_assessment", "strategy_discussion_s47")),
+                )
         while len(rows) < self.sizes.referrals:
             story = rng.choice(self.stories)
             on = max(story.born, self._day_between(story.opened - timedelta(days=60), self._busy_until(story)))
@@ -521,7 +588,23 @@ class _County:
             if rng.random() < 0.15:  # referred again within the year
                 add(story, on + timedelta(days=rng.randrange(20, 360)), rng.random() < 0.6)
         self.referrals = rows
-        self._write(Referral, ("id", "referred_on", "is_neglect", "reasons", "outcome", "outcome_on", "case_id", "child_id", "recorded_by_id", "referring_agency_id", "created_at"), rows)
+        self._write(
+            Referral,
+            (
+                "id",
+                "referred_on",
+                "is_neglect",
+                "reasons",
+                "outcome",
+                "outcome_on",
+                "case_id",
+                "child_id",
+                "recorded_by_id",
+                "referring_agency_id",
+                "created_at",
+            ),
+            rows,
+        )
         self.log(f"referrals: {len(rows)}")
 
     # --- concerns -----------------------------------------------------------------------------
@@ -542,15 +625,40 @@ class _County:
                 flags[rng.randrange(6)] = True
             self.concerns.append((first + n, story, day, agency, flags, self._age(story.born, day) >= 13))
         rows = (
-            (pk, day, *flags, adolescent, "Synthetic concern: " + ", ".join(t for t, f in zip(NEGLECT_TYPES, flags) if f) + " neglect seen at a visit.",
-             "The child's needs were not met on the day.", "Discussed with the designated lead.", "", self._at(day), agency, story.id, story.child,
-             self.practitioner[agency])
+            (
+                pk,
+                day,
+                *flags,
+                adolescent,
+                "Synthetic concern: " + ", ".join(t for t, f in zip(NEGLECT_TYPES, flags) if f) + " neglect seen at a visit.",
+                "The child's needs were not met on the day.",
+                "Discussed with the designated lead.",
+                "",
+                self._at(day),
+                agency,
+                story.id,
+                story.child,
+                self.practitioner[agency],
+            )
             for pk, story, day, agency, flags, adolescent in self.concerns
         )
         self._write(
             Concern,
-            ("id", "observed_on", *(f"neglect_{t}" for t in NEGLECT_TYPES), "is_adolescent_concern", "description", "impact_on_child", "action_taken",
-             "suggested_threshold", "created_at", "agency_id", "case_id", "child_id", "recorded_by_id"),
+            (
+                "id",
+                "observed_on",
+                *(f"neglect_{t}" for t in NEGLECT_TYPES),
+                "is_adolescent_concern",
+                "description",
+                "impact_on_child",
+                "action_taken",
+                "suggested_threshold",
+                "created_at",
+                "agency_id",
+                "case_id",
+                "child_id",
+                "recorded_by_id",
+            ),
             rows,
         )
         self.log(f"concerns: {self.sizes.concerns}")
@@ -562,7 +670,12 @@ class _County:
         rng = self.rng
         definitions = {d.key: d for d in ToolDefinition.objects.filter(status=DefinitionStatus.PUBLISHED, key__in=("gcp2", "ccdc", "eha"))}
         runs = []  # (key, story, day, agency, final)
-        gcp_agencies = self.by_kind[AgencyKind.CHILDRENS_SOCIAL_CARE] + self.by_kind[AgencyKind.COMMUNITY_HEALTH] + self.by_kind[AgencyKind.EARLY_YEARS] + self.by_kind[AgencyKind.VOLUNTARY_SECTOR]
+        gcp_agencies = (
+            self.by_kind[AgencyKind.CHILDRENS_SOCIAL_CARE]
+            + self.by_kind[AgencyKind.COMMUNITY_HEALTH]
+            + self.by_kind[AgencyKind.EARLY_YEARS]
+            + self.by_kind[AgencyKind.VOLUNTARY_SECTOR]
+        )
         for story in self.stories:
             for _, kind, category, start, end in story.plans:
                 if kind == "early_help" or (kind in ("child_in_need", "child_protection") and rng.random() < 0.35):
@@ -589,15 +702,46 @@ class _County:
                 answers = self._answers(structure, band_id, cache)
                 scores = scores_for_storage(score_run(structure, answers, age_band=band_id)) if final else {}
                 assessor = self.practitioner[agency]
-                yield (first + n, "final" if final else "draft", day, band_id, "The child and their mother", "Seen alone; said home is 'fine'.",
-                       json.dumps(answers), json.dumps(scores), self._at(day, 9), self._at(day, 15), self._at(day, 15) if final else None,
-                       agency, assessor, story.id, assessor if final else None, definition.pk)
+                yield (
+                    first + n,
+                    "final" if final else "draft",
+                    day,
+                    band_id,
+                    "The child and their mother",
+                    "Seen alone; said home is 'fine'.",
+                    json.dumps(answers),
+                    json.dumps(scores),
+                    self._at(day, 9),
+                    self._at(day, 15),
+                    self._at(day, 15) if final else None,
+                    agency,
+                    assessor,
+                    story.id,
+                    assessor if final else None,
+                    definition.pk,
+                )
                 story.team.add(agency)
 
         self._write(
             AssessmentRun,
-            ("id", "status", "assessed_on", "age_band", "people_present", "child_voice", "answers", "scores", "started_at", "updated_at", "finalised_at",
-             "agency_id", "assessor_id", "case_id", "finalised_by_id", "definition_id"),
+            (
+                "id",
+                "status",
+                "assessed_on",
+                "age_band",
+                "people_present",
+                "child_voice",
+                "answers",
+                "scores",
+                "started_at",
+                "updated_at",
+                "finalised_at",
+                "agency_id",
+                "assessor_id",
+                "case_id",
+                "finalised_by_id",
+                "definition_id",
+            ),
             rows(),
         )
         self.log(f"assessment runs: {self.made['tools_assessmentrun']}")
@@ -647,9 +791,23 @@ class _County:
             _, _, category, start, end = plan
             strategy = held - timedelta(days=rng.randrange(5, 20)) if kind == "initial_cp" else None
             report_due = held - timedelta(days=3)
-            conferences.append((pk, kind, held, time(rng.choice((9, 10, 13, 14))), rng.choice(("in_person", "virtual", "hybrid", "hybrid")),
-                                strategy, report_due, strategy + timedelta(days=21) if strategy else None, self._at(held, 16), self._at(held - timedelta(days=14)),
-                                chair, self.csc, chair))
+            conferences.append(
+                (
+                    pk,
+                    kind,
+                    held,
+                    time(rng.choice((9, 10, 13, 14))),
+                    rng.choice(("in_person", "virtual", "hybrid", "hybrid")),
+                    strategy,
+                    report_due,
+                    strategy + timedelta(days=21) if strategy else None,
+                    self._at(held, 16),
+                    self._at(held - timedelta(days=14)),
+                    chair,
+                    self.csc,
+                    chair,
+                )
+            )
             decision = "plan_started" if kind == "initial_cp" else ("plan_ended" if held == end else "plan_continued")
             links.append((decision, category if decision != "plan_ended" else "", "Synthetic decision.", self._at(held, 16), story.id, pk, chair))
             invited = {self.csc: True}
@@ -665,17 +823,63 @@ class _County:
                 attendance = rng.choices(ATTENDANCE_VALUES, ATTENDANCE.get(self.kind_of[agency], (40, 40, 10, 5, 5)))[0]
                 received = None if rng.random() < 0.2 else report_due + timedelta(days=rng.randrange(-8, 4))
                 absent = attendance not in ("in_person", "virtual")
-                invitations.append((key, "", "", True, received if received is None or received <= self.today else None, attendance,
-                                    "The agency's knowledge of the family was not heard." if key and absent else "", agency, pk, None))
+                invitations.append(
+                    (
+                        key,
+                        "",
+                        "",
+                        True,
+                        received if received is None or received <= self.today else None,
+                        attendance,
+                        "The agency's knowledge of the family was not heard." if key and absent else "",
+                        agency,
+                        pk,
+                        None,
+                    )
+                )
                 story.team.add(agency)
-        self._write(Conference, ("id", "kind", "held_on", "start_time", "format", "strategy_discussion_on", "report_due_on", "initial_due_on",
-                                         "attendance_recorded_at", "created_at", "chair_id", "chair_agency_id", "scheduled_by_id"), conferences)
+        self._write(
+            Conference,
+            (
+                "id",
+                "kind",
+                "held_on",
+                "start_time",
+                "format",
+                "strategy_discussion_on",
+                "report_due_on",
+                "initial_due_on",
+                "attendance_recorded_at",
+                "created_at",
+                "chair_id",
+                "chair_agency_id",
+                "scheduled_by_id",
+            ),
+            conferences,
+        )
         self._write(ConferenceChild, ("decision", "cp_category", "decision_notes", "decided_at", "case_id", "conference_id", "decided_by_id"), links)
-        self._write(Invitation, ("is_key_agency", "invitee_name", "invitee_email", "report_requested", "report_received_on", "attendance",
-                                         "absence_impact", "agency_id", "conference_id", "invitee_id"), invitations)
+        self._write(
+            Invitation,
+            (
+                "is_key_agency",
+                "invitee_name",
+                "invitee_email",
+                "report_requested",
+                "report_received_on",
+                "attendance",
+                "absence_impact",
+                "agency_id",
+                "conference_id",
+                "invitee_id",
+            ),
+            invitations,
+        )
         now = self._at(self.today)
-        self._write(TeamMembership, ("since", "reason", "agency_id", "case_id"),
-                    ((now, "Generated county", agency, story.id) for story in self.stories for agency in sorted(story.team)))
+        self._write(
+            TeamMembership,
+            ("since", "reason", "agency_id", "case_id"),
+            ((now, "Generated county", agency, story.id) for story in self.stories for agency in sorted(story.team)),
+        )
         self.log(f"conferences: {len(conferences)}, invitations: {len(invitations)}")
 
     # --- chronology ---------------------------------------------------------------------------
@@ -684,14 +888,53 @@ class _County:
         """Entries made from concerns, referrals and plans, a school attendance figure each term, and typed entries to the target."""
         rng, target = self.rng, self.sizes.chronology
         now = self._at(self.today)
-        columns = ("occurred_on", "kind", "summary", "impact_on_child", "action_taken", "significance", *(f"neglect_{t}" for t in NEGLECT_TYPES),
-                   "attendance_percentage", "restricted", "source_type", "source_id", "external_id", "amendment_reason", "created_at", "original_id",
-                   "supersedes_id", "author_id", "child_id", "agency_id", "date_precision")
+        columns = (
+            "occurred_on",
+            "kind",
+            "summary",
+            "impact_on_child",
+            "action_taken",
+            "significance",
+            *(f"neglect_{t}" for t in NEGLECT_TYPES),
+            "attendance_percentage",
+            "restricted",
+            "source_type",
+            "source_id",
+            "external_id",
+            "amendment_reason",
+            "created_at",
+            "original_id",
+            "supersedes_id",
+            "author_id",
+            "child_id",
+            "agency_id",
+            "date_precision",
+        )
         count = 0
 
         def entry(day, kind, summary, agency, child, *, significance="routine", flags=(False,) * 6, attendance=None, source=("", None), restricted=False):
-            return (day, kind, summary, "Recorded for the child's chronology.", "", significance, *flags, attendance, restricted, source[0], source[1], "", "",
-                    now, None, None, self.practitioner[agency], child, agency, "day")
+            return (
+                day,
+                kind,
+                summary,
+                "Recorded for the child's chronology.",
+                "",
+                significance,
+                *flags,
+                attendance,
+                restricted,
+                source[0],
+                source[1],
+                "",
+                "",
+                now,
+                None,
+                None,
+                self.practitioner[agency],
+                child,
+                agency,
+                "day",
+            )
 
         def automatic():
             for pk, story, day, agency, flags, _ in self.concerns:
@@ -701,7 +944,9 @@ class _County:
                 yield entry(on, "referral", reasons, agency, story_child, significance="significant", source=("referral", pk))
             for story in self.stories:
                 for pk, kind, category, start, end in story.plans:
-                    yield entry(start, "plan_started", f"{kind.replace('_', ' ').capitalize()} plan started", story.lead, story.child, source=("plan_started", pk))
+                    yield entry(
+                        start, "plan_started", f"{kind.replace('_', ' ').capitalize()} plan started", story.lead, story.child, source=("plan_started", pk)
+                    )
                     if end is not None:
                         yield entry(end, "plan_ended", f"{kind.replace('_', ' ').capitalize()} plan ended", story.lead, story.child, source=("plan_ended", pk))
 
@@ -716,8 +961,15 @@ class _County:
                 day = max(self.start, story.born + relativedelta(years=5))
                 while day <= self.today:
                     level = min(100.0, max(40.0, level + rng.uniform(-4, 3.5)))
-                    yield entry(day, "school_attendance", "Attendance this term", story.school, story.child, attendance=round(level, 1),
-                                significance="significant" if level < 90 else "routine")
+                    yield entry(
+                        day,
+                        "school_attendance",
+                        "Attendance this term",
+                        story.school,
+                        story.child,
+                        attendance=round(level, 1),
+                        significance="significant" if level < 90 else "routine",
+                    )
                     day += timedelta(days=rng.randrange(85, 100))
 
         def typed(remaining):
@@ -726,13 +978,25 @@ class _County:
             for _ in range(remaining):
                 story = self.stories[bisect(span, rng.random() * span[-1])]
                 kind, _, kinds = ENTRY_KINDS[bisect(weights, rng.random() * weights[-1])]
-                agencies = [a for k in kinds for a in ([story.school] if k == AgencyKind.SCHOOL and story.school else self.by_kind.get(k, []) if k != AgencyKind.SCHOOL else [])]
+                agencies = [
+                    a
+                    for k in kinds
+                    for a in ([story.school] if k == AgencyKind.SCHOOL and story.school else self.by_kind.get(k, []) if k != AgencyKind.SCHOOL else [])
+                ]
                 agency = rng.choice(agencies) if agencies else self.csc
                 day = max(story.born, self._day_between(story.opened - timedelta(days=120), self._busy_until(story)))
                 flagged = rng.random() < 0.15
                 flags = tuple(rng.random() < 0.3 for _ in range(6)) if flagged else (False,) * 6
-                yield entry(day, kind, f"{kind.replace('_', ' ').capitalize()}", agency, story.child, significance=rng.choices(("routine", "significant", "critical"), (80, 17, 3))[0],
-                            flags=flags, restricted=kind == "police_call_out" and rng.random() < 0.3)
+                yield entry(
+                    day,
+                    kind,
+                    f"{kind.replace('_', ' ').capitalize()}",
+                    agency,
+                    story.child,
+                    significance=rng.choices(("routine", "significant", "critical"), (80, 17, 3))[0],
+                    flags=flags,
+                    restricted=kind == "police_call_out" and rng.random() < 0.3,
+                )
 
         count += self._write(ChronologyEntry, columns, automatic())
         count += self._write(ChronologyEntry, columns, attendance())

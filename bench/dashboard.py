@@ -14,6 +14,7 @@ Generates the synthetic county once (bench/county.py; BENCH_CHILDREN children, 1
 Each figure is the median of BENCH_DASHBOARD_REPEATS runs (3 by default) after one warm-up run.
 The process exits 1 when a target is missed (quarter's measures under 30 s, PDF under 10 s).
 """
+
 import logging
 import os
 import statistics
@@ -34,17 +35,25 @@ from cases.models import Case, Child, Plan  # noqa: E402
 from chronologies.models import ChronologyEntry  # noqa: E402
 from dashboard.models import DashboardSnapshot, SnapshotStatus  # noqa: E402
 from dashboard.pdf import dashboard_pdf, report_context  # noqa: E402
-from neglect_portal.quarters import last_complete_quarter  # noqa: E402
 from dashboard.selectors import compute_measures, measures_history  # noqa: E402
 from dashboard.services import snapshot_compute  # noqa: E402
+from neglect_portal.quarters import last_complete_quarter  # noqa: E402
 
 CHILDREN = int(os.environ.get("BENCH_CHILDREN", str(FULL_SIZE)))
 REPEATS = int(os.environ.get("BENCH_DASHBOARD_REPEATS", "3"))
 TARGETS = {"quarter": 30.0, "pdf": 10.0}
 # Every table a measure reads (dashboard/selectors.py and conferences.selectors.attendance_by_agency).
 TABLES = (
-    "cases_plan", "cases_case", "cases_child", "cases_referral", "tools_assessmentrun", "tools_tooldefinition",
-    "cases_conference", "cases_invitation", "chronologies_chronologyentry", "agencies_agency",
+    "cases_plan",
+    "cases_case",
+    "cases_child",
+    "cases_referral",
+    "tools_assessmentrun",
+    "tools_tooldefinition",
+    "cases_conference",
+    "cases_invitation",
+    "chronologies_chronologyentry",
+    "agencies_agency",
 )
 
 
@@ -118,8 +127,10 @@ def main():
 
     print()
     print(f"Dashboard benchmark, quarter {quarter.name} ({quarter.label}), PostgreSQL {connection.pg_version // 10000}")
-    print(f"{Child.objects.count():,} children, {Case.objects.count():,} cases, {Plan.objects.count():,} plans, "
-          f"{ChronologyEntry.objects.count():,} chronology entries; median of {REPEATS} runs after a warm-up")
+    print(
+        f"{Child.objects.count():,} children, {Case.objects.count():,} cases, {Plan.objects.count():,} plans, "
+        f"{ChronologyEntry.objects.count():,} chronology entries; median of {REPEATS} runs after a warm-up"
+    )
     print()
     print(f"{'what':<56} {'median s':>9} {'first s':>8} {'target s':>9}  result")
     rows = [
@@ -135,8 +146,7 @@ def main():
         missed |= verdict == "MISSED"
         print(f"{label:<56} {median:>9.3f} {first:>8.3f} {'' if target is None else f'{target:.0f}':>9}  {verdict}")
     print()
-    print(f"measures / count(*) ratio: {measures_s / count_s:.1f}x   "
-          f"SQL queries per quarter: {len(queries.captured_queries)}   PDF: {len(pdf) / 1024:.0f} KiB")
+    print(f"measures / count(*) ratio: {measures_s / count_s:.1f}x   SQL queries per quarter: {len(queries.captured_queries)}   PDF: {len(pdf) / 1024:.0f} KiB")
     print("slowest queries of one quarter:")
     for query in slowest:
         print(f"  {float(query['time']):7.3f} s  {query['sql'][:110]}...")

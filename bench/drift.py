@@ -5,6 +5,7 @@ actions (one overdue), management oversight, the child's voice and a home visit 
 times `drift_flags_for_cases` for a children's social care manager over the first 500 and all 5,000
 of them, and counts the queries. Reports the median and 95th percentile of repeated runs, in ms.
 """
+
 import os
 import random
 import statistics
@@ -21,7 +22,6 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyKind, Role
 from agencies.services import agency_ensure, user_create
-from drift.rules import drift_flags_for_cases
 from cases.models import (
     Case,
     Child,
@@ -36,6 +36,7 @@ from cases.models import (
     Threshold,
 )
 from chronologies.models import ChronologyEntry, EntryKind
+from drift.rules import drift_flags_for_cases
 
 CASES = int(os.environ.get("BENCH_DRIFT_CASES", "5000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "10"))
@@ -55,33 +56,59 @@ def generate():
         return TODAY - timedelta(days=rng.randrange(days))
 
     with transaction.atomic():
-        families = Family.objects.bulk_create([Family(name=f"{MARK} family {i}", locality=rng.choice(["North", "South", "East", "West"])) for i in range(CASES)])
+        families = Family.objects.bulk_create(
+            [Family(name=f"{MARK} family {i}", locality=rng.choice(["North", "South", "East", "West"])) for i in range(CASES)]
+        )
         children = Child.objects.bulk_create(
-            [Child(given_name=f"Child{i}", family_name=f"{MARK}{i}", date_of_birth=date(2012, 1, 1) + timedelta(days=rng.randrange(4000)), family=families[i]) for i in range(CASES)]
+            [
+                Child(
+                    given_name=f"Child{i}", family_name=f"{MARK}{i}", date_of_birth=date(2012, 1, 1) + timedelta(days=rng.randrange(4000)), family=families[i]
+                )
+                for i in range(CASES)
+            ]
         )
         cases = Case.objects.bulk_create(
-            [Case(child=child, lead_agency=csc, threshold=Threshold.SPECIALIST, opened_on=date(2024, 1, 1) + timedelta(days=rng.randrange(600))) for child in children]
+            [
+                Case(child=child, lead_agency=csc, threshold=Threshold.SPECIALIST, opened_on=date(2024, 1, 1) + timedelta(days=rng.randrange(600)))
+                for child in children
+            ]
         )
-        TeamMembership.objects.bulk_create([TeamMembership(case=case, agency=agency, reason="bench") for case in cases for agency in (csc, school)], batch_size=5000)
+        TeamMembership.objects.bulk_create(
+            [TeamMembership(case=case, agency=agency, reason="bench") for case in cases for agency in (csc, school)], batch_size=5000
+        )
         plans = Plan.objects.bulk_create(
             [
                 Plan(case=case, kind=PlanKind.CHILD_PROTECTION, cp_category=CPCategory.NEGLECT, started_on=max(case.opened_on, ago(500)))
-                if i % 2 else Plan(case=case, kind=PlanKind.CHILD_IN_NEED, started_on=max(case.opened_on, ago(400)))
+                if i % 2
+                else Plan(case=case, kind=PlanKind.CHILD_IN_NEED, started_on=max(case.opened_on, ago(400)))
                 for i, case in enumerate(cases)
             ]
         )
         PlanAction.objects.bulk_create(
-            [PlanAction(plan=plan, what="Home visit", outcome_for_child="Fed", owner_agency=school, due_on=TODAY + timedelta(days=offset)) for plan in plans for offset in (-rng.randrange(1, 90), 30)],
+            [
+                PlanAction(plan=plan, what="Home visit", outcome_for_child="Fed", owner_agency=school, due_on=TODAY + timedelta(days=offset))
+                for plan in plans
+                for offset in (-rng.randrange(1, 90), 30)
+            ],
             batch_size=5000,
         )
         Oversight.objects.bulk_create(
-            [Oversight(case=case, manager=manager, recorded_on=ago(60), decision="Continue", reasons="Bench", next_review_on=TODAY + timedelta(days=30)) for case in cases], batch_size=5000
+            [
+                Oversight(case=case, manager=manager, recorded_on=ago(60), decision="Continue", reasons="Bench", next_review_on=TODAY + timedelta(days=30))
+                for case in cases
+            ],
+            batch_size=5000,
         )
         ChildVoice.objects.bulk_create(
-            [ChildVoice(case=case, recorded_by=manager, agency=csc, recorded_on=ago(90), what_was_said="Fine", method="words") for case in cases], batch_size=5000
+            [ChildVoice(case=case, recorded_by=manager, agency=csc, recorded_on=ago(90), what_was_said="Fine", method="words") for case in cases],
+            batch_size=5000,
         )
         ChronologyEntry.objects.bulk_create(
-            [ChronologyEntry(child=child, agency=school, occurred_on=ago(120), kind=EntryKind.HOME_VISIT, summary="Visit", impact_on_child="None") for child in children], batch_size=5000
+            [
+                ChronologyEntry(child=child, agency=school, occurred_on=ago(120), kind=EntryKind.HOME_VISIT, summary="Visit", impact_on_child="None")
+                for child in children
+            ],
+            batch_size=5000,
         )
     with connection.cursor() as cursor:
         # Fresh statistics, as autovacuum keeps them in production: without them the planner guesses

@@ -14,6 +14,7 @@ over five years. Then, signed in with a second factor as a children's social car
 Each figure is the median of BENCH_PAGES_REPEATS (15) requests after two warm-up requests; ratios
 come from the same run. Exits 1 when a target is missed. `python -m bench.pages`.
 """
+
 import os
 import random
 import statistics
@@ -43,9 +44,14 @@ REPEATS = int(os.environ.get("BENCH_PAGES_REPEATS", "15"))
 MARK = "Bench"
 TARGETS = {"queue_s": 0.3, "queue_ratio": 3.0, "entries_ratio": 1.5}
 SUMMARIES = [
-    "Home visit: no food in the fridge, house cold.", "Seen at school, tired and hungry.", "Missed dental appointment, was not brought.",
-    "Head lice again; sent home.", "Police called to the address after a neighbour's report.", "Attended clinic with mother; weight gain good.",
-    "Housing officer visited: damp and mould in the bedroom.", "Child said she likes school dinners.",
+    "Home visit: no food in the fridge, house cold.",
+    "Seen at school, tired and hungry.",
+    "Missed dental appointment, was not brought.",
+    "Head lice again; sent home.",
+    "Police called to the address after a neighbour's report.",
+    "Attended clinic with mother; weight gain good.",
+    "Housing officer visited: damp and mould in the bedroom.",
+    "Child said she likes school dinners.",
 ]
 
 
@@ -54,7 +60,9 @@ def bench_user(username, agency, role):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     User = get_user_model()
-    user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org", "first_name": "Bench", "last_name": role.title()})
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"email": f"{username}@example.org", "first_name": "Bench", "last_name": role.title()}
+    )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
@@ -94,18 +102,33 @@ def ensure_children(csc, today):
 
 def _entries(child, agencies, count, today):
     rng = random.Random(2026)
-    kinds = [EntryKind.HOME_VISIT, EntryKind.CONCERN, EntryKind.SCHOOL_ATTENDANCE, EntryKind.HEALTH_APPOINTMENT_MISSED,
-             EntryKind.HEALTH_APPOINTMENT_ATTENDED, EntryKind.POLICE_CALL_OUT, EntryKind.HOUSING_VISIT, EntryKind.OTHER]
+    kinds = [
+        EntryKind.HOME_VISIT,
+        EntryKind.CONCERN,
+        EntryKind.SCHOOL_ATTENDANCE,
+        EntryKind.HEALTH_APPOINTMENT_MISSED,
+        EntryKind.HEALTH_APPOINTMENT_ATTENDED,
+        EntryKind.POLICE_CALL_OUT,
+        EntryKind.HOUSING_VISIT,
+        EntryKind.OTHER,
+    ]
     rows = []
     for number in range(count):
         kind = kinds[number % len(kinds)] if count > 1 else EntryKind.HOME_VISIT
-        rows.append(ChronologyEntry(
-            child=child, agency=rng.choice(agencies), occurred_on=today - timedelta(days=rng.randrange(5 * 365)) if count > 1 else today - timedelta(days=3),
-            kind=kind, summary=rng.choice(SUMMARIES), impact_on_child="Recorded for the benchmark.",
-            significance=rng.choice([Significance.ROUTINE] * 6 + [Significance.SIGNIFICANT, Significance.CRITICAL]),
-            attendance_percentage=Decimal(rng.randrange(70, 100)) if kind == EntryKind.SCHOOL_ATTENDANCE else None,
-            neglect_physical=rng.random() < 0.1, neglect_medical=rng.random() < 0.05,
-        ))
+        rows.append(
+            ChronologyEntry(
+                child=child,
+                agency=rng.choice(agencies),
+                occurred_on=today - timedelta(days=rng.randrange(5 * 365)) if count > 1 else today - timedelta(days=3),
+                kind=kind,
+                summary=rng.choice(SUMMARIES),
+                impact_on_child="Recorded for the benchmark.",
+                significance=rng.choice([Significance.ROUTINE] * 6 + [Significance.SIGNIFICANT, Significance.CRITICAL]),
+                attendance_percentage=Decimal(rng.randrange(70, 100)) if kind == EntryKind.SCHOOL_ATTENDANCE else None,
+                neglect_physical=rng.random() < 0.1,
+                neglect_medical=rng.random() < 0.05,
+            )
+        )
     ChronologyEntry.objects.bulk_create(rows, batch_size=2000)
 
 
@@ -173,8 +196,10 @@ def main():
     rows.append(("drift queue, children's social care manager", queue))
     rows.append(("plain paged list of the same cases", plain))
     pages = {}
-    for name, url_of in (("case page", lambda case: reverse("cases:case_detail", args=[case.pk])),
-                         ("chronology", lambda case: reverse("chronologies:child_chronology", args=[case.child_id]))):
+    for name, url_of in (
+        ("case page", lambda case: reverse("cases:case_detail", args=[case.pk])),
+        ("chronology", lambda case: reverse("chronologies:child_chronology", args=[case.child_id])),
+    ):
         urls = {label: url_of(case) for label, case in cases.items()}
         measured = timed_together(client, list(urls.values()))
         for label, case in cases.items():
@@ -182,8 +207,10 @@ def main():
             count = ChronologyEntry.objects.filter(child_id=case.child_id).count()
             rows.append((f"{name}, {count:,} entr{'y' if count == 1 else 'ies'}", pages[(name, label)]))
 
-    print(f"Pages benchmark on {Child.objects.count():,} children, {Case.objects.count():,} cases, "
-          f"{ChronologyEntry.objects.count():,} chronology entries; median of {REPEATS} requests (test client)")
+    print(
+        f"Pages benchmark on {Child.objects.count():,} children, {Case.objects.count():,} cases, "
+        f"{ChronologyEntry.objects.count():,} chronology entries; median of {REPEATS} requests (test client)"
+    )
     print(f"nightly drift sweep: {swept:,} open cases in {sweep_s:.1f} s ({sweep_s / max(swept, 1) * 1000:.1f} ms a case)")
     print()
     print(f"{'page':<52} {'median s':>9} {'queries':>8}")

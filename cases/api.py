@@ -13,6 +13,7 @@ Concurrency: a plan action is changed with PATCH carrying the `version` the clie
 version answers 409 Conflict with the record as it is now (a version field in the body rather
 than ETag/If-Match, so the same rule serves the pages' hidden field and API clients).
 """
+
 from django.utils import timezone
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -87,8 +88,23 @@ class ChildSerializer(StrictWriteMixin, PolicyReadMixin, serializers.ModelSerial
 
     class Meta:
         model = Child
-        fields = ["id", "given_name", "family_name", "preferred_name", "date_of_birth", "is_unborn", "sex", "gender", "ethnicity", "disability",
-                  "nhs_number", "upn", "family", "age", "is_adolescent"]
+        fields = [
+            "id",
+            "given_name",
+            "family_name",
+            "preferred_name",
+            "date_of_birth",
+            "is_unborn",
+            "sex",
+            "gender",
+            "ethnicity",
+            "disability",
+            "nhs_number",
+            "upn",
+            "family",
+            "age",
+            "is_adolescent",
+        ]
 
     policy_resource = "child"
 
@@ -116,23 +132,26 @@ class ConcernSerializer(StrictWriteMixin, serializers.ModelSerializer):
     child = serializers.IntegerField(required=False, write_only=True, help_text="Id of a child you can already see.")
     child_identifiers = ChildIdentifiersSerializer(required=False, write_only=True)
     neglect_types = serializers.ListField(
-        child=serializers.ChoiceField(choices=NeglectType.values), required=False, default=list,
+        child=serializers.ChoiceField(choices=NeglectType.values),
+        required=False,
+        default=list,
         help_text="At least one, unless suggested_threshold is universal or universal_plus: then none records the concern as needs not met.",
     )
-    needs_not_met = serializers.BooleanField(source="is_needs_not_met", read_only=True,
-                                             help_text="Recorded at a universal level without a type of neglect.")
+    needs_not_met = serializers.BooleanField(source="is_needs_not_met", read_only=True, help_text="Recorded at a universal level without a type of neglect.")
     agency = serializers.CharField(source="agency.name", read_only=True)
     case = serializers.IntegerField(source="case_id", read_only=True)
     suggested_threshold = serializers.ChoiceField(choices=Threshold.values, required=False, allow_blank=True, default="")
     # The information-sharing decision (cases.sharing): required, and not echoed back.
-    sharing_reason = serializers.CharField(write_only=True, error_messages={"required": "Say why you are sharing this information",
-                                                                             "blank": "Say why you are sharing this information"})
-    lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices, write_only=True,
-                                           error_messages={"required": "Choose the lawful basis for sharing"})
-    sharing_condition = serializers.ChoiceField(choices=SharingCondition.choices, write_only=True,
-                                                error_messages={"required": "Choose the condition for sharing special category data"})
-    family_informed = serializers.ChoiceField(choices=[FamilyInformed.YES, FamilyInformed.NO], write_only=True,
-                                              error_messages={"required": "Say whether the family knows this is being shared"})
+    sharing_reason = serializers.CharField(
+        write_only=True, error_messages={"required": "Say why you are sharing this information", "blank": "Say why you are sharing this information"}
+    )
+    lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices, write_only=True, error_messages={"required": "Choose the lawful basis for sharing"})
+    sharing_condition = serializers.ChoiceField(
+        choices=SharingCondition.choices, write_only=True, error_messages={"required": "Choose the condition for sharing special category data"}
+    )
+    family_informed = serializers.ChoiceField(
+        choices=[FamilyInformed.YES, FamilyInformed.NO], write_only=True, error_messages={"required": "Say whether the family knows this is being shared"}
+    )
     not_informed_reason = serializers.CharField(write_only=True, required=False, allow_blank=True, default="")
     # Issue 14: a request for support from the front door in the same step, and who the concern reached.
     ask_front_door = serializers.BooleanField(write_only=True, required=False, default=False)
@@ -141,10 +160,30 @@ class ConcernSerializer(StrictWriteMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Concern
-        fields = ["id", "case", "child", "child_identifiers", "observed_on", "neglect_types", "needs_not_met", "description", "impact_on_child",
-                  "action_taken", "suggested_threshold", "agency", "is_adolescent_concern", "created_at",
-                  "sharing_reason", "lawful_basis", "sharing_condition", "family_informed", "not_informed_reason",
-                  "ask_front_door", "support_reason", "delivered_to"]
+        fields = [
+            "id",
+            "case",
+            "child",
+            "child_identifiers",
+            "observed_on",
+            "neglect_types",
+            "needs_not_met",
+            "description",
+            "impact_on_child",
+            "action_taken",
+            "suggested_threshold",
+            "agency",
+            "is_adolescent_concern",
+            "created_at",
+            "sharing_reason",
+            "lawful_basis",
+            "sharing_condition",
+            "family_informed",
+            "not_informed_reason",
+            "ask_front_door",
+            "support_reason",
+            "delivered_to",
+        ]
         read_only_fields = ["is_adolescent_concern", "created_at"]
         extra_kwargs = {"action_taken": {"required": False, "allow_blank": True}}
 
@@ -162,8 +201,13 @@ class ConcernSerializer(StrictWriteMixin, serializers.ModelSerializer):
 
     def sharing_details(self):
         data = self.validated_data
-        return SharingDetails(reason=data["sharing_reason"], lawful_basis=data["lawful_basis"], condition=data["sharing_condition"],
-                              family_informed=data["family_informed"], not_informed_reason=data.get("not_informed_reason", ""))
+        return SharingDetails(
+            reason=data["sharing_reason"],
+            lawful_basis=data["lawful_basis"],
+            condition=data["sharing_condition"],
+            family_informed=data["family_informed"],
+            not_informed_reason=data.get("not_informed_reason", ""),
+        )
 
 
 class PlanActionSerializer(serializers.ModelSerializer):
@@ -235,8 +279,20 @@ class SharingDecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SharingDecision
-        fields = ["id", "decided_at", "decided_by", "decided_by_agency", "shared_item", "concern", "shared_with", "reason", "lawful_basis",
-                  "condition", "family_informed", "not_informed_reason"]
+        fields = [
+            "id",
+            "decided_at",
+            "decided_by",
+            "decided_by_agency",
+            "shared_item",
+            "concern",
+            "shared_with",
+            "reason",
+            "lawful_basis",
+            "condition",
+            "family_informed",
+            "not_informed_reason",
+        ]
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -261,7 +317,13 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"api {query_detail(request.query_params, keep=('child', 'page'))}", request=request._request)
+        audit_record(
+            user=request.user,
+            action=AuditAction.VIEW,
+            object_type="case_list",
+            detail=f"api {query_detail(request.query_params, keep=('child', 'page'))}",
+            request=request._request,
+        )
         rows = response.data.get("results", []) if isinstance(response.data, dict) else response.data
         audit_record_children_listed(user=request.user, child_ids=[row["child"]["id"] for row in rows], detail="case list (API)", request=request._request)
         return response
@@ -301,25 +363,37 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         case = self.get_object()
         return self._sub_list(SharingDecisionSerializer, selectors.sharing_decisions_of(case=case))
 
-    @extend_schema(request=PlanActionChangeSerializer, responses={
-        200: PlanActionSerializer, 409: inline_serializer("PlanActionConflict", {"detail": serializers.CharField(), "current": PlanActionSerializer()}),
-    })
+    @extend_schema(
+        request=PlanActionChangeSerializer,
+        responses={
+            200: PlanActionSerializer,
+            409: inline_serializer("PlanActionConflict", {"detail": serializers.CharField(), "current": PlanActionSerializer()}),
+        },
+    )
     @action(detail=True, methods=["get", "patch"], url_path=r"actions/(?P<action_id>\d+)", url_name="action")
     def plan_action(self, request, pk=None, action_id=None):
         """One action of the case's plans. PATCH with the `version` you read: 409 when someone changed it since."""
         if request.method == "GET":
             return Response(PlanActionSerializer(self._plan_action("view")).data)
         plan_action = self._plan_action("contribute")
-        access.require(request.user, access.can_update_action(request.user, plan_action), request=request._request,
-                       what="update an action your agency does not own")
+        access.require(
+            request.user, access.can_update_action(request.user, plan_action), request=request._request, what="update an action your agency does not own"
+        )
         serializer = PlanActionChangeSerializer(data=request.data, context={"field_access": field_policy.for_plan_action(request.user, plan_action)})
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         expected_version = data.pop("version")
         status_now, evidence_now = data.pop("status", plan_action.status), data.pop("evidence", plan_action.evidence)
         try:
-            updated = services.plan_action_update(actor=request.user, action=plan_action, status=status_now, evidence=evidence_now,
-                                                  expected_version=expected_version, request=request._request, **data)
+            updated = services.plan_action_update(
+                actor=request.user,
+                action=plan_action,
+                status=status_now,
+                evidence=evidence_now,
+                expected_version=expected_version,
+                request=request._request,
+                **data,
+            )
         except EditConflict as conflict:
             plan_action.refresh_from_db()
             conflict.current = PlanActionSerializer(plan_action).data  # the 409 shows the action as it is now
@@ -362,8 +436,13 @@ class ChildViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def perform_create(self, serializer):
         user = self.request.user
-        access.require(user, access.can_see_case_work(user), request=self.request._request, what="register a child",
-                       reason="Only practitioners, managers and designated safeguarding leads record children.")
+        access.require(
+            user,
+            access.can_see_case_work(user),
+            request=self.request._request,
+            what="register a child",
+            reason="Only practitioners, managers and designated safeguarding leads record children.",
+        )
         data = dict(serializer.validated_data)
         family_id = data.pop("family", None)
         family = access.access_family(user, family_id, request=self.request._request) if family_id else None
@@ -380,14 +459,22 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return access.records_visible_to(self.request.user, Concern)
 
-    @extend_schema(responses={201: PolymorphicProxySerializer(
-        component_name="ConcernRecorded", serializers=[ConcernSerializer, ConcernForTheLeadSerializer], resource_type_field_name=None,
-    )})
+    @extend_schema(
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="ConcernRecorded",
+                serializers=[ConcernSerializer, ConcernForTheLeadSerializer],
+                resource_type_field_name=None,
+            )
+        }
+    )
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        arguments = {key: data.get(key, "") for key in ("observed_on", "neglect_types", "description", "impact_on_child", "action_taken", "suggested_threshold")}
+        arguments = {
+            key: data.get(key, "") for key in ("observed_on", "neglect_types", "description", "impact_on_child", "action_taken", "suggested_threshold")
+        }
         arguments["sharing"] = serializer.sharing_details()
         arguments["ask_front_door"], arguments["support_reason"] = data.get("ask_front_door", False), data.get("support_reason", "")
         if "child" in data:
@@ -407,4 +494,3 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         if case is None:
             raise ValidationError({"child": "This child has no case you can see. Record the concern with child_identifiers instead."})
         return case
-

@@ -1,4 +1,5 @@
 """API routes of the cases app (included under /api/v1/ in the "api" namespace)."""
+
 from rest_framework.routers import SimpleRouter
 
 from .api import CaseViewSet, ChildViewSet, ConcernViewSet

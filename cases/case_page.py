@@ -6,6 +6,7 @@ from its `AppConfig.ready()`, so `cases/` never imports them and the layers poin
 provider takes `user`, `case` and `today` and must start from the access layer's scoped querysets,
 like every selector.
 """
+
 from collections.abc import Callable
 
 _providers: dict[str, Callable] = {}

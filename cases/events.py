@@ -8,6 +8,7 @@ errors propagate, so a failed chronology entry rolls the record back, as a direc
 `drift` connects too: each event marks the case's stored drift flags stale (drift/refresh.py).
 `tests/cases/test_events.py` fails if an event has no receiver.
 """
+
 from django.dispatch import Signal
 
 # Each is sent with the keyword arguments named in its comment.
@@ -27,5 +28,15 @@ household_member_changed = Signal()  # member (cases.HouseholdMember), actor, jo
 # receiver returns who it told, in words, for the recorder's confirmation.
 front_door_referred = Signal()  # kind, case, concern (or None), actor, detail
 
-ALL = (concern_recorded, concern_amended, plan_started, plan_ended, referral_recorded, oversight_recorded, child_voice_recorded, plan_action_changed,
-       household_member_changed, front_door_referred)
+ALL = (
+    concern_recorded,
+    concern_amended,
+    plan_started,
+    plan_ended,
+    referral_recorded,
+    oversight_recorded,
+    child_voice_recorded,
+    plan_action_changed,
+    household_member_changed,
+    front_door_referred,
+)

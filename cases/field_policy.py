@@ -19,6 +19,7 @@ for the recipient's role.
 The user's relation to the case comes from `agencies.access.case_relation` / `child_relation`
 (statutory, lead, partner, granted); the agency kind from `agencies.access.agency_kind_of`.
 """
+
 from dataclasses import dataclass
 
 from agencies import access
@@ -50,11 +51,20 @@ LEADS_ONLY = Rule(LEADS)
 
 READ = {
     "child": {
-        "id": ALL, "given_name": ALL, "family_name": ALL, "preferred_name": ALL, "date_of_birth": ALL, "is_unborn": ALL,
-        "age": ALL, "is_adolescent": ALL, "sex": ALL,
+        "id": ALL,
+        "given_name": ALL,
+        "family_name": ALL,
+        "preferred_name": ALL,
+        "date_of_birth": ALL,
+        "is_unborn": ALL,
+        "age": ALL,
+        "is_adolescent": ALL,
+        "sex": ALL,
         "nhs_number": Rule(LEADS, HEALTH),
         "upn": Rule(LEADS, EDUCATION),
-        "gender": LEADS_ONLY, "ethnicity": LEADS_ONLY, "disability": LEADS_ONLY,
+        "gender": LEADS_ONLY,
+        "ethnicity": LEADS_ONLY,
+        "disability": LEADS_ONLY,
     },
 }
 

@@ -2,6 +2,7 @@
 
 Every form keeps what was typed when it fails, and its messages say what to fix.
 """
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -57,8 +58,11 @@ class ChildIdentifiersForm(GovukFormMixin, forms.Form):
     def identifiers(self):
         data = self.cleaned_data
         return ChildIdentifiers(
-            given_name=data.get("given_name", ""), family_name=data.get("family_name", ""), date_of_birth=data.get("date_of_birth"),
-            nhs_number=data.get("nhs_number", ""), upn=data.get("upn", ""),
+            given_name=data.get("given_name", ""),
+            family_name=data.get("family_name", ""),
+            date_of_birth=data.get("date_of_birth"),
+            nhs_number=data.get("nhs_number", ""),
+            upn=data.get("upn", ""),
         )
 
 
@@ -71,28 +75,37 @@ class SharingDecisionFields(forms.Form):
     """
 
     sharing_reason = forms.CharField(
-        label="Why you are sharing this", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why you are sharing this",
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Recording a concern shares it with the team around the child and the agencies you told. For example: "
-                  "the child may be suffering neglect and the team needs to know to keep them safe.",
+        "the child may be suffering neglect and the team needs to know to keep them safe.",
         error_messages={"required": "Say why you are sharing this information"},
     )
     lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing (UK GDPR Article 6)", choices=LawfulBasis.choices, widget=forms.RadioSelect,
+        label="Lawful basis for sharing (UK GDPR Article 6)",
+        choices=LawfulBasis.choices,
+        widget=forms.RadioSelect,
         help_text="Public bodies and services acting for them usually share for their public task.",
         error_messages={"required": "Choose the lawful basis for sharing"},
     )
     sharing_condition = forms.ChoiceField(
-        label="Condition for special category data (UK GDPR Article 9, DPA 2018 Schedule 1)", choices=SharingCondition.choices,
-        widget=forms.RadioSelect, help_text="Health and other sensitive details need a condition as well. Safeguarding usually applies.",
+        label="Condition for special category data (UK GDPR Article 9, DPA 2018 Schedule 1)",
+        choices=SharingCondition.choices,
+        widget=forms.RadioSelect,
+        help_text="Health and other sensitive details need a condition as well. Safeguarding usually applies.",
         error_messages={"required": "Choose the condition for sharing special category data"},
     )
     family_informed = forms.ChoiceField(
-        label="Does the family know this is being shared?", choices=[(FamilyInformed.YES, "Yes"), (FamilyInformed.NO, "No")],
-        widget=forms.RadioSelect, help_text="You do not need consent to share to safeguard a child, but tell the family unless that could put the child at risk.",
+        label="Does the family know this is being shared?",
+        choices=[(FamilyInformed.YES, "Yes"), (FamilyInformed.NO, "No")],
+        widget=forms.RadioSelect,
+        help_text="You do not need consent to share to safeguard a child, but tell the family unless that could put the child at risk.",
         error_messages={"required": "Say whether the family knows this is being shared"},
     )
     not_informed_reason = forms.CharField(
-        label="If not, why not", widget=forms.Textarea(attrs={"rows": 2}), required=False,
+        label="If not, why not",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
         help_text="For example: telling them could put the child at risk, or they could not be reached yet.",
     )
 
@@ -107,8 +120,11 @@ class SharingDecisionFields(forms.Form):
     def sharing_details(self):
         data = self.cleaned_data
         return SharingDetails(
-            reason=data["sharing_reason"], lawful_basis=data["lawful_basis"], condition=data["sharing_condition"],
-            family_informed=data["family_informed"], not_informed_reason=data.get("not_informed_reason", ""),
+            reason=data["sharing_reason"],
+            lawful_basis=data["lawful_basis"],
+            condition=data["sharing_condition"],
+            family_informed=data["family_informed"],
+            not_informed_reason=data.get("not_informed_reason", ""),
         )
 
     def sharing_fields(self):
@@ -131,15 +147,23 @@ class NeglectTypesField(forms.MultipleChoiceField):
 class ConcernContentForm(WordingCheckMixin, GovukFormMixin, forms.Form):
     observed_on = _date_field("Date observed", help_text="The day you saw, heard or were told about it.")
     neglect_types = NeglectTypesField(
-        label="Types of neglect", choices=NeglectType.choices, widget=forms.CheckboxSelectMultiple,
+        label="Types of neglect",
+        choices=NeglectType.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply. If you suggest the Universal or Universal Plus level below, you can leave them all unticked: "
-                  "the concern is recorded as needs not met, in your own words.",
+        "the concern is recorded as needs not met, in your own words.",
     )
-    description = forms.CharField(label="What you saw, heard, smelt or were told", widget=forms.Textarea(attrs={"rows": 5}),
-                                  error_messages={"required": "Describe what you saw, heard, smelt or were told"})
-    impact_on_child = forms.CharField(label="Impact on the child", widget=forms.Textarea(attrs={"rows": 4}),
-                                      help_text="What this means for the child's daily life, health and development.",
-                                      error_messages={"required": "Describe the impact on the child"})
+    description = forms.CharField(
+        label="What you saw, heard, smelt or were told",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Describe what you saw, heard, smelt or were told"},
+    )
+    impact_on_child = forms.CharField(
+        label="Impact on the child",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What this means for the child's daily life, health and development.",
+        error_messages={"required": "Describe the impact on the child"},
+    )
     action_taken = forms.CharField(label="Action you took", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     suggested_threshold = forms.ChoiceField(label="Level of need you suggest", choices=[("", "Not sure")] + Threshold.choices, required=False)
     agencies_told = forms.ModelMultipleChoiceField(
@@ -157,8 +181,11 @@ class ConcernContentForm(WordingCheckMixin, GovukFormMixin, forms.Form):
     def service_arguments(self):
         data = self.cleaned_data
         return {
-            "observed_on": data["observed_on"], "neglect_types": data["neglect_types"], "description": data["description"],
-            "impact_on_child": data["impact_on_child"], "action_taken": data["action_taken"],
+            "observed_on": data["observed_on"],
+            "neglect_types": data["neglect_types"],
+            "description": data["description"],
+            "impact_on_child": data["impact_on_child"],
+            "action_taken": data["action_taken"],
             "suggested_threshold": data["suggested_threshold"],
         }
 
@@ -167,11 +194,14 @@ class ConcernForm(SharingDecisionFields, ConcernContentForm):
     """A new concern: what was seen, and the decision to share it; optionally a request for support from the front door (issue 14)."""
 
     ask_front_door = forms.BooleanField(
-        label="Ask the front door for support", required=False,
+        label="Ask the front door for support",
+        required=False,
         help_text="Children's social care's front door decides what happens next, within one working day, and tells you.",
     )
     support_reason = forms.CharField(
-        label="What support you are asking for, and why now", widget=forms.Textarea(attrs={"rows": 3}), required=False,
+        label="What support you are asking for, and why now",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
         help_text="Only if you ask the front door for support.",
     )
 
@@ -185,8 +215,12 @@ class ConcernForm(SharingDecisionFields, ConcernContentForm):
 
     def service_arguments(self):
         data = self.cleaned_data
-        return {**super().service_arguments(), "sharing": self.sharing_details(), "ask_front_door": bool(data.get("ask_front_door")),
-                "support_reason": data.get("support_reason", "")}
+        return {
+            **super().service_arguments(),
+            "sharing": self.sharing_details(),
+            "ask_front_door": bool(data.get("ask_front_door")),
+            "support_reason": data.get("support_reason", ""),
+        }
 
     def concern_fields(self):
         return [field for field in self.visible_fields() if field.name not in self.SHARING_FIELDS + self.SUPPORT_FIELDS]
@@ -202,8 +236,9 @@ class ConcernByIdentifiersForm(ChildIdentifiersForm, ConcernForm):
 
 
 class ConcernAmendForm(ConcernContentForm):
-    reason = forms.CharField(label="Why you are amending it", widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "Say why the concern is being amended"})
+    reason = forms.CharField(
+        label="Why you are amending it", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Say why the concern is being amended"}
+    )
     agencies_told = None
 
     wording_fields = (*ConcernContentForm.wording_fields, "reason")
@@ -211,16 +246,21 @@ class ConcernAmendForm(ConcernContentForm):
 
 class PlanForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of plan", choices=PlanKind.choices)
-    cp_category = forms.ChoiceField(label="Child protection category", choices=[("", "Not a child protection plan")] + CPCategory.choices,
-                                    required=False, help_text="Only for a child protection plan.")
+    cp_category = forms.ChoiceField(
+        label="Child protection category",
+        choices=[("", "Not a child protection plan")] + CPCategory.choices,
+        required=False,
+        help_text="Only for a child protection plan.",
+    )
     started_on = _date_field("Start date")
 
 
 class VersionedForm(forms.Form):
     """An edit of a mutable record carries the version it was based on (optimistic concurrency)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1,
-                                 error_messages={"required": "Reload the page and try again: the form is missing its record version"})
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1, error_messages={"required": "Reload the page and try again: the form is missing its record version"}
+    )
 
 
 class PlanEndForm(GovukFormMixin, VersionedForm):
@@ -230,10 +270,14 @@ class PlanEndForm(GovukFormMixin, VersionedForm):
 
 class PlanActionForm(WordingCheckMixin, GovukFormMixin, forms.Form):
     what = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Say what will be done"})
-    outcome_for_child = forms.CharField(label="What will be different for the child", widget=forms.Textarea(attrs={"rows": 3}),
-                                        error_messages={"required": "Say what will be different for the child"})
-    owner_agency = forms.ModelChoiceField(label="Agency responsible", queryset=Agency.objects.none(), empty_label="Choose an agency",
-                                          error_messages={"required": "Choose the agency responsible"})
+    outcome_for_child = forms.CharField(
+        label="What will be different for the child",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what will be different for the child"},
+    )
+    owner_agency = forms.ModelChoiceField(
+        label="Agency responsible", queryset=Agency.objects.none(), empty_label="Choose an agency", error_messages={"required": "Choose the agency responsible"}
+    )
     due_on = _date_field("Due date")
 
     wording_fields = ("what", "outcome_for_child")
@@ -273,11 +317,13 @@ class OversightForm(WordingCheckMixin, GovukFormMixin, forms.Form):
 class ChildVoiceForm(WordingCheckMixin, GovukFormMixin, forms.Form):
     recorded_on = _date_field("Date")
     speaker = forms.ChoiceField(label="Whose view is this", choices=Speaker.choices, widget=forms.RadioSelect, initial=Speaker.CHILD)
-    what_was_said = forms.CharField(label="What they said or showed", widget=forms.Textarea(attrs={"rows": 4}),
-                                    error_messages={"required": "Record what they said or showed"})
+    what_was_said = forms.CharField(
+        label="What they said or showed", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "Record what they said or showed"}
+    )
     how_they_feel = forms.CharField(label="How they feel about it", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    method = forms.ChoiceField(label="How it was captured", choices=VoiceMethod.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "Select how it was captured"})
+    method = forms.ChoiceField(
+        label="How it was captured", choices=VoiceMethod.choices, widget=forms.RadioSelect, error_messages={"required": "Select how it was captured"}
+    )
 
     # No wording hint here: the child's voice is recorded in their own words, whatever they are.
 
@@ -291,7 +337,9 @@ class ReassignLeadForm(GovukFormMixin, VersionedForm):
         # Case workers of the agencies that may lead (agencies/access.py): children's social care for
         # statutory work; otherwise the agencies in the team around the child.
         people = get_user_model().objects.filter(
-            is_active=True, membership__agency__in=access.agencies_that_may_lead(case), membership__role__in=[Role.PRACTITIONER, Role.MANAGER, Role.DSL],
+            is_active=True,
+            membership__agency__in=access.agencies_that_may_lead(case),
+            membership__role__in=[Role.PRACTITIONER, Role.MANAGER, Role.DSL],
         )
         if not access.is_statutory_case(case):
             people = people.filter(membership__agency__team_memberships__case=case)
@@ -302,8 +350,9 @@ class ReassignLeadForm(GovukFormMixin, VersionedForm):
 class AdultForm(GovukFormMixin, forms.Form):
     given_name = forms.CharField(max_length=100, error_messages={"required": "Enter the adult's given name"})
     family_name = forms.CharField(max_length=100, error_messages={"required": "Enter the adult's family name"})
-    is_father_or_male_carer = forms.BooleanField(label="Father or male carer", required=False,
-                                                 help_text="Fathers and male carers are seen and involved, not only mothers.")
+    is_father_or_male_carer = forms.BooleanField(
+        label="Father or male carer", required=False, help_text="Fathers and male carers are seen and involved, not only mothers."
+    )
     mental_health = forms.BooleanField(label="Mental health needs", required=False)
     substance_misuse = forms.BooleanField(label="Substance misuse", required=False)
     domestic_abuse = forms.BooleanField(label="Domestic abuse", required=False)

@@ -26,6 +26,7 @@ Nothing here is scoped to a user: callers start from the access layer and use th
 or filters (the history behind a repeat flag is looked for among all of the child's records: the
 flag says that one exists, never which or where).
 """
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 

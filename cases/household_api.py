@@ -10,6 +10,7 @@ may see (`household_selectors.household_view`).
     POST   /api/v1/families/{id}/members/             {"child": id} or {"adult": id, "relationship": ...}, with "reason"
     DELETE /api/v1/families/{id}/members/{member_id}/ {"reason"}
 """
+
 from django.db.models import Exists, OuterRef
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -80,8 +81,7 @@ class FamilySerializer(StrictWriteMixin, serializers.ModelSerializer):
 class MemberAddSerializer(StrictWriteMixin, serializers.Serializer):
     child = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="Id of a child you can see.")
     adult = serializers.IntegerField(required=False, min_value=1, max_value=2**31 - 1, help_text="Id of an adult of a household you may change.")
-    relationship = serializers.ChoiceField(choices=sorted(set(CHILD_RELATIONSHIPS) | set(ADULT_RELATIONSHIPS)), required=False, allow_blank=True,
-                                           default="")
+    relationship = serializers.ChoiceField(choices=sorted(set(CHILD_RELATIONSHIPS) | set(ADULT_RELATIONSHIPS)), required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text="Why they are being added (required).")
     joined_on = serializers.DateField(required=False, allow_null=True, default=None)
 
@@ -131,16 +131,25 @@ class FamilyViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets
             child = access.access_child(request.user, data["child"], action="view", request=request._request)
         else:
             adult = self._adult(data["adult"])
-        household_services.household_member_add(actor=request.user, family=family, child=child, adult=adult, relationship=data["relationship"],
-                                                reason=data["reason"], joined_on=data["joined_on"], request=request._request)
+        household_services.household_member_add(
+            actor=request.user,
+            family=family,
+            child=child,
+            adult=adult,
+            relationship=data["relationship"],
+            reason=data["reason"],
+            joined_on=data["joined_on"],
+            request=request._request,
+        )
         return self._answer(family, status.HTTP_201_CREATED)
 
     def _adult(self, adult_id):
         """An adult of a household the caller may read (404 otherwise, like a household they cannot see)."""
         adult = Adult.objects.filter(Exists(access.families_visible_to(self.request.user).filter(pk=OuterRef("family_id"))), pk=adult_id).first()
         if adult is None:
-            access.refusal_record(self.request.user, what="household: adult not visible", object_type="adult", object_id=adult_id,
-                                  request=self.request._request)
+            access.refusal_record(
+                self.request.user, what="household: adult not visible", object_type="adult", object_id=adult_id, request=self.request._request
+            )
             raise NotFound("No such record, or you do not have access to it.")
         return adult
 
@@ -153,6 +162,11 @@ class FamilyViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets
             raise NotFound("No such record, or you do not have access to it.")
         serializer = MemberRemoveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        household_services.household_member_remove(actor=request.user, member=member, reason=serializer.validated_data["reason"],
-                                                   left_on=serializer.validated_data["left_on"], request=request._request)
+        household_services.household_member_remove(
+            actor=request.user,
+            member=member,
+            reason=serializer.validated_data["reason"],
+            left_on=serializer.validated_data["left_on"],
+            request=request._request,
+        )
         return self._answer(family)

@@ -1,4 +1,5 @@
 """Forms for households (issue 14). They parse and check shapes; the rules are in household_services.py."""
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -11,7 +12,10 @@ from .household_models import CHILD_RELATIONSHIPS, MemberRelationship
 
 def _date(label, *, required=False, help_text=""):
     return forms.DateField(
-        label=label, required=required, help_text=help_text, widget=forms.DateInput(),
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(),
         error_messages={"required": f"Enter the {label.lower()}", "invalid": f"Enter the {label.lower()} as a real date"},
     )
 
@@ -28,8 +32,12 @@ def _localities():
 
 
 class HouseholdDetailsForm(GovukFormMixin, forms.Form):
-    name = forms.CharField(label="How the household is known", max_length=200, help_text="For example the family name: Brook household.",
-                           error_messages={"required": "Enter how the household is known, for example the family name"})
+    name = forms.CharField(
+        label="How the household is known",
+        max_length=200,
+        help_text="For example the family name: Brook household.",
+        error_messages={"required": "Enter how the household is known, for example the family name"},
+    )
     locality = forms.ChoiceField(label="Locality", required=False)
     language = forms.CharField(label="Main language spoken at home", max_length=100, required=False)
     interpreter_needed = forms.BooleanField(label="An interpreter is needed", required=False)
@@ -40,11 +48,17 @@ class HouseholdDetailsForm(GovukFormMixin, forms.Form):
 
 
 class AddressFields(forms.Form):
-    address = forms.CharField(label="Address lines", widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                              help_text="One line per row: house or flat, street, town.")
+    address = forms.CharField(
+        label="Address lines", widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text="One line per row: house or flat, street, town."
+    )
     postcode = forms.CharField(label="Postcode", max_length=10, required=False, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
-    uprn = forms.CharField(label="UPRN", max_length=12, required=False, help_text="The Unique Property Reference Number, if you know it.",
-                           widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "inputmode": "numeric"}))
+    uprn = forms.CharField(
+        label="UPRN",
+        max_length=12,
+        required=False,
+        help_text="The Unique Property Reference Number, if you know it.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "inputmode": "numeric"}),
+    )
 
 
 class HouseholdForm(HouseholdDetailsForm, AddressFields):
@@ -69,13 +83,20 @@ class HouseholdMoveForm(GovukFormMixin, AddressFields):
 class ChildMemberForm(ChildIdentifiersForm):
     """Add a child the user can already see, found by exact identifiers, with the reason (a recorded decision)."""
 
-    relationship = forms.ChoiceField(label="How the child belongs to the household", widget=forms.RadioSelect,
-                                     choices=[(value, MemberRelationship(value).label) for value in CHILD_RELATIONSHIPS],
-                                     initial=MemberRelationship.CHILD, error_messages={"required": "Choose how the child belongs to the household"})
+    relationship = forms.ChoiceField(
+        label="How the child belongs to the household",
+        widget=forms.RadioSelect,
+        choices=[(value, MemberRelationship(value).label) for value in CHILD_RELATIONSHIPS],
+        initial=MemberRelationship.CHILD,
+        error_messages={"required": "Choose how the child belongs to the household"},
+    )
     joined_on = _date("Date they started living here", help_text="Leave blank for today.")
-    reason = forms.CharField(label="Why the child is being added", widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="What tells you the child lives here. This is recorded and shown on the child's chronology.",
-                             error_messages={"required": "Say why the child is being added to the household"})
+    reason = forms.CharField(
+        label="Why the child is being added",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What tells you the child lives here. This is recorded and shown on the child's chronology.",
+        error_messages={"required": "Say why the child is being added to the household"},
+    )
 
     def clean_joined_on(self):
         return _not_in_future(self, "joined_on")
@@ -83,18 +104,24 @@ class ChildMemberForm(ChildIdentifiersForm):
 
 class MemberRemoveForm(GovukFormMixin, forms.Form):
     left_on = _date("Date they left", help_text="Leave blank for today.")
-    reason = forms.CharField(label="Why they no longer live here", widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="This is recorded and shown on the children's chronologies.",
-                             error_messages={"required": "Say why they no longer live in the household"})
+    reason = forms.CharField(
+        label="Why they no longer live here",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This is recorded and shown on the children's chronologies.",
+        error_messages={"required": "Say why they no longer live in the household"},
+    )
 
     def clean_left_on(self):
         return _not_in_future(self, "left_on")
 
 
 class HouseholdMergeForm(GovukFormMixin, forms.Form):
-    duplicate = forms.IntegerField(label="Household number of the duplicate record", min_value=1,
-                                   help_text="Shown as the caption on the duplicate household's page. Its members and addresses move to this household.",
-                                   error_messages={"required": "Enter the household number of the duplicate record",
-                                                   "invalid": "Enter the household number as digits"})
-    reason = forms.CharField(label="Why they are the same household", widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "Say why these are the same household"})
+    duplicate = forms.IntegerField(
+        label="Household number of the duplicate record",
+        min_value=1,
+        help_text="Shown as the caption on the duplicate household's page. Its members and addresses move to this household.",
+        error_messages={"required": "Enter the household number of the duplicate record", "invalid": "Enter the household number as digits"},
+    )
+    reason = forms.CharField(
+        label="Why they are the same household", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Say why these are the same household"}
+    )

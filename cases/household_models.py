@@ -10,6 +10,7 @@ keeps the foreign keys in step and puts the change on the children's chronologie
 The household's address is on `Family` (lines, postcode, UPRN) and each address it has had is a
 `HouseholdAddress` row, so a household concern about an old address can still be matched.
 """
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -32,7 +33,11 @@ class MemberRelationship(models.TextChoices):
 
 CHILD_RELATIONSHIPS = (MemberRelationship.CHILD, MemberRelationship.SIBLING, MemberRelationship.OTHER)
 ADULT_RELATIONSHIPS = (
-    MemberRelationship.PARENT, MemberRelationship.STEP_PARENT, MemberRelationship.PARTNER, MemberRelationship.SIBLING, MemberRelationship.OTHER,
+    MemberRelationship.PARENT,
+    MemberRelationship.STEP_PARENT,
+    MemberRelationship.PARTNER,
+    MemberRelationship.SIBLING,
+    MemberRelationship.OTHER,
 )
 
 
@@ -62,10 +67,18 @@ class HouseholdMember(models.Model):
                 condition=Q(child__isnull=False, adult__isnull=True) | Q(child__isnull=True, adult__isnull=False),
                 name="household_member_is_a_child_or_an_adult",
             ),
-            models.UniqueConstraint(fields=["child"], condition=Q(left_on__isnull=True, child__isnull=False), name="one_current_household_per_child",
-                                    violation_error_message="This child already lives in a household: remove them from it first"),
-            models.UniqueConstraint(fields=["adult"], condition=Q(left_on__isnull=True, adult__isnull=False), name="one_current_household_per_adult",
-                                    violation_error_message="This adult already lives in a household: remove them from it first"),
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(left_on__isnull=True, child__isnull=False),
+                name="one_current_household_per_child",
+                violation_error_message="This child already lives in a household: remove them from it first",
+            ),
+            models.UniqueConstraint(
+                fields=["adult"],
+                condition=Q(left_on__isnull=True, adult__isnull=False),
+                name="one_current_household_per_adult",
+                violation_error_message="This adult already lives in a household: remove them from it first",
+            ),
             models.CheckConstraint(condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")), name="household_member_leaves_after_joining"),
         ]
 

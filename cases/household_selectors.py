@@ -4,6 +4,7 @@ A household is read through `access.families_visible_to`; its children are only 
 see (`children_visible_to`), its membership rows only those of visible children and of its adults
 (`household_members_visible_to`), so a household page never reveals a child the reader may not see.
 """
+
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -52,7 +53,10 @@ def household_view(*, user, family_id: int) -> HouseholdView | None:
         (members if row.is_current else past).append(row)
     past.sort(key=lambda row: (row.left_on, row.pk), reverse=True)
     return HouseholdView(
-        family=family, members=members, past_members=past, addresses=list(HouseholdAddress.objects.filter(family=family)),
+        family=family,
+        members=members,
+        past_members=past,
+        addresses=list(HouseholdAddress.objects.filter(family=family)),
         can_edit=can_edit_family(user, family),
     )
 

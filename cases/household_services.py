@@ -10,6 +10,7 @@ row with who decided and why, `Child.family` / `Adult.family` follow it, and the
 the children's chronologies (`events.household_member_changed`, which `chronologies` turns into
 entries and `frontdoor` uses to look at the household's family-wide flag again).
 """
+
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -58,13 +59,20 @@ def _address_errors(*, address, postcode, uprn) -> dict:
 
 
 def _require_edit(actor, family, request):
-    access.require(actor, access.can_edit_family(actor, family), request=request, reason=access.FAMILY_EDIT_REFUSED,
-                   object_type="family", object_id=family.pk)
+    access.require(actor, access.can_edit_family(actor, family), request=request, reason=access.FAMILY_EDIT_REFUSED, object_type="family", object_id=family.pk)
 
 
 def household_create(
-    *, actor: User, name: str, address: str = "", postcode: str = "", uprn: str = "", locality: str = "", language: str = "",
-    interpreter_needed: bool = False, request: Request = None,
+    *,
+    actor: User,
+    name: str,
+    address: str = "",
+    postcode: str = "",
+    uprn: str = "",
+    locality: str = "",
+    language: str = "",
+    interpreter_needed: bool = False,
+    request: Request = None,
 ) -> Family:
     """Record a household, with its address as the first of its address history.
 
@@ -72,8 +80,13 @@ def household_create(
     child lives in it (agencies/access.py, `families_visible_to`, `can_edit_family`).
     """
     membership = access.membership_of(actor)
-    access.require(actor, membership is not None and access.can_see_case_work(actor), request=request, what="record a household",
-                   reason="Only practitioners, managers and designated safeguarding leads record households.")
+    access.require(
+        actor,
+        membership is not None and access.can_see_case_work(actor),
+        request=request,
+        what="record a household",
+        reason="Only practitioners, managers and designated safeguarding leads record households.",
+    )
     address, postcode, uprn = _text(address), normalise_postcode(postcode), normalise_uprn(uprn)
     errors = _address_errors(address=address, postcode=postcode, uprn=uprn)
     if not _text(name):
@@ -81,19 +94,34 @@ def household_create(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        family = Family(name=_text(name), address=address, postcode=postcode, uprn=uprn, locality=locality or "", language=_text(language),
-                        interpreter_needed=interpreter_needed, created_by_agency=membership.agency)
+        family = Family(
+            name=_text(name),
+            address=address,
+            postcode=postcode,
+            uprn=uprn,
+            locality=locality or "",
+            language=_text(language),
+            interpreter_needed=interpreter_needed,
+            created_by_agency=membership.agency,
+        )
         family.full_clean()
         family.save()
         if address or postcode or uprn:
-            HouseholdAddress.objects.create(family=family, address=address, postcode=postcode, uprn=uprn, recorded_by=actor,
-                                            reason="The household's address when it was recorded")
+            HouseholdAddress.objects.create(
+                family=family, address=address, postcode=postcode, uprn=uprn, recorded_by=actor, reason="The household's address when it was recorded"
+            )
         audit_record(user=actor, action=AuditAction.CREATE, object_type="family", object_id=family.pk, request=request)
     return family
 
 
 def household_update(
-    *, actor: User, family: Family, name: str, locality: str = "", language: str = "", interpreter_needed: bool = False,
+    *,
+    actor: User,
+    family: Family,
+    name: str,
+    locality: str = "",
+    language: str = "",
+    interpreter_needed: bool = False,
     request: Request = None,
 ) -> Family:
     """Change how a household is known, its locality and language (its address changes with `household_move`)."""
@@ -109,7 +137,14 @@ def household_update(
 
 
 def household_move(
-    *, actor: User, family: Family, address: str, postcode: str, uprn: str = "", moved_on: date | None = None, reason: str = "",
+    *,
+    actor: User,
+    family: Family,
+    address: str,
+    postcode: str,
+    uprn: str = "",
+    moved_on: date | None = None,
+    reason: str = "",
     request: Request = None,
 ) -> HouseholdAddress:
     """The household now lives at a new address: the old one is kept in its history with the day it moved out."""
@@ -127,16 +162,19 @@ def household_move(
         family = Family.objects.select_for_update().get(pk=family.pk)
         current = HouseholdAddress.objects.filter(family=family, moved_out_on__isnull=True).first()
         if current is None and (family.address or family.postcode):
-            current = HouseholdAddress.objects.create(family=family, address=family.address, postcode=family.postcode, uprn=family.uprn,
-                                                      reason="The household's address before this move")
+            current = HouseholdAddress.objects.create(
+                family=family, address=family.address, postcode=family.postcode, uprn=family.uprn, reason="The household's address before this move"
+            )
         if current is not None:
             current.moved_out_on = moved_on
             current.save(update_fields=["moved_out_on"])
-        new = HouseholdAddress.objects.create(family=family, address=address, postcode=postcode, uprn=uprn, moved_in_on=moved_on,
-                                              reason=_text(reason)[:300], recorded_by=actor)
+        new = HouseholdAddress.objects.create(
+            family=family, address=address, postcode=postcode, uprn=uprn, moved_in_on=moved_on, reason=_text(reason)[:300], recorded_by=actor
+        )
         Family.objects.filter(pk=family.pk).update(address=address, postcode=postcode, uprn=uprn)
-        audit_record(user=actor, action=AuditAction.UPDATE, object_type="family", object_id=family.pk,
-                     detail=f"moved on {moved_on.isoformat()}", request=request)
+        audit_record(
+            user=actor, action=AuditAction.UPDATE, object_type="family", object_id=family.pk, detail=f"moved on {moved_on.isoformat()}", request=request
+        )
     return new
 
 
@@ -162,15 +200,29 @@ def _join(*, actor, family, child=None, adult=None, relationship, reason, on, re
         Adult.objects.filter(pk=adult.pk).update(family=family)
         adult.family = family
     person = f"child {child.pk}" if child is not None else f"adult {adult.pk}"
-    audit_record(user=actor, action=AuditAction.CREATE, object_type="household_member", object_id=member.pk,
-                 child_id=child.pk if child is not None else None, detail=f"{person} joined family {family.pk} ({relationship}): {reason}", request=request)
+    audit_record(
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="household_member",
+        object_id=member.pk,
+        child_id=child.pk if child is not None else None,
+        detail=f"{person} joined family {family.pk} ({relationship}): {reason}",
+        request=request,
+    )
     events.household_member_changed.send(sender=HouseholdMember, member=member, actor=actor, joined=True)
     return member
 
 
 def household_member_add(
-    *, actor: User, family: Family, reason: str, child: Child | None = None, adult: Adult | None = None, relationship: str = "",
-    joined_on: date | None = None, request: Request = None,
+    *,
+    actor: User,
+    family: Family,
+    reason: str,
+    child: Child | None = None,
+    adult: Adult | None = None,
+    relationship: str = "",
+    joined_on: date | None = None,
+    request: Request = None,
 ) -> HouseholdMember:
     """Add a child (whom the actor can see) or an adult to a household: a recorded decision, on the chronology.
 
@@ -193,8 +245,14 @@ def household_member_add(
         raise ValidationError(errors)
     _require_edit(actor, family, request)
     if child is not None:
-        access.require(actor, access.children_visible_to(actor).filter(pk=child.pk).exists(), request=request,
-                       what="household: child not visible", object_type="child", object_id=child.pk)
+        access.require(
+            actor,
+            access.children_visible_to(actor).filter(pk=child.pk).exists(),
+            request=request,
+            what="household: child not visible",
+            object_type="child",
+            object_id=child.pk,
+        )
     previous_family = child.family if child is not None else adult.family
     if previous_family is not None and previous_family.pk != family.pk:
         _require_edit(actor, previous_family, request)
@@ -205,12 +263,16 @@ def household_member_add(
         if current is not None:
             _leave(current, actor=actor, reason=f"Moved to the household {family}: {_text(reason)}", on=joined_on)
             events.household_member_changed.send(sender=HouseholdMember, member=current, actor=actor, joined=False)
-        return _join(actor=actor, family=family, child=child, adult=adult, relationship=relationship, reason=_text(reason), on=joined_on,
-                     request=request)
+        return _join(actor=actor, family=family, child=child, adult=adult, relationship=relationship, reason=_text(reason), on=joined_on, request=request)
 
 
 def household_member_remove(
-    *, actor: User, member: HouseholdMember, reason: str, left_on: date | None = None, request: Request = None,
+    *,
+    actor: User,
+    member: HouseholdMember,
+    reason: str,
+    left_on: date | None = None,
+    request: Request = None,
 ) -> HouseholdMember:
     """Someone no longer lives in the household: their row is kept with the day they left, who recorded it and why.
 
@@ -234,8 +296,15 @@ def household_member_remove(
         _leave(member, actor=actor, reason=_text(reason), on=left_on)
         if member.child_id:
             Child.objects.filter(pk=member.child_id, family_id=member.family_id).update(family=None)
-        audit_record(user=actor, action=AuditAction.UPDATE, object_type="household_member", object_id=member.pk, child_id=member.child_id,
-                     detail=f"left family {member.family_id}: {_text(reason)}", request=request)
+        audit_record(
+            user=actor,
+            action=AuditAction.UPDATE,
+            object_type="household_member",
+            object_id=member.pk,
+            child_id=member.child_id,
+            detail=f"left family {member.family_id}: {_text(reason)}",
+            request=request,
+        )
         events.household_member_changed.send(sender=HouseholdMember, member=member, actor=actor, joined=False)
     return member
 
@@ -251,20 +320,31 @@ def household_merge(*, actor: User, keep: Family, duplicate: Family, reason: str
         raise ValidationError({"duplicate": "Choose another household to merge into this one"})
     if not _text(reason):
         raise ValidationError({"reason": "Say why these are the same household"})
-    access.require(actor, access.can_merge_families(actor, keep, duplicate), request=request, reason=access.FAMILY_EDIT_REFUSED,
-                   object_type="family", object_id=duplicate.pk)
+    access.require(
+        actor,
+        access.can_merge_families(actor, keep, duplicate),
+        request=request,
+        reason=access.FAMILY_EDIT_REFUSED,
+        object_type="family",
+        object_id=duplicate.pk,
+    )
     today = timezone.localdate()
     why = f"{MERGED.format(duplicate=duplicate, keep=keep)}. {_text(reason)}"
     with transaction.atomic():
         for member in HouseholdMember.objects.select_for_update(of=("self",)).filter(family=duplicate, left_on__isnull=True).select_related("child", "adult"):
             _leave(member, actor=actor, reason=why, on=today)
-            _join(actor=actor, family=keep, child=member.child, adult=member.adult, relationship=member.relationship, reason=why, on=today,
-                  request=request)
+            _join(actor=actor, family=keep, child=member.child, adult=member.adult, relationship=member.relationship, reason=why, on=today, request=request)
         Child.objects.filter(family=duplicate).update(family=keep)
         Adult.objects.filter(family=duplicate).update(family=keep)
         HouseholdAddress.objects.filter(family=duplicate, moved_out_on__isnull=True).update(moved_out_on=today)
         HouseholdAddress.objects.filter(family=duplicate).update(family=keep)
         Family.objects.filter(pk=duplicate.pk).update(merged_into=keep)
-        audit_record(user=actor, action=AuditAction.UPDATE, object_type="family", object_id=keep.pk,
-                     detail=f"family {duplicate.pk} merged into it: {_text(reason)}", request=request)
+        audit_record(
+            user=actor,
+            action=AuditAction.UPDATE,
+            object_type="family",
+            object_id=keep.pk,
+            detail=f"family {duplicate.pk} merged into it: {_text(reason)}",
+            request=request,
+        )
     return keep

@@ -4,6 +4,7 @@ Thin, as cases/views.py: parse, ask the access layer (`access_family(..., edit=T
 household is not visible, 403 with the reason when the user may not change it), call a service,
 redirect to the household page with what was done.
 """
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -82,11 +83,23 @@ def member_add(request, family_id):
         try:
             found = selectors.visible_child_by_identifiers(user=request.user, identifiers=form.identifiers().checked())
             if isinstance(found, list):
-                raise ValidationError({"given_name": "No child you can see has exactly these details" if not found else
-                                       "More than one child you can see has these details: add their NHS number or UPN"})
+                raise ValidationError(
+                    {
+                        "given_name": "No child you can see has exactly these details"
+                        if not found
+                        else "More than one child you can see has these details: add their NHS number or UPN"
+                    }
+                )
             child = access.access_child(request.user, found.pk, action="view", request=request)
-            services.household_member_add(actor=request.user, family=family, child=child, relationship=form.cleaned_data["relationship"],
-                                          reason=form.cleaned_data["reason"], joined_on=form.cleaned_data["joined_on"], request=request)
+            services.household_member_add(
+                actor=request.user,
+                family=family,
+                child=child,
+                relationship=form.cleaned_data["relationship"],
+                reason=form.cleaned_data["reason"],
+                joined_on=form.cleaned_data["joined_on"],
+                request=request,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -105,8 +118,9 @@ def member_remove(request, family_id, member_id):
     form = forms.MemberRemoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.household_member_remove(actor=request.user, member=member, reason=form.cleaned_data["reason"],
-                                             left_on=form.cleaned_data["left_on"], request=request)
+            services.household_member_remove(
+                actor=request.user, member=member, reason=form.cleaned_data["reason"], left_on=form.cleaned_data["left_on"], request=request
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

@@ -10,6 +10,7 @@ Invariants live here (`clean()`, constraints, small derived properties); busines
 follow from dates (a child's age, an overdue action, a repeat plan or referral) are derived when
 read, never stored, so they cannot go stale.
 """
+
 import operator
 from functools import reduce
 
@@ -233,6 +234,7 @@ class AdultChildRelationship(models.Model):
         if self.adult.family_id != self.child.family_id:
             _raise_if({"child": "The adult and the child must belong to the same household"})
 
+
 class Threshold(models.TextChoices):
     UNIVERSAL = "universal", "Universal"
     UNIVERSAL_PLUS = "universal_plus", "Universal Plus"
@@ -256,9 +258,7 @@ class Case(models.Model):
     threshold = models.CharField(max_length=30, choices=Threshold.choices, default=Threshold.UNIVERSAL_PLUS)
     status = models.CharField(max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN)
     lead_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="led_cases")
-    lead_professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="led_cases"
-    )
+    lead_professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="led_cases")
     opened_on = models.DateField()
     closed_on = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=200, blank=True)
@@ -276,8 +276,7 @@ class Case(models.Model):
                 violation_error_message="This child already has an open case",
             ),
             models.CheckConstraint(
-                condition=Q(status=CaseStatus.OPEN, closed_on__isnull=True)
-                | Q(status=CaseStatus.CLOSED, closed_on__gte=F("opened_on")),
+                condition=Q(status=CaseStatus.OPEN, closed_on__isnull=True) | Q(status=CaseStatus.CLOSED, closed_on__gte=F("opened_on")),
                 name="closed_case_has_closing_date_after_opening",
             ),
         ]
@@ -601,8 +600,7 @@ class Plan(models.Model):
                 violation_error_message="This case already has an open plan of this kind: end it before starting another",
             ),
             models.CheckConstraint(
-                condition=(Q(kind=PlanKind.CHILD_PROTECTION) & ~Q(cp_category=""))
-                | (~Q(kind=PlanKind.CHILD_PROTECTION) & Q(cp_category="")),
+                condition=(Q(kind=PlanKind.CHILD_PROTECTION) & ~Q(cp_category="")) | (~Q(kind=PlanKind.CHILD_PROTECTION) & Q(cp_category="")),
                 name="category_only_on_child_protection_plans",
                 violation_error_message="A child protection plan needs a category, and only it has one",
             ),
@@ -819,5 +817,7 @@ class ChildVoice(models.Model):
         errors = {}
         _not_in_future(errors, "recorded_on", self.recorded_on, "Date recorded")
         _raise_if(errors)
-from .sharing_models import *  # noqa: E402,F401,F403  (information-sharing decisions)
+
+
 from .household_models import *  # noqa: E402,F401,F403  (household members and addresses, issue 14)
+from .sharing_models import *  # noqa: E402,F401,F403  (information-sharing decisions)

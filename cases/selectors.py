@@ -7,6 +7,7 @@ why where it stands.
 Pages get what they show in a fixed number of queries (select_related / prefetch_related), so a
 case with fifty concerns, plans or actions costs the same number of round trips as a case with one.
 """
+
 import operator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -48,12 +49,7 @@ ACTIONS_DUE_WITHIN = timedelta(days=14)
 
 def case_list_for(*, user):
     """Open cases the user may see, newest first, with what the list shows joined in one query."""
-    return (
-        cases_visible_to(user)
-        .filter(status=CaseStatus.OPEN)
-        .select_related("child", "lead_agency", "lead_professional")
-        .order_by("-opened_on", "-pk")
-    )
+    return cases_visible_to(user).filter(status=CaseStatus.OPEN).select_related("child", "lead_agency", "lead_professional").order_by("-opened_on", "-pk")
 
 
 def case_team(*, case):
@@ -99,11 +95,7 @@ def case_page(*, user, case: Case, today: date | None = None) -> CasePage:
     someone who may not see it.
     """
     today = today or timezone.localdate()
-    case = (
-        cases_visible_to(user)
-        .select_related("child__family", "child__school", "lead_agency", "lead_professional")
-        .get(pk=case.pk)
-    )
+    case = cases_visible_to(user).select_related("child__family", "child__school", "lead_agency", "lead_professional").get(pk=case.pk)
     actions = PlanAction.objects.select_related("owner_agency").with_overdue_flag(today).order_by("due_on", "pk")
     return CasePage(
         case=case,
@@ -139,9 +131,7 @@ def family_view(*, user, family_id: int) -> FamilyView | None:
     A family is reached only through a child the user may see, so a household whose children are
     all hidden is answered like one that does not exist.
     """
-    children = list(
-        children_visible_to(user).filter(family_id=family_id).select_related("family", "school").order_by("date_of_birth", "pk")
-    )
+    children = list(children_visible_to(user).filter(family_id=family_id).select_related("family", "school").order_by("date_of_birth", "pk"))
     if not children:
         return None
     return FamilyView(family=children[0].family, children=children, adults=_adults_with_visible_children(user, family_id))
@@ -264,11 +254,7 @@ def referrals_with_repeat_flag(*, user, child: Child | None = None):
     referrals = Referral.objects.filter(visible)
     if child is not None:
         referrals = referrals.filter(child=child)
-    return (
-        referrals.annotate(is_repeat=is_repeat_referral())
-        .select_related("child", "referring_agency")
-        .order_by("-referred_on", "-pk")
-    )
+    return referrals.annotate(is_repeat=is_repeat_referral()).select_related("child", "referring_agency").order_by("-referred_on", "-pk")
 
 
 # --- Finding a child by exact identifiers (recording a concern) --------------------------------
@@ -406,9 +392,4 @@ def visible_children_matching(*, user, identifiers: ChildIdentifiers):
     """
     matching = reduce(operator.or_, identifiers.lookups(), Q(pk__in=[]))
     latest_case = cases_visible_to(user).filter(child_id=OuterRef("pk")).order_by("-opened_on", "-pk").values("pk")[:1]
-    return (
-        children_visible_to(user)
-        .filter(matching)
-        .annotate(case_id=Subquery(latest_case))
-        .order_by("family_name", "given_name", "pk")[:20]
-    )
+    return children_visible_to(user).filter(matching).annotate(case_id=Subquery(latest_case)).order_by("family_name", "given_name", "pk")[:20]

@@ -13,6 +13,7 @@ audited as a change in its own right.
 Rule failures raise `ValidationError` keyed by field (NON_FIELD_ERRORS otherwise), so forms and the
 API can show each message beside its field.
 """
+
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,10 +29,10 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.models import Agency, AgencyKind
-from notifications.services import notification_create
 from audit.models import AuditAction
 from audit.services import audit_record
 from neglect_portal.concurrency import EditConflict
+from notifications.services import notification_create
 
 from . import events
 from .household_models import HouseholdMember, MemberRelationship
@@ -118,12 +119,23 @@ def _case_link(case: Case) -> str:
 
 @transaction.atomic
 def family_create(
-    *, name: str, address: str = "", postcode: str = "", locality: str = "", language: str = "",
-    interpreter_needed: bool = False, actor: User | None = None, request: Request = None,
+    *,
+    name: str,
+    address: str = "",
+    postcode: str = "",
+    locality: str = "",
+    language: str = "",
+    interpreter_needed: bool = False,
+    actor: User | None = None,
+    request: Request = None,
 ) -> Family:
     family = _save_valid(
         Family(
-            name=name, address=address, postcode=postcode, locality=locality, language=language,
+            name=name,
+            address=address,
+            postcode=postcode,
+            locality=locality,
+            language=language,
             interpreter_needed=interpreter_needed,
         )
     )
@@ -170,8 +182,14 @@ def child_create(
     )
     if family is not None:
         # Recorded with the household (issue 14): a member from today, without a chronology entry of its own.
-        HouseholdMember.objects.create(family=family, child=child, relationship=MemberRelationship.CHILD, joined_on=timezone.localdate(),
-                                       reason="Recorded with the household", added_by=actor)
+        HouseholdMember.objects.create(
+            family=family,
+            child=child,
+            relationship=MemberRelationship.CHILD,
+            joined_on=timezone.localdate(),
+            reason="Recorded with the household",
+            added_by=actor,
+        )
     audit_record(user=actor, action=AuditAction.CREATE, object_type="child", object_id=child.pk, child_id=child.pk, request=request)
     return child
 
@@ -205,8 +223,15 @@ def child_register(*, actor: User, family: Family | None = None, request: Reques
             if any("already has this" in message for message in error.messages):
                 raise ValidationError({NON_FIELD_ERRORS: ALREADY_RECORDED}) from error
             raise
-        case = case_open(child=child, lead_agency=agency, lead_professional=actor, opened_on=timezone.localdate(),
-                         threshold=Threshold.UNIVERSAL_PLUS, actor=actor, request=request)
+        case = case_open(
+            child=child,
+            lead_agency=agency,
+            lead_professional=actor,
+            opened_on=timezone.localdate(),
+            threshold=Threshold.UNIVERSAL_PLUS,
+            actor=actor,
+            request=request,
+        )
         if held:
             _tell_front_door_of_a_possible_duplicate(case=case, recorder=actor)
     return child
@@ -214,15 +239,20 @@ def child_register(*, actor: User, family: Family | None = None, request: Reques
 
 def _tell_front_door_of_a_possible_duplicate(*, case: Case, recorder: User) -> None:
     """The front door checks a newly registered child who may already be recorded (issue 14: a queue item, no detail about the child)."""
-    detail = (f"{_agency_of(recorder).name} registered a child (case {case.pk}) with an NHS number or UPN another child already holds: "
-              "the number was not copied. Check whether this is the same child.")
+    detail = (
+        f"{_agency_of(recorder).name} registered a child (case {case.pk}) with an NHS number or UPN another child already holds: "
+        "the number was not copied. Check whether this is the same child."
+    )
     _refer_to_front_door(kind=FRONT_DOOR_DUPLICATE_CHECK, case=case, concern=None, actor=recorder, detail=detail)
 
 
 # An adult's relationship to a child (`Relationship`) as the way they belong to the household, most telling first.
 ADULT_MEMBER_RELATIONSHIP = {
-    "mother": MemberRelationship.PARENT, "father": MemberRelationship.PARENT, "step_parent": MemberRelationship.STEP_PARENT,
-    "mothers_partner": MemberRelationship.PARTNER, "fathers_partner": MemberRelationship.PARTNER,
+    "mother": MemberRelationship.PARENT,
+    "father": MemberRelationship.PARENT,
+    "step_parent": MemberRelationship.STEP_PARENT,
+    "mothers_partner": MemberRelationship.PARTNER,
+    "fathers_partner": MemberRelationship.PARTNER,
 }
 
 
@@ -266,36 +296,41 @@ def adult_add(
         )
     )
     for link in relationships:
-        _save_valid(
-            AdultChildRelationship(
-                adult=adult, child=link.child, relationship=link.relationship, parental_responsibility=link.parental_responsibility
-            )
-        )
+        _save_valid(AdultChildRelationship(adult=adult, child=link.child, relationship=link.relationship, parental_responsibility=link.parental_responsibility))
     # Living in the household from today (issue 14), as a parent, step-parent or partner when their relationships say so.
     kinds = {ADULT_MEMBER_RELATIONSHIP.get(link.relationship, MemberRelationship.OTHER) for link in relationships}
     relationship = next((kind for kind in ADULT_MEMBER_RELATIONSHIP.values() if kind in kinds), MemberRelationship.OTHER)
-    HouseholdMember.objects.create(family=family, adult=adult, relationship=relationship, joined_on=timezone.localdate(),
-                                   reason="Added to the household's record", added_by=actor)
+    HouseholdMember.objects.create(
+        family=family, adult=adult, relationship=relationship, joined_on=timezone.localdate(), reason="Added to the household's record", added_by=actor
+    )
     children = ", ".join(str(link.child.pk) for link in relationships) or "none"
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="adult", object_id=adult.pk,
-        detail=f"family {family.pk}; children {children}", request=request,
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="adult",
+        object_id=adult.pk,
+        detail=f"family {family.pk}; children {children}",
+        request=request,
     )
     return adult
 
 
 @transaction.atomic
 def case_open(
-    *, child: Child, lead_agency: Agency, opened_on: date, threshold: str, lead_professional: User | None = None,
-    actor: User | None = None, request: Request = None,
+    *,
+    child: Child,
+    lead_agency: Agency,
+    opened_on: date,
+    threshold: str,
+    lead_professional: User | None = None,
+    actor: User | None = None,
+    request: Request = None,
 ) -> Case:
     """Open a case; the lead agency is the first member of the team around the child.
 
     A child has at most one open case, so that a new concern has one place to go.
     """
-    case = _save_valid(
-        Case(child=child, lead_agency=lead_agency, lead_professional=lead_professional, opened_on=opened_on, threshold=threshold)
-    )
+    case = _save_valid(Case(child=child, lead_agency=lead_agency, lead_professional=lead_professional, opened_on=opened_on, threshold=threshold))
     TeamMembership.objects.create(case=case, agency=lead_agency, reason=LEAD_AGENCY_TEAM_REASON, added_by=actor)
     audit_record(user=actor, action=AuditAction.CREATE, object_type="case", object_id=case.pk, child_id=child.pk, request=request)
     return case
@@ -303,7 +338,12 @@ def case_open(
 
 @transaction.atomic
 def team_add(
-    *, case: Case, agency: Agency, reason: str, actor: User | None = None, sharing: SharingDetails | None = None,
+    *,
+    case: Case,
+    agency: Agency,
+    reason: str,
+    actor: User | None = None,
+    sharing: SharingDetails | None = None,
     request: Request = None,
 ) -> tuple[TeamMembership, bool]:
     """Add an agency to the team around the child (idempotent). Returns (membership, created).
@@ -323,12 +363,21 @@ def team_add(
     membership, created = TeamMembership.objects.get_or_create(case=case, agency=agency, defaults={"reason": reason, "added_by": actor})
     if created:
         audit_record(
-            user=actor, action=AuditAction.UPDATE, object_type="case", object_id=case.pk, child_id=case.child_id,
-            detail=f"{agency.name} joined the team: {reason}", request=request,
+            user=actor,
+            action=AuditAction.UPDATE,
+            object_type="case",
+            object_id=case.pk,
+            child_id=case.child_id,
+            detail=f"{agency.name} joined the team: {reason}",
+            request=request,
         )
         sharing_decision_record(
-            actor=actor, case=case, shared_item=SharedItem.CASE_RECORD, details=sharing or system_rule(reason),
-            shared_with=[agency], request=request,
+            actor=actor,
+            case=case,
+            shared_item=SharedItem.CASE_RECORD,
+            details=sharing or system_rule(reason),
+            shared_with=[agency],
+            request=request,
         )
     return membership, created
 
@@ -352,7 +401,13 @@ def _case_update(*, actor: User, case: Case, expected_version: int | None = None
 
 
 def case_reassign_lead(
-    *, actor: User, case: Case, lead_professional: User, reason: str, expected_version: int | None = None, front_door: bool = False,
+    *,
+    actor: User,
+    case: Case,
+    lead_professional: User,
+    reason: str,
+    expected_version: int | None = None,
+    front_door: bool = False,
     request: Request = None,
 ) -> Case:
     """Make someone lead professional; their agency becomes the lead agency and joins the team.
@@ -367,8 +422,7 @@ def case_reassign_lead(
     """
     # `front_door`: the front door names the early help lead of a case nobody leads yet (issue 14, frontdoor/services.py).
     allowed = (access.is_front_door(actor) and case.lead_professional_id is None) if front_door else access.can_change_lead(actor, case)
-    access.require(actor, allowed, request=request, reason=access.CHANGE_LEAD_REFUSED,
-                   object_type="case", object_id=case.pk, child_id=case.child_id)
+    access.require(actor, allowed, request=request, reason=access.CHANGE_LEAD_REFUSED, object_type="case", object_id=case.pk, child_id=case.child_id)
     # The refusal above is audited outside the transaction, so its row survives; the writes below are one unit.
     with transaction.atomic():
         membership = access.membership_of(lead_professional)
@@ -381,13 +435,22 @@ def case_reassign_lead(
             errors["reason"] = "Say why the lead professional is changing"
         if errors:
             raise ValidationError(errors)
-        if not _case_update(actor=actor, case=case, expected_version=expected_version, lead_professional=lead_professional,
-                            lead_agency=membership.agency):
+        if not _case_update(actor=actor, case=case, expected_version=expected_version, lead_professional=lead_professional, lead_agency=membership.agency):
             raise ValidationError(CLOSED_CASE)
-        team_add(case=case, agency=membership.agency, reason=LEAD_AGENCY_TEAM_REASON, actor=actor,
-                 sharing=system_rule(f"{LEAD_AGENCY_TEAM_REASON}: {_text(reason)}"), request=request)
+        team_add(
+            case=case,
+            agency=membership.agency,
+            reason=LEAD_AGENCY_TEAM_REASON,
+            actor=actor,
+            sharing=system_rule(f"{LEAD_AGENCY_TEAM_REASON}: {_text(reason)}"),
+            request=request,
+        )
         audit_record(
-            user=actor, action=AuditAction.UPDATE, object_type="case", object_id=case.pk, child_id=case.child_id,
+            user=actor,
+            action=AuditAction.UPDATE,
+            object_type="case",
+            object_id=case.pk,
+            child_id=case.child_id,
             detail=f"lead professional {lead_professional.get_username()} of {membership.agency.name}: {_text(reason)}",
             request=request,
         )
@@ -420,19 +483,29 @@ def _closing_errors(case: Case, closed_on: date | None, reason: str) -> dict:
 
 @transaction.atomic
 def case_close(
-    *, actor: User, case: Case, closed_on: date, closure_reason: str, expected_version: int | None = None, request: Request = None,
+    *,
+    actor: User,
+    case: Case,
+    closed_on: date,
+    closure_reason: str,
+    expected_version: int | None = None,
+    request: Request = None,
 ) -> Case:
     """Close a case whose plans have all ended, with the date and the reason (EditConflict on a stale `expected_version`)."""
     reason = _text(closure_reason)
     errors = _closing_errors(case, closed_on, reason)
     if errors:
         raise ValidationError(errors)
-    if not _case_update(actor=actor, case=case, expected_version=expected_version, status=CaseStatus.CLOSED, closed_on=closed_on,
-                        closure_reason=reason):
+    if not _case_update(actor=actor, case=case, expected_version=expected_version, status=CaseStatus.CLOSED, closed_on=closed_on, closure_reason=reason):
         raise ValidationError("This case is already closed.")
     audit_record(
-        user=actor, action=AuditAction.UPDATE, object_type="case", object_id=case.pk, child_id=case.child_id,
-        detail=f"closed: {reason}", request=request,
+        user=actor,
+        action=AuditAction.UPDATE,
+        object_type="case",
+        object_id=case.pk,
+        child_id=case.child_id,
+        detail=f"closed: {reason}",
+        request=request,
     )
     return case
 
@@ -441,8 +514,14 @@ def case_close(
 
 
 def _concern_content(
-    child: Child, *, observed_on: date, neglect_types: Sequence[str], description: str, impact_on_child: str,
-    action_taken: str, suggested_threshold: str,
+    child: Child,
+    *,
+    observed_on: date,
+    neglect_types: Sequence[str],
+    description: str,
+    impact_on_child: str,
+    action_taken: str,
+    suggested_threshold: str,
 ) -> dict:
     """The content fields shared by a concern and its amendments, with the adolescent flag derived."""
     neglect_types = list(neglect_types or ())
@@ -465,7 +544,10 @@ def _tell_lead_professional(*, case: Case, concern: Concern, recorder: User) -> 
     emailed, and a child's details stay behind sign-in.
     """
     _notify_lead(
-        case.lead_professional, recorder=recorder, case=case, subject=f"New concern on case {case.pk}",
+        case.lead_professional,
+        recorder=recorder,
+        case=case,
+        subject=f"New concern on case {case.pk}",
         body=f"{concern.agency.name} recorded a concern observed on {concern.observed_on:%d %B %Y}.",
     )
 
@@ -487,8 +569,9 @@ def _person(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _deliver_concern(*, case: Case, concern: Concern, recorder: User, front_door_kind: str = FRONT_DOOR_NO_LEAD_CONCERN,
-                     front_door_detail: str = "", support_reason: str = "") -> list[str]:
+def _deliver_concern(
+    *, case: Case, concern: Concern, recorder: User, front_door_kind: str = FRONT_DOOR_NO_LEAD_CONCERN, front_door_detail: str = "", support_reason: str = ""
+) -> list[str]:
     """No concern reaches nobody (issue 14): tell at least one person responsible for the case; return who, in words.
 
     The lead professional; else the lead agency's managers and designated safeguarding leads, and
@@ -507,8 +590,12 @@ def _deliver_concern(*, case: Case, concern: Concern, recorder: User, front_door
     else:
         if not case.lead_agency.is_childrens_social_care:
             body = f"{concern.agency.name} recorded a concern on case {case.pk}, which has no lead professional yet. Decide who will lead it."
-            overseers = list(get_user_model().objects.filter(is_active=True, membership__agency=case.lead_agency,
-                                                             membership__role__in=access.OVERSEER_ROLES).exclude(pk=recorder.pk).order_by("pk"))
+            overseers = list(
+                get_user_model()
+                .objects.filter(is_active=True, membership__agency=case.lead_agency, membership__role__in=access.OVERSEER_ROLES)
+                .exclude(pk=recorder.pk)
+                .order_by("pk")
+            )
             for person in overseers:
                 notification_create(recipient=person, subject=f"New concern on case {case.pk}", body=body, link=_case_link(case))
             if overseers:
@@ -575,8 +662,13 @@ def concern_record(
     """
     agency = _agency_of(actor)
     content = _concern_content(
-        case.child, observed_on=observed_on, neglect_types=neglect_types, description=description,
-        impact_on_child=impact_on_child, action_taken=action_taken, suggested_threshold=suggested_threshold,
+        case.child,
+        observed_on=observed_on,
+        neglect_types=neglect_types,
+        description=description,
+        impact_on_child=impact_on_child,
+        action_taken=action_taken,
+        suggested_threshold=suggested_threshold,
     )
     errors = sharing_details_errors(sharing)
     try:
@@ -594,20 +686,37 @@ def concern_record(
     agencies_told = list(agencies_told)
     concern.agencies_told.set(agencies_told)
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="concern", object_id=concern.pk, child_id=case.child_id,
-        detail=f"recorded after case {closed_case.pk} closed" if closed_case else "", request=request,
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="concern",
+        object_id=concern.pk,
+        child_id=case.child_id,
+        detail=f"recorded after case {closed_case.pk} closed" if closed_case else "",
+        request=request,
     )
     events.concern_recorded.send(sender=Concern, concern=concern)
     if join_team:
-        team_add(case=case, agency=agency, reason=CONCERN_TEAM_REASON, actor=actor, request=request,
-                 sharing=joining_details(sharing, f"{CONCERN_TEAM_REASON}: the agency that recorded it needs to see what follows"))
+        team_add(
+            case=case,
+            agency=agency,
+            reason=CONCERN_TEAM_REASON,
+            actor=actor,
+            request=request,
+            sharing=joining_details(sharing, f"{CONCERN_TEAM_REASON}: the agency that recorded it needs to see what follows"),
+        )
     team = [member.agency for member in case.team.select_related("agency").exclude(agency=agency)]
     sharing_decision_record(
-        actor=actor, case=case, shared_item=SharedItem.CONCERN, concern=concern, details=sharing,
-        shared_with=team + [told for told in agencies_told if told.pk != agency.pk], request=request,
+        actor=actor,
+        case=case,
+        shared_item=SharedItem.CONCERN,
+        concern=concern,
+        details=sharing,
+        shared_with=team + [told for told in agencies_told if told.pk != agency.pk],
+        request=request,
     )
-    concern.delivered_to = _deliver_concern(case=case, concern=concern, recorder=actor, front_door_kind=front_door_kind,
-                                            front_door_detail=front_door_detail, support_reason=support_reason)
+    concern.delivered_to = _deliver_concern(
+        case=case, concern=concern, recorder=actor, front_door_kind=front_door_kind, front_door_detail=front_door_detail, support_reason=support_reason
+    )
     if closed_case is not None:
         _tell_closed_case_lead(closed_case=closed_case, case=case, recorder=actor)
     return concern
@@ -632,15 +741,22 @@ def _case_for_new_concern(*, actor: User, case: Case, request: Request) -> Case:
         return open_case
     lead_agency = case.lead_agency if case.lead_agency.is_active else _agency_of(actor)
     return case_open(
-        child=case.child, lead_agency=lead_agency, opened_on=timezone.localdate(), threshold=Threshold.UNIVERSAL_PLUS,
-        actor=actor, request=request,
+        child=case.child,
+        lead_agency=lead_agency,
+        opened_on=timezone.localdate(),
+        threshold=Threshold.UNIVERSAL_PLUS,
+        actor=actor,
+        request=request,
     )
 
 
 def _tell_closed_case_lead(*, closed_case: Case, case: Case, recorder: User) -> None:
     """The closed case's lead professional hears that the child is back (no detail about the child)."""
     _notify_lead(
-        closed_case.lead_professional, recorder=recorder, case=case, subject=f"New concern after case {closed_case.pk} closed",
+        closed_case.lead_professional,
+        recorder=recorder,
+        case=case,
+        subject=f"New concern after case {closed_case.pk} closed",
         body=f"A concern was recorded after case {closed_case.pk} closed. It is on case {case.pk} for review.",
     )
 
@@ -665,18 +781,35 @@ def concern_amend(
     rewrite (they record a concern of their own instead).
     """
     agency = _agency_of(actor)
-    access.require(actor, access.can_amend_concern(actor, concern), request=request, reason=access.CONCERN_AMEND_REFUSED,
-                   object_type="concern", object_id=concern.pk, child_id=concern.child_id)
+    access.require(
+        actor,
+        access.can_amend_concern(actor, concern),
+        request=request,
+        reason=access.CONCERN_AMEND_REFUSED,
+        object_type="concern",
+        object_id=concern.pk,
+        child_id=concern.child_id,
+    )
     # The refusal above is audited outside the transaction, so its row survives; the writes below are one unit.
     with transaction.atomic():
         content = _concern_content(
-            concern.child, observed_on=observed_on, neglect_types=neglect_types, description=description,
-            impact_on_child=impact_on_child, action_taken=action_taken, suggested_threshold=suggested_threshold,
+            concern.child,
+            observed_on=observed_on,
+            neglect_types=neglect_types,
+            description=description,
+            impact_on_child=impact_on_child,
+            action_taken=action_taken,
+            suggested_threshold=suggested_threshold,
         )
         amendment = _save_valid(ConcernAmendment(concern=concern, reason=_text(reason), recorded_by=actor, agency=agency, **content))
         audit_record(
-            user=actor, action=AuditAction.CREATE, object_type="concern_amendment", object_id=amendment.pk,
-            child_id=concern.child_id, detail=f"amends concern {concern.pk}", request=request,
+            user=actor,
+            action=AuditAction.CREATE,
+            object_type="concern_amendment",
+            object_id=amendment.pk,
+            child_id=concern.child_id,
+            detail=f"amends concern {concern.pk}",
+            request=request,
         )
         events.concern_amended.send(sender=ConcernAmendment, amendment=amendment)
         return amendment
@@ -737,8 +870,13 @@ def identifier_lookup(*, actor: User, identifiers: ChildIdentifiers, purpose: st
     else:
         outcome = "no child"
     audit_record(
-        user=actor, action=AuditAction.VIEW, object_type=CHILD_LOOKUP, object_id=found[0].pk if found else "",
-        child_id=found[0].pk if found else None, detail=f"{purpose}: {outcome}", request=request,
+        user=actor,
+        action=AuditAction.VIEW,
+        object_type=CHILD_LOOKUP,
+        object_id=found[0].pk if found else "",
+        child_id=found[0].pk if found else None,
+        detail=f"{purpose}: {outcome}",
+        request=request,
     )
     return IdentifierLookup(match=match, found=found)
 
@@ -759,8 +897,7 @@ def _case_for_the_lead(actor: User, child: Child, request: Request) -> Case:
         return open_case
     latest = child.cases.select_related("lead_agency").order_by("-opened_on", "-pk").first()
     lead_agency = latest.lead_agency if latest is not None and latest.lead_agency.is_active else _front_door(actor)
-    return case_open(child=child, lead_agency=lead_agency, opened_on=timezone.localdate(), threshold=Threshold.UNIVERSAL_PLUS,
-                     actor=actor, request=request)
+    return case_open(child=child, lead_agency=lead_agency, opened_on=timezone.localdate(), threshold=Threshold.UNIVERSAL_PLUS, actor=actor, request=request)
 
 
 POSSIBLE_DUPLICATE = "An NHS number, UPN or name and date of birth given may belong to a child already recorded: check before acting."
@@ -821,20 +958,36 @@ def concern_record_for_identifiers(
         else:
             held = lookup.numbers_held(identifiers)
             child = child_create(
-                given_name=identifiers.given_name, family_name=identifiers.family_name, date_of_birth=identifiers.date_of_birth,
-                nhs_number="" if "nhs_number" in held else identifiers.nhs_number, upn="" if "upn" in held else identifiers.upn,
-                actor=actor, request=request,
+                given_name=identifiers.given_name,
+                family_name=identifiers.family_name,
+                date_of_birth=identifiers.date_of_birth,
+                nhs_number="" if "nhs_number" in held else identifiers.nhs_number,
+                upn="" if "upn" in held else identifiers.upn,
+                actor=actor,
+                request=request,
             )
-            case = case_open(child=child, lead_agency=_front_door(actor), opened_on=timezone.localdate(), threshold=Threshold.UNIVERSAL_PLUS,
-                             actor=actor, request=request)
+            case = case_open(
+                child=child, lead_agency=_front_door(actor), opened_on=timezone.localdate(), threshold=Threshold.UNIVERSAL_PLUS, actor=actor, request=request
+            )
         sees_case = access.cases_visible_to(actor).filter(pk=case.pk).exists()
         unmatched = lookup.match is None
         concern = concern_record(
-            actor=actor, case=case, observed_on=observed_on, neglect_types=neglect_types, description=description,
-            impact_on_child=impact_on_child, action_taken=action_taken, suggested_threshold=suggested_threshold,
-            agencies_told=agencies_told, sharing=sharing, join_team=sees_case, ask_front_door=ask_front_door, support_reason=support_reason,
+            actor=actor,
+            case=case,
+            observed_on=observed_on,
+            neglect_types=neglect_types,
+            description=description,
+            impact_on_child=impact_on_child,
+            action_taken=action_taken,
+            suggested_threshold=suggested_threshold,
+            agencies_told=agencies_told,
+            sharing=sharing,
+            join_team=sees_case,
+            ask_front_door=ask_front_door,
+            support_reason=support_reason,
             front_door_kind=FRONT_DOOR_DUPLICATE_CHECK if unmatched else FRONT_DOOR_NO_LEAD_CONCERN,
-            front_door_detail=(POSSIBLE_DUPLICATE if lookup.found else NOT_FOUND) if unmatched else "", request=request,
+            front_door_detail=(POSSIBLE_DUPLICATE if lookup.found else NOT_FOUND) if unmatched else "",
+            request=request,
         )
     return RecordedConcern(concern_id=concern.pk)
 
@@ -844,14 +997,25 @@ def concern_record_for_identifiers(
 
 @transaction.atomic
 def plan_start(
-    *, actor: User | None, case: Case, kind: str, started_on: date, cp_category: str = "", request: Request = None,
+    *,
+    actor: User | None,
+    case: Case,
+    kind: str,
+    started_on: date,
+    cp_category: str = "",
+    request: Request = None,
 ) -> Plan:
     """Start a plan on an open case. A child protection plan needs a category; no other plan has one."""
     _require_open(case)
     plan = _save_valid(Plan(case=case, kind=kind, cp_category=cp_category or "", started_on=started_on))
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="plan", object_id=plan.pk, child_id=case.child_id,
-        detail=str(plan), request=request,
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="plan",
+        object_id=plan.pk,
+        child_id=case.child_id,
+        detail=str(plan),
+        request=request,
     )
     events.plan_started.send(sender=Plan, plan=plan, actor=actor)
     return plan
@@ -859,7 +1023,13 @@ def plan_start(
 
 @transaction.atomic
 def plan_end(
-    *, actor: User | None, plan: Plan, ended_on: date, end_reason: str, expected_version: int | None = None, request: Request = None,
+    *,
+    actor: User | None,
+    plan: Plan,
+    ended_on: date,
+    end_reason: str,
+    expected_version: int | None = None,
+    request: Request = None,
 ) -> Plan:
     """End a plan, on or after the day it started, with a reason.
 
@@ -879,8 +1049,13 @@ def plan_end(
     _versioned_update(Plan, pk=plan.pk, expected_version=plan.version, ended_on=plan.ended_on, end_reason=plan.end_reason)
     plan.refresh_from_db()
     audit_record(
-        user=actor, action=AuditAction.UPDATE, object_type="plan", object_id=plan.pk, child_id=plan.case.child_id,
-        detail=f"ended: {plan.end_reason}", request=request,
+        user=actor,
+        action=AuditAction.UPDATE,
+        object_type="plan",
+        object_id=plan.pk,
+        child_id=plan.case.child_id,
+        detail=f"ended: {plan.end_reason}",
+        request=request,
     )
     events.plan_ended.send(sender=Plan, plan=plan, actor=actor)
     return plan
@@ -888,7 +1063,13 @@ def plan_end(
 
 @transaction.atomic
 def plan_action_add(
-    *, actor: User | None, plan: Plan, what: str, outcome_for_child: str, owner_agency: Agency, due_on: date,
+    *,
+    actor: User | None,
+    plan: Plan,
+    what: str,
+    outcome_for_child: str,
+    owner_agency: Agency,
+    due_on: date,
     request: Request = None,
 ) -> PlanAction:
     """Add a SMART action to an open plan, owned by an agency already in the team around the child.
@@ -898,15 +1079,17 @@ def plan_action_add(
     """
     if not plan.is_open:
         raise ValidationError("Actions cannot be added to a plan that has ended.")
-    action = PlanAction(
-        plan=plan, what=_text(what), outcome_for_child=_text(outcome_for_child), owner_agency=owner_agency, due_on=due_on
-    )
+    action = PlanAction(plan=plan, what=_text(what), outcome_for_child=_text(outcome_for_child), owner_agency=owner_agency, due_on=due_on)
     action.full_clean()
     if not plan.case.team.filter(agency=owner_agency).exists():
         raise ValidationError({"owner_agency": f"Add {owner_agency.name} to the team around the child before giving it an action"})
     action.save()
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="plan_action", object_id=action.pk, child_id=plan.case.child_id,
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="plan_action",
+        object_id=action.pk,
+        child_id=plan.case.child_id,
         request=request,
     )
     events.plan_action_changed.send(sender=PlanAction, action=action)
@@ -915,8 +1098,14 @@ def plan_action_add(
 
 @transaction.atomic
 def plan_action_update(
-    *, actor: User | None, action: PlanAction, status: str, evidence: str, expected_version: int | None = None,
-    request: Request = None, **details,
+    *,
+    actor: User | None,
+    action: PlanAction,
+    status: str,
+    evidence: str,
+    expected_version: int | None = None,
+    request: Request = None,
+    **details,
 ) -> PlanAction:
     """Record progress on an action: its status and the evidence. Done needs evidence.
 
@@ -938,13 +1127,25 @@ def plan_action_update(
         setattr(action, name, _text(value) if isinstance(value, str) else value)
     action.full_clean()
     _versioned_update(
-        PlanAction, pk=action.pk, expected_version=action.version, status=action.status, evidence=action.evidence,
-        what=action.what, outcome_for_child=action.outcome_for_child, due_on=action.due_on, updated_at=timezone.now(),
+        PlanAction,
+        pk=action.pk,
+        expected_version=action.version,
+        status=action.status,
+        evidence=action.evidence,
+        what=action.what,
+        outcome_for_child=action.outcome_for_child,
+        due_on=action.due_on,
+        updated_at=timezone.now(),
     )
     action.refresh_from_db()
     audit_record(
-        user=actor, action=AuditAction.UPDATE, object_type="plan_action", object_id=action.pk,
-        child_id=action.plan.case.child_id, detail=f"status {previous} -> {action.status}", request=request,
+        user=actor,
+        action=AuditAction.UPDATE,
+        object_type="plan_action",
+        object_id=action.pk,
+        child_id=action.plan.case.child_id,
+        detail=f"status {previous} -> {action.status}",
+        request=request,
     )
     events.plan_action_changed.send(sender=PlanAction, action=action)
     return action
@@ -970,30 +1171,50 @@ def referral_record(
     """Record a referral to children's social care and, once decided, its outcome and date."""
     referral = _save_valid(
         Referral(
-            child=child, case=case, referred_on=referred_on, referring_agency=referring_agency, is_neglect=is_neglect,
-            reasons=_text(reasons), outcome=outcome or "", outcome_on=outcome_on, recorded_by=actor,
+            child=child,
+            case=case,
+            referred_on=referred_on,
+            referring_agency=referring_agency,
+            is_neglect=is_neglect,
+            reasons=_text(reasons),
+            outcome=outcome or "",
+            outcome_on=outcome_on,
+            recorded_by=actor,
         )
     )
-    audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="referral", object_id=referral.pk, child_id=child.pk, request=request
-    )
+    audit_record(user=actor, action=AuditAction.CREATE, object_type="referral", object_id=referral.pk, child_id=child.pk, request=request)
     events.referral_recorded.send(sender=Referral, referral=referral)
     return referral
 
 
 @transaction.atomic
 def oversight_record(
-    *, actor: User, case: Case, recorded_on: date, decision: str, reasons: str, next_review_on: date, request: Request = None,
+    *,
+    actor: User,
+    case: Case,
+    recorded_on: date,
+    decision: str,
+    reasons: str,
+    next_review_on: date,
+    request: Request = None,
 ) -> Oversight:
     """Record a manager's oversight of a case (the caller has checked the `oversee` action)."""
     oversight = _save_valid(
         Oversight(
-            case=case, manager=actor, recorded_on=recorded_on, decision=_text(decision), reasons=_text(reasons),
+            case=case,
+            manager=actor,
+            recorded_on=recorded_on,
+            decision=_text(decision),
+            reasons=_text(reasons),
             next_review_on=next_review_on,
         )
     )
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="oversight", object_id=oversight.pk, child_id=case.child_id,
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="oversight",
+        object_id=oversight.pk,
+        child_id=case.child_id,
         request=request,
     )
     events.oversight_recorded.send(sender=Oversight, oversight=oversight)
@@ -1002,20 +1223,37 @@ def oversight_record(
 
 @transaction.atomic
 def child_voice_record(
-    *, actor: User, case: Case, recorded_on: date, what_was_said: str, method: str, speaker: str = Speaker.CHILD,
-    how_they_feel: str = "", request: Request = None,
+    *,
+    actor: User,
+    case: Case,
+    recorded_on: date,
+    what_was_said: str,
+    method: str,
+    speaker: str = Speaker.CHILD,
+    how_they_feel: str = "",
+    request: Request = None,
 ) -> ChildVoice:
     """Record what the child said or showed, and how they feel, on an open case."""
     agency = _agency_of(actor)
     _require_open(case)
     voice = _save_valid(
         ChildVoice(
-            case=case, recorded_by=actor, agency=agency, recorded_on=recorded_on, speaker=speaker,
-            what_was_said=_text(what_was_said), how_they_feel=_text(how_they_feel), method=method,
+            case=case,
+            recorded_by=actor,
+            agency=agency,
+            recorded_on=recorded_on,
+            speaker=speaker,
+            what_was_said=_text(what_was_said),
+            how_they_feel=_text(how_they_feel),
+            method=method,
         )
     )
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="child_voice", object_id=voice.pk, child_id=case.child_id,
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="child_voice",
+        object_id=voice.pk,
+        child_id=case.child_id,
         request=request,
     )
     events.child_voice_recorded.send(sender=ChildVoice, voice=voice)

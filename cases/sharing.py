@@ -13,6 +13,7 @@ family knows was not recorded.
 Errors are keyed by the names the concern form and the API use (`sharing_reason`, `lawful_basis`,
 `sharing_condition`, `family_informed`, `not_informed_reason`), so they show beside their fields.
 """
+
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -56,7 +57,9 @@ class SharingDetails:
 def system_rule(reason: str) -> SharingDetails:
     """The details recorded when an agency joins the team by a rule of the system, not a person's form."""
     return SharingDetails(
-        reason=reason, lawful_basis=LawfulBasis.PUBLIC_TASK, condition=SharingCondition.SAFEGUARDING,
+        reason=reason,
+        lawful_basis=LawfulBasis.PUBLIC_TASK,
+        condition=SharingCondition.SAFEGUARDING,
         family_informed=FamilyInformed.NOT_RECORDED,
     )
 
@@ -84,14 +87,28 @@ def _renamed(error: ValidationError) -> ValidationError:
 
 
 def sharing_decision_record(
-    *, actor, case, shared_item: str, details: SharingDetails, shared_with: Iterable[Agency], concern=None, request=None,
+    *,
+    actor,
+    case,
+    shared_item: str,
+    details: SharingDetails,
+    shared_with: Iterable[Agency],
+    concern=None,
+    request=None,
 ) -> SharingDecision:
     """Record one decision to share (call inside the transaction of the action that shares)."""
     membership = access.membership_of(actor) if actor is not None else None
     decision = SharingDecision(
-        case=case, child_id=case.child_id, decided_by=actor, decided_by_agency=membership.agency if membership else None,
-        shared_item=shared_item, concern=concern, reason=(details.reason or "").strip(), lawful_basis=details.lawful_basis,
-        condition=details.condition, family_informed=details.family_informed,
+        case=case,
+        child_id=case.child_id,
+        decided_by=actor,
+        decided_by_agency=membership.agency if membership else None,
+        shared_item=shared_item,
+        concern=concern,
+        reason=(details.reason or "").strip(),
+        lawful_basis=details.lawful_basis,
+        condition=details.condition,
+        family_informed=details.family_informed,
         not_informed_reason=(details.not_informed_reason or "").strip() if details.family_informed == FamilyInformed.NO else "",
     )
     try:
@@ -102,9 +119,13 @@ def sharing_decision_record(
     recipients = sorted({agency.pk: agency for agency in shared_with}.values(), key=lambda agency: agency.name)
     decision.shared_with.add(*recipients)
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="sharing_decision", object_id=decision.pk, child_id=case.child_id,
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="sharing_decision",
+        object_id=decision.pk,
+        child_id=case.child_id,
         detail=f"{SharedItem(shared_item).label} with {', '.join(a.name for a in recipients) or 'nobody yet'}; "
-               f"basis {decision.lawful_basis}, condition {decision.condition}",
+        f"basis {decision.lawful_basis}, condition {decision.condition}",
         request=request,
     )
     return decision

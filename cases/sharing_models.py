@@ -10,6 +10,7 @@ A decision is a disclosure log entry, kept exactly as recorded: the model refuse
 existing row, its queryset refuses bulk update and delete, and on PostgreSQL a trigger refuses
 UPDATE and DELETE on the table and on its recipients (migration 0007).
 """
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -79,10 +80,15 @@ class SharingDecision(models.Model):
     shared_with = models.ManyToManyField("agencies.Agency", related_name="sharing_decisions_received", help_text="The agencies the information goes to.")
     reason = models.TextField("why", error_messages={"blank": "Say why you are sharing this information"})
     lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices, error_messages={"blank": "Choose the lawful basis for sharing"})
-    condition = models.CharField("special category condition", max_length=30, choices=SharingCondition.choices,
-                                 error_messages={"blank": "Choose the condition for sharing special category data"})
-    family_informed = models.CharField(max_length=20, choices=FamilyInformed.choices,
-                                       error_messages={"blank": "Say whether the family knows this is being shared"})
+    condition = models.CharField(
+        "special category condition",
+        max_length=30,
+        choices=SharingCondition.choices,
+        error_messages={"blank": "Choose the condition for sharing special category data"},
+    )
+    family_informed = models.CharField(
+        max_length=20, choices=FamilyInformed.choices, error_messages={"blank": "Say whether the family knows this is being shared"}
+    )
     not_informed_reason = models.TextField("why the family was not told", blank=True)
 
     objects = SharingDecisionQuerySet.as_manager()
@@ -91,8 +97,9 @@ class SharingDecision(models.Model):
         ordering = ["-decided_at", "-pk"]
         indexes = [models.Index(fields=["case", "decided_at"])]
         constraints = [
-            models.CheckConstraint(condition=~Q(reason=""), name="sharing_decision_states_reason",
-                                   violation_error_message="Say why you are sharing this information"),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="sharing_decision_states_reason", violation_error_message="Say why you are sharing this information"
+            ),
             models.CheckConstraint(
                 condition=~Q(family_informed="no") | ~Q(not_informed_reason=""),
                 name="sharing_decision_says_why_family_not_told",

@@ -3,6 +3,7 @@
 NHS numbers and unique pupil numbers carry a check character, so most typing mistakes are caught
 here, before a mistyped number can match (and attach a concern to) the wrong child.
 """
+
 import re
 
 from django.core.exceptions import ValidationError

@@ -1,4 +1,5 @@
 """Case-work pages. Thin: parse, ask the access layer, call a service or selector, render."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -49,8 +50,23 @@ def _render_form(request, template, form, case, title, **extra):
     return render(request, template, {"form": form, "case": case, "title": title, **extra})
 
 
-def _case_form(request, case_id, *, action, form_class, title, save, success, anchor, lookup=None, allowed=None, form_kwargs=None,
-               template="cases/case_form.html", version_of=None, current=None):
+def _case_form(
+    request,
+    case_id,
+    *,
+    action,
+    form_class,
+    title,
+    save,
+    success,
+    anchor,
+    lookup=None,
+    allowed=None,
+    form_kwargs=None,
+    template="cases/case_form.html",
+    version_of=None,
+    current=None,
+):
     """The common shape of a form on a case: access check, validate, wording check, service, redirect.
 
     `lookup(case)` finds the record the form works on (a plan, an action) among the case's own,
@@ -151,8 +167,11 @@ def concern_new(request):
         if not hints:
             try:
                 recorded = services.concern_record_for_identifiers(
-                    actor=request.user, identifiers=form.identifiers(), agencies_told=form.cleaned_data["agencies_told"],
-                    request=request, **form.service_arguments(),
+                    actor=request.user,
+                    identifiers=form.identifiers(),
+                    agencies_told=form.cleaned_data["agencies_told"],
+                    request=request,
+                    **form.service_arguments(),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -217,11 +236,18 @@ def adult_new(request, family_id):
         data = form.cleaned_data
         try:
             services.adult_add(
-                actor=request.user, family=family, given_name=data["given_name"], family_name=data["family_name"],
+                actor=request.user,
+                family=family,
+                given_name=data["given_name"],
+                family_name=data["family_name"],
                 relationships=[services.ChildRelationship(child=c, relationship=r, parental_responsibility=pr) for c, r, pr in form.relationships()],
-                is_father_or_male_carer=data["is_father_or_male_carer"], mental_health=data["mental_health"],
-                substance_misuse=data["substance_misuse"], domestic_abuse=data["domestic_abuse"],
-                learning_disability=data["learning_disability"], lived_experience_notes=data["lived_experience_notes"], request=request,
+                is_father_or_male_carer=data["is_father_or_male_carer"],
+                mental_health=data["mental_health"],
+                substance_misuse=data["substance_misuse"],
+                domestic_abuse=data["domestic_abuse"],
+                learning_disability=data["learning_disability"],
+                lived_experience_notes=data["lived_experience_notes"],
+                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -238,11 +264,21 @@ def adult_new(request, family_id):
 @require_http_methods(["GET", "POST"])
 def case_concern_new(request, case_id):
     def save(case, record, form):
-        return services.concern_record(actor=request.user, case=case, agencies_told=form.cleaned_data["agencies_told"], request=request,
-                                       **form.service_arguments())
+        return services.concern_record(
+            actor=request.user, case=case, agencies_told=form.cleaned_data["agencies_told"], request=request, **form.service_arguments()
+        )
 
-    return _case_form(request, case_id, action="contribute", form_class=forms.ConcernForm, title="Record a concern", save=save,
-                      success=services.concern_confirmation, anchor="concerns", template="cases/concern_form.html")
+    return _case_form(
+        request,
+        case_id,
+        action="contribute",
+        form_class=forms.ConcernForm,
+        title="Record a concern",
+        save=save,
+        success=services.concern_confirmation,
+        anchor="concerns",
+        template="cases/concern_form.html",
+    )
 
 
 @login_required
@@ -251,8 +287,12 @@ def concern_amend(request, case_id, concern_id):
     concern = access.access_concern(request.user, concern_id, case_id=case_id, amend=True, request=request)
     current = concern.latest_version
     initial = {
-        "observed_on": current.observed_on, "neglect_types": current.neglect_types, "description": current.description,
-        "impact_on_child": current.impact_on_child, "action_taken": current.action_taken, "suggested_threshold": current.suggested_threshold,
+        "observed_on": current.observed_on,
+        "neglect_types": current.neglect_types,
+        "description": current.description,
+        "impact_on_child": current.impact_on_child,
+        "action_taken": current.action_taken,
+        "suggested_threshold": current.suggested_threshold,
     }
     form = forms.ConcernAmendForm(request.POST or None, initial=initial)
     hints = []
@@ -266,7 +306,9 @@ def concern_amend(request, case_id, concern_id):
             else:
                 messages.success(request, "Amendment recorded. The original concern stays visible.")
                 return redirect(_case_url(concern.case, "concerns"))
-    return render(request, "cases/concern_form.html", {"form": form, "case": concern.case, "concern": concern, "wording_hints": hints, "title": "Amend a concern"})
+    return render(
+        request, "cases/concern_form.html", {"form": form, "case": concern.case, "concern": concern, "wording_hints": hints, "title": "Amend a concern"}
+    )
 
 
 @login_required
@@ -276,25 +318,50 @@ def plan_new(request, case_id):
         data = form.cleaned_data
         services.plan_start(actor=request.user, case=case, kind=data["kind"], cp_category=data["cp_category"], started_on=data["started_on"], request=request)
 
-    return _case_form(request, case_id, action="contribute", form_class=forms.PlanForm, title="Start a plan", save=save, success="Plan started.", anchor="plans",
-                      allowed=lambda case, record: access.can_lead_case(request.user, case))
+    return _case_form(
+        request,
+        case_id,
+        action="contribute",
+        form_class=forms.PlanForm,
+        title="Start a plan",
+        save=save,
+        success="Plan started.",
+        anchor="plans",
+        allowed=lambda case, record: access.can_lead_case(request.user, case),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_end(request, case_id, plan_id):
     def save(case, plan, form):
-        services.plan_end(actor=request.user, plan=plan, ended_on=form.cleaned_data["ended_on"], end_reason=form.cleaned_data["end_reason"],
-                          expected_version=form.cleaned_data["version"], request=request)
+        services.plan_end(
+            actor=request.user,
+            plan=plan,
+            ended_on=form.cleaned_data["ended_on"],
+            end_reason=form.cleaned_data["end_reason"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
 
     def current(case, plan):
         ended = f"{plan.ended_on:%d %B %Y}: {plan.end_reason}" if plan.ended_on else "Not ended"
         return [("Plan", str(plan)), ("Ended", ended)]
 
-    return _case_form(request, case_id, action="contribute", form_class=forms.PlanEndForm, title="End the plan", save=save, success="Plan ended.",
-                      anchor="plans", lookup=lambda case: selectors.plan_on_case(case=case, plan_id=plan_id),
-                      allowed=lambda case, plan: access.can_lead_case(request.user, case),
-                      version_of=lambda case, plan: plan.version, current=current)
+    return _case_form(
+        request,
+        case_id,
+        action="contribute",
+        form_class=forms.PlanEndForm,
+        title="End the plan",
+        save=save,
+        success="Plan ended.",
+        anchor="plans",
+        lookup=lambda case: selectors.plan_on_case(case=case, plan_id=plan_id),
+        allowed=lambda case, plan: access.can_lead_case(request.user, case),
+        version_of=lambda case, plan: plan.version,
+        current=current,
+    )
 
 
 @login_required
@@ -302,30 +369,62 @@ def plan_end(request, case_id, plan_id):
 def action_new(request, case_id, plan_id):
     def save(case, plan, form):
         data = form.cleaned_data
-        services.plan_action_add(actor=request.user, plan=plan, what=data["what"], outcome_for_child=data["outcome_for_child"],
-                                 owner_agency=data["owner_agency"], due_on=data["due_on"], request=request)
+        services.plan_action_add(
+            actor=request.user,
+            plan=plan,
+            what=data["what"],
+            outcome_for_child=data["outcome_for_child"],
+            owner_agency=data["owner_agency"],
+            due_on=data["due_on"],
+            request=request,
+        )
 
-    return _case_form(request, case_id, action="contribute", form_class=forms.PlanActionForm, title="Add an action to the plan", save=save,
-                      success="Action added.", anchor="plans", lookup=lambda case: selectors.plan_on_case(case=case, plan_id=plan_id),
-                      allowed=lambda case, plan: access.can_lead_case(request.user, case),
-                      form_kwargs={"case": lambda case, plan: case})
+    return _case_form(
+        request,
+        case_id,
+        action="contribute",
+        form_class=forms.PlanActionForm,
+        title="Add an action to the plan",
+        save=save,
+        success="Action added.",
+        anchor="plans",
+        lookup=lambda case: selectors.plan_on_case(case=case, plan_id=plan_id),
+        allowed=lambda case, plan: access.can_lead_case(request.user, case),
+        form_kwargs={"case": lambda case, plan: case},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_update(request, case_id, action_id):
     def save(case, plan_action, form):
-        services.plan_action_update(actor=request.user, action=plan_action, status=form.cleaned_data["status"], evidence=form.cleaned_data["evidence"],
-                                    expected_version=form.cleaned_data["version"], request=request)
+        services.plan_action_update(
+            actor=request.user,
+            action=plan_action,
+            status=form.cleaned_data["status"],
+            evidence=form.cleaned_data["evidence"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
 
     def current(case, plan_action):
         return [("Action", plan_action.what), ("Status", plan_action.get_status_display()), ("Evidence", plan_action.evidence)]
 
-    return _case_form(request, case_id, action="contribute", form_class=forms.PlanActionUpdateForm, title="Update an action", save=save,
-                      success="Action updated.", anchor="plans", lookup=lambda case: selectors.plan_action_on_case(case=case, action_id=action_id),
-                      allowed=lambda case, plan_action: access.can_update_action(request.user, plan_action),
-                      form_kwargs={"initial": lambda case, action: {"status": action.status, "evidence": action.evidence}},
-                      version_of=lambda case, plan_action: plan_action.version, current=current)
+    return _case_form(
+        request,
+        case_id,
+        action="contribute",
+        form_class=forms.PlanActionUpdateForm,
+        title="Update an action",
+        save=save,
+        success="Action updated.",
+        anchor="plans",
+        lookup=lambda case: selectors.plan_action_on_case(case=case, action_id=action_id),
+        allowed=lambda case, plan_action: access.can_update_action(request.user, plan_action),
+        form_kwargs={"initial": lambda case, action: {"status": action.status, "evidence": action.evidence}},
+        version_of=lambda case, plan_action: plan_action.version,
+        current=current,
+    )
 
 
 @login_required
@@ -333,11 +432,29 @@ def action_update(request, case_id, action_id):
 def referral_new(request, case_id):
     def save(case, record, form):
         data = form.cleaned_data
-        services.referral_record(actor=request.user, child=case.child, case=case, referring_agency=data["referring_agency"], referred_on=data["referred_on"],
-                                 is_neglect=data["is_neglect"], reasons=data["reasons"], outcome=data["outcome"], outcome_on=data["outcome_on"], request=request)
+        services.referral_record(
+            actor=request.user,
+            child=case.child,
+            case=case,
+            referring_agency=data["referring_agency"],
+            referred_on=data["referred_on"],
+            is_neglect=data["is_neglect"],
+            reasons=data["reasons"],
+            outcome=data["outcome"],
+            outcome_on=data["outcome_on"],
+            request=request,
+        )
 
-    return _case_form(request, case_id, action="contribute", form_class=forms.ReferralForm, title="Record a referral", save=save,
-                      success="Referral recorded.", anchor="referrals")
+    return _case_form(
+        request,
+        case_id,
+        action="contribute",
+        form_class=forms.ReferralForm,
+        title="Record a referral",
+        save=save,
+        success="Referral recorded.",
+        anchor="referrals",
+    )
 
 
 @login_required
@@ -345,11 +462,26 @@ def referral_new(request, case_id):
 def oversight_new(request, case_id):
     def save(case, record, form):
         data = form.cleaned_data
-        services.oversight_record(actor=request.user, case=case, recorded_on=data["recorded_on"], decision=data["decision"], reasons=data["reasons"],
-                                  next_review_on=data["next_review_on"], request=request)
+        services.oversight_record(
+            actor=request.user,
+            case=case,
+            recorded_on=data["recorded_on"],
+            decision=data["decision"],
+            reasons=data["reasons"],
+            next_review_on=data["next_review_on"],
+            request=request,
+        )
 
-    return _case_form(request, case_id, action="oversee", form_class=forms.OversightForm, title="Record management oversight", save=save,
-                      success="Management oversight recorded.", anchor="oversight")
+    return _case_form(
+        request,
+        case_id,
+        action="oversee",
+        form_class=forms.OversightForm,
+        title="Record management oversight",
+        save=save,
+        success="Management oversight recorded.",
+        anchor="oversight",
+    )
 
 
 @login_required
@@ -357,25 +489,49 @@ def oversight_new(request, case_id):
 def voice_new(request, case_id):
     def save(case, record, form):
         data = form.cleaned_data
-        services.child_voice_record(actor=request.user, case=case, recorded_on=data["recorded_on"], speaker=data["speaker"],
-                                    what_was_said=data["what_was_said"], how_they_feel=data["how_they_feel"], method=data["method"], request=request)
+        services.child_voice_record(
+            actor=request.user,
+            case=case,
+            recorded_on=data["recorded_on"],
+            speaker=data["speaker"],
+            what_was_said=data["what_was_said"],
+            how_they_feel=data["how_they_feel"],
+            method=data["method"],
+            request=request,
+        )
 
-    return _case_form(request, case_id, action="contribute", form_class=forms.ChildVoiceForm, title="Record the child's voice", save=save,
-                      success="Recorded.", anchor="voice")
+    return _case_form(
+        request, case_id, action="contribute", form_class=forms.ChildVoiceForm, title="Record the child's voice", save=save, success="Recorded.", anchor="voice"
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def reassign_lead(request, case_id):
     def save(case, record, form):
-        services.case_reassign_lead(actor=request.user, case=case, lead_professional=form.cleaned_data["lead_professional"],
-                                    reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"], request=request)
+        services.case_reassign_lead(
+            actor=request.user,
+            case=case,
+            lead_professional=form.cleaned_data["lead_professional"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        )
 
     def current(case, record):
         lead = case.lead_professional
         return [("Lead agency", case.lead_agency.name), ("Lead professional", (lead.get_full_name() or lead.get_username()) if lead else "")]
 
-    return _case_form(request, case_id, action="change_lead", form_class=forms.ReassignLeadForm, title="Change the lead professional", save=save,
-                      success="Lead professional changed.", anchor="summary", form_kwargs={"case": lambda case, record: case},
-                      version_of=lambda case, record: case.version, current=current)
-
+    return _case_form(
+        request,
+        case_id,
+        action="change_lead",
+        form_class=forms.ReassignLeadForm,
+        title="Change the lead professional",
+        save=save,
+        success="Lead professional changed.",
+        anchor="summary",
+        form_kwargs={"case": lambda case, record: case},
+        version_of=lambda case, record: case.version,
+        current=current,
+    )

@@ -9,6 +9,7 @@ A list covers the `months` months up to `as_of` (Annex A asks for six), counted 
 (`neglect_portal.dates`: six months before 31 March is 30 September). "Number of Previous Child
 Protection Plans" is the census's count of earlier plans (`cases.history.earlier_plan_count`).
 """
+
 from datetime import date
 
 from django.db.models import Q
@@ -29,26 +30,70 @@ from .codes import ANNEX_A_CATEGORY
 from .export import census_of, episode_closure
 
 LIST_6_COLUMNS = [
-    "Child Unique ID", "Sex", "Ethnicity", "Date of Birth", "Age of Child (Years)", "Does the Child have a Disability",
-    "CIN Start Date", "Primary Need Code", "Date Child Was Last Seen", "CIN Closure Date", "Reason for Closure",
-    "Case Status", "Allocated Team", "Allocated Worker",
+    "Child Unique ID",
+    "Sex",
+    "Ethnicity",
+    "Date of Birth",
+    "Age of Child (Years)",
+    "Does the Child have a Disability",
+    "CIN Start Date",
+    "Primary Need Code",
+    "Date Child Was Last Seen",
+    "CIN Closure Date",
+    "Reason for Closure",
+    "Case Status",
+    "Allocated Team",
+    "Allocated Worker",
 ]
 LIST_7_COLUMNS = [
-    "Child Unique ID", "Sex", "Ethnicity", "Date of Birth", "Age of Child (Years)", "Does the Child have a Disability",
-    "Child Protection Plan Start Date", "Initial Category of Abuse", "Latest Category of Abuse",
-    "Date of the Last Statutory Visit", "Was the Child Seen Alone?", "Date of latest review conference",
+    "Child Unique ID",
+    "Sex",
+    "Ethnicity",
+    "Date of Birth",
+    "Age of Child (Years)",
+    "Does the Child have a Disability",
+    "Child Protection Plan Start Date",
+    "Initial Category of Abuse",
+    "Latest Category of Abuse",
+    "Date of the Last Statutory Visit",
+    "Was the Child Seen Alone?",
+    "Date of latest review conference",
     "Child Protection Plan End Date",
     "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)",
-    "Number of Previous Child Protection Plans", "Allocated Team", "Allocated Worker",
+    "Number of Previous Child Protection Plans",
+    "Allocated Team",
+    "Allocated Worker",
 ]
 SEX = {"M": "a) Male", "F": "b) Female", "U": "c) Not stated/recorded"}
 # Annex A lists ethnicity as the census code behind a letter, in its own order: "a) WBRI" ... "t) NOBT".
 ETHNICITY = {
     code: f"{letter}) {code}"
-    for letter, code in zip("abcdefghijklmnopqrst", (
-        "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
-        "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
-    ), strict=True)
+    for letter, code in zip(
+        "abcdefghijklmnopqrst",
+        (
+            "WBRI",
+            "WIRI",
+            "WIRT",
+            "WOTH",
+            "WROM",
+            "MWBC",
+            "MWBA",
+            "MWAS",
+            "MOTH",
+            "AIND",
+            "APKN",
+            "ABAN",
+            "AOTH",
+            "BCRB",
+            "BAFR",
+            "BOTH",
+            "CHNE",
+            "OOTH",
+            "REFU",
+            "NOBT",
+        ),
+        strict=True,
+    )
 }
 
 
@@ -66,8 +111,12 @@ def neglect_cohort():
 
 def _child_columns(child, as_of):
     return [
-        child.pk, SEX.get(child.sex, ""), ETHNICITY.get(child.ethnicity, ""), "" if child.is_unborn else _date(child.date_of_birth),
-        "" if child.age_on(as_of) is None else child.age_on(as_of), "a) Yes" if child.disability else "b) No",
+        child.pk,
+        SEX.get(child.sex, ""),
+        ETHNICITY.get(child.ethnicity, ""),
+        "" if child.is_unborn else _date(child.date_of_birth),
+        "" if child.age_on(as_of) is None else child.age_on(as_of),
+        "a) Yes" if child.disability else "b) No",
     ]
 
 
@@ -93,10 +142,18 @@ def list_6_rows(*, as_of: date, months: int = 6):
             continue
         census = census_of(referral)
         case = referral.case
-        yield _child_columns(referral.child, as_of) + [
-            _date(referral.referred_on), census.primary_need if census else "", "", _date(closed_on),
-            census.closure_reason if census else "", "a) Open" if closed_on is None else "b) Closed",
-        ] + _allocation(case)
+        yield (
+            _child_columns(referral.child, as_of)
+            + [
+                _date(referral.referred_on),
+                census.primary_need if census else "",
+                "",
+                _date(closed_on),
+                census.closure_reason if census else "",
+                "a) Open" if closed_on is None else "b) Closed",
+            ]
+            + _allocation(case)
+        )
 
 
 def list_7_rows(*, as_of: date, months: int = 6):
@@ -110,17 +167,31 @@ def list_7_rows(*, as_of: date, months: int = 6):
     )
     for plan in plans:
         child = plan.case.child
-        links = ConferenceChild.objects.filter(case=plan.case, conference__held_on__gte=plan.started_on, conference__held_on__lte=plan.ended_on or as_of).select_related("conference").order_by("conference__held_on")
+        links = (
+            ConferenceChild.objects.filter(case=plan.case, conference__held_on__gte=plan.started_on, conference__held_on__lte=plan.ended_on or as_of)
+            .select_related("conference")
+            .order_by("conference__held_on")
+        )
         initial = next((l for l in links if l.conference.kind == ConferenceKind.INITIAL and l.decision == ConferenceDecision.PLAN_STARTED), None)
         reviews = [l for l in links if l.conference.kind == ConferenceKind.REVIEW and l.decision]
         categorised = [l for l in reviews if l.cp_category]
         initial_category = initial.cp_category if initial else plan.cp_category
         latest_category = categorised[-1].cp_category if categorised else plan.cp_category
-        yield _child_columns(child, as_of) + [
-            _date(plan.started_on), ANNEX_A_CATEGORY[initial_category], ANNEX_A_CATEGORY[latest_category], "", "",
-            _date(reviews[-1].conference.held_on) if reviews else "", _date(plan.ended_on if plan.ended_on and plan.ended_on <= as_of else None),
-            "", plan.previous_plans,
-        ] + _allocation(plan.case)
+        yield (
+            _child_columns(child, as_of)
+            + [
+                _date(plan.started_on),
+                ANNEX_A_CATEGORY[initial_category],
+                ANNEX_A_CATEGORY[latest_category],
+                "",
+                "",
+                _date(reviews[-1].conference.held_on) if reviews else "",
+                _date(plan.ended_on if plan.ended_on and plan.ended_on <= as_of else None),
+                "",
+                plan.previous_plans,
+            ]
+            + _allocation(plan.case)
+        )
 
 
 def annex_a_csv(list_number: int, *, as_of: date, months: int = 6) -> str:

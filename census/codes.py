@@ -4,6 +4,7 @@ Code lists are copied from the enumerations of `CIN_schema_2026.xsd` (census/sch
 the DfE's labels. `tests/census/test_codes.py` checks every list against the schema itself, so a
 schema change that adds or drops a code fails a test rather than a return.
 """
+
 from agencies.models import AgencyKind
 from cases.models import CIN_CATEGORY_CODES, CPCategory
 
@@ -155,11 +156,43 @@ def _code_ranges(*spans):
 # 1998 LA codes and the pseudo-LA codes, as the DfE's own validator lists them for 2023-24 onwards).
 # A child keeps the UPN when moving, so another authority's code is normal; one outside this list is not.
 UPN_LA_CODES = _code_ranges(
-    (1, 5), (201, 213), (301, 320), (330, 336), (340, 344), (350, 359), (370, 373), (380, 384), (390, 394), (420, 420),
-    (660, 681), (701, 708), (800, 803), (805, 808), (810, 813), (815, 816), (820, 823), (825, 826), (830, 831),
-    (835, 841), (845, 846), (850, 852), (855, 857), (860, 861), (865, 896), (908, 909), (916, 916), (919, 919),
-    (921, 921), (925, 926), (928, 929), (931, 931), (933, 933), (935, 938), (940, 943),
+    (1, 5),
+    (201, 213),
+    (301, 320),
+    (330, 336),
+    (340, 344),
+    (350, 359),
+    (370, 373),
+    (380, 384),
+    (390, 394),
+    (420, 420),
+    (660, 681),
+    (701, 708),
+    (800, 803),
+    (805, 808),
+    (810, 813),
+    (815, 816),
+    (820, 823),
+    (825, 826),
+    (830, 831),
+    (835, 841),
+    (845, 846),
+    (850, 852),
+    (855, 857),
+    (860, 861),
+    (865, 896),
+    (908, 909),
+    (916, 916),
+    (919, 919),
+    (921, 921),
+    (925, 926),
+    (928, 929),
+    (931, 931),
+    (933, 933),
+    (935, 938),
+    (940, 943),
 )
+
 
 def choices(codes):
     """Form/model choices "code – label" from one of the code lists above."""

@@ -5,6 +5,7 @@ so it runs in its own venv (.venv-cin) as a subprocess: the portal never imports
 prints JSON; this module turns it into issues and answers the one question the portal asks:
 which ERROR-type issues does this return have (queries are for people to check, errors stop a return)?
 """
+
 import json
 import subprocess
 import tempfile
@@ -60,7 +61,10 @@ def dfe_rules_report(xml: bytes, ruleset: str = RULESET) -> RulesReport:
         handle.flush()
         try:
             done = subprocess.run(  # noqa: S603 - fixed script, arguments are ours
-                [str(SCRIPT), handle.name, "-r", ruleset], capture_output=True, timeout=TIMEOUT_SECONDS, check=False,
+                [str(SCRIPT), handle.name, "-r", ruleset],
+                capture_output=True,
+                timeout=TIMEOUT_SECONDS,
+                check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as error:
             raise ValidatorUnavailable(f"bin/cin-validator could not run: {error}") from error

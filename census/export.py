@@ -38,10 +38,11 @@ Only what belongs to the census year is returned, as the DfE rules require: plan
 initial conference was before it or which started before it and had none (8715, 8740) are left
 out. They still count (NumberOfPreviousCPP counts every earlier plan).
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import pairwise
 from datetime import date, datetime
+from itertools import pairwise
 from pathlib import Path
 
 from django.conf import settings
@@ -214,7 +215,11 @@ class _Builder:
             if episode.referral.referred_on <= on:
                 owner = episode
         if owner is None:
-            self.problem(child, f"Child[LAchildID={child.pk}]", f"{what} on {on.isoformat()} has no referral to children's social care on or before it, so no CIN episode to report it in")
+            self.problem(
+                child,
+                f"Child[LAchildID={child.pk}]",
+                f"{what} on {on.isoformat()} has no referral to children's social care on or before it, so no CIN episode to report it in",
+            )
             return
         getattr(owner, bucket).append(item)
 
@@ -243,7 +248,9 @@ class _Builder:
         children = sorted((episodes[0].referral.child for episodes in by_child.values()), key=lambda c: c.pk)
         plans = defaultdict(list)
         for plan in (
-            Plan.objects.filter(case__child_id__in=list(by_child), started_on__lte=self.reference_date, kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
+            Plan.objects.filter(
+                case__child_id__in=list(by_child), started_on__lte=self.reference_date, kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION]
+            )
             .annotate(previous_plans=earlier_plan_count(any_category=True))
             .select_related("case", "census")
             .prefetch_related("census__reviews")
@@ -252,7 +259,11 @@ class _Builder:
             plans[plan.case.child_id].append(plan)
         links = defaultdict(list)
         for link in (
-            ConferenceChild.objects.filter(case__child_id__in=list(by_child), conference__held_on__lte=self.reference_date, conference__kind__in=[ConferenceKind.INITIAL, ConferenceKind.REVIEW])
+            ConferenceChild.objects.filter(
+                case__child_id__in=list(by_child),
+                conference__held_on__lte=self.reference_date,
+                conference__kind__in=[ConferenceKind.INITIAL, ConferenceKind.REVIEW],
+            )
             .select_related("conference", "case")
             .order_by("conference__held_on", "pk")
         ):
@@ -275,14 +286,24 @@ class _Builder:
             count += 1
             self._child(children_element, child, in_year, reviews=[l for l in child_links if l.conference.kind == ConferenceKind.REVIEW])
         if count == 0:
-            self.problems.append(Problem(child_id=0, element="Children", message=f"No child was in need between {self.start.isoformat()} and {self.reference_date.isoformat()}: the return needs at least one child"))
+            self.problems.append(
+                Problem(
+                    child_id=0,
+                    element="Children",
+                    message=f"No child was in need between {self.start.isoformat()} and {self.reference_date.isoformat()}: the return needs at least one child",
+                )
+            )
         xml = etree.tostring(message, xml_declaration=True, encoding="UTF-8", pretty_print=True)
         return CensusExport(year=self.year, la_code=self.la_code, xml=xml, problems=self.problems, children=count, episodes=self.episode_count)
 
     def _check_overlaps(self, child, episodes):
         for earlier, later in pairwise(episodes):
             if earlier.closed_on is None or earlier.closed_on > later.referral.referred_on:
-                self.problem(child, later.path, f"Referred while the episode referred on {earlier.referral.referred_on.isoformat()} was still open: CIN episodes must not overlap")
+                self.problem(
+                    child,
+                    later.path,
+                    f"Referred while the episode referred on {earlier.referral.referred_on.isoformat()} was still open: CIN episodes must not overlap",
+                )
 
     def _child(self, parent, child, episodes, *, reviews):
         element = _sub(parent, "Child")
@@ -294,7 +315,11 @@ class _Builder:
             _sub(identifiers, "UPN", child.upn)
             if child.upn[1:4] not in codes.UPN_LA_CODES:
                 # Another authority's code is normal (a child keeps the UPN when moving); an unknown one is a typo.
-                self.problem(child, f"{where}/ChildIdentifiers/UPN", f"Characters 2-4 of the UPN ({child.upn[1:4]}) are not a local authority code, so DfE rule 1530 rejects it; check the UPN")
+                self.problem(
+                    child,
+                    f"{where}/ChildIdentifiers/UPN",
+                    f"Characters 2-4 of the UPN ({child.upn[1:4]}) are not a local authority code, so DfE rule 1530 rejects it; check the UPN",
+                )
         if extra and extra.former_upn:
             _sub(identifiers, "FormerUPN", extra.former_upn)
         if not child.upn and extra and extra.upn_unknown:
@@ -367,7 +392,11 @@ class _Builder:
                 if item.started_on > self.reference_date or (authorised and authorised < self.start):
                     continue  # not started yet, or completed before the census year
                 if authorised is None and item.started_on < self.start:
-                    self.problem(child, f"{where}/Assessments[AssessmentActualStartDate={item.started_on.isoformat()}]", "Assessment started before the census year and still not authorised")
+                    self.problem(
+                        child,
+                        f"{where}/Assessments[AssessmentActualStartDate={item.started_on.isoformat()}]",
+                        "Assessment started before the census year and still not authorised",
+                    )
                 assessment = _sub(details, "Assessments")
                 _sub(assessment, "AssessmentActualStartDate", item.started_on)
                 if item.internal_review_on:
@@ -394,7 +423,11 @@ class _Builder:
                 for code in factors:
                     _sub(wrapper, "AssessmentFactors", code)
             else:
-                self.problem(child, f"{where}/Assessments/FactorsIdentifiedAtAssessment", "Assessment authorised with no factors identified (use 21 when there were none)")
+                self.problem(
+                    child,
+                    f"{where}/Assessments/FactorsIdentifiedAtAssessment",
+                    "Assessment authorised with no factors identified (use 21 when there were none)",
+                )
 
     def _section47s(self, details, child, episode, census, where):
         referral = episode.referral
@@ -403,7 +436,11 @@ class _Builder:
             for item in recorded:
                 icpc_on = item.icpc_on if item.icpc_on and item.icpc_on <= self.reference_date else None
                 if icpc_on and icpc_on.weekday() >= 5:
-                    self.problem(child, f"{where}/Section47[S47ActualStartDate={item.started_on.isoformat()}]/DateOfInitialCPC", f"Initial conference recorded on a weekend ({icpc_on:%A %d %B %Y}): DfE rule 8875 rejects it; check the date")
+                    self.problem(
+                        child,
+                        f"{where}/Section47[S47ActualStartDate={item.started_on.isoformat()}]/DateOfInitialCPC",
+                        f"Initial conference recorded on a weekend ({icpc_on:%A %d %B %Y}): DfE rule 8875 rejects it; check the date",
+                    )
                 if item.started_on > self.reference_date or (icpc_on and icpc_on < self.start) or (icpc_on is None and item.started_on < self.start):
                     continue  # outside the census year (DfE rules 8715, 8740)
                 s47 = _sub(details, "Section47")
@@ -426,7 +463,11 @@ class _Builder:
                 match[1] = link
         for _start, link in starts:
             if link is not None and link.conference.held_on.weekday() >= 5:
-                self.problem(child, f"{where}/Section47[S47ActualStartDate={_start.isoformat()}]/DateOfInitialCPC", f"Initial conference recorded on a weekend ({link.conference.held_on:%A %d %B %Y}): DfE rule 8875 rejects it; check the date")
+                self.problem(
+                    child,
+                    f"{where}/Section47[S47ActualStartDate={_start.isoformat()}]/DateOfInitialCPC",
+                    f"Initial conference recorded on a weekend ({link.conference.held_on:%A %d %B %Y}): DfE rule 8875 rejects it; check the date",
+                )
         for start, link in sorted(starts, key=lambda s: s[0]):
             held = link.conference.held_on if link is not None else None
             if (held and held < self.start) or (held is None and start < self.start):
@@ -442,21 +483,32 @@ class _Builder:
                 not_required = bool(census and census.icpc_not_required)
                 _sub(s47, "ICPCnotRequired", _yes_no(not_required))
                 if not not_required and episode.closed_on:
-                    self.problem(child, f"{where}/Section47[S47ActualStartDate={start.isoformat()}]", "Section 47 enquiry with no initial conference, not recorded as not required, in a closed episode")
+                    self.problem(
+                        child,
+                        f"{where}/Section47[S47ActualStartDate={start.isoformat()}]",
+                        "Section 47 enquiry with no initial conference, not recorded as not required, in a closed episode",
+                    )
 
     def _cp_plan(self, details, child, episode, plan, *, reviews, where):
         path = f"{where}/ChildProtectionPlans[CPPstartDate={plan.started_on.isoformat()}]"
         ended_on = plan.ended_on if plan.ended_on and plan.ended_on <= self.reference_date else None
         initial = next(
-            (l for l in episode.initial_conferences if l.case_id == plan.case_id and l.decision == ConferenceDecision.PLAN_STARTED and l.conference.held_on == plan.started_on),
+            (
+                l
+                for l in episode.initial_conferences
+                if l.case_id == plan.case_id and l.decision == ConferenceDecision.PLAN_STARTED and l.conference.held_on == plan.started_on
+            ),
             None,
         )
         census_icpc = any(s.icpc_on == plan.started_on for s in episode.referral.census_section47s.all())
         if initial is None and not census_icpc:
-            self.problem(child, path, "Child protection plan with no initial child protection conference deciding it on its start date: DfE rules reject it until the conference is recorded")
+            self.problem(
+                child,
+                path,
+                "Child protection plan with no initial child protection conference deciding it on its start date: DfE rules reject it until the conference is recorded",
+            )
         plan_reviews = [
-            l for l in reviews
-            if l.case_id == plan.case_id and l.decision and plan.started_on < l.conference.held_on <= (ended_on or self.reference_date)
+            l for l in reviews if l.case_id == plan.case_id and l.decision and plan.started_on < l.conference.held_on <= (ended_on or self.reference_date)
         ]
         categorised = [l for l in plan_reviews if l.cp_category]
         initial_code = initial.cin_category_code if initial else plan.cin_category_code

@@ -11,25 +11,36 @@ def _default_year():
 
 class CensusExportForm(forms.Form):
     year = forms.IntegerField(
-        label="Census year", min_value=2000, max_value=2100, initial=_default_year,
+        label="Census year",
+        min_value=2000,
+        max_value=2100,
+        initial=_default_year,
         help_text="The year of the reference date: 2026 is 1 April 2025 to 31 March 2026.",
         error_messages={"required": "Enter the census year", "min_value": "Enter a year from 2000", "max_value": "Enter a year up to 2100"},
     )
     la_code = forms.RegexField(
-        label="Local authority code", regex=r"^\d{3}$", max_length=3,
+        label="Local authority code",
+        regex=r"^\d{3}$",
+        max_length=3,
         error_messages={"required": "Enter the local authority code", "invalid": "The local authority code is three digits, e.g. 931"},
     )
 
 
 class AnnexAForm(forms.Form):
     list_number = forms.TypedChoiceField(label="List", coerce=int, choices=[(6, "List 6: children in need"), (7, "List 7: child protection")])
-    as_of = forms.DateField(label="Up to", initial=timezone.localdate, help_text="For example, 31/3/2026.", input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-                            error_messages={"required": "Enter the last day of the list", "invalid": "Enter a real date"})
+    as_of = forms.DateField(
+        label="Up to",
+        initial=timezone.localdate,
+        help_text="For example, 31/3/2026.",
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"required": "Enter the last day of the list", "invalid": "Enter a real date"},
+    )
 
 
 class CensusUploadForm(forms.Form):
     file = forms.FileField(
-        label="Census return (XML)", help_text="The DfE Children in Need census file, up to 20 MB. Nothing is written until you confirm.",
+        label="Census return (XML)",
+        help_text="The DfE Children in Need census file, up to 20 MB. Nothing is written until you confirm.",
         error_messages={"required": "Choose the census return to check", "empty": "The file is empty"},
     )
 

@@ -27,6 +27,7 @@ enquiry (start and outcome), initial conference and each child protection review
 again writes none; a changed date or outcome adds an amendment (chronology entries are never
 updated). A dry run does all of this in a transaction that is rolled back.
 """
+
 import io
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,8 +38,7 @@ from lxml import etree
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases.models import CaseStatus, Child, CIN_CATEGORY_CODES, PlanKind, ReferralOutcome, Threshold
-from cases.models import Case, Plan, Referral, TeamMembership
+from cases.models import CIN_CATEGORY_CODES, Case, CaseStatus, Child, Plan, PlanKind, Referral, ReferralOutcome, TeamMembership, Threshold
 from cases.validators import validate_upn
 from chronologies import services as chronology
 
@@ -48,8 +48,12 @@ from .models import CensusAssessment, CensusReview, CensusSection47, ChildCensus
 
 KINDS = ("children", "episodes", "assessments", "section47s", "cin_plans", "cp_plans")
 KIND_LABELS = {
-    "children": "Children", "episodes": "CIN episodes (referrals)", "assessments": "Assessments",
-    "section47s": "Section 47 enquiries", "cin_plans": "Child in need plans", "cp_plans": "Child protection plans",
+    "children": "Children",
+    "episodes": "CIN episodes (referrals)",
+    "assessments": "Assessments",
+    "section47s": "Section 47 enquiries",
+    "cin_plans": "Child in need plans",
+    "cp_plans": "Child protection plans",
 }
 OUTCOMES = ("new", "updated", "unchanged", "rejected")
 CATEGORY_FOR_CODE = {code: category for category, code in CIN_CATEGORY_CODES.items()}
@@ -101,7 +105,9 @@ class ImportResult:
 
     def as_dict(self):
         return {
-            "dry_run": self.dry_run, "totals": self.totals, "schema_errors": self.schema_errors,
+            "dry_run": self.dry_run,
+            "totals": self.totals,
+            "schema_errors": self.schema_errors,
             "counts": {kind: {o: self.counts[kind][o] for o in OUTCOMES} for kind in KINDS},
             "rejections": [{"child_id": r.child_id, "path": r.path, "reason": r.reason} for r in self.rejections],
         }
@@ -115,7 +121,12 @@ def parse_return(content: bytes):
     if len(content) > MAX_BYTES:
         raise CensusImportError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB")
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, dtd_validation=False, remove_pis=True,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_pis=True,
     )
     try:
         tree = etree.parse(io.BytesIO(content), parser)
@@ -175,8 +186,11 @@ def import_cin_census(content: bytes, *, actor, dry_run: bool, audit_user=None, 
             if dry_run:
                 transaction.set_rollback(True)
     audit_record(
-        user=audit_user, username=audit_username, action=AuditAction.VIEW if dry_run else AuditAction.CREATE,
-        object_type="cin_census_import", request=request,
+        user=audit_user,
+        username=audit_username,
+        action=AuditAction.VIEW if dry_run else AuditAction.CREATE,
+        object_type="cin_census_import",
+        request=request,
         detail=f"{'dry run' if dry_run else 'applied'}: {result.summary()}; {len(result.rejections)} rejected elements"
         + (f"; records by {actor.get_username()}" if actor is not None else ""),
     )
@@ -244,13 +258,18 @@ class _Importer:
         if len(set(disabilities)) != len(disabilities) or ("NONE" in disabilities and len(disabilities) > 1):
             raise _Rejected(f"{path}/ChildCharacteristics/Disabilities", "disability codes repeat, or NONE comes with other codes")
         wanted = {
-            "date_of_birth": born or expected, "is_unborn": born is None, "sex": _text(ids, "Sex"),
-            "ethnicity": _text(element, "ChildCharacteristics/Ethnicity"), "upn": upn,
+            "date_of_birth": born or expected,
+            "is_unborn": born is None,
+            "sex": _text(ids, "Sex"),
+            "ethnicity": _text(element, "ChildCharacteristics/Ethnicity"),
+            "upn": upn,
             "disability": any(code != "NONE" for code in disabilities),
         }
         extra_wanted = {
-            "former_upn": _text(ids, "FormerUPN") or "", "upn_unknown": _text(ids, "UPNunknown") or "",
-            "death_date": _date(ids, "PersonDeathDate"), "disabilities": disabilities,
+            "former_upn": _text(ids, "FormerUPN") or "",
+            "upn_unknown": _text(ids, "UPNunknown") or "",
+            "death_date": _date(ids, "PersonDeathDate"),
+            "disabilities": disabilities,
         }
         child = self._match(ids, la_id, upn, wanted["date_of_birth"], path)
         if child is None:
@@ -268,9 +287,13 @@ class _Importer:
             changed = True
         elif differing:
             # A partner's record: what it says stands; the census fields of our own are still updated.
-            self.result.rejections.append(Rejection(
-                la_id, f"{path}/ChildIdentifiers", NOT_OVERWRITTEN.format(portal=", ".join(f"{k} {getattr(child, k)}" for k in differing)),
-            ))
+            self.result.rejections.append(
+                Rejection(
+                    la_id,
+                    f"{path}/ChildIdentifiers",
+                    NOT_OVERWRITTEN.format(portal=", ".join(f"{k} {getattr(child, k)}" for k in differing)),
+                )
+            )
         if extra is None:
             extra = ChildCensus(child=child, la_child_id="" if la_id == str(child.pk) else la_id)
             changed = changed or any(extra_wanted.values()) or bool(extra.la_child_id)
@@ -302,7 +325,9 @@ class _Importer:
         if nfa and closed_on is None:
             return self.reject("episodes", la_id, f"{path}/ReferralNFA", "ReferralNFA is 1 (no further action) but there is no CINclosureDate")
         if details.find("DateOfInitialCPC") is not None:
-            self.result.rejections.append(Rejection(la_id, f"{path}/DateOfInitialCPC", "the 2026 census records the initial conference inside Section47; this copy is not imported"))
+            self.result.rejections.append(
+                Rejection(la_id, f"{path}/DateOfInitialCPC", "the 2026 census records the initial conference inside Section47; this copy is not imported")
+            )
         assessments = self._checked(details, "Assessments", la_id, path, referred_on, self._check_assessment, "assessments")
         section47s = self._checked(details, "Section47", la_id, path, referred_on, self._check_section47, "section47s")
         try:
@@ -327,7 +352,9 @@ class _Importer:
     def _chronology(self, child, assessments, section47s):
         for assessment in assessments:
             chronology.chronology_entries_from_census_assessment(
-                assessment=assessment, child=child, agency=self.agency,
+                assessment=assessment,
+                child=child,
+                agency=self.agency,
                 factors_in_words=[codes.ASSESSMENT_FACTORS.get(code, code) for code in assessment.factors],
                 found_harm=bool(HARM_FACTORS & set(assessment.factors)),
             )
@@ -371,7 +398,9 @@ class _Importer:
         if held and held < started:
             raise _Rejected(f"{path}/DateOfInitialCPC", f"initial conference {held} is before the enquiry started {started}")
         return {
-            "started_on": started, "icpc_target_on": _date(element, "InitialCPCtarget"), "icpc_on": held,
+            "started_on": started,
+            "icpc_target_on": _date(element, "InitialCPCtarget"),
+            "icpc_on": held,
             "icpc_not_required": _text(element, "ICPCnotRequired") == "1",
         }
 
@@ -423,8 +452,13 @@ class _Importer:
                 case.save(update_fields=["closed_on", "status", "closure_reason"])
                 changed = True
         elif (portal_closed, portal_nfa) != (closed_on, nfa) and (portal_closed or closed_on):
-            self.result.rejections.append(Rejection(la_id, f"{path}/CINclosureDate", NOT_OVERWRITTEN.format(
-                portal=f"closed {portal_closed or 'not yet'}{', no further action' if portal_nfa else ''}")))
+            self.result.rejections.append(
+                Rejection(
+                    la_id,
+                    f"{path}/CINclosureDate",
+                    NOT_OVERWRITTEN.format(portal=f"closed {portal_closed or 'not yet'}{', no further action' if portal_nfa else ''}"),
+                )
+            )
         if census is None:
             if any(census_wanted.values()):
                 ReferralCensus.objects.create(referral=referral, **census_wanted)
@@ -446,8 +480,12 @@ class _Importer:
             case = selectors.open_case_of(child) if closed_on is None else None
             if case is None:
                 case = Case.objects.create(
-                    child=child, lead_agency=self.agency, threshold=Threshold.SPECIALIST, opened_on=referred_on,
-                    status=CaseStatus.CLOSED if closed_on else CaseStatus.OPEN, closed_on=closed_on,
+                    child=child,
+                    lead_agency=self.agency,
+                    threshold=Threshold.SPECIALIST,
+                    opened_on=referred_on,
+                    status=CaseStatus.CLOSED if closed_on else CaseStatus.OPEN,
+                    closed_on=closed_on,
                     closure_reason=f"Closed (census: {census_wanted['closure_reason']})" if closed_on else "",
                 )
                 TeamMembership.objects.create(case=case, agency=self.agency, reason="Lead agency (census import)", added_by=self.actor)
@@ -455,8 +493,15 @@ class _Importer:
             _all_texts(details, "ChildProtectionPlans/InitialCategoryOfAbuse") + _all_texts(details, "ChildProtectionPlans/LatestCategoryOfAbuse")
         )
         referral = Referral.objects.create(
-            child=child, case=case, referred_on=referred_on, referring_agency=self.agency, is_neglect=neglect,
-            reasons=IMPORT_REASONS, outcome=outcome, outcome_on=outcome_on, recorded_by=self.actor,
+            child=child,
+            case=case,
+            referred_on=referred_on,
+            referring_agency=self.agency,
+            is_neglect=neglect,
+            reasons=IMPORT_REASONS,
+            outcome=outcome,
+            outcome_on=outcome_on,
+            recorded_by=self.actor,
         )
         ReferralCensus.objects.create(referral=referral, created_by_import=True, **census_wanted)
         chronology.chronology_entry_from_referral(referral=referral)
@@ -482,8 +527,10 @@ class _Importer:
                 if any(date.fromisoformat(r[:10]) <= started for r in reviews):
                     raise _Rejected(f"{path}/Reviews", "a review on or before the plan's start")
                 census_wanted = {
-                    "initial_category": _text(element, "InitialCategoryOfAbuse"), "latest_category": _text(element, "LatestCategoryOfAbuse"),
-                    "previous_plans": int(_text(element, "NumberOfPreviousCPP")), "created_by_import": True,
+                    "initial_category": _text(element, "InitialCategoryOfAbuse"),
+                    "latest_category": _text(element, "LatestCategoryOfAbuse"),
+                    "previous_plans": int(_text(element, "NumberOfPreviousCPP")),
+                    "created_by_import": True,
                 }
                 review_dates = sorted({date.fromisoformat(r[:10]) for r in reviews})
                 category = CATEGORY_FOR_CODE[census_wanted["latest_category"]]
@@ -503,7 +550,9 @@ class _Importer:
                 raise _Rejected(path, "its episode has no case to hold the plan")
             if ended is None and selectors.open_plan_on(case, kind) is not None:
                 raise _Rejected(path, f"the case already has an open {PlanKind(kind).label.lower()} plan")
-            plan = Plan.objects.create(case=case, kind=kind, cp_category=category, started_on=started, ended_on=ended, end_reason=IMPORT_END_REASON if ended else "")
+            plan = Plan.objects.create(
+                case=case, kind=kind, cp_category=category, started_on=started, ended_on=ended, end_reason=IMPORT_END_REASON if ended else ""
+            )
             census = PlanCensus.objects.create(plan=plan, **census_wanted)
             chronology.chronology_entry_from_plan_start(plan=plan, actor=None)
             if ended:
@@ -522,8 +571,13 @@ class _Importer:
                     chronology.chronology_entry_from_plan_end(plan=plan, actor=None)
                 changed = True
         elif (plan.ended_on, plan.cp_category) != (ended, category):
-            self.result.rejections.append(Rejection(la_id, path, NOT_OVERWRITTEN.format(
-                portal=f"ended {plan.ended_on or 'not yet'}{', category ' + plan.cp_category if plan.cp_category else ''}")))
+            self.result.rejections.append(
+                Rejection(
+                    la_id,
+                    path,
+                    NOT_OVERWRITTEN.format(portal=f"ended {plan.ended_on or 'not yet'}{', category ' + plan.cp_category if plan.cp_category else ''}"),
+                )
+            )
         if census is None:
             census = PlanCensus(plan=plan, created_by_import=False)
             census_wanted = {**census_wanted, "created_by_import": False}

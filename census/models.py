@@ -5,8 +5,9 @@ the census fields; a referral without one is exported with what the case record 
 go to the data-quality list. Nothing here is required by the case work itself, so `cases` is not
 changed to carry statutory return fields.
 """
-from django.core.exceptions import ValidationError
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from . import codes
@@ -16,17 +17,22 @@ class ReferralCensus(models.Model):
     referral = models.OneToOneField("cases.Referral", on_delete=models.CASCADE, related_name="census")
     primary_need = models.CharField(max_length=2, choices=codes.choices(codes.PRIMARY_NEED), blank=True)
     referral_source = models.CharField(
-        max_length=2, choices=codes.choices(codes.REFERRAL_SOURCE), blank=True,
+        max_length=2,
+        choices=codes.choices(codes.REFERRAL_SOURCE),
+        blank=True,
         help_text="Only when the referring agency's kind does not give the right source (e.g. an individual).",
     )
     closure_reason = models.CharField(max_length=3, choices=codes.choices(codes.REASON_FOR_CLOSURE), blank=True)
     assessment_authorised_on = models.DateField(null=True, blank=True)
-    assessment_factors = models.JSONField(default=list, blank=True, help_text="Census factor codes, e.g. [\"16A\", \"4B\"].")
+    assessment_factors = models.JSONField(default=list, blank=True, help_text='Census factor codes, e.g. ["16A", "4B"].')
     icpc_not_required = models.BooleanField(
-        "initial conference not required", default=False,
+        "initial conference not required",
+        default=False,
         help_text="The section 47 enquiry concluded that no initial child protection conference was needed.",
     )
-    created_by_import = models.BooleanField(default=False, editable=False, help_text="The referral (and its case) made by a census import, which may therefore update it.")
+    created_by_import = models.BooleanField(
+        default=False, editable=False, help_text="The referral (and its case) made by a census import, which may therefore update it."
+    )
 
     class Meta:
         verbose_name = "census coding of a referral"
@@ -66,7 +72,7 @@ class ChildCensus(models.Model):
     former_upn = models.CharField("former UPN", max_length=13, blank=True)
     upn_unknown = models.CharField("reason the UPN is unknown", max_length=3, choices=list(UPN_UNKNOWN.items()), blank=True)
     death_date = models.DateField(null=True, blank=True)
-    disabilities = models.JSONField(default=list, blank=True, help_text="Census disability codes, e.g. [\"MOB\", \"LD\"] or [\"NONE\"].")
+    disabilities = models.JSONField(default=list, blank=True, help_text='Census disability codes, e.g. ["MOB", "LD"] or ["NONE"].')
     created_by_import = models.BooleanField(default=False, editable=False, help_text="The child record made by a census import, which may therefore update it.")
 
     class Meta:

@@ -1,6 +1,7 @@
 """Reads for the census import: finding the child, referral, case and plans a return's element
 is about. The import is partnership-wide by design (a statutory return covers every child in need),
 so who may run it is decided before (agencies.access.can_exchange_statutory_returns)."""
+
 from agencies.models import Agency, AgencyKind
 from cases.models import Case, CaseStatus, Child, Plan, Referral
 

@@ -1,4 +1,5 @@
 """Writes of the census app that are not the import itself (census.importing)."""
+
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -28,7 +29,10 @@ def census_upload_discard_unconfirmed(*, now: datetime) -> int:
         return 0
     deleted, _ = CensusUpload.objects.filter(pk__in=ids, applied_at__isnull=True).delete()
     audit_record(
-        user=None, username=CLEANUP_USERNAME, action=AuditAction.DELETE, object_type="cin_census_upload",
+        user=None,
+        username=CLEANUP_USERNAME,
+        action=AuditAction.DELETE,
+        object_type="cin_census_upload",
         detail=f"deleted {deleted} unconfirmed upload{'s' if deleted != 1 else ''} older than {settings.CENSUS_UPLOAD_KEEP_HOURS} hours: {', '.join(map(str, ids))}",
     )
     return deleted

@@ -1,4 +1,5 @@
 """Census jobs run by Celery beat (schedule: census migration 0004)."""
+
 from celery import shared_task
 from django.utils import timezone
 

@@ -1,6 +1,7 @@
 """Statutory returns for partnership admins (agencies.access.can_exchange_statutory_returns): download
 the CIN census return and Annex A lists, each download audited once; upload a return, see its dry
 run, confirm to import it."""
+
 import hashlib
 
 from django.db import transaction
@@ -38,12 +39,17 @@ def cin_census_download(request):
     if request.GET.get("check"):
         # The check page names children (portal numbers) and what is missing from their records: a read.
         audit_record(
-            user=request.user, action=AuditAction.VIEW, object_type="cin_census_check",
-            detail=f"year {year}: {export.children} children, {len(export.problems)} data-quality problems", request=request,
+            user=request.user,
+            action=AuditAction.VIEW,
+            object_type="cin_census_check",
+            detail=f"year {year}: {export.children} children, {len(export.problems)} data-quality problems",
+            request=request,
         )
         return render(request, "census/home.html", {"census_form": form, "annex_form": AnnexAForm(), "export": export})
     audit_record(
-        user=request.user, action=AuditAction.EXPORT, object_type="cin_census",
+        user=request.user,
+        action=AuditAction.EXPORT,
+        object_type="cin_census",
         detail=f"year {year}, LA {la_code}: {export.children} children, {export.episodes} episodes, {len(export.problems)} data-quality problems",
         request=request,
     )
@@ -60,7 +66,9 @@ def annex_a_download(request):
         return render(request, "census/home.html", {"census_form": CensusExportForm(), "annex_form": form}, status=400)
     number, as_of = form.cleaned_data["list_number"], form.cleaned_data["as_of"]
     content = annex_a_csv(number, as_of=as_of)
-    audit_record(user=request.user, action=AuditAction.EXPORT, object_type="annex_a", detail=f"list {number} up to {as_of.isoformat()}, neglect cohort", request=request)
+    audit_record(
+        user=request.user, action=AuditAction.EXPORT, object_type="annex_a", detail=f"list {number} up to {as_of.isoformat()}, neglect cohort", request=request
+    )
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="annex-a-list-{number}-{as_of:%Y-%m-%d}.csv"'
     return response
@@ -84,8 +92,11 @@ def import_upload(request):
         else:
             if not result.schema_errors:
                 upload = CensusUpload.objects.create(
-                    uploaded_by=request.user, filename=request.FILES["file"].name[:200], content=content,
-                    sha256=hashlib.sha256(content).hexdigest(), dry_run=result.as_dict(),
+                    uploaded_by=request.user,
+                    filename=request.FILES["file"].name[:200],
+                    content=content,
+                    sha256=hashlib.sha256(content).hexdigest(),
+                    dry_run=result.as_dict(),
                 )
                 return redirect("census:import_review", upload_id=upload.pk)
             schema_errors = result.schema_errors
@@ -108,8 +119,14 @@ def _rejections(report):
 def import_review(request, upload_id):
     upload = access.access_census_upload(request.user, upload_id, request=request)
     report = upload.applied or upload.dry_run
-    audit_record(user=request.user, action=AuditAction.VIEW, object_type="cin_census_upload", object_id=upload.pk,
-                 detail="applied result" if upload.applied_at else "dry run result", request=request)
+    audit_record(
+        user=request.user,
+        action=AuditAction.VIEW,
+        object_type="cin_census_upload",
+        object_id=upload.pk,
+        detail="applied result" if upload.applied_at else "dry run result",
+        request=request,
+    )
     return render(request, "census/import_review.html", {"upload": upload, "report": report, "rows": _report_rows(report), "rejections": _rejections(report)})
 
 
@@ -130,5 +147,10 @@ def import_apply(request, upload_id):
                 upload.save(update_fields=["applied", "applied_at", "content"])
     except CensusImportError as error:
         report = upload.dry_run
-        return render(request, "census/import_review.html", {"upload": upload, "report": report, "rows": _report_rows(report), "rejections": _rejections(report), "error": str(error)}, status=409)
+        return render(
+            request,
+            "census/import_review.html",
+            {"upload": upload, "report": report, "rows": _report_rows(report), "rejections": _rejections(report), "error": str(error)},
+            status=409,
+        )
     return redirect("census:import_review", upload_id=upload.pk)

@@ -6,6 +6,7 @@ in the pages); amending another agency's entry answers 403. Invalid input answer
 message beside each field (neglect_portal/api.py), and a key the input does not take answers 400
 naming it. Each read writes one audit row; each write is audited by its service.
 """
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
@@ -42,9 +43,29 @@ class ChronologyEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = ChronologyEntry
         fields = [
-            "id", "child", "occurred_on", "date_precision", "date_display", "kind", "significance", "impact_on_child", "summary",
-            "action_taken", "neglect_types", "attendance_percentage", "agency", "author", "restricted", "shared_with",
-            "source_type", "source_id", "external_id", "original", "supersedes", "amendment_reason", "created_at",
+            "id",
+            "child",
+            "occurred_on",
+            "date_precision",
+            "date_display",
+            "kind",
+            "significance",
+            "impact_on_child",
+            "summary",
+            "action_taken",
+            "neglect_types",
+            "attendance_percentage",
+            "agency",
+            "author",
+            "restricted",
+            "shared_with",
+            "source_type",
+            "source_id",
+            "external_id",
+            "original",
+            "supersedes",
+            "amendment_reason",
+            "created_at",
         ]
 
 
@@ -74,9 +95,7 @@ class EntryContentSerializer(StrictWriteMixin, serializers.Serializer):
     action_taken = serializers.CharField(required=False, allow_blank=True, default="")
     significance = serializers.ChoiceField(choices=Significance.choices, default=Significance.ROUTINE)
     neglect_types = serializers.ListField(child=CodeField(choices=NeglectType.choices), required=False, default=list)
-    attendance_percentage = serializers.DecimalField(
-        max_digits=4, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True, default=None
-    )
+    attendance_percentage = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=100, required=False, allow_null=True, default=None)
 
 
 class EntryCreateSerializer(EntryContentSerializer):
@@ -120,8 +139,12 @@ class ChronologyEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         response = super().list(request, *args, **kwargs)
         child = request.query_params.get("child", "")
         audit_record(
-            user=request.user, action=AuditAction.VIEW, object_type="chronology_entry_list", child_id=int(child) if child.isdigit() else None,
-            detail=f"api {query_detail(request.query_params, keep=self.LIST_FILTERS)}", request=request._request,
+            user=request.user,
+            action=AuditAction.VIEW,
+            object_type="chronology_entry_list",
+            child_id=int(child) if child.isdigit() else None,
+            detail=f"api {query_detail(request.query_params, keep=self.LIST_FILTERS)}",
+            request=request._request,
         )
         return response
 

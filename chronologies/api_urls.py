@@ -1,4 +1,5 @@
 """API routes of the chronologies app (included under /api/v1/ in the "api" namespace)."""
+
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 

@@ -24,7 +24,8 @@ class ChronologiesConfig(AppConfig):
             events.child_voice_recorded: lambda voice, **_: services.chronology_entry_from_child_voice(voice=voice),
             # Issue 14: a child or adult joining or leaving a household (chronologies/household_entries.py).
             events.household_member_changed: lambda member, actor, joined, **_: household_entries.chronology_entries_from_household_change(
-                member=member, actor=actor, joined=joined),
+                member=member, actor=actor, joined=joined
+            ),
         }
         for number, (event, receiver) in enumerate(subscriptions.items()):
             event.connect(receiver, weak=False, dispatch_uid=f"chronology-{number}")

@@ -6,6 +6,7 @@ call it. It sends this event instead whenever entries are written (recorded, ame
 case record, a conference or an assessment run, or imported); drift connects to it in its
 `AppConfig.ready()`. It is sent inside the writer's transaction, like `cases/events.py`.
 """
+
 from django.dispatch import Signal
 
 entries_recorded = Signal()  # child_ids: the children whose chronology gained entries

@@ -13,6 +13,7 @@ still counts, a restricted entry only when the reader may read it); what it name
 reader may see (`visible`: their entries, agencies and children; the rest is a number). Recurring
 themes across the children are named from the reader's own entries only.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date

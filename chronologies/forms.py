@@ -5,6 +5,7 @@ They parse what was typed and keep it on errors; services decide the business ru
 `error_links()` gives the error summary an anchor per message: the field, or the first box of a
 checkbox group.
 """
+
 from django import forms
 
 from agencies.models import Agency
@@ -39,16 +40,35 @@ class ChronologyFilterForm(ChronologyFormMixin, forms.Form):
     """The merged view's filters (GET). Each empty field leaves the chronology unfiltered on it."""
 
     order = forms.ChoiceField(
-        label="Order", required=False, choices=[("newest", "Newest first"), ("oldest", "Oldest first")],
+        label="Order",
+        required=False,
+        choices=[("newest", "Newest first"), ("oldest", "Oldest first")],
     )
-    agency = forms.ModelChoiceField(label="Agency", required=False, queryset=Agency.objects.none(), empty_label="All agencies",
-                                    error_messages={"invalid_choice": "Choose an agency from the list"})
-    kind = forms.ChoiceField(label="Kind of event", required=False, choices=_all("All kinds", EntryKind.choices),
-                             error_messages={"invalid_choice": "Choose a kind of event from the list"})
-    significance = forms.ChoiceField(label="Significance", required=False, choices=_all("Any significance", Significance.choices),
-                                     error_messages={"invalid_choice": "Choose a significance from the list"})
-    neglect_type = forms.ChoiceField(label="Type of neglect", required=False, choices=_all("Any type of neglect", NeglectType.choices),
-                                     error_messages={"invalid_choice": "Choose a type of neglect from the list"})
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label="All agencies",
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
+    kind = forms.ChoiceField(
+        label="Kind of event",
+        required=False,
+        choices=_all("All kinds", EntryKind.choices),
+        error_messages={"invalid_choice": "Choose a kind of event from the list"},
+    )
+    significance = forms.ChoiceField(
+        label="Significance",
+        required=False,
+        choices=_all("Any significance", Significance.choices),
+        error_messages={"invalid_choice": "Choose a significance from the list"},
+    )
+    neglect_type = forms.ChoiceField(
+        label="Type of neglect",
+        required=False,
+        choices=_all("Any type of neglect", NeglectType.choices),
+        error_messages={"invalid_choice": "Choose a type of neglect from the list"},
+    )
     date_from = forms.DateField(label="From", required=False, widget=forms.DateInput, error_messages={"invalid": REAL_DATE})
     date_to = forms.DateField(label="To", required=False, widget=forms.DateInput, error_messages={"invalid": REAL_DATE})
 
@@ -102,37 +122,57 @@ class ChronologyFilterForm(ChronologyFormMixin, forms.Form):
 
 class EntryForm(ChronologyFormMixin, forms.Form):
     occurred_on = forms.DateField(
-        label="Date", widget=forms.DateInput, help_text="When it happened. If only the month is known, enter any day in it and choose 'Month only' below.",
+        label="Date",
+        widget=forms.DateInput,
+        help_text="When it happened. If only the month is known, enter any day in it and choose 'Month only' below.",
         error_messages={"required": "Enter the date of the event", "invalid": REAL_DATE},
     )
     date_precision = forms.ChoiceField(
-        label="How exact is the date?", choices=DatePrecision.choices, initial=DatePrecision.DAY, widget=forms.RadioSelect,
+        label="How exact is the date?",
+        choices=DatePrecision.choices,
+        initial=DatePrecision.DAY,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose how exact the date is"},
     )
     kind = forms.ChoiceField(
-        label="Kind of event", choices=_all("Choose the kind of event", EntryKind.choices),
+        label="Kind of event",
+        choices=_all("Choose the kind of event", EntryKind.choices),
         error_messages={"required": "Choose the kind of event", "invalid_choice": "Choose a kind of event from the list"},
     )
     impact_on_child = forms.CharField(
-        label="Impact on the child", widget=forms.Textarea(attrs={"rows": 4}),
+        label="Impact on the child",
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What this meant for the child: what they experienced, how it affected their health, development or safety.",
         error_messages={"required": "Describe the impact on the child"},
     )
     summary = forms.CharField(
-        label="What happened", widget=forms.Textarea(attrs={"rows": 4}), help_text="What was seen, heard, done or said, in plain words.",
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What was seen, heard, done or said, in plain words.",
         error_messages={"required": "Say what happened"},
     )
     action_taken = forms.CharField(label="Action taken", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     significance = forms.ChoiceField(
-        label="Significance", choices=Significance.choices, initial=Significance.ROUTINE, widget=forms.RadioSelect,
+        label="Significance",
+        choices=Significance.choices,
+        initial=Significance.ROUTINE,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose how significant this is for the child"},
     )
     neglect_types = forms.MultipleChoiceField(
-        label="Types of neglect this shows", required=False, choices=NeglectType.choices, widget=forms.CheckboxSelectMultiple,
+        label="Types of neglect this shows",
+        required=False,
+        choices=NeglectType.choices,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply. Leave empty if the event does not show neglect.",
     )
     attendance_percentage = forms.DecimalField(
-        label="Attendance percentage", required=False, min_value=0, max_value=100, max_digits=4, decimal_places=1,
+        label="Attendance percentage",
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=4,
+        decimal_places=1,
         help_text="For school attendance only: attendance over the period, for example 86.5.",
         error_messages={
             "invalid": "Enter the attendance as a number, for example 86.5",
@@ -158,25 +198,37 @@ class EntryForm(ChronologyFormMixin, forms.Form):
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
-        names = ("occurred_on", "date_precision", "kind", "summary", "impact_on_child", "action_taken", "significance",
-                 "neglect_types", "attendance_percentage")
+        names = (
+            "occurred_on",
+            "date_precision",
+            "kind",
+            "summary",
+            "impact_on_child",
+            "action_taken",
+            "significance",
+            "neglect_types",
+            "attendance_percentage",
+        )
         return {name: data[name] for name in names}
 
     @classmethod
     def initial_from(cls, entry) -> dict:
         """What an entry says, as the form's initial values (amending starts from the latest version)."""
-        names = ("occurred_on", "date_precision", "kind", "summary", "impact_on_child", "action_taken", "significance",
-                 "attendance_percentage")
+        names = ("occurred_on", "date_precision", "kind", "summary", "impact_on_child", "action_taken", "significance", "attendance_percentage")
         return {**{name: getattr(entry, name) for name in names}, "neglect_types": entry.neglect_types}
 
 
 class NewEntryForm(EntryForm):
     restricted = forms.BooleanField(
-        label="Restrict this entry", required=False,
+        label="Restrict this entry",
+        required=False,
         help_text="Only your agency, children's social care and the agencies you name below will see it.",
     )
     shared_with = forms.ModelMultipleChoiceField(
-        label="Also share a restricted entry with", required=False, queryset=Agency.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label="Also share a restricted entry with",
+        required=False,
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         help_text="The agencies in the team around the child.",
     )
 
@@ -196,7 +248,8 @@ class NewEntryForm(EntryForm):
 
 class AmendEntryForm(EntryForm):
     reason = forms.CharField(
-        label="Why are you amending this entry?", widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why are you amending this entry?",
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="The original stays in the chronology beside your correction.",
         error_messages={"required": "Say why the entry is being amended"},
     )
@@ -210,7 +263,8 @@ class AmendEntryForm(EntryForm):
 
 class ImportUploadForm(ChronologyFormMixin, forms.Form):
     file = forms.FileField(
-        label="Upload a CSV file", help_text="UTF-8 text, up to 2 MB and 5,000 rows, with the columns listed below.",
+        label="Upload a CSV file",
+        help_text="UTF-8 text, up to 2 MB and 5,000 rows, with the columns listed below.",
         error_messages={"required": "Choose a CSV file to check", "empty": "The file is empty"},
     )
 

@@ -10,6 +10,7 @@
 All go through `services.chronology_sync_from_source`, keyed on the record and the child, so a
 repeat call adds nothing. None writes an audit row: the service that made the record did.
 """
+
 from cases.models import Child
 
 from .models import EntryKind, Significance, SourceType
@@ -44,8 +45,15 @@ def chronology_entries_from_household_change(*, member, actor, joined: bool) -> 
     source = SourceType.HOUSEHOLD_JOINED if joined else SourceType.HOUSEHOLD_LEFT
     return [
         chronology_sync_from_source(
-            source_type=source, source_id=member.pk, child=child, agency=agency, author=actor, occurred_on=on,
-            kind=EntryKind.HOUSEHOLD_CHANGE, summary=f"{what}. Why: {reason}", impact_on_child=HOUSEHOLD_IMPACT,
+            source_type=source,
+            source_id=member.pk,
+            child=child,
+            agency=agency,
+            author=actor,
+            occurred_on=on,
+            kind=EntryKind.HOUSEHOLD_CHANGE,
+            summary=f"{what}. Why: {reason}",
+            impact_on_child=HOUSEHOLD_IMPACT,
             significance=Significance.SIGNIFICANT if member.adult_id else Significance.ROUTINE,
         )
         for child in children
@@ -58,10 +66,18 @@ def chronology_entries_from_household_concern(*, household_concern, children) ->
     where = ", ".join(filter(None, [concern.address.replace("\n", ", "), concern.postcode])) or concern.parent_name
     return [
         chronology_sync_from_source(
-            source_type=SourceType.HOUSEHOLD_CONCERN, source_id=concern.pk, child=child, agency=concern.agency, author=concern.recorded_by,
-            occurred_on=concern.observed_on, kind=EntryKind.CONCERN,
-            summary=f"Concern about the household ({where}): {concern.description}", impact_on_child=concern.impact_on_child,
-            action_taken=concern.action_taken, significance=Significance.SIGNIFICANT, neglect_types=concern.neglect_types,
+            source_type=SourceType.HOUSEHOLD_CONCERN,
+            source_id=concern.pk,
+            child=child,
+            agency=concern.agency,
+            author=concern.recorded_by,
+            occurred_on=concern.observed_on,
+            kind=EntryKind.CONCERN,
+            summary=f"Concern about the household ({where}): {concern.description}",
+            impact_on_child=concern.impact_on_child,
+            action_taken=concern.action_taken,
+            significance=Significance.SIGNIFICANT,
+            neglect_types=concern.neglect_types,
         )
         for child in children
     ]
@@ -73,11 +89,17 @@ def chronology_entries_from_front_door_decision(*, decision, children, actor) ->
     named = f" Early help lead: {lead.get_full_name() or lead.get_username()}." if lead is not None else ""
     return [
         chronology_sync_from_source(
-            source_type=SourceType.FRONT_DOOR_DECISION, source_id=decision.pk, child=child, agency=_acting_agency(actor, None) or decision.agency,
-            author=actor, occurred_on=decision.decided_on, kind=EntryKind.FRONT_DOOR_DECISION,
+            source_type=SourceType.FRONT_DOOR_DECISION,
+            source_id=decision.pk,
+            child=child,
+            agency=_acting_agency(actor, None) or decision.agency,
+            author=actor,
+            occurred_on=decision.decided_on,
+            kind=EntryKind.FRONT_DOOR_DECISION,
             summary=f"Front door decision: {decision.get_outcome_display()} (level of need: {decision.get_threshold_display()}).{named}",
             # Routine, not significant: the front door's answer must not count towards the concerns it answers (patterns.py).
-            impact_on_child=decision.reasons, significance=Significance.ROUTINE,
+            impact_on_child=decision.reasons,
+            significance=Significance.ROUTINE,
         )
         for child in children
     ]

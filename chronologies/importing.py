@@ -14,6 +14,7 @@ Two rules protect children's records:
 * `external_id` is the agency's own id for the event, unique per agency: importing the same file
   again creates nothing twice; rows already imported are listed as skipped, not as errors.
 """
+
 import csv
 import io
 import operator
@@ -47,7 +48,9 @@ class Column:
 
 
 COLUMNS = [
-    Column("external_id", True, "Your system's id for the event. Unique within your agency: a row whose id was imported before is skipped.", "ATT-2026-T1-0042"),
+    Column(
+        "external_id", True, "Your system's id for the event. Unique within your agency: a row whose id was imported before is skipped.", "ATT-2026-T1-0042"
+    ),
     Column("given_name", False, "The child's given name. Give the name and date of birth, or the NHS number, or the unique pupil number.", "Sam"),
     Column("family_name", False, "The child's family name.", "Jones"),
     Column("date_of_birth", False, "The child's date of birth, as 2015-06-01 or 01/06/2015.", "2015-06-01"),
@@ -56,7 +59,12 @@ COLUMNS = [
     Column("date", True, "When it happened, as 2026-03-14 or 14/03/2026. Today or earlier.", "2026-04-01"),
     Column("kind", True, "What kind of event: one of the codes listed below (or its name).", "school_attendance"),
     Column("summary", True, "What happened.", "Spring term attendance"),
-    Column("impact_on_child", True, "The impact on the child. Required: the chronology is about the child's experience.", "Missed 14 days of learning; behind in reading"),
+    Column(
+        "impact_on_child",
+        True,
+        "The impact on the child. Required: the chronology is about the child's experience.",
+        "Missed 14 days of learning; behind in reading",
+    ),
     Column("action_taken", False, "What your agency did.", "Attendance meeting booked"),
     Column("significance", False, "routine (the default), significant or critical.", "significant"),
     Column("date_precision", False, "day (the default), month (only the month is known) or approximate.", "day"),
@@ -185,9 +193,11 @@ class _Row:
         """The row's checked identifiers, or None (with errors recorded) when they cannot be used."""
         errors_before = len(self.errors)
         identifiers = ChildIdentifiers(
-            given_name=self.text("given_name"), family_name=self.text("family_name"),
+            given_name=self.text("given_name"),
+            family_name=self.text("family_name"),
             date_of_birth=self.date("date_of_birth", what="the date of birth"),
-            nhs_number=self.text("nhs_number"), upn=self.text("upn"),
+            nhs_number=self.text("nhs_number"),
+            upn=self.text("upn"),
         )
         if len(self.errors) > errors_before:
             return None
@@ -272,7 +282,8 @@ class _VisibleChildren:
         the NHS number or UPN decides when it finds anyone; otherwise the name and date of birth."""
         if identifiers.nhs_number or identifiers.upn:
             found = [
-                child for child in self.children
+                child
+                for child in self.children
                 if (identifiers.nhs_number and child.nhs_number == identifiers.nhs_number) or (identifiers.upn and child.upn == identifiers.upn)
             ]
             if found:
@@ -281,7 +292,8 @@ class _VisibleChildren:
             return []
         name = (identifiers.given_name.upper(), identifiers.family_name.upper())
         return [
-            child for child in self.children
+            child
+            for child in self.children
             if child.date_of_birth == identifiers.date_of_birth and (child.given_name.upper(), child.family_name.upper()) == name
         ]
 
@@ -309,9 +321,7 @@ def plan_import(*, user, agency_id: int, text: str) -> ImportPlan:
             row.error("external_id", f"The external id {external_id} is also on row {first_row_of[external_id]}: each event once")
         else:
             first_row_of[external_id] = row.number
-    used = set(
-        ChronologyEntry.objects.filter(agency_id=agency_id, external_id__in=list(first_row_of)).values_list("external_id", flat=True)
-    )
+    used = set(ChronologyEntry.objects.filter(agency_id=agency_id, external_id__in=list(first_row_of)).values_list("external_id", flat=True))
     identifiers = {row.number: row.identifiers() for row in rows}
     children = _VisibleChildren(user, [each for each in identifiers.values() if each is not None])
     for row in rows:

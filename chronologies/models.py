@@ -21,6 +21,7 @@ decisions shape the table:
 Neglect types are the same six boolean columns as `cases.Concern` (see `ConcernContent` for why
 columns rather than a list), so the merged view filters on them with plain indexed SQL.
 """
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -154,17 +155,14 @@ class ChronologyEntry(RecordedOnce):
                 name="one_chronology_entry_per_external_id_per_agency",
                 violation_error_message="Your agency has already imported an entry with this external id",
             ),
-            models.CheckConstraint(
-                condition=~Q(summary=""), name="chronology_entry_says_what_happened", violation_error_message="Say what happened"
-            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="chronology_entry_says_what_happened", violation_error_message="Say what happened"),
             models.CheckConstraint(
                 condition=~Q(impact_on_child=""),
                 name="chronology_entry_states_impact_on_child",
                 violation_error_message="Describe the impact on the child",
             ),
             models.CheckConstraint(
-                condition=Q(attendance_percentage__isnull=True)
-                | Q(kind="school_attendance", attendance_percentage__gte=0, attendance_percentage__lte=100),
+                condition=Q(attendance_percentage__isnull=True) | Q(kind="school_attendance", attendance_percentage__gte=0, attendance_percentage__lte=100),
                 name="attendance_percentage_only_on_school_attendance",
                 violation_error_message="Only a school attendance entry has an attendance percentage, from 0 to 100",
             ),
@@ -177,10 +175,7 @@ class ChronologyEntry(RecordedOnce):
             # names the entry it supersedes, the chain's original, and why.
             models.CheckConstraint(
                 condition=Q(supersedes__isnull=True, original__isnull=True, amendment_reason="")
-                | (
-                    Q(supersedes__isnull=False, original__isnull=False, source_type="", external_id="")
-                    & ~Q(amendment_reason="")
-                ),
+                | (Q(supersedes__isnull=False, original__isnull=False, source_type="", external_id="") & ~Q(amendment_reason="")),
                 name="chronology_amendment_names_what_it_supersedes_and_why",
                 violation_error_message="An amendment says which entry it corrects and why",
             ),

@@ -24,6 +24,7 @@ Every read starts from the queryset the caller passes, which starts from
 `agencies.access.chronology_entries_visible_to`: a restricted entry the reader may not see counts
 for nothing, as in patterns.py.
 """
+
 import hashlib
 import json
 from collections import defaultdict
@@ -146,10 +147,17 @@ def patterns_from_aggregates(entries, *, today: date) -> list[Pattern]:
     theme_conditions += [(code, label, in_theme_window & Q(matched__contains=_has(code))) for code, label, _ in keyword]
 
     counted = window.annotate(matched=matched)
-    totals = counted.order_by().values("agency_id", "agency__name", "child_id").annotate(
-        cumulative=Count("pk", filter=cumulative), absence=Count("pk", filter=absence), concern=Count("pk", filter=concern),
-        cumulative_first=Min("occurred_on", filter=cumulative), cumulative_last=Max("occurred_on", filter=cumulative),
-        **{f"t{number}": Count("pk", filter=condition) for number, (_, _, condition) in enumerate(theme_conditions)},
+    totals = (
+        counted.order_by()
+        .values("agency_id", "agency__name", "child_id")
+        .annotate(
+            cumulative=Count("pk", filter=cumulative),
+            absence=Count("pk", filter=absence),
+            concern=Count("pk", filter=concern),
+            cumulative_first=Min("occurred_on", filter=cumulative),
+            cumulative_last=Max("occurred_on", filter=cumulative),
+            **{f"t{number}": Count("pk", filter=condition) for number, (_, _, condition) in enumerate(theme_conditions)},
+        )
     )
     per_agency = defaultdict(lambda: defaultdict(int))
     names, first_on, last_on, children = {}, [], [], set()
@@ -223,7 +231,9 @@ def patterns_from_aggregates(entries, *, today: date) -> list[Pattern]:
         rest = lambda: counted.filter(absence | concern).select_related("agency", "child").order_by("occurred_on", "pk")  # noqa: E731
         head = [loaded[pk] for pk in heads["absence_alongside_concerns"]]
         count = total("absence") + total("concern")
-        result.append(Pattern(code="absence_alongside_concerns", title="School absence alongside concerns", reason=reason, entries=PatternEntries(count, head, rest)))
+        result.append(
+            Pattern(code="absence_alongside_concerns", title="School absence alongside concerns", reason=reason, entries=PatternEntries(count, head, rest))
+        )
     return result
 
 
@@ -272,8 +282,15 @@ def _missed_runs(appointments_window, *, several_children):
         runs.append(run)
         latest = next((run for run in reversed(runs) if len(run) >= needed), None)
         if latest is not None:
-            found.append({"child_id": child_id, "ids": [pk for pk, _ in latest], "first_on": latest[0][1], "last_on": latest[-1][1],
-                          "several_children": several_children})
+            found.append(
+                {
+                    "child_id": child_id,
+                    "ids": [pk for pk, _ in latest],
+                    "first_on": latest[0][1],
+                    "last_on": latest[-1][1],
+                    "several_children": several_children,
+                }
+            )
     return found
 
 

@@ -24,6 +24,7 @@ Rules and their settings (each read with a default, so a partnership may tune th
 For drift rules over many children at once, `cumulative_concerns_by_child` and
 `low_attendance_by_child` answer in one query each.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -46,8 +47,18 @@ from .selectors import current_versions
 DEFAULT_THEME_KEYWORDS = {
     "Hygiene": ["hygiene", "unhygienic", "unwashed", "smelly", "smelt of urine", "dirty clothes", "soiled"],
     "Head lice": ["head lice", "nits"],
-    "Home conditions": ["home conditions", "dirty home", "dirty house", "dirty conditions", "unhygienic conditions", "no food in the house", "mould",
-                        "no heating", "no electricity", "clutter"],
+    "Home conditions": [
+        "home conditions",
+        "dirty home",
+        "dirty house",
+        "dirty conditions",
+        "unhygienic conditions",
+        "no food in the house",
+        "mould",
+        "no heating",
+        "no electricity",
+        "clutter",
+    ],
     "Missed appointments": ["missed appointment", "missed appointments", "did not attend", "was not brought", "not brought to"],
     "Hunger": ["hungry", "hunger", "no breakfast", "food bank"],
 }
@@ -161,8 +172,10 @@ def _themes():
         yield f"theme_neglect_{kind.value}", f"{kind.label} neglect", lambda entry, kind=kind: getattr(entry, kind.field_name)
     for label, words in theme_keywords().items():
         matcher = themes.ThemeMatcher.of(words)
-        yield f"theme_{slugify(label).replace('-', '_')}", label, lambda entry, matcher=matcher: matcher.matches(
-            "\n".join((entry.summary, entry.impact_on_child, entry.action_taken))
+        yield (
+            f"theme_{slugify(label).replace('-', '_')}",
+            label,
+            lambda entry, matcher=matcher: matcher.matches("\n".join((entry.summary, entry.impact_on_child, entry.action_taken))),
         )
 
 

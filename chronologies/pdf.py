@@ -4,6 +4,7 @@ The view passes entries it read through the access layer (selectors), so a restr
 requester may not see is never in the document; this module only lays them out. Page numbers come
 from CSS `@page` counters, so every page says "Page n of N" however long the chronology is.
 """
+
 from pathlib import Path
 
 from django.conf import settings

@@ -8,6 +8,7 @@ its earlier versions beneath it). A page costs a fixed number of queries whateve
 entries: the count, the page (agency, author, child and original joined), the agencies an entry is
 shared with, and the earlier versions of the entries on the page.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date

@@ -15,6 +15,7 @@ case record into that call, so `cases/services.py` adds one line per service.
 Rule failures raise `ValidationError` keyed by field, so forms and the API show each message
 beside its field.
 """
+
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -42,6 +43,7 @@ Request = HttpRequest | None
 
 OBJECT_TYPE = "chronology_entry"
 
+
 def _text(value: str | None) -> str:
     return (value or "").strip()
 
@@ -53,9 +55,16 @@ def _agency_of(actor: User) -> Agency:
 
 
 def _content(
-    *, occurred_on: date, kind: str, summary: str, impact_on_child: str, action_taken: str = "",
-    significance: str = Significance.ROUTINE, date_precision: str = DatePrecision.DAY,
-    neglect_types: Sequence[str] = (), attendance_percentage: Decimal | None = None,
+    *,
+    occurred_on: date,
+    kind: str,
+    summary: str,
+    impact_on_child: str,
+    action_taken: str = "",
+    significance: str = Significance.ROUTINE,
+    date_precision: str = DatePrecision.DAY,
+    neglect_types: Sequence[str] = (),
+    attendance_percentage: Decimal | None = None,
 ) -> dict:
     """The content columns, normalised: trimmed text, month-only dates on the 1st, neglect flags."""
     neglect_types = list(neglect_types or ())
@@ -85,8 +94,13 @@ def _save_valid(entry: ChronologyEntry, shared_with: Iterable[Agency] = ()) -> C
 
 def _audit_created(*, actor, entry: ChronologyEntry, detail: str, request: Request) -> None:
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type=OBJECT_TYPE, object_id=entry.pk, child_id=entry.child_id,
-        detail=detail, request=request,
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type=OBJECT_TYPE,
+        object_id=entry.pk,
+        child_id=entry.child_id,
+        detail=detail,
+        request=request,
     )
 
 
@@ -144,8 +158,14 @@ def chronology_entry_record(
     if shared_with and not restricted:
         raise ValidationError({"shared_with": "Name agencies only on a restricted entry: everyone who can see the child sees the others"})
     content = _content(
-        occurred_on=occurred_on, kind=kind, summary=summary, impact_on_child=impact_on_child, action_taken=action_taken,
-        significance=significance, date_precision=date_precision, neglect_types=neglect_types,
+        occurred_on=occurred_on,
+        kind=kind,
+        summary=summary,
+        impact_on_child=impact_on_child,
+        action_taken=action_taken,
+        significance=significance,
+        date_precision=date_precision,
+        neglect_types=neglect_types,
         attendance_percentage=attendance_percentage,
     )
     entry = _save_valid(ChronologyEntry(child=child, agency=agency, author=actor, restricted=restricted, **content), shared_with)
@@ -179,8 +199,15 @@ def chronology_entry_amend(
       people correcting it at once get one amendment and one clear refusal, not a fork.
     """
     _agency_of(actor)
-    access.require(actor, access.can_amend_entry(actor, entry), request=request, reason="Only the agency that recorded an entry can amend it.",
-                   object_type=access.CHRONOLOGY_ENTRY, object_id=entry.pk, child_id=entry.child_id)
+    access.require(
+        actor,
+        access.can_amend_entry(actor, entry),
+        request=request,
+        reason="Only the agency that recorded an entry can amend it.",
+        object_type=access.CHRONOLOGY_ENTRY,
+        object_id=entry.pk,
+        child_id=entry.child_id,
+    )
     # The refusal above is audited outside the transaction, so its row survives; the writes below are one unit.
     with transaction.atomic():
         entry = ChronologyEntry.objects.select_for_update(of=("self",)).select_related("original").get(pk=entry.pk)
@@ -191,8 +218,14 @@ def chronology_entry_amend(
         if not _text(reason):
             raise ValidationError({"reason": "Say why the entry is being amended"})
         content = _content(
-            occurred_on=occurred_on, kind=kind, summary=summary, impact_on_child=impact_on_child, action_taken=action_taken,
-            significance=significance, date_precision=date_precision, neglect_types=neglect_types,
+            occurred_on=occurred_on,
+            kind=kind,
+            summary=summary,
+            impact_on_child=impact_on_child,
+            action_taken=action_taken,
+            significance=significance,
+            date_precision=date_precision,
+            neglect_types=neglect_types,
             attendance_percentage=attendance_percentage,
         )
         amendment = _supersede(current=entry, author=actor, content=content, reason=reason)
@@ -242,11 +275,23 @@ def chronology_sync_from_source(
     other apps (conferences, assessment runs) call it inside their own audited service.
     """
     return _sync(
-        source_type=source_type, source_id=source_id, child_id=child.pk, agency_id=agency.pk, author=author,
-        restricted=restricted, shared_with=shared_with, amendment_reason=amendment_reason,
+        source_type=source_type,
+        source_id=source_id,
+        child_id=child.pk,
+        agency_id=agency.pk,
+        author=author,
+        restricted=restricted,
+        shared_with=shared_with,
+        amendment_reason=amendment_reason,
         content=_content(
-            occurred_on=occurred_on, kind=kind, summary=summary, impact_on_child=impact_on_child, action_taken=action_taken,
-            significance=significance, date_precision=date_precision, neglect_types=neglect_types,
+            occurred_on=occurred_on,
+            kind=kind,
+            summary=summary,
+            impact_on_child=impact_on_child,
+            action_taken=action_taken,
+            significance=significance,
+            date_precision=date_precision,
+            neglect_types=neglect_types,
             attendance_percentage=attendance_percentage,
         ),
     )
@@ -256,13 +301,16 @@ def _sync(*, source_type, source_id, child_id, agency_id, author, restricted, sh
     """`chronology_sync_from_source` by ids (callers holding only ids need not fetch the child)."""
     if source_type not in SourceType.values:
         raise ValueError(f"Unknown chronology source {source_type!r}; known: {SourceType.values}")
-    original = (
-        ChronologyEntry.objects.select_for_update().filter(source_type=source_type, source_id=source_id, child_id=child_id).first()
-    )
+    original = ChronologyEntry.objects.select_for_update().filter(source_type=source_type, source_id=source_id, child_id=child_id).first()
     if original is None:
         entry = ChronologyEntry(
-            child_id=child_id, agency_id=agency_id, author=author, restricted=restricted, source_type=source_type,
-            source_id=source_id, **content,
+            child_id=child_id,
+            agency_id=agency_id,
+            author=author,
+            restricted=restricted,
+            source_type=source_type,
+            source_id=source_id,
+            **content,
         )
         return _save_valid(entry, shared_with)
     current = ChronologyEntry.objects.filter(Q(pk=original.pk) | Q(original=original), superseded_by__isnull=True).get()
@@ -284,10 +332,18 @@ CONCERN_SIGNIFICANCE = Significance.SIGNIFICANT
 def chronology_entry_from_concern(*, concern) -> ChronologyEntry:
     """The entry of a concern as first recorded (called inside `cases.services.concern_record`)."""
     return chronology_sync_from_source(
-        source_type=SourceType.CONCERN, source_id=concern.pk, child=concern.child, agency=concern.agency,
-        author=concern.recorded_by, occurred_on=concern.observed_on, kind=EntryKind.CONCERN,
-        summary=concern.description, impact_on_child=concern.impact_on_child, action_taken=concern.action_taken,
-        significance=CONCERN_SIGNIFICANCE, neglect_types=concern.neglect_types,
+        source_type=SourceType.CONCERN,
+        source_id=concern.pk,
+        child=concern.child,
+        agency=concern.agency,
+        author=concern.recorded_by,
+        occurred_on=concern.observed_on,
+        kind=EntryKind.CONCERN,
+        summary=concern.description,
+        impact_on_child=concern.impact_on_child,
+        action_taken=concern.action_taken,
+        significance=CONCERN_SIGNIFICANCE,
+        neglect_types=concern.neglect_types,
     )
 
 
@@ -295,10 +351,18 @@ def chronology_entry_from_concern_amendment(*, amendment) -> ChronologyEntry:
     """The concern's entry, superseded by the amended content (called inside `concern_amend`)."""
     concern = amendment.concern
     return chronology_sync_from_source(
-        source_type=SourceType.CONCERN, source_id=concern.pk, child=concern.child, agency=concern.agency,
-        author=amendment.recorded_by, occurred_on=amendment.observed_on, kind=EntryKind.CONCERN,
-        summary=amendment.description, impact_on_child=amendment.impact_on_child, action_taken=amendment.action_taken,
-        significance=CONCERN_SIGNIFICANCE, neglect_types=amendment.neglect_types,
+        source_type=SourceType.CONCERN,
+        source_id=concern.pk,
+        child=concern.child,
+        agency=concern.agency,
+        author=amendment.recorded_by,
+        occurred_on=amendment.observed_on,
+        kind=EntryKind.CONCERN,
+        summary=amendment.description,
+        impact_on_child=amendment.impact_on_child,
+        action_taken=amendment.action_taken,
+        significance=CONCERN_SIGNIFICANCE,
+        neglect_types=amendment.neglect_types,
         amendment_reason=f"Concern amended: {amendment.reason}",
     )
 
@@ -320,8 +384,14 @@ def chronology_entry_from_plan_start(*, plan, actor: User | None) -> ChronologyE
     """A plan starting (called inside `plan_start`); recorded for the actor's agency, else the lead agency."""
     case = plan.case
     return chronology_sync_from_source(
-        source_type=SourceType.PLAN_STARTED, source_id=plan.pk, child=case.child, agency=_acting_agency(actor, case.lead_agency),
-        author=actor, occurred_on=plan.started_on, kind=EntryKind.PLAN_STARTED, summary=f"{_plan_name(plan)} started.",
+        source_type=SourceType.PLAN_STARTED,
+        source_id=plan.pk,
+        child=case.child,
+        agency=_acting_agency(actor, case.lead_agency),
+        author=actor,
+        occurred_on=plan.started_on,
+        kind=EntryKind.PLAN_STARTED,
+        summary=f"{_plan_name(plan)} started.",
         impact_on_child="The agencies around the child now work to this plan; its actions say what should change for the child and by when.",
         significance=_plan_significance(plan),
     )
@@ -331,8 +401,14 @@ def chronology_entry_from_plan_end(*, plan, actor: User | None) -> ChronologyEnt
     """A plan ending, with the reason (called inside `plan_end`)."""
     case = plan.case
     return chronology_sync_from_source(
-        source_type=SourceType.PLAN_ENDED, source_id=plan.pk, child=case.child, agency=_acting_agency(actor, case.lead_agency),
-        author=actor, occurred_on=plan.ended_on, kind=EntryKind.PLAN_ENDED, summary=f"{_plan_name(plan)} ended: {plan.end_reason}",
+        source_type=SourceType.PLAN_ENDED,
+        source_id=plan.pk,
+        child=case.child,
+        agency=_acting_agency(actor, case.lead_agency),
+        author=actor,
+        occurred_on=plan.ended_on,
+        kind=EntryKind.PLAN_ENDED,
+        summary=f"{_plan_name(plan)} ended: {plan.end_reason}",
         impact_on_child="The child is no longer supported by this plan; check that what it achieved for the child is holding.",
         significance=_plan_significance(plan),
     )
@@ -342,11 +418,17 @@ def chronology_entry_from_referral(*, referral) -> ChronologyEntry:
     """A referral to children's social care (called inside `referral_record`)."""
     outcome = f"Outcome: {referral.get_outcome_display()} on {referral.outcome_on:%d %B %Y}." if referral.outcome else ""
     return chronology_sync_from_source(
-        source_type=SourceType.REFERRAL, source_id=referral.pk, child=referral.child, agency=referral.referring_agency,
-        author=referral.recorded_by, occurred_on=referral.referred_on, kind=EntryKind.REFERRAL,
+        source_type=SourceType.REFERRAL,
+        source_id=referral.pk,
+        child=referral.child,
+        agency=referral.referring_agency,
+        author=referral.recorded_by,
+        occurred_on=referral.referred_on,
+        kind=EntryKind.REFERRAL,
         summary=f"Referred to children's social care{' for neglect' if referral.is_neglect else ''}: {referral.reasons}",
         impact_on_child="The child's needs are to be assessed by children's social care.",
-        action_taken=outcome, significance=Significance.SIGNIFICANT,
+        action_taken=outcome,
+        significance=Significance.SIGNIFICANT,
     )
 
 
@@ -354,10 +436,16 @@ def chronology_entry_from_oversight(*, oversight) -> ChronologyEntry:
     """A manager's oversight of the case (called inside `oversight_record`); the reasons are the impact."""
     case = oversight.case
     return chronology_sync_from_source(
-        source_type=SourceType.OVERSIGHT, source_id=oversight.pk, child=case.child,
-        agency=_acting_agency(oversight.manager, case.lead_agency), author=oversight.manager, occurred_on=oversight.recorded_on,
-        kind=EntryKind.MANAGEMENT_OVERSIGHT, summary=f"Management oversight. Decision: {oversight.decision}",
-        impact_on_child=oversight.reasons, action_taken=f"Next review by {oversight.next_review_on:%d %B %Y}.",
+        source_type=SourceType.OVERSIGHT,
+        source_id=oversight.pk,
+        child=case.child,
+        agency=_acting_agency(oversight.manager, case.lead_agency),
+        author=oversight.manager,
+        occurred_on=oversight.recorded_on,
+        kind=EntryKind.MANAGEMENT_OVERSIGHT,
+        summary=f"Management oversight. Decision: {oversight.decision}",
+        impact_on_child=oversight.reasons,
+        action_taken=f"Next review by {oversight.next_review_on:%d %B %Y}.",
     )
 
 
@@ -365,12 +453,16 @@ def chronology_entry_from_child_voice(*, voice) -> ChronologyEntry:
     """What the child said or showed (called inside `child_voice_record`); how they feel is the impact."""
     speaker = "The child" if voice.speaker == Speaker.CHILD else "A parent or carer, for the child"
     return chronology_sync_from_source(
-        source_type=SourceType.CHILD_VOICE, source_id=voice.pk, child=voice.case.child, agency=voice.agency,
-        author=voice.recorded_by, occurred_on=voice.recorded_on, kind=EntryKind.CHILDS_VOICE,
+        source_type=SourceType.CHILD_VOICE,
+        source_id=voice.pk,
+        child=voice.case.child,
+        agency=voice.agency,
+        author=voice.recorded_by,
+        occurred_on=voice.recorded_on,
+        kind=EntryKind.CHILDS_VOICE,
         summary=f"{speaker} ({voice.get_method_display().lower()}): {voice.what_was_said}",
         impact_on_child=voice.how_they_feel or "How the child feels was not recorded.",
     )
-
 
 
 # Conference kinds (conferences.models) whose decisions change what the state does for the child.
@@ -389,8 +481,14 @@ def chronology_entries_from_conference_events(*, events, author: User | None = N
     """
     return [
         _sync(
-            source_type=SourceType.CONFERENCE, source_id=event.conference_id, child_id=event.child_id, agency_id=event.agency_id,
-            author=author, restricted=False, shared_with=(), amendment_reason="The conference record was updated",
+            source_type=SourceType.CONFERENCE,
+            source_id=event.conference_id,
+            child_id=event.child_id,
+            agency_id=event.agency_id,
+            author=author,
+            restricted=False,
+            shared_with=(),
+            amendment_reason="The conference record was updated",
             content=_content(
                 occurred_on=event.occurred_on,
                 kind=EntryKind.FAMILY_GROUP_CONFERENCE if event.conference_kind == FAMILY_GROUP_CONFERENCE else EntryKind.CONFERENCE,
@@ -411,11 +509,17 @@ def chronology_entry_from_assessment_run(*, run) -> ChronologyEntry:
     """
     overall = run.scores.get("overall")
     return chronology_sync_from_source(
-        source_type=SourceType.ASSESSMENT_RUN, source_id=run.pk, child=run.case.child, agency=run.agency, author=run.assessor,
-        occurred_on=run.assessed_on, kind=EntryKind.ASSESSMENT,
+        source_type=SourceType.ASSESSMENT_RUN,
+        source_id=run.pk,
+        child=run.case.child,
+        agency=run.agency,
+        author=run.assessor,
+        occurred_on=run.assessed_on,
+        kind=EntryKind.ASSESSMENT,
         summary=f"{run.definition.name} completed{f'; overall score {overall}' if overall is not None else ''}.",
         impact_on_child=f"The child's view, recorded with the assessment: {run.child_voice}",
     )
+
 
 # --- Statutory events from a Children in Need census import -------------------------------------
 # The census import (census.importing) keeps assessments, section 47 enquiries, initial conferences
@@ -429,8 +533,13 @@ CENSUS_AMENDED = "The Children in Need census return was imported again and reco
 
 def _census_sync(source_type, record, *, child, agency, **content) -> ChronologyEntry:
     return chronology_sync_from_source(
-        source_type=source_type, source_id=record.pk, child=child, agency=agency, author=None,
-        amendment_reason=CENSUS_AMENDED, **content,
+        source_type=source_type,
+        source_id=record.pk,
+        child=child,
+        agency=agency,
+        author=None,
+        amendment_reason=CENSUS_AMENDED,
+        **content,
     )
 
 
@@ -445,12 +554,19 @@ def _portal_conference_on(child, held_on: date, source_type: str, record) -> boo
         return False
     return ChronologyEntry.objects.filter(
         Q(source_type=SourceType.CONFERENCE) | Q(original__source_type=SourceType.CONFERENCE),
-        child=child, occurred_on=held_on, superseded_by__isnull=True,
+        child=child,
+        occurred_on=held_on,
+        superseded_by__isnull=True,
     ).exists()
 
 
 def chronology_entries_from_census_assessment(
-    *, assessment, child, agency: Agency, factors_in_words: Sequence[str], found_harm: bool,
+    *,
+    assessment,
+    child,
+    agency: Agency,
+    factors_in_words: Sequence[str],
+    found_harm: bool,
 ) -> list[ChronologyEntry]:
     """The start of a children and families assessment and, once authorised, its conclusion.
 
@@ -460,20 +576,31 @@ def chronology_entries_from_census_assessment(
     """
     entries = [
         _census_sync(
-            SourceType.CENSUS_ASSESSMENT, assessment, child=child, agency=agency, occurred_on=assessment.started_on,
-            kind=EntryKind.ASSESSMENT, summary="Children and families assessment started by children's social care.",
+            SourceType.CENSUS_ASSESSMENT,
+            assessment,
+            child=child,
+            agency=agency,
+            occurred_on=assessment.started_on,
+            kind=EntryKind.ASSESSMENT,
+            summary="Children and families assessment started by children's social care.",
             impact_on_child="Social care is assessing the child's needs and the help the family needs to meet them.",
         )
     ]
     if assessment.authorised_on:
         factors = "; ".join(factors_in_words) or "none recorded"
-        entries.append(_census_sync(
-            SourceType.CENSUS_ASSESSMENT_AUTHORISED, assessment, child=child, agency=agency,
-            occurred_on=assessment.authorised_on, kind=EntryKind.ASSESSMENT,
-            summary=f"Children and families assessment (started {_day(assessment.started_on)}) completed and authorised. Factors identified: {factors}.",
-            impact_on_child="The assessment names what is affecting the child; the help offered next should answer these factors.",
-            significance=Significance.SIGNIFICANT if found_harm else Significance.ROUTINE,
-        ))
+        entries.append(
+            _census_sync(
+                SourceType.CENSUS_ASSESSMENT_AUTHORISED,
+                assessment,
+                child=child,
+                agency=agency,
+                occurred_on=assessment.authorised_on,
+                kind=EntryKind.ASSESSMENT,
+                summary=f"Children and families assessment (started {_day(assessment.started_on)}) completed and authorised. Factors identified: {factors}.",
+                impact_on_child="The assessment names what is affecting the child; the help offered next should answer these factors.",
+                significance=Significance.SIGNIFICANT if found_harm else Significance.ROUTINE,
+            )
+        )
     return entries
 
 
@@ -498,23 +625,38 @@ def chronology_entries_from_census_section47(*, section47, child, agency: Agency
     """
     entries = [
         _census_sync(
-            SourceType.CENSUS_SECTION47, section47, child=child, agency=agency, occurred_on=section47.started_on,
-            kind=EntryKind.ASSESSMENT, summary="Section 47 enquiry started: there was reasonable cause to suspect the child was suffering, or likely to suffer, significant harm.",
+            SourceType.CENSUS_SECTION47,
+            section47,
+            child=child,
+            agency=agency,
+            occurred_on=section47.started_on,
+            kind=EntryKind.ASSESSMENT,
+            summary="Section 47 enquiry started: there was reasonable cause to suspect the child was suffering, or likely to suffer, significant harm.",
             impact_on_child="Children's social care is finding out whether the child is at risk of significant harm and needs protecting.",
-            action_taken=_section47_outcome(section47), significance=Significance.SIGNIFICANT,
+            action_taken=_section47_outcome(section47),
+            significance=Significance.SIGNIFICANT,
         )
     ]
     if section47.icpc_on and not _portal_conference_on(child, section47.icpc_on, SourceType.CENSUS_ICPC, section47):
         outcome = (
-            f"Outcome: {_plan_name(plan).lower()} from {_day(plan.started_on)}." if plan is not None
+            f"Outcome: {_plan_name(plan).lower()} from {_day(plan.started_on)}."
+            if plan is not None
             else "Outcome: no child protection plan starting on this day is in the census return."
         )
-        entries.append(_census_sync(
-            SourceType.CENSUS_ICPC, section47, child=child, agency=agency, occurred_on=section47.icpc_on,
-            kind=EntryKind.CONFERENCE, summary="Initial child protection conference held.",
-            impact_on_child="The agencies met about the child's safety and decided whether the child needs a child protection plan.",
-            action_taken=outcome, significance=Significance.SIGNIFICANT,
-        ))
+        entries.append(
+            _census_sync(
+                SourceType.CENSUS_ICPC,
+                section47,
+                child=child,
+                agency=agency,
+                occurred_on=section47.icpc_on,
+                kind=EntryKind.CONFERENCE,
+                summary="Initial child protection conference held.",
+                impact_on_child="The agencies met about the child's safety and decided whether the child needs a child protection plan.",
+                action_taken=outcome,
+                significance=Significance.SIGNIFICANT,
+            )
+        )
     return entries
 
 
@@ -532,14 +674,24 @@ def chronology_entry_from_census_review(*, review, plan, agency: Agency, withdra
         if not ChronologyEntry.objects.filter(source_type=SourceType.CENSUS_CP_REVIEW, source_id=review.pk, child=child).exists():
             return None
         return _census_sync(
-            SourceType.CENSUS_CP_REVIEW, review, child=child, agency=agency, occurred_on=review.held_on, kind=EntryKind.CONFERENCE,
+            SourceType.CENSUS_CP_REVIEW,
+            review,
+            child=child,
+            agency=agency,
+            occurred_on=review.held_on,
+            kind=EntryKind.CONFERENCE,
             summary=f"An earlier census return recorded a child protection review conference on this day ({name}); the latest return no longer lists it.",
             impact_on_child="Not known: the review may not have been held on this day. Check the plan's record.",
         )
     if _portal_conference_on(child, review.held_on, SourceType.CENSUS_CP_REVIEW, review):
         return None
     return _census_sync(
-        SourceType.CENSUS_CP_REVIEW, review, child=child, agency=agency, occurred_on=review.held_on, kind=EntryKind.CONFERENCE,
+        SourceType.CENSUS_CP_REVIEW,
+        review,
+        child=child,
+        agency=agency,
+        occurred_on=review.held_on,
+        kind=EntryKind.CONFERENCE,
         summary=f"Child protection review conference held ({name}).",
         impact_on_child="The agencies reviewed whether the child is still at risk of significant harm and whether the plan is making the child safer.",
         significance=Significance.SIGNIFICANT,
@@ -570,7 +722,11 @@ def chronology_import(*, actor: User, text: str, request: Request = None) -> Imp
     events.entries_recorded.send(sender=ChronologyEntry, child_ids=list(per_child))
     for child_id, count in per_child.items():
         audit_record(
-            user=actor, action=AuditAction.CREATE, object_type=OBJECT_TYPE, child_id=child_id,
-            detail=f"imported {count} {'entry' if count == 1 else 'entries'} from {agency.name}'s file", request=request,
+            user=actor,
+            action=AuditAction.CREATE,
+            object_type=OBJECT_TYPE,
+            child_id=child_id,
+            detail=f"imported {count} {'entry' if count == 1 else 'entries'} from {agency.name}'s file",
+            request=request,
         )
     return plan

@@ -1,4 +1,5 @@
 """Background jobs of the chronology: keep the key-word themes of entries once they are matched (pattern_aggregates.py)."""
+
 from celery import shared_task
 from django.db import DatabaseError
 

@@ -4,6 +4,7 @@ Themes are matched by word stems in any order (chronologies/themes.py); a partne
 portal its own words here (a local service's name for dirty homes, a dialect word for head lice)
 without a deployment. Partnership-level: no child data, so reads are not audited; each change is.
 """
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,11 +24,18 @@ from .patterns import theme_keywords
 
 
 class ThemeWordForm(GovukFormMixin, forms.Form):
-    theme = forms.CharField(label="Theme", max_length=60, help_text="An existing theme, for example Hygiene, or a new one.",
-                            error_messages={"required": "Enter the theme, for example Hygiene"})
-    words = forms.CharField(label="Word or phrase to look for", max_length=120,
-                            help_text="Word forms and word order do not matter: \"dirty home\" also finds \"the home was dirty\".",
-                            error_messages={"required": "Enter the word or phrase to look for"})
+    theme = forms.CharField(
+        label="Theme",
+        max_length=60,
+        help_text="An existing theme, for example Hygiene, or a new one.",
+        error_messages={"required": "Enter the theme, for example Hygiene"},
+    )
+    words = forms.CharField(
+        label="Word or phrase to look for",
+        max_length=120,
+        help_text='Word forms and word order do not matter: "dirty home" also finds "the home was dirty".',
+        error_messages={"required": "Enter the word or phrase to look for"},
+    )
 
 
 @transaction.atomic
@@ -61,8 +69,7 @@ def theme_words(request):
             messages.success(request, "Added. Recurring themes look for it from now on.")
             return redirect("chronologies:theme_words")
     added = {(word.theme, word.words): word for word in ThemeWord.objects.select_related("added_by")}
-    return render(request, "chronologies/theme_words.html", {"form": form, "themes": theme_keywords(), "added": added,
-                                                             "words": list(added.values())})
+    return render(request, "chronologies/theme_words.html", {"form": form, "themes": theme_keywords(), "added": added, "words": list(added.values())})
 
 
 @login_required
@@ -72,7 +79,8 @@ def theme_word_remove(request, word_id):
     word = ThemeWord.objects.filter(pk=word_id).first()
     if word is not None:
         word.delete()
-        audit_record(user=request.user, action=AuditAction.DELETE, object_type="theme_word", object_id=word_id, detail=f"{word.theme}: {word.words}",
-                     request=request)
-        messages.success(request, f"Removed \"{word.words}\" from {word.theme}.")
+        audit_record(
+            user=request.user, action=AuditAction.DELETE, object_type="theme_word", object_id=word_id, detail=f"{word.theme}: {word.words}", request=request
+        )
+        messages.success(request, f'Removed "{word.words}" from {word.theme}.')
     return redirect("chronologies:theme_words")

@@ -10,6 +10,7 @@ The words come from the built-in list (`patterns.DEFAULT_THEME_KEYWORDS`, or the
 `CHRONOLOGY_THEME_KEYWORDS` setting) plus what partnership admins add on the theme words page
 (`ThemeWord`), so a partnership can teach the portal its own words without a deployment.
 """
+
 import re
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
 """Pages of the chronologies app (included at /chronologies/ by neglect_portal/urls.py)."""
+
 from django.urls import path
 
 from . import theme_views, views

@@ -6,7 +6,7 @@ Thin: parse, ask the access layer, call a selector or service, render. The child
 allowed GET writes the one VIEW audit row there); an entry comes from `selectors.access_entry`.
 The PDF writes exactly one audit row, the EXPORT.
 """
-from django.conf import settings
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -129,8 +129,13 @@ def child_chronology_pdf(request, child_id):
     count = matching.count()
     if count > max_entries():
         audit_record(
-            user=user, action=AuditAction.VIEW, object_type="chronology", object_id=child.pk, child_id=child.pk,
-            detail=f"PDF not made: {count} entries, over {max_entries()}", request=request,
+            user=user,
+            action=AuditAction.VIEW,
+            object_type="chronology",
+            object_id=child.pk,
+            child_id=child.pk,
+            detail=f"PDF not made: {count} entries, over {max_entries()}",
+            request=request,
         )
         context = {"child": child, "count": count, "limit": max_entries(), "query": _query_without_page(request)}
         return render(request, "chronologies/pdf_too_long.html", context)
@@ -154,8 +159,13 @@ def child_chronology_pdf(request, child_id):
         }
     )
     audit_record(
-        user=user, action=AuditAction.EXPORT, object_type="chronology", object_id=child.pk, child_id=child.pk,
-        detail=f"PDF of {len(entries)} entries; filters: {'; '.join(form.applied()) or 'none'}", request=request,
+        user=user,
+        action=AuditAction.EXPORT,
+        object_type="chronology",
+        object_id=child.pk,
+        child_id=child.pk,
+        detail=f"PDF of {len(entries)} entries; filters: {'; '.join(form.applied()) or 'none'}",
+        request=request,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chronology-{child.pk}-{now:%Y-%m-%d}.pdf"'
@@ -225,7 +235,9 @@ def import_upload(request):
             form.add_error("file", str(error))
         else:
             audit_record(
-                user=request.user, action=AuditAction.VIEW, object_type="chronology_import",
+                user=request.user,
+                action=AuditAction.VIEW,
+                object_type="chronology_import",
                 detail=f"checked a file: {len(plan.planned)} to create, {len(plan.already_imported)} already imported, "
                 f"{len(plan.rows_with_errors)} rows with errors",
                 request=request,

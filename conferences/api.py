@@ -8,6 +8,7 @@ field errors (neglect_portal/api.py); a key the input does not take answers 400 
 
 A conference shows only the children whose cases the caller may see.
 """
+
 from django.contrib.auth import get_user_model
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -47,8 +48,18 @@ class InvitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invitation
         fields = [
-            "id", "conference", "agency", "is_key_agency", "invitee", "invited_person", "invitee_email", "report_requested",
-            "report_received_on", "report_on_time", "attendance", "absence_impact",
+            "id",
+            "conference",
+            "agency",
+            "is_key_agency",
+            "invitee",
+            "invited_person",
+            "invitee_email",
+            "report_requested",
+            "report_received_on",
+            "report_on_time",
+            "attendance",
+            "absence_impact",
         ]
         read_only_fields = fields
 
@@ -87,8 +98,21 @@ class ConferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Conference
         fields = [
-            "id", "kind", "held_on", "start_time", "format", "chair", "chair_agency", "strategy_discussion_on", "report_due_on",
-            "initial_due_on", "outside_timescale", "attendance_recorded_at", "quorum", "children", "invitations",
+            "id",
+            "kind",
+            "held_on",
+            "start_time",
+            "format",
+            "chair",
+            "chair_agency",
+            "strategy_discussion_on",
+            "report_due_on",
+            "initial_due_on",
+            "outside_timescale",
+            "attendance_recorded_at",
+            "quorum",
+            "children",
+            "invitations",
         ]
         read_only_fields = fields
 
@@ -157,8 +181,12 @@ def _invitation_requests(rows):
                 raise exceptions.ValidationError({"invitee": [f"Choose someone who works for {agency}."]})
         requests.append(
             services.InvitationRequest(
-                agency=agency, is_key_agency=row["is_key_agency"], report_requested=row["report_requested"], invitee=invitee,
-                invitee_name=row["invitee_name"], invitee_email=row["invitee_email"],
+                agency=agency,
+                is_key_agency=row["is_key_agency"],
+                report_requested=row["report_requested"],
+                invitee=invitee,
+                invitee_name=row["invitee_name"],
+                invitee_email=row["invitee_email"],
             )
         )
     return requests
@@ -188,7 +216,13 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        audit_record(user=request.user, action=AuditAction.VIEW, object_type="conference_list", detail=f"api {query_detail(request.query_params, keep=('case', 'page'))}", request=request._request)
+        audit_record(
+            user=request.user,
+            action=AuditAction.VIEW,
+            object_type="conference_list",
+            detail=f"api {query_detail(request.query_params, keep=('case', 'page'))}",
+            request=request._request,
+        )
         return response
 
     @extend_schema(request=ConferenceCreateSerializer, responses={201: ConferenceSerializer})
@@ -205,9 +239,17 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         if chair is None:
             raise exceptions.ValidationError({"chair": ["Choose a chair from children's social care."]})
         conference = services.conference_schedule(
-            actor=user, case=case, kind=data["kind"], held_on=data["held_on"], start_time=data["start_time"], format=data["format"],
-            chair=chair, strategy_discussion_on=data["strategy_discussion_on"], sibling_cases=siblings,
-            invitations=_invitation_requests(data["invitations"]), request=request._request,
+            actor=user,
+            case=case,
+            kind=data["kind"],
+            held_on=data["held_on"],
+            start_time=data["start_time"],
+            format=data["format"],
+            chair=chair,
+            strategy_discussion_on=data["strategy_discussion_on"],
+            sibling_cases=siblings,
+            invitations=_invitation_requests(data["invitations"]),
+            request=request._request,
         )
         conference = selectors.conference_for_page(user=user, conference=conference)
         return Response(ConferenceSerializer(conference).data, status=status.HTTP_201_CREATED)
@@ -250,7 +292,13 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        audit_record(user=request.user, action=AuditAction.VIEW, object_type="invitation_list", detail=f"api {query_detail(request.query_params, keep=('conference', 'page'))}", request=request._request)
+        audit_record(
+            user=request.user,
+            action=AuditAction.VIEW,
+            object_type="invitation_list",
+            detail=f"api {query_detail(request.query_params, keep=('conference', 'page'))}",
+            request=request._request,
+        )
         return response
 
     @extend_schema(request=InvitationCreateSerializer, responses={201: InvitationSerializer})

@@ -1,4 +1,5 @@
 """Conference API routes (included under /api/v1/ in the "api" namespace)."""
+
 from rest_framework.routers import SimpleRouter
 
 from .api import ConferenceViewSet, InvitationViewSet

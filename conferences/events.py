@@ -5,6 +5,7 @@ again and again, a plan ended without one), which change when attendance or deci
 Drift sits above this app, so the conference services send this event inside their transaction and
 drift connects to it in its `AppConfig.ready()`.
 """
+
 from django.dispatch import Signal
 
 conference_recorded = Signal()  # case_ids: the cases the conference covers (attendance or decisions recorded)

@@ -5,15 +5,16 @@ invitation, or per child, bound to rows the view got through the access layer (`
 a posted row cannot add or delete anything). Row fields are labelled for screen readers with the
 agency's or child's name, since a table shows those only once, in the first column.
 """
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from cases.models import CPCategory
 from neglect_portal.govuk_forms import GovukFormMixin
 from partnership.wording import mark_wording_fields
 
 from .models import Attendance, ConferenceChild, ConferenceFormat, ConferenceKind, Invitation
-from cases.models import CPCategory
 
 
 class ChairChoiceField(forms.ModelChoiceField):
@@ -28,24 +29,38 @@ class SiblingCaseField(forms.ModelMultipleChoiceField):
 
 class ConferenceScheduleForm(GovukFormMixin, forms.Form):
     kind = forms.ChoiceField(
-        label="Kind of conference", choices=ConferenceKind.choices, widget=forms.RadioSelect,
+        label="Kind of conference",
+        choices=ConferenceKind.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose the kind of conference"},
     )
-    held_on = forms.DateField(label="Date", widget=forms.DateInput, error_messages={"required": "Enter the date of the conference", "invalid": "Enter a real date"})
+    held_on = forms.DateField(
+        label="Date", widget=forms.DateInput, error_messages={"required": "Enter the date of the conference", "invalid": "Enter a real date"}
+    )
     start_time = forms.TimeField(
-        label="Start time", widget=forms.TimeInput(attrs={"type": "time", "class": "govuk-input--width-5"}), help_text="For example, 10:00",
+        label="Start time",
+        widget=forms.TimeInput(attrs={"type": "time", "class": "govuk-input--width-5"}),
+        help_text="For example, 10:00",
         error_messages={"required": "Enter the time the conference starts", "invalid": "Enter a time such as 10:00"},
     )
     format = forms.ChoiceField(
-        label="Format", choices=ConferenceFormat.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the format"},
+        label="Format",
+        choices=ConferenceFormat.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the format"},
     )
     chair = ChairChoiceField(queryset=None, label="Chair", empty_label="Choose the chair", error_messages={"required": "Choose the chair"})
     strategy_discussion_on = forms.DateField(
-        label="Date of the strategy discussion", required=False, widget=forms.DateInput,
+        label="Date of the strategy discussion",
+        required=False,
+        widget=forms.DateInput,
         error_messages={"invalid": "Enter a real date"},
     )
     sibling_cases = SiblingCaseField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Brothers and sisters covered by the same conference",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Brothers and sisters covered by the same conference",
     )
 
     def __init__(self, *args, chairs, sibling_cases, **kwargs):

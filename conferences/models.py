@@ -13,6 +13,7 @@ aggregates need them as columns: `report_due_on` (the deadline the agencies were
 `initial_due_on` (when an initial conference is due after the strategy discussion). The service
 that schedules or moves a conference sets both; nothing else writes them.
 """
+
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -20,7 +21,6 @@ from django.db import models
 from django.db.models import F, Q
 
 from agencies.models import AgencyKind
-
 from cases.models import CIN_CATEGORY_CODES, Case, CPCategory, _not_in_future, _raise_if
 
 __all__ = [
@@ -209,8 +209,7 @@ class ConferenceChild(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["conference", "case"], name="one_link_per_conference_and_case"),
             models.CheckConstraint(
-                condition=(Q(decision__in=DECISIONS_WITH_CATEGORY) & ~Q(cp_category=""))
-                | (~Q(decision__in=DECISIONS_WITH_CATEGORY) & Q(cp_category="")),
+                condition=(Q(decision__in=DECISIONS_WITH_CATEGORY) & ~Q(cp_category="")) | (~Q(decision__in=DECISIONS_WITH_CATEGORY) & Q(cp_category="")),
                 name="conference_category_only_when_child_on_a_plan",
                 violation_error_message="Choose a category when the child is on a plan after the conference, and only then",
             ),

@@ -8,6 +8,7 @@ but never widen it.
 Who may see or act on a conference is decided in `agencies/access.py` (the one door); the names are
 re-exported below so this app's views and API read them from one place.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,6 +19,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 
 from agencies import access
 from agencies.models import Agency, AgencyKind, Role
+from cases.models import Case, CaseStatus, TeamMembership
 
 from .models import (
     PRESENT,
@@ -26,9 +28,6 @@ from .models import (
     ConferenceKind,
     Invitation,
 )
-from cases.models import Case, CaseStatus, TeamMembership
-
-
 
 # --- Access: decided in agencies/access.py, re-exported for this module's callers ---------------
 
@@ -64,12 +63,7 @@ def conference_for_page(*, user, conference):
 
     Read again through `conferences_visible_to`, so a hidden one raises Conference.DoesNotExist.
     """
-    return (
-        conferences_visible_to(user)
-        .select_related("chair", "chair_agency")
-        .prefetch_related(_visible_links(user), _invitations())
-        .get(pk=conference.pk)
-    )
+    return conferences_visible_to(user).select_related("chair", "chair_agency").prefetch_related(_visible_links(user), _invitations()).get(pk=conference.pk)
 
 
 def conference_list_for(*, user, case_id=None):
@@ -81,11 +75,7 @@ def conference_list_for(*, user, case_id=None):
     conferences = conferences_visible_to(user)
     if case_id is not None:
         conferences = conferences.filter(Exists(conference_links_visible_to(user).filter(conference_id=OuterRef("pk"), case_id=case_id)))
-    return (
-        conferences.select_related("chair", "chair_agency")
-        .prefetch_related(_visible_links(user), _invitations())
-        .order_by("-held_on", "-start_time", "-pk")
-    )
+    return conferences.select_related("chair", "chair_agency").prefetch_related(_visible_links(user), _invitations()).order_by("-held_on", "-start_time", "-pk")
 
 
 def conferences_for_case(*, user, case):
@@ -109,11 +99,7 @@ def upcoming_conferences(*, user, today, chaired_by=None):
     conferences = conferences_visible_to(user).filter(held_on__gte=today)
     if chaired_by is not None:
         conferences = conferences.filter(chair=chaired_by)
-    return (
-        conferences.select_related("chair")
-        .prefetch_related(_visible_links(user))
-        .order_by("held_on", "start_time", "pk")
-    )
+    return conferences.select_related("chair").prefetch_related(_visible_links(user)).order_by("held_on", "start_time", "pk")
 
 
 def sibling_cases_for_scheduling(*, user, case):
@@ -233,9 +219,7 @@ def conference_flags_for_cases(*, case_ids, today) -> dict[int, list[ConferenceF
     links_of_child = defaultdict(list)
     for link in links:
         links_of_child[link.case.child_id].append(link)
-    flags_of_child = {
-        child_id: _flags_for_child(child_links, invitations, today) for child_id, child_links in links_of_child.items()
-    }
+    flags_of_child = {child_id: _flags_for_child(child_links, invitations, today) for child_id, child_links in links_of_child.items()}
     return {case_id: flags_of_child.get(child_id, []) for case_id, child_id in child_of.items()}
 
 
@@ -362,8 +346,12 @@ def attendance_by_agency(*, start, end):
     )
     return [
         AgencyAttendance(
-            agency_id=row["agency_id"], agency_name=row["agency__name"], invitations=row["invited"], attended=row["attended"],
-            reports_requested=row["requested"], reports_on_time=row["on_time"],
+            agency_id=row["agency_id"],
+            agency_name=row["agency__name"],
+            invitations=row["invited"],
+            attended=row["attended"],
+            reports_requested=row["requested"],
+            reports_on_time=row["on_time"],
         )
         for row in rows
     ]
@@ -418,4 +406,3 @@ def conference_events(*, conference):
             )
         )
     return events
-

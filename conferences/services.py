@@ -14,6 +14,7 @@ enqueued after commit, tells its safeguarding leads (`absence_feedback_send`).
 The chronology: `_conference_recorded` is the one point where a recorded conference leaves this
 module; see its docstring.
 """
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -27,10 +28,13 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.models import Agency
-from notifications.services import notification_create
 from audit.models import AuditAction
 from audit.services import audit_record
+from cases.models import Case
+from cases.services import team_add
 from chronologies import services as chronology
+from neglect_portal.working_days import add_working_days
+from notifications.services import notification_create
 
 from . import events as conference_signals
 from .models import AbsenceFeedback, Conference, ConferenceChild, ConferenceKind, Invitation
@@ -41,9 +45,6 @@ from .selectors import (
     possible_chairs,
     safeguarding_leads,
 )
-from cases.models import Case
-from cases.services import team_add
-from neglect_portal.working_days import add_working_days
 
 # How long a claimed feedback row is left alone before another run may take it over (a worker
 # that died mid-send never marks it sent).
@@ -149,8 +150,13 @@ def _invite(conference, asked: InvitationRequest, *, cases, actor, request):
     (`cases.services.team_add`).
     """
     invitation = Invitation(
-        conference=conference, agency=asked.agency, is_key_agency=asked.is_key_agency, report_requested=asked.report_requested,
-        invitee=asked.invitee, invitee_name=_text(asked.invitee_name), invitee_email=_text(asked.invitee_email),
+        conference=conference,
+        agency=asked.agency,
+        is_key_agency=asked.is_key_agency,
+        report_requested=asked.report_requested,
+        invitee=asked.invitee,
+        invitee_name=_text(asked.invitee_name),
+        invitee_email=_text(asked.invitee_email),
     )
     invitation.full_clean()
     invitation.save()
@@ -188,8 +194,14 @@ def conference_schedule(
     if not possible_chairs().filter(pk=getattr(chair, "pk", None)).exists():
         raise ValidationError({"chair": "Choose a chair from children's social care"})
     conference = Conference(
-        kind=kind, held_on=held_on, start_time=start_time, format=format, chair=chair, chair_agency=chair.membership.agency,
-        strategy_discussion_on=strategy_discussion_on if kind == ConferenceKind.INITIAL else None, scheduled_by=actor,
+        kind=kind,
+        held_on=held_on,
+        start_time=start_time,
+        format=format,
+        chair=chair,
+        chair_agency=chair.membership.agency,
+        strategy_discussion_on=strategy_discussion_on if kind == ConferenceKind.INITIAL else None,
+        scheduled_by=actor,
     )
     _set_due_dates(conference)
     conference.full_clean()
@@ -199,9 +211,12 @@ def conference_schedule(
     for invitation in invitations:
         _invite(conference, invitation, cases=cases, actor=actor, request=request)
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="conference", object_id=conference.pk, child_id=case.child_id,
-        detail=f"{conference}; cases {', '.join(str(c.pk) for c in cases)}; "
-        f"invited {', '.join(i.agency.name for i in invitations)}",
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="conference",
+        object_id=conference.pk,
+        child_id=case.child_id,
+        detail=f"{conference}; cases {', '.join(str(c.pk) for c in cases)}; invited {', '.join(i.agency.name for i in invitations)}",
         request=request,
     )
     return conference
@@ -224,8 +239,12 @@ def invitation_add(*, actor, conference: Conference, invitation: InvitationReque
     cases = [link.case for link in visible.select_related("case").order_by("pk")]
     saved = _invite(conference, invitation, cases=cases, actor=actor, request=request)
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="invitation", object_id=saved.pk,
-        child_id=cases[0].child_id if cases else None, detail=f"{invitation.agency.name} to conference {conference.pk}",
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="invitation",
+        object_id=saved.pk,
+        child_id=cases[0].child_id if cases else None,
+        detail=f"{invitation.agency.name} to conference {conference.pk}",
         request=request,
     )
     return saved
@@ -277,8 +296,13 @@ def conference_record_attendance(*, actor, conference: Conference, entries: Sequ
     _attendance_recorded(conference, request=request)
     summary = "; ".join(f"{i.agency.name}: {i.get_attendance_display()}" for i in invitations.values())
     audit_record(
-        user=actor, action=AuditAction.UPDATE, object_type="conference", object_id=conference.pk,
-        child_id=_first_child_id(conference), detail=f"attendance recorded: {summary}", request=request,
+        user=actor,
+        action=AuditAction.UPDATE,
+        object_type="conference",
+        object_id=conference.pk,
+        child_id=_first_child_id(conference),
+        detail=f"attendance recorded: {summary}",
+        request=request,
     )
     return conference
 
@@ -292,8 +316,12 @@ def invitation_record_attendance(*, actor, invitation: Invitation, entry: Attend
     _apply_attendance(invitation, entry)
     _attendance_recorded(invitation.conference, request=request)
     audit_record(
-        user=actor, action=AuditAction.UPDATE, object_type="invitation", object_id=invitation.pk,
-        child_id=_first_child_id(conference), detail=f"{invitation.agency.name}: {invitation.get_attendance_display()}",
+        user=actor,
+        action=AuditAction.UPDATE,
+        object_type="invitation",
+        object_id=invitation.pk,
+        child_id=_first_child_id(conference),
+        detail=f"{invitation.agency.name}: {invitation.get_attendance_display()}",
         request=request,
     )
     return invitation
@@ -329,7 +357,10 @@ def conference_record_decisions(*, actor, conference: Conference, decisions: Seq
     _queue_absence_feedback(conference)
     _conference_recorded(conference, author=actor)
     audit_record(
-        user=actor, action=AuditAction.UPDATE, object_type="conference", object_id=conference.pk,
+        user=actor,
+        action=AuditAction.UPDATE,
+        object_type="conference",
+        object_id=conference.pk,
         child_id=recorded[0].case.child_id,
         detail="decisions: " + "; ".join(f"case {link.case_id}: {link.decision} {link.cp_category}".strip() for link in recorded),
         request=request,
@@ -369,9 +400,7 @@ def _claim(feedback_id):
     """Take the row for this run: only an unsent row, unclaimed or claimed long ago, changes."""
     now = timezone.now()
     stale = now - timedelta(seconds=FEEDBACK_CLAIM_EXPIRY_SECONDS)
-    claimed = AbsenceFeedback.objects.filter(
-        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale), pk=feedback_id, sent_at__isnull=True
-    ).update(claimed_at=now)
+    claimed = AbsenceFeedback.objects.filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale), pk=feedback_id, sent_at__isnull=True).update(claimed_at=now)
     return claimed == 1
 
 
@@ -441,8 +470,12 @@ def _send_feedback(feedback_id):
         outcome = f"sent to {sent}" if sent else "no safeguarding lead can see the case"
     AbsenceFeedback.objects.filter(pk=feedback_id).update(sent_at=timezone.now(), outcome=outcome)
     audit_record(
-        user=None, action=AuditAction.CREATE, object_type="absence_feedback", object_id=feedback_id,
-        child_id=_first_child_id(conference), detail=f"{feedback.agency.name}: {outcome}",
+        user=None,
+        action=AuditAction.CREATE,
+        object_type="absence_feedback",
+        object_id=feedback_id,
+        child_id=_first_child_id(conference),
+        detail=f"{feedback.agency.name}: {outcome}",
     )
     return "sent" if sent else outcome
 

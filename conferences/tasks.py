@@ -1,4 +1,5 @@
 """Background jobs of the cases app."""
+
 from celery import shared_task
 from django.db import DatabaseError
 

@@ -1,4 +1,5 @@
 """Conference pages (mounted at /conferences/ in the "conferences" namespace)."""
+
 from django.urls import path
 
 from . import views

@@ -9,6 +9,7 @@ its managers and DSLs, or the chair). The upcoming list is for
 children's social care; the attendance report (aggregates only) for strategy members, managers
 and DSLs.
 """
+
 from datetime import date
 
 from django.contrib import messages
@@ -24,8 +25,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from neglect_portal.govuk_forms import add_service_errors
 
-from . import selectors
-from . import services
+from . import selectors, services
 from .forms import (
     AttendanceFormSet,
     AttendanceReportForm,
@@ -84,16 +84,27 @@ def conference_schedule(request, case_id):
         data = form.cleaned_data
         invitations = [
             services.InvitationRequest(
-                agency=agencies[row["agency"]], is_key_agency=row["is_key_agency"], report_requested=row["report_requested"],
-                invitee_name=row["invitee_name"], invitee_email=row["invitee_email"],
+                agency=agencies[row["agency"]],
+                is_key_agency=row["is_key_agency"],
+                report_requested=row["report_requested"],
+                invitee_name=row["invitee_name"],
+                invitee_email=row["invitee_email"],
             )
             for row in formset.invited()
         ]
         try:
             conference = services.conference_schedule(
-                actor=request.user, case=case, kind=data["kind"], held_on=data["held_on"], start_time=data["start_time"],
-                format=data["format"], chair=data["chair"], strategy_discussion_on=data["strategy_discussion_on"],
-                sibling_cases=list(data.get("sibling_cases", ())), invitations=invitations, request=request,
+                actor=request.user,
+                case=case,
+                kind=data["kind"],
+                held_on=data["held_on"],
+                start_time=data["start_time"],
+                format=data["format"],
+                chair=data["chair"],
+                strategy_discussion_on=data["strategy_discussion_on"],
+                sibling_cases=list(data.get("sibling_cases", ())),
+                invitations=invitations,
+                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -101,7 +112,9 @@ def conference_schedule(request, case_id):
             messages.success(request, f"{conference} scheduled.")
             return redirect("conferences:conference_detail", conference.pk)
     context = {
-        "case": case, "form": form, "formset": formset,
+        "case": case,
+        "form": form,
+        "formset": formset,
         "rows": [(row_form, agencies.get(row_form.agency_id)) for row_form in formset.forms],
         "errors": form_errors(form) + formset_errors(formset, lambda row_form: row_form.agency_name),
     }
@@ -132,8 +145,10 @@ def conference_attendance(request, conference_id):
     if request.method == "POST" and formset.is_valid():
         entries = [
             services.AttendanceEntry(
-                invitation_id=row.instance.pk, attendance=row.cleaned_data["attendance"],
-                report_received_on=row.cleaned_data["report_received_on"], absence_impact=row.cleaned_data["absence_impact"],
+                invitation_id=row.instance.pk,
+                attendance=row.cleaned_data["attendance"],
+                report_received_on=row.cleaned_data["report_received_on"],
+                absence_impact=row.cleaned_data["absence_impact"],
             )
             for row in formset.forms
         ]
@@ -159,14 +174,18 @@ def conference_decisions(request, conference_id):
     conference = selectors.access_conference(request.user, conference_id, action="decide", request=request)
     links = selectors.conference_links_visible_to(request.user).filter(conference=conference).select_related("case__child", "conference")
     formset = DecisionFormSet(
-        _posted(request), queryset=links.order_by("case__child__date_of_birth", "pk"), prefix="decisions",
+        _posted(request),
+        queryset=links.order_by("case__child__date_of_birth", "pk"),
+        prefix="decisions",
         form_kwargs={"decision_choices": conference.decision_choices},
     )
     service_errors = []
     if request.method == "POST" and conference.decides_on_plans and formset.is_valid():
         decisions = [
             services.DecisionEntry(
-                case_id=row.instance.case_id, decision=row.cleaned_data["decision"], cp_category=row.cleaned_data["cp_category"],
+                case_id=row.instance.case_id,
+                decision=row.cleaned_data["decision"],
+                cp_category=row.cleaned_data["cp_category"],
                 notes=row.cleaned_data["decision_notes"],
             )
             for row in formset.forms
@@ -193,8 +212,11 @@ def upcoming(request):
     conferences = selectors.upcoming_conferences(user=request.user, today=timezone.localdate(), chaired_by=request.user if mine else None)
     page = Paginator(conferences, UPCOMING_PER_PAGE).get_page(request.GET.get("page"))
     audit_record(
-        user=request.user, action=AuditAction.VIEW, object_type="conference_list",
-        detail=f"upcoming{' chaired by me' if mine else ''}: page {page.number}, {len(page.object_list)} listed", request=request,
+        user=request.user,
+        action=AuditAction.VIEW,
+        object_type="conference_list",
+        detail=f"upcoming{' chaired by me' if mine else ''}: page {page.number}, {len(page.object_list)} listed",
+        request=request,
     )
     return render(request, "conferences/upcoming.html", {"page": page, "mine": mine})
 

@@ -3,6 +3,7 @@
 A quarter that is not `YYYY-YY-Qn`, or has not started, answers 400 with the reason; signing off a
 quarter also needs it to have ended. The PDF download writes one EXPORT audit row.
 """
+
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -14,7 +15,6 @@ from rest_framework.views import APIView
 from agencies import access
 from audit.models import AuditAction
 from audit.services import audit_record
-
 from neglect_portal.api import StrictWriteMixin
 from neglect_portal.csv_export import csv_text
 from neglect_portal.quarters import BadQuarter, reported_quarter
@@ -80,14 +80,22 @@ class QuarterPdfView(APIView):
 
     permission_classes = [access.HasActiveMembership, CanSeeDashboard]
 
-    @extend_schema(parameters=[OpenApiParameter("publication", OpenApiTypes.BOOL, description="1 for the version for publication")],
-                   responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[OpenApiParameter("publication", OpenApiTypes.BOOL, description="1 for the version for publication")],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
     def get(self, request, quarter):
         parsed = _quarter(quarter)
         if _for_publication(request):
             pdf = quarter_pdf(quarter=parsed, for_publication=True)
-            audit_record(user=request.user, action=AuditAction.EXPORT, object_type="dashboard", object_id=parsed.name, detail="PDF for publication (API)",
-                         request=request._request)
+            audit_record(
+                user=request.user,
+                action=AuditAction.EXPORT,
+                object_type="dashboard",
+                object_id=parsed.name,
+                detail="PDF for publication (API)",
+                request=request._request,
+            )
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = f'attachment; filename="neglect-dashboard-{parsed.name}-for-publication.pdf"'
             return response
@@ -105,14 +113,22 @@ class QuarterCsvView(APIView):
 
     permission_classes = [access.HasActiveMembership, CanSeeDashboard]
 
-    @extend_schema(parameters=[OpenApiParameter("publication", OpenApiTypes.BOOL, description="1 for the version for publication")],
-                   responses={(200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(
+        parameters=[OpenApiParameter("publication", OpenApiTypes.BOOL, description="1 for the version for publication")],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
     def get(self, request, quarter):
         parsed = _quarter(quarter)
         for_publication = _for_publication(request)
         body = csv_text(quarter_csv_rows(quarter=parsed, for_publication=for_publication))
-        audit_record(user=request.user, action=AuditAction.EXPORT, object_type="dashboard", object_id=parsed.name,
-                     detail="measures CSV for publication (API)" if for_publication else "measures CSV (API)", request=request._request)
+        audit_record(
+            user=request.user,
+            action=AuditAction.EXPORT,
+            object_type="dashboard",
+            object_id=parsed.name,
+            detail="measures CSV for publication (API)" if for_publication else "measures CSV (API)",
+            request=request._request,
+        )
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
         suffix = "-for-publication" if for_publication else ""
         response["Content-Disposition"] = f'attachment; filename="neglect-dashboard-{parsed.name}{suffix}.csv"'
@@ -142,11 +158,18 @@ class MeasureSetsView(APIView):
     permission_classes = [access.HasActiveMembership, CanSeeDashboard]
 
     def get(self, request):
-        return Response([
-            {"key": s.key, "name": s.name, "source": s.source, "shipped": s.shipped,
-             "measures": [{"key": item.measure_key, "source_line": item.source_line} for item in s.items.all()]}
-            for s in measure_sets()
-        ])
+        return Response(
+            [
+                {
+                    "key": s.key,
+                    "name": s.name,
+                    "source": s.source,
+                    "shipped": s.shipped,
+                    "measures": [{"key": item.measure_key, "source_line": item.source_line} for item in s.items.all()],
+                }
+                for s in measure_sets()
+            ]
+        )
 
 
 class SetupInputSerializer(StrictWriteMixin, serializers.Serializer):
@@ -178,8 +201,14 @@ class SetupView(APIView):
         data = SetupInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        setup = services.setup_save(actor=request.user, version=values["version"], measure_set_key=values["measure_set"],
-                                    added_measures=values["added_measures"], board=values["board"], request=request._request)
+        setup = services.setup_save(
+            actor=request.user,
+            version=values["version"],
+            measure_set_key=values["measure_set"],
+            added_measures=values["added_measures"],
+            board=values["board"],
+            request=request._request,
+        )
         return Response(_setup_body(setup))
 
 
@@ -190,8 +219,14 @@ class TargetInputSerializer(StrictWriteMixin, serializers.Serializer):
 
 
 def _target_body(target, measure=None):
-    return {"measure": target.measure_key, "value": target.value, "reason": target.reason, "set_by": target.set_by.get_username(),
-            "set_at": target.set_at.isoformat(), "words": target_words(target)}
+    return {
+        "measure": target.measure_key,
+        "value": target.value,
+        "reason": target.reason,
+        "set_by": target.set_by.get_username(),
+        "set_at": target.set_at.isoformat(),
+        "words": target_words(target),
+    }
 
 
 class TargetsView(APIView):
@@ -200,19 +235,22 @@ class TargetsView(APIView):
     permission_classes = [access.HasActiveMembership, CanSteerDashboard]
 
     def get(self, request):
-        return Response({
-            "targets": [_target_body(target) for target in current_targets().values()],
-            "history": [_target_body(target) for target in target_history()],
-            "measures": [{"key": m.key, "title": m.title, "unit": m.unit, "better": m.better} for m in catalogue()],
-        })
+        return Response(
+            {
+                "targets": [_target_body(target) for target in current_targets().values()],
+                "history": [_target_body(target) for target in target_history()],
+                "measures": [{"key": m.key, "title": m.title, "unit": m.unit, "better": m.better} for m in catalogue()],
+            }
+        )
 
     @extend_schema(request=TargetInputSerializer)
     def post(self, request):
         data = TargetInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        target = services.target_set(actor=request.user, measure_key=values["measure"], value=values["value"], reason=values["reason"],
-                                     request=request._request)
+        target = services.target_set(
+            actor=request.user, measure_key=values["measure"], value=values["value"], reason=values["reason"], request=request._request
+        )
         return Response(_target_body(target), status=status.HTTP_201_CREATED)
 
 
@@ -235,8 +273,12 @@ def _report_body(quarter, report):
         "escalations": report.escalations if report else "",
         "version": report.version if report else 1,
         "themes": list(THEMES),
-        "signed_off": None if report is None or not report.is_signed_off else {
-            "name": report.signed_off_name, "position": report.signed_off_position, "at": report.signed_off_at.isoformat(),
+        "signed_off": None
+        if report is None or not report.is_signed_off
+        else {
+            "name": report.signed_off_name,
+            "position": report.signed_off_position,
+            "at": report.signed_off_at.isoformat(),
             "by": report.signed_off_by.get_username() if report.signed_off_by else "",
         },
     }
@@ -257,8 +299,14 @@ class QuarterReportView(APIView):
         data = ReportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        report = services.report_save(actor=request.user, quarter=parsed.name, version=values["version"], narratives=values["narratives"],
-                                      escalations=values["escalations"], request=request._request)
+        report = services.report_save(
+            actor=request.user,
+            quarter=parsed.name,
+            version=values["version"],
+            narratives=values["narratives"],
+            escalations=values["escalations"],
+            request=request._request,
+        )
         return Response(_report_body(parsed, report))
 
 
@@ -273,6 +321,7 @@ class QuarterSignOffView(APIView):
         data = SignOffInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        report = services.quarter_sign_off(actor=request.user, quarter=parsed.name, version=values["version"], name=values["name"],
-                                           position=values["position"], request=request._request)
+        report = services.quarter_sign_off(
+            actor=request.user, quarter=parsed.name, version=values["version"], name=values["name"], position=values["position"], request=request._request
+        )
         return Response(_report_body(parsed, report), status=status.HTTP_202_ACCEPTED)

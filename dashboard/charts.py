@@ -10,11 +10,10 @@ Scales are honest: value axes start at zero (percentages run 0 to 100) and end o
 above the largest value. An agency chart with many agencies is split into several charts of at most
 a page each, sharing one scale, so a county with forty agencies never runs past the page.
 """
-import base64
+
 import math
 
 import pygal
-from pygal.style import Style
 
 from neglect_portal.charts import chart_style, svg_data_uri
 
@@ -87,16 +86,28 @@ def trend_chart(measure, points, *, at_least=0):
     ticks = trend_scale(measure, values, at_least=at_least)
     has_target = measure.target is not None
     chart = pygal.Line(
-        js=[], style=_STYLE, width=800, height=300, explicit_size=True, title=measure.title,
-        x_labels=[name for name, _ in points], print_values=False, dots_size=4, truncate_label=-1,
-        margin_right=30, range=(ticks[0], ticks[-1]), y_labels=ticks, show_legend=has_target, legend_at_bottom=True, truncate_legend=-1,
+        js=[],
+        style=_STYLE,
+        width=800,
+        height=300,
+        explicit_size=True,
+        title=measure.title,
+        x_labels=[name for name, _ in points],
+        print_values=False,
+        dots_size=4,
+        truncate_label=-1,
+        margin_right=30,
+        range=(ticks[0], ticks[-1]),
+        y_labels=ticks,
+        show_legend=has_target,
+        legend_at_bottom=True,
+        truncate_legend=-1,
         value_formatter=lambda value: f"{value:g}{'%' if measure.unit == 'percent' else ''}",
     )
     chart.add("By quarter", values)
     if has_target:
         target = f"{measure.target:g}{'%' if measure.unit == 'percent' else ''}"
-        chart.add(f"Target {target} (dashed line)", [measure.target] * len(points), show_dots=False,
-                  stroke_style={"width": 3, "dasharray": "10, 6"})
+        chart.add(f"Target {target} (dashed line)", [measure.target] * len(points), show_dots=False, stroke_style={"width": 3, "dasharray": "10, 6"})
     described = "; ".join(f"{name}: {_number(value)}" for name, value in points)
     target_words = f" Target {measure.target:g}, drawn as a dashed line." if has_target else ""
     return {"uri": svg_data_uri(chart), "alt": f"Line chart of {measure.title.lower()} by quarter. {described}.{target_words}"}
@@ -137,12 +148,23 @@ def agency_charts(measure, rows):
     size = math.ceil(len(drawn) / parts)
     charts = []
     for index in range(parts):
-        part = drawn[index * size:(index + 1) * size]
+        part = drawn[index * size : (index + 1) * size]
         title = measure.title if parts == 1 else f"{measure.title} ({index + 1} of {parts})"
         chart = pygal.HorizontalBar(
-            js=[], style=_STYLE, width=800, height=130 + _BAR_HEIGHT[len(series)] * len(part), explicit_size=True, title=title,
-            x_labels=[row["agency"] for row in reversed(part)], print_values=False, legend_at_bottom=True, truncate_label=-1,
-            range=(0, ticks[-1]), y_labels=ticks, value_formatter=lambda value: f"{value:g}", show_legend=len(series) > 1,
+            js=[],
+            style=_STYLE,
+            width=800,
+            height=130 + _BAR_HEIGHT[len(series)] * len(part),
+            explicit_size=True,
+            title=title,
+            x_labels=[row["agency"] for row in reversed(part)],
+            print_values=False,
+            legend_at_bottom=True,
+            truncate_label=-1,
+            range=(0, ticks[-1]),
+            y_labels=ticks,
+            value_formatter=lambda value: f"{value:g}",
+            show_legend=len(series) > 1,
         )
         for legend, key in series:
             chart.add(legend, [row[key] for row in reversed(part)])

@@ -6,6 +6,7 @@ computation, but the work is wasted and the first job may then fail to store. Th
 be longer than the hard time limit (a live job's claim is never taken over) and shorter than the
 visibility timeout (the job redelivered after a worker died can take over the dead worker's claim).
 """
+
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
 
@@ -24,21 +25,27 @@ def check_job_timing(app_configs=None, **kwargs):
     expiry = getattr(settings, "DASHBOARD_CLAIM_EXPIRY_SECONDS", 900)
     problems = []
     if visibility <= longest:
-        problems.append(Warning(
-            f"CELERY_VISIBILITY_TIMEOUT ({visibility} s) is not above the longest job's hard time limit ({longest} s).",
-            hint="Redis would hand a job that is still running to a second worker. Raise CELERY_VISIBILITY_TIMEOUT above the time limit.",
-            id="dashboard.W001",
-        ))
+        problems.append(
+            Warning(
+                f"CELERY_VISIBILITY_TIMEOUT ({visibility} s) is not above the longest job's hard time limit ({longest} s).",
+                hint="Redis would hand a job that is still running to a second worker. Raise CELERY_VISIBILITY_TIMEOUT above the time limit.",
+                id="dashboard.W001",
+            )
+        )
     if expiry <= longest:
-        problems.append(Warning(
-            f"DASHBOARD_CLAIM_EXPIRY_SECONDS ({expiry} s) is not above the snapshot job's hard time limit ({longest} s).",
-            hint="A snapshot still being computed could be taken over by a second delivery. Raise DASHBOARD_CLAIM_EXPIRY_SECONDS.",
-            id="dashboard.W002",
-        ))
+        problems.append(
+            Warning(
+                f"DASHBOARD_CLAIM_EXPIRY_SECONDS ({expiry} s) is not above the snapshot job's hard time limit ({longest} s).",
+                hint="A snapshot still being computed could be taken over by a second delivery. Raise DASHBOARD_CLAIM_EXPIRY_SECONDS.",
+                id="dashboard.W002",
+            )
+        )
     if expiry >= visibility:
-        problems.append(Warning(
-            f"DASHBOARD_CLAIM_EXPIRY_SECONDS ({expiry} s) is not below CELERY_VISIBILITY_TIMEOUT ({visibility} s).",
-            hint="After a worker dies, the redelivered snapshot job would find the claim still fresh and stop; the snapshot stays 'running' until someone recomputes it.",
-            id="dashboard.W003",
-        ))
+        problems.append(
+            Warning(
+                f"DASHBOARD_CLAIM_EXPIRY_SECONDS ({expiry} s) is not below CELERY_VISIBILITY_TIMEOUT ({visibility} s).",
+                hint="After a worker dies, the redelivered snapshot job would find the claim still fresh and stop; the snapshot stays 'running' until someone recomputes it.",
+                id="dashboard.W003",
+            )
+        )
     return problems

@@ -26,6 +26,7 @@ and denominator); snapshots made before it kept no basis, so their percentages a
 tests/dashboard/test_disclosure.py attacks every publication as a reader would (docs/dashboard.md,
 "Disclosure control").
 """
+
 from django.conf import settings
 
 SMALL = "fewer than 5"  # the words at the default threshold; `small_words()` follows the setting
@@ -153,7 +154,7 @@ def published_breakdown(dimensions, total):
     if not dimensions:
         return {}
     if not is_number(total):
-        return {dimension: None for dimension in dimensions}
+        return dict.fromkeys(dimensions)
     return {dimension: protect_group(cells, total) for dimension, cells in dimensions.items()}
 
 
@@ -176,7 +177,13 @@ def published_values(values, measures):
             published[measure.key] = value
     for measure in counts:
         part, whole = values.get(measure.key), values.get(measure.within) if measure.within else None
-        if _is_count(part) and _is_count(whole) and is_number(published.get(measure.within)) and is_number(published.get(measure.key)) and not _safe(whole - part):
+        if (
+            _is_count(part)
+            and _is_count(whole)
+            and is_number(published.get(measure.within))
+            and is_number(published.get(measure.key))
+            and not _safe(whole - part)
+        ):
             published[measure.within] = WITHHELD
     for measure in measures:
         value = values.get(measure.key)
@@ -187,9 +194,7 @@ def published_values(values, measures):
         elif measure.kind == "average":
             base = (basis.get(measure.key) or {}).get("base")
             published[measure.key] = value if value is None or (_is_count(base) and base > threshold()) else WITHHELD
-    published["breakdowns"] = {
-        key: published_breakdown(dimensions, published.get(key)) for key, dimensions in (values.get("breakdowns") or {}).items()
-    }
+    published["breakdowns"] = {key: published_breakdown(dimensions, published.get(key)) for key, dimensions in (values.get("breakdowns") or {}).items()}
     return published
 
 

@@ -1,4 +1,5 @@
 """The dashboard's downloads: the measures as CSV rows and the report as a PDF (callers audit them)."""
+
 from .disclosure import WITHHELD, published_history, published_values
 from .pdf import change_since, dashboard_pdf, report_context
 from .selectors import catalogue, measures, measures_history, quarter_measures, snapshot_pdf

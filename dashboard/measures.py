@@ -16,6 +16,7 @@ percentage) of a numerator and a denominator kept beside the values (`values["ba
 plans for neglect are among the children on plans), so that the difference of the two is protected
 too; `numerator` and `denominator` name counts of other measures a ratio is made of.
 """
+
 from dataclasses import dataclass
 
 from cases.models import ADOLESCENT_AGE
@@ -71,7 +72,7 @@ class Measure:
         return {"count": "count", "rate": "rate", "percent": "ratio", "days": "average", "by_agency": "agency"}[self.unit]
 
     def rag(self, value):
-        """"green" at or past the target, "amber" within a tenth of it, "red" beyond; None without a target."""
+        """ "green" at or past the target, "amber" within a tenth of it, "red" beyond; None without a target."""
         if self.target is None or self.better is None or not isinstance(value, (int, float)) or isinstance(value, bool):
             return None
         gap = (value - self.target) if self.better == HIGHER else (self.target - value)
@@ -96,93 +97,240 @@ EARLY_HELP_FOR_NEGLECT = (
 CATALOGUE = [
     # --- Children on child protection plans ---------------------------------------------------------
     Measure("cp_children", "Children on child protection plans", "Children with a child protection plan open at the end of the quarter.", "protection"),
-    Measure("cp_rate_per_10k", "Child protection rate per 10,000",
-            f"Children on child protection plans per 10,000 {POPULATION}, to one decimal place.", "protection", unit="rate", of="cp_children"),
-    Measure("cp_neglect_children", "Children on plans for neglect",
-            "Children with a child protection plan for neglect (census category of abuse NEG) open at the end of the quarter.", "protection",
-            within="cp_children", breakdowns=True),
-    Measure("cp_neglect_rate_per_10k", "Neglect child protection rate per 10,000",
-            f"Children on child protection plans for neglect per 10,000 {POPULATION}, to one decimal place.", "protection", unit="rate",
-            of="cp_neglect_children"),
-    Measure("cp_neglect_share_pct", "Neglect share of child protection plans",
-            "Children on plans for neglect as a percentage of all children on child protection plans, at the end of the quarter.", "protection",
-            unit="percent", numerator="cp_neglect_children", denominator="cp_children"),
+    Measure(
+        "cp_rate_per_10k",
+        "Child protection rate per 10,000",
+        f"Children on child protection plans per 10,000 {POPULATION}, to one decimal place.",
+        "protection",
+        unit="rate",
+        of="cp_children",
+    ),
+    Measure(
+        "cp_neglect_children",
+        "Children on plans for neglect",
+        "Children with a child protection plan for neglect (census category of abuse NEG) open at the end of the quarter.",
+        "protection",
+        within="cp_children",
+        breakdowns=True,
+    ),
+    Measure(
+        "cp_neglect_rate_per_10k",
+        "Neglect child protection rate per 10,000",
+        f"Children on child protection plans for neglect per 10,000 {POPULATION}, to one decimal place.",
+        "protection",
+        unit="rate",
+        of="cp_neglect_children",
+    ),
+    Measure(
+        "cp_neglect_share_pct",
+        "Neglect share of child protection plans",
+        "Children on plans for neglect as a percentage of all children on child protection plans, at the end of the quarter.",
+        "protection",
+        unit="percent",
+        numerator="cp_neglect_children",
+        denominator="cp_children",
+    ),
     # --- Drift, repeat plans and plan length -------------------------------------------------------
-    Measure("cp_neglect_12m_plus_pct", "Neglect plans open {long_cp_months} months or more",
-            "Open child protection plans for neglect that had run {long_cp_months} months or more at the end of the quarter (a plan has run N "
-            "months on the day N calendar months after its start), as a percentage of all open ones.", "drift", LOWER, "percent"),
-    Measure("cp_neglect_repeat_pct", "Repeat neglect plans",
-            "Child protection plans for neglect started in the quarter where the child had an earlier child protection plan for neglect "
-            "(started on an earlier day, whatever came between), as a percentage of those started.", "drift", LOWER, "percent"),
-    Measure("cp_neglect_repeat_after_neglect_pct", "Repeat neglect plans after a neglect plan",
-            "Child protection plans for neglect started in the quarter for a child whose previous child protection plan (the latest one "
-            "started before it, whatever its category) was also for neglect, as a percentage of those started.", "drift", LOWER, "percent"),
-    Measure("cin_neglect_6m_plus_pct", "Neglect CIN plans over {long_cin_months} months",
-            "Open Child in Need plans for neglect that had run more than {long_cin_months} months at the end of the quarter (from the day "
-            "after {long_cin_months} calendar months), as a percentage of all open ones.", "drift", LOWER, "percent", assumption=NEGLECT_PLAN),
-    Measure("cp_neglect_length_median_days", "Length of neglect plans (median days)",
-            "Child protection plans for neglect that ended in the quarter: the median number of days from the day each started to the day "
-            "it ended.", "drift", unit="days"),
-    Measure("entered_care_neglect", "Children entering care for neglect",
-            "Children whose looked-after plan started in the quarter, for neglect.", "drift", breakdowns=True, assumption=NEGLECT_PLAN),
+    Measure(
+        "cp_neglect_12m_plus_pct",
+        "Neglect plans open {long_cp_months} months or more",
+        "Open child protection plans for neglect that had run {long_cp_months} months or more at the end of the quarter (a plan has run N "
+        "months on the day N calendar months after its start), as a percentage of all open ones.",
+        "drift",
+        LOWER,
+        "percent",
+    ),
+    Measure(
+        "cp_neglect_repeat_pct",
+        "Repeat neglect plans",
+        "Child protection plans for neglect started in the quarter where the child had an earlier child protection plan for neglect "
+        "(started on an earlier day, whatever came between), as a percentage of those started.",
+        "drift",
+        LOWER,
+        "percent",
+    ),
+    Measure(
+        "cp_neglect_repeat_after_neglect_pct",
+        "Repeat neglect plans after a neglect plan",
+        "Child protection plans for neglect started in the quarter for a child whose previous child protection plan (the latest one "
+        "started before it, whatever its category) was also for neglect, as a percentage of those started.",
+        "drift",
+        LOWER,
+        "percent",
+    ),
+    Measure(
+        "cin_neglect_6m_plus_pct",
+        "Neglect CIN plans over {long_cin_months} months",
+        "Open Child in Need plans for neglect that had run more than {long_cin_months} months at the end of the quarter (from the day "
+        "after {long_cin_months} calendar months), as a percentage of all open ones.",
+        "drift",
+        LOWER,
+        "percent",
+        assumption=NEGLECT_PLAN,
+    ),
+    Measure(
+        "cp_neglect_length_median_days",
+        "Length of neglect plans (median days)",
+        "Child protection plans for neglect that ended in the quarter: the median number of days from the day each started to the day it ended.",
+        "drift",
+        unit="days",
+    ),
+    Measure(
+        "entered_care_neglect",
+        "Children entering care for neglect",
+        "Children whose looked-after plan started in the quarter, for neglect.",
+        "drift",
+        breakdowns=True,
+        assumption=NEGLECT_PLAN,
+    ),
     # --- Referrals and early help -------------------------------------------------------------------
-    Measure("neglect_referrals", "Referrals for neglect", "Referrals for neglect received in the quarter (a child referred twice counts twice).",
-            "front_door", breakdowns=True),
-    Measure("neglect_referrals_share_pct", "Referrals for neglect, of all referrals",
-            "Referrals for neglect received in the quarter as a percentage of all referrals received in it.", "front_door", unit="percent",
-            numerator="neglect_referrals"),
-    Measure("neglect_referrals_to_assessment_pct", "Neglect referrals to statutory assessment",
-            "Referrals for neglect in the quarter whose recorded outcome is a statutory assessment or a section 47 strategy discussion, as a "
-            "percentage.", "front_door", unit="percent", denominator="neglect_referrals"),
-    Measure("neglect_repeat_referrals_12m_pct", "Repeat neglect referrals within 12 months",
-            "Referrals for neglect in the quarter for a child referred before (for anything) within the previous 12 months, the same calendar "
-            "day a year earlier included, as a percentage.", "front_door", LOWER, "percent", denominator="neglect_referrals"),
-    Measure("neglect_plans_with_prior_eha_pct", "Early Help Assessment before a neglect plan",
-            "Children starting a Child in Need or child protection plan for neglect in the quarter who had a final Early Help Assessment or an "
-            "Early Help plan before it, as a percentage.", "front_door", HIGHER, "percent", assumption=NEGLECT_PLAN),
-    Measure("early_help_neglect_children", "Children in early help for neglect",
-            "Children with an Early Help plan for neglect open at the end of the quarter.", "front_door", breakdowns=True,
-            assumption=EARLY_HELP_FOR_NEGLECT),
-    Measure("early_help_neglect_escalated_pct", "Early help for neglect escalated to social care",
-            "Children whose Early Help plan for neglect ended in the quarter and who started a Child in Need or child protection plan while it "
-            "was open or within 30 days of its end, as a percentage of the children whose Early Help plan for neglect ended.", "front_door",
-            LOWER, "percent", assumption=EARLY_HELP_FOR_NEGLECT + " Escalation is read from plans: a Child in Need or child protection plan "
-            "starting, not a referral alone."),
+    Measure(
+        "neglect_referrals",
+        "Referrals for neglect",
+        "Referrals for neglect received in the quarter (a child referred twice counts twice).",
+        "front_door",
+        breakdowns=True,
+    ),
+    Measure(
+        "neglect_referrals_share_pct",
+        "Referrals for neglect, of all referrals",
+        "Referrals for neglect received in the quarter as a percentage of all referrals received in it.",
+        "front_door",
+        unit="percent",
+        numerator="neglect_referrals",
+    ),
+    Measure(
+        "neglect_referrals_to_assessment_pct",
+        "Neglect referrals to statutory assessment",
+        "Referrals for neglect in the quarter whose recorded outcome is a statutory assessment or a section 47 strategy discussion, as a percentage.",
+        "front_door",
+        unit="percent",
+        denominator="neglect_referrals",
+    ),
+    Measure(
+        "neglect_repeat_referrals_12m_pct",
+        "Repeat neglect referrals within 12 months",
+        "Referrals for neglect in the quarter for a child referred before (for anything) within the previous 12 months, the same calendar "
+        "day a year earlier included, as a percentage.",
+        "front_door",
+        LOWER,
+        "percent",
+        denominator="neglect_referrals",
+    ),
+    Measure(
+        "neglect_plans_with_prior_eha_pct",
+        "Early Help Assessment before a neglect plan",
+        "Children starting a Child in Need or child protection plan for neglect in the quarter who had a final Early Help Assessment or an "
+        "Early Help plan before it, as a percentage.",
+        "front_door",
+        HIGHER,
+        "percent",
+        assumption=NEGLECT_PLAN,
+    ),
+    Measure(
+        "early_help_neglect_children",
+        "Children in early help for neglect",
+        "Children with an Early Help plan for neglect open at the end of the quarter.",
+        "front_door",
+        breakdowns=True,
+        assumption=EARLY_HELP_FOR_NEGLECT,
+    ),
+    Measure(
+        "early_help_neglect_escalated_pct",
+        "Early help for neglect escalated to social care",
+        "Children whose Early Help plan for neglect ended in the quarter and who started a Child in Need or child protection plan while it "
+        "was open or within 30 days of its end, as a percentage of the children whose Early Help plan for neglect ended.",
+        "front_door",
+        LOWER,
+        "percent",
+        assumption=EARLY_HELP_FOR_NEGLECT + " Escalation is read from plans: a Child in Need or child protection plan starting, not a referral alone.",
+    ),
     # --- Tools and conference attendance ------------------------------------------------------------
-    Measure("tool_runs_by_agency", "Neglect tools used, by agency",
-            "Final Graded Care Profile 2 and checklist assessments in the quarter, by the assessing agency.", "practice", unit="by_agency"),
-    Measure("conference_attendance_by_agency", "Conference attendance, by agency",
-            "Invitations to conferences held in the quarter with attendance recorded, and how many the agency attended (in person or "
-            "virtually).", "practice", unit="by_agency"),
+    Measure(
+        "tool_runs_by_agency",
+        "Neglect tools used, by agency",
+        "Final Graded Care Profile 2 and checklist assessments in the quarter, by the assessing agency.",
+        "practice",
+        unit="by_agency",
+    ),
+    Measure(
+        "conference_attendance_by_agency",
+        "Conference attendance, by agency",
+        "Invitations to conferences held in the quarter with attendance recorded, and how many the agency attended (in person or virtually).",
+        "practice",
+        unit="by_agency",
+    ),
     # --- Outcomes for children ----------------------------------------------------------------------
-    Measure("gcp2_improved_pct", "Care improved on the Graded Care Profile 2",
-            "Children on a neglect plan (child protection or Child in Need) at the end of the quarter with two or more final Graded Care "
-            "Profile 2 assessments since their current plan started (their earliest plan open then): the percentage whose latest is graded "
-            "better (lower) than their first in at least one area and worse in none.", "outcomes", HIGHER, "percent",
-            assumption="The strategy asks for outcome measures without fixing them; the change in Graded Care Profile 2 grades over a plan is "
-            "the portal's reading. " + NEGLECT_PLAN),
+    Measure(
+        "gcp2_improved_pct",
+        "Care improved on the Graded Care Profile 2",
+        "Children on a neglect plan (child protection or Child in Need) at the end of the quarter with two or more final Graded Care "
+        "Profile 2 assessments since their current plan started (their earliest plan open then): the percentage whose latest is graded "
+        "better (lower) than their first in at least one area and worse in none.",
+        "outcomes",
+        HIGHER,
+        "percent",
+        assumption="The strategy asks for outcome measures without fixing them; the change in Graded Care Profile 2 grades over a plan is "
+        "the portal's reading. " + NEGLECT_PLAN,
+    ),
     # --- School, health and adolescents -------------------------------------------------------------
-    Measure("school_attendance_neglect_pct", "School attendance of children on neglect plans",
-            "Mean of the latest school attendance percentage reported in the quarter for children on a neglect plan (child protection or "
-            "Child in Need) at its end.", "education", HIGHER, "percent", basis="average", assumption=NEGLECT_PLAN),
-    Measure("persistent_absence_neglect_pct", "Persistent absence of children on neglect plans",
-            "Of children on a neglect plan at the end of the quarter with school attendance reported in it, the percentage whose latest "
-            "attendance is below 90% (persistently absent: missing 10% or more of sessions, the Department for Education's measure).",
-            "education", LOWER, "percent", assumption=NEGLECT_PLAN),
-    Measure("attendance_improved_pct", "Attendance improved",
-            "Of children on a neglect plan at the end of the quarter with attendance reported in it and before it, the percentage whose "
-            "latest attendance in the quarter is higher than the latest reported before it.", "education", HIGHER, "percent"),
-    Measure("gcp2_health_improved_pct", "Health improved on the Graded Care Profile 2",
-            "Children on a neglect plan at the end of the quarter with two or more final Graded Care Profile 2 assessments since their current "
-            "plan started: the percentage whose latest grade for health (physical care) is better (lower) than their first.", "education", HIGHER,
-            "percent", assumption="The strategy asks for health improvement beside school attendance; the Graded Care Profile 2 health grade "
-            "over a plan is the portal's reading. " + NEGLECT_PLAN),
-    Measure("adolescents_on_neglect_plans", "Adolescents on neglect plans",
-            f"Children aged {ADOLESCENT_AGE} or over at the end of the quarter with a child protection or Child in Need plan for neglect open then.",
-            "education", assumption=NEGLECT_PLAN),
+    Measure(
+        "school_attendance_neglect_pct",
+        "School attendance of children on neglect plans",
+        "Mean of the latest school attendance percentage reported in the quarter for children on a neglect plan (child protection or "
+        "Child in Need) at its end.",
+        "education",
+        HIGHER,
+        "percent",
+        basis="average",
+        assumption=NEGLECT_PLAN,
+    ),
+    Measure(
+        "persistent_absence_neglect_pct",
+        "Persistent absence of children on neglect plans",
+        "Of children on a neglect plan at the end of the quarter with school attendance reported in it, the percentage whose latest "
+        "attendance is below 90% (persistently absent: missing 10% or more of sessions, the Department for Education's measure).",
+        "education",
+        LOWER,
+        "percent",
+        assumption=NEGLECT_PLAN,
+    ),
+    Measure(
+        "attendance_improved_pct",
+        "Attendance improved",
+        "Of children on a neglect plan at the end of the quarter with attendance reported in it and before it, the percentage whose "
+        "latest attendance in the quarter is higher than the latest reported before it.",
+        "education",
+        HIGHER,
+        "percent",
+    ),
+    Measure(
+        "gcp2_health_improved_pct",
+        "Health improved on the Graded Care Profile 2",
+        "Children on a neglect plan at the end of the quarter with two or more final Graded Care Profile 2 assessments since their current "
+        "plan started: the percentage whose latest grade for health (physical care) is better (lower) than their first.",
+        "education",
+        HIGHER,
+        "percent",
+        assumption="The strategy asks for health improvement beside school attendance; the Graded Care Profile 2 health grade "
+        "over a plan is the portal's reading. " + NEGLECT_PLAN,
+    ),
+    Measure(
+        "adolescents_on_neglect_plans",
+        "Adolescents on neglect plans",
+        f"Children aged {ADOLESCENT_AGE} or over at the end of the quarter with a child protection or Child in Need plan for neglect open then.",
+        "education",
+        assumption=NEGLECT_PLAN,
+    ),
     # --- Agency action plans ------------------------------------------------------------------------
-    Measure("action_plan_rag_by_agency", "Agency action plans, by RAG",
-            "Rows of each agency's neglect action plan, and of the strategy group's overarching plan, by their RAG status at the end of the "
-            "quarter (the latest quarterly update for that quarter or before). Fewer red rows is better.", "action_plans", LOWER, "by_agency",
-            counts_children=False),
+    Measure(
+        "action_plan_rag_by_agency",
+        "Agency action plans, by RAG",
+        "Rows of each agency's neglect action plan, and of the strategy group's overarching plan, by their RAG status at the end of the "
+        "quarter (the latest quarterly update for that quarter or before). Fewer red rows is better.",
+        "action_plans",
+        LOWER,
+        "by_agency",
+        counts_children=False,
+    ),
 ]

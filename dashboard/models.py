@@ -5,6 +5,7 @@ The PDF is stored in the row (`pdf`, a few hundred kilobytes) rather than in fil
 the measures, the document and `status = done` are written in one database transaction: a reader
 never sees figures without their PDF, or a PDF of other figures.
 """
+
 from django.conf import settings
 from django.db import models
 

@@ -4,6 +4,7 @@ Fonts are DejaVu, embedded by WeasyPrint from the system font files, and every i
 (charts.py), so rendering makes no network request; the portal's one renderer (neglect_portal/pdf.py)
 allows only data: URIs and static files and stops the render on anything else, which makes sure of it. Page numbers come from CSS `@page` counters.
 """
+
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -92,10 +93,12 @@ def _breakdown_rows(measure, dimensions, total):
     rows = []
     for dimension, heading in DIMENSIONS.items():
         cells = (dimensions or {}).get(dimension)
-        rows.append({
-            "dimension": heading,
-            "cells": None if cells is None else [(category_label(category), display(measure, number)) for category, number in cells.items()],
-        })
+        rows.append(
+            {
+                "dimension": heading,
+                "cells": None if cells is None else [(category_label(category), display(measure, number)) for category, number in cells.items()],
+            }
+        )
     return rows if dimensions else []
 
 

@@ -21,6 +21,7 @@ looked-after plan carries no category: `_neglect_plans` reads the DfE codes the 
 referral that opened the child's episode, and only where there are none the portal's assumption
 (the definitions print it: dashboard/measures.py, `NEGLECT_PLAN`).
 """
+
 import statistics
 from dataclasses import replace
 from datetime import timedelta
@@ -115,10 +116,7 @@ def target_words(target):
 
 
 def _with_targets(measure_list, targets):
-    return [
-        replace(m, target=targets[m.key].value, target_set_by=target_words(targets[m.key])) if m.key in targets else m
-        for m in measure_list
-    ]
+    return [replace(m, target=targets[m.key].value, target_set_by=target_words(targets[m.key])) if m.key in targets else m for m in measure_list]
 
 
 def measures():
@@ -144,12 +142,17 @@ def _required_tool_measures():
     measures_ = []
     for level in levels_with_requirements():
         expected = "; ".join(requirement.describe(names.get(requirement.tool_key, requirement.tool_key)) for requirement in by_level[level])
-        measures_.append(Measure(
-            _required_tool_key(level), f"Expected tool done: {Threshold(level).label}",
-            f"Cases open at the end of the quarter at the {Threshold(level).label} level of need (their level now) from which an expected "
-            f"tool was due by then, with a final assessment of every tool due, as a percentage. Expected: {expected}.",
-            "practice", HIGHER, "percent",
-        ))
+        measures_.append(
+            Measure(
+                _required_tool_key(level),
+                f"Expected tool done: {Threshold(level).label}",
+                f"Cases open at the end of the quarter at the {Threshold(level).label} level of need (their level now) from which an expected "
+                f"tool was due by then, with a final assessment of every tool due, as a percentage. Expected: {expected}.",
+                "practice",
+                HIGHER,
+                "percent",
+            )
+        )
     return measures_
 
 
@@ -188,9 +191,7 @@ def _coded_for_the_census():
 def _coded_for_neglect():
     """A referral coded N1 with the factor 16A, on the referral's census coding or on one of its census assessments."""
     factor = f'"{NEGLECT_FACTOR}"'  # a JSON list's item, quoted: "16A" never matches inside another code
-    return Q(census__primary_need=NEGLECT_PRIMARY_NEED) & (
-        Q(census__assessment_factors__icontains=factor) | Q(census_assessments__factors__icontains=factor)
-    )
+    return Q(census__primary_need=NEGLECT_PRIMARY_NEED) & (Q(census__assessment_factors__icontains=factor) | Q(census_assessments__factors__icontains=factor))
 
 
 def _neglect_plans():
@@ -234,10 +235,21 @@ ETHNIC_GROUPS = {
 # Age bands of the Children in Need census, at the quarter's end: lower bound in years.
 AGE_BANDS = (("under_1", 0), ("1_to_4", 1), ("5_to_9", 5), ("10_to_15", 10), ("16_plus", 16))
 CATEGORY_LABELS = {
-    "not_recorded": "Not recorded", "unborn": "Unborn", "under_1": "Under 1", "1_to_4": "1 to 4", "5_to_9": "5 to 9", "10_to_15": "10 to 15",
-    "16_plus": "16 and over", "white": "White", "mixed": "Mixed or multiple", "asian": "Asian or Asian British",
-    "black": "Black or Black British", "other": "Other ethnic group", "not_known": "Refused or not yet obtained",
-    "disabled": "Disabled", "not_disabled": "Not recorded as disabled",
+    "not_recorded": "Not recorded",
+    "unborn": "Unborn",
+    "under_1": "Under 1",
+    "1_to_4": "1 to 4",
+    "5_to_9": "5 to 9",
+    "10_to_15": "10 to 15",
+    "16_plus": "16 and over",
+    "white": "White",
+    "mixed": "Mixed or multiple",
+    "asian": "Asian or Asian British",
+    "black": "Black or Black British",
+    "other": "Other ethnic group",
+    "not_known": "Refused or not yet obtained",
+    "disabled": "Disabled",
+    "not_disabled": "Not recorded as disabled",
 }
 
 
@@ -373,7 +385,10 @@ def _plans_and_care(quarter, basis, breakdowns):
     )
     adolescent_born_by = end - relativedelta(years=ADOLESCENT_AGE)
     adolescents = neglect.filter(
-        _open_at(end), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION], case__child__is_unborn=False, case__child__date_of_birth__lte=adolescent_born_by
+        _open_at(end),
+        kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION],
+        case__child__is_unborn=False,
+        case__child__date_of_birth__lte=adolescent_born_by,
     ).aggregate(children=Count("case__child", distinct=True))["children"]
     values = {"entered_care_neglect": entered_care, "adolescents_on_neglect_plans": adolescents}
     _ratio(values, basis, "cin_neglect_6m_plus_pct", cin["long"], cin["open"])
@@ -392,7 +407,8 @@ def _early_help(quarter, basis, breakdowns):
     open_now = early_help.filter(_open_at(end))
     breakdowns["early_help_neglect_children"] = _breakdown(open_now, child="case__child", on=end)
     statutory = Plan.objects.filter(
-        case__child_id=OuterRef("case__child_id"), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION],
+        case__child_id=OuterRef("case__child_id"),
+        kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION],
         started_on__gte=OuterRef("started_on"),
         started_on__lte=ExpressionWrapper(OuterRef("ended_on") + timedelta(days=ESCALATION_DAYS), output_field=DateField()),
     )
@@ -477,7 +493,8 @@ def _outcomes(quarter, basis):
     # The start of the child's current plan: their earliest open CP or CIN plan (the neglect rule already chose the children).
     plan_start = Subquery(
         Plan.objects.filter(_open_at(end), case__child_id=OuterRef("pk"), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
-        .order_by("started_on").values("started_on")[:1]
+        .order_by("started_on")
+        .values("started_on")[:1]
     )
     runs = AssessmentRun.objects.filter(
         case__child_id=OuterRef("pk"), definition__key=GCP2_KEY, status=RunStatus.FINAL, assessed_on__gte=OuterRef("plan_start"), assessed_on__lte=end
@@ -573,9 +590,15 @@ def compute_measures(*, quarter: Quarter):
     """
     basis, breakdowns = {}, {}
     values = {
-        **_protection(quarter, basis, breakdowns), **_plans_and_care(quarter, basis, breakdowns), **_early_help(quarter, basis, breakdowns),
-        **_referrals(quarter, basis, breakdowns), **_practice(quarter), **_outcomes(quarter, basis), **_education(quarter, basis),
-        **_required_tools(quarter, basis), "action_plan_rag_by_agency": action_plan_rag_by_agency(quarter=quarter),
+        **_protection(quarter, basis, breakdowns),
+        **_plans_and_care(quarter, basis, breakdowns),
+        **_early_help(quarter, basis, breakdowns),
+        **_referrals(quarter, basis, breakdowns),
+        **_practice(quarter),
+        **_outcomes(quarter, basis),
+        **_education(quarter, basis),
+        **_required_tools(quarter, basis),
+        "action_plan_rag_by_agency": action_plan_rag_by_agency(quarter=quarter),
     }
     return {**{m.key: values[m.key] for m in catalogue()}, "basis": basis, "breakdowns": breakdowns}
 

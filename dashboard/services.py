@@ -1,5 +1,6 @@
 """Writes of the dashboard: queuing a quarter's snapshot and computing it (called by dashboard.tasks); the strategy
 group's set-up, targets, narrative and sign-off (each audited, each checking the access layer again)."""
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -12,7 +13,6 @@ from agencies import access
 from agencies.access import can_manage_partnership
 from audit.models import AuditAction
 from audit.services import audit_record
-
 from neglect_portal.concurrency import EditConflict
 from neglect_portal.quarters import BadQuarter, Quarter, parse_quarter, reported_quarter
 
@@ -134,8 +134,9 @@ TEXT_LIMIT = 10_000  # a narrative or the escalations: a few pages at most
 
 
 def _require_group(actor, allowed, request, what):
-    access.require(actor, allowed, request=request, what=what, reason=f"Only the strategy group (strategy members and partnership admins) {what}.",
-                   object_type="dashboard")
+    access.require(
+        actor, allowed, request=request, what=what, reason=f"Only the strategy group (strategy members and partnership admins) {what}.", object_type="dashboard"
+    )
 
 
 def _text(value):
@@ -165,11 +166,21 @@ def setup_save(*, actor, version: int, measure_set_key: str, added_measures, boa
         if not created and setup.version != version:
             raise EditConflict(current_version=setup.version)
         DashboardSetup.objects.filter(pk=setup.pk).update(
-            measure_set=measure_set, added_measures=added, board=_text(board), updated_by=actor, updated_at=timezone.now(),
+            measure_set=measure_set,
+            added_measures=added,
+            board=_text(board),
+            updated_by=actor,
+            updated_at=timezone.now(),
             version=F("version") + (0 if created else 1),
         )
-        audit_record(user=actor, action=AuditAction.UPDATE, object_type="dashboard_setup", object_id=setup.pk,
-                     detail=f"set {measure_set.key if measure_set else 'whole catalogue'}; added {', '.join(added) or 'none'}", request=request)
+        audit_record(
+            user=actor,
+            action=AuditAction.UPDATE,
+            object_type="dashboard_setup",
+            object_id=setup.pk,
+            detail=f"set {measure_set.key if measure_set else 'whole catalogue'}; added {', '.join(added) or 'none'}",
+            request=request,
+        )
     setup.refresh_from_db()
     return setup
 
@@ -199,8 +210,14 @@ def target_set(*, actor, measure_key: str, value: float | None, reason: str, req
         raise ValidationError(errors)
     with transaction.atomic():
         target = MeasureTarget.objects.create(measure_key=measure_key, value=value, reason=_text(reason), set_by=actor)
-        audit_record(user=actor, action=AuditAction.UPDATE, object_type="dashboard_target", object_id=measure_key,
-                     detail="removed" if value is None else f"target {value:g}", request=request)
+        audit_record(
+            user=actor,
+            action=AuditAction.UPDATE,
+            object_type="dashboard_target",
+            object_id=measure_key,
+            detail="removed" if value is None else f"target {value:g}",
+            request=request,
+        )
     return target
 
 
@@ -239,11 +256,15 @@ def report_save(*, actor, quarter: str, version: int, narratives: dict, escalati
         if not created and report.version != version:
             raise EditConflict(current_version=report.version)
         QuarterReport.objects.filter(pk=report.pk).update(
-            narratives={theme: text for theme, text in texts.items() if text}, escalations=_text(escalations), updated_by=actor,
-            updated_at=timezone.now(), version=F("version") + (0 if created else 1),
+            narratives={theme: text for theme, text in texts.items() if text},
+            escalations=_text(escalations),
+            updated_by=actor,
+            updated_at=timezone.now(),
+            version=F("version") + (0 if created else 1),
         )
-        audit_record(user=actor, action=AuditAction.UPDATE, object_type="dashboard_report", object_id=parsed.name, detail="narrative and escalations",
-                     request=request)
+        audit_record(
+            user=actor, action=AuditAction.UPDATE, object_type="dashboard_report", object_id=parsed.name, detail="narrative and escalations", request=request
+        )
     report.refresh_from_db()
     return report
 
@@ -272,11 +293,15 @@ def quarter_sign_off(*, actor, quarter: str, version: int, name: str, position: 
         if not created and report.version != version:
             raise EditConflict(current_version=report.version)
         QuarterReport.objects.filter(pk=report.pk).update(
-            signed_off_by=actor, signed_off_name=_text(name), signed_off_position=_text(position), signed_off_at=timezone.now(),
+            signed_off_by=actor,
+            signed_off_name=_text(name),
+            signed_off_position=_text(position),
+            signed_off_at=timezone.now(),
             version=F("version") + (0 if created else 1),
         )
-        audit_record(user=actor, action=AuditAction.UPDATE, object_type="dashboard_report", object_id=parsed.name,
-                     detail=f"signed off by {_text(name)}", request=request)
+        audit_record(
+            user=actor, action=AuditAction.UPDATE, object_type="dashboard_report", object_id=parsed.name, detail=f"signed off by {_text(name)}", request=request
+        )
         _snapshot_queue(quarter=parsed, requested_by=actor, request=request, audit=False)
     report.refresh_from_db()
     return report

@@ -1,10 +1,11 @@
 """Background jobs of the dashboard: compute a quarter's snapshot; the scheduled previous-quarter run."""
+
 from celery import shared_task
 from django.utils import timezone
 
 from neglect_portal.jobs import run_claimed
-
 from neglect_portal.quarters import last_complete_quarter
+
 from .services import (
     snapshot_claim,
     snapshot_compute,

@@ -1,4 +1,5 @@
 """Pages of the dashboard app (included at /dashboard/ by neglect_portal/urls.py)."""
+
 from django.urls import path
 
 from . import views

@@ -3,6 +3,7 @@
 A quarter is named in the URL (`2025-26-Q3`); a name that is not a quarter, or a quarter that has
 not started, answers 404 with the reason. Every CSV and PDF download writes one EXPORT audit row.
 """
+
 from functools import wraps
 
 from django.contrib import messages
@@ -20,8 +21,8 @@ from neglect_portal.csv_export import csv_text
 from neglect_portal.govuk_forms import add_service_errors, form_after_conflict
 from neglect_portal.quarters import BadQuarter, last_complete_quarter, reported_quarter
 
-from .exports import quarter_csv_rows, quarter_pdf
 from . import services
+from .exports import quarter_csv_rows, quarter_pdf
 from .forms import PdfForm, ReportForm, SetupForm, SignOffForm, TargetForm
 from .measures import THEMES
 from .pdf import report_context
@@ -130,15 +131,24 @@ def setup(request):
     """Choose the measure set, add measures from the catalogue, name the board the report goes to."""
     current = dashboard_setup()
     sets = list(measure_sets())
-    initial = {"version": current.version if current else 1, "board": current.board if current else "",
-               "measure_set": current.measure_set.key if current and current.measure_set else "",
-               "added_measures": current.added_measures if current else []}
+    initial = {
+        "version": current.version if current else 1,
+        "board": current.board if current else "",
+        "measure_set": current.measure_set.key if current and current.measure_set else "",
+        "added_measures": current.added_measures if current else [],
+    }
     form = SetupForm(request.POST or None, initial=initial, sets=sets, catalogue=catalogue())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.setup_save(actor=request.user, version=data["version"], measure_set_key=data["measure_set"], added_measures=data["added_measures"],
-                                board=data["board"], request=request)
+            services.setup_save(
+                actor=request.user,
+                version=data["version"],
+                measure_set_key=data["measure_set"],
+                added_measures=data["added_measures"],
+                board=data["board"],
+                request=request,
+            )
         except EditConflict as conflict:
             form = form_after_conflict(SetupForm, request.POST, conflict, sets=sets, catalogue=catalogue())
         except ValidationError as error:
@@ -170,16 +180,24 @@ def target_edit(request, measure_key):
     form = TargetForm(request.POST or None, initial={"value": target.value if target else None})
     if request.method == "POST" and form.is_valid():
         try:
-            services.target_set(actor=request.user, measure_key=measure_key, value=form.cleaned_data["value"], reason=form.cleaned_data["reason"],
-                                request=request)
+            services.target_set(
+                actor=request.user, measure_key=measure_key, value=form.cleaned_data["value"], reason=form.cleaned_data["reason"], request=request
+            )
         except ValidationError as error:
             add_service_errors(form, error, field_for=lambda key: "value" if key == "measure" else key)
         else:
             messages.success(request, f"Target for “{measure.title}” {'saved' if form.cleaned_data['value'] is not None else 'removed'}.")
             return redirect("dashboard:targets")
-    return render(request, "dashboard/target_form.html", {
-        "form": form, "measure": measure, "target": target, "history": target_history(measure_key=measure_key),
-    })
+    return render(
+        request,
+        "dashboard/target_form.html",
+        {
+            "form": form,
+            "measure": measure,
+            "target": target,
+            "history": target_history(measure_key=measure_key),
+        },
+    )
 
 
 def _report_page(request, quarter, *, report_form=None, sign_off_form=None, status=200):
@@ -193,10 +211,19 @@ def _report_page(request, quarter, *, report_form=None, sign_off_form=None, stat
     if sign_off_form is None:
         sign_off_form = SignOffForm(initial={"version": version, "name": request.user.get_full_name() or request.user.get_username()})
     today = timezone.localdate()
-    return render(request, "dashboard/report.html", {
-        "quarter": quarter, "report": report, "form": report_form, "sign_off_form": sign_off_form,
-        "can_sign_off": access.can_sign_off_dashboard(request.user) and quarter.end < today, "ended": quarter.end < today,
-    }, status=status)
+    return render(
+        request,
+        "dashboard/report.html",
+        {
+            "quarter": quarter,
+            "report": report,
+            "form": report_form,
+            "sign_off_form": sign_off_form,
+            "can_sign_off": access.can_sign_off_dashboard(request.user) and quarter.end < today,
+            "ended": quarter.end < today,
+        },
+        status=status,
+    )
 
 
 @access.role_required(access.can_steer_dashboard)
@@ -210,8 +237,14 @@ def report_edit(request, quarter):
     form = ReportForm(request.POST, themes=themes)
     if form.is_valid():
         try:
-            services.report_save(actor=request.user, quarter=quarter.name, version=form.cleaned_data["version"], narratives=form.narratives(),
-                                 escalations=form.cleaned_data["escalations"], request=request)
+            services.report_save(
+                actor=request.user,
+                quarter=quarter.name,
+                version=form.cleaned_data["version"],
+                narratives=form.narratives(),
+                escalations=form.cleaned_data["escalations"],
+                request=request,
+            )
         except EditConflict as conflict:
             form = form_after_conflict(ReportForm, request.POST, conflict, themes=themes)
         except ValidationError as error:
@@ -231,8 +264,9 @@ def sign_off(request, quarter):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.quarter_sign_off(actor=request.user, quarter=quarter.name, version=data["version"], name=data["name"], position=data["position"],
-                                      request=request)
+            services.quarter_sign_off(
+                actor=request.user, quarter=quarter.name, version=data["version"], name=data["name"], position=data["position"], request=request
+            )
         except EditConflict as conflict:
             form = form_after_conflict(SignOffForm, request.POST, conflict)
         except ValidationError as error:

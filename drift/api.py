@@ -3,6 +3,7 @@
 A case comes through `access_case` (404 when not visible; the read is audited there, once); the
 queue is for managers and designated safeguarding leads (403 for others) and audited here, once.
 """
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -68,8 +69,11 @@ class DriftQueueView(APIView):
         responses=inline_serializer(
             "DriftQueue",
             {
-                "counts": serializers.DictField(child=serializers.IntegerField()), "cases": QueueRowSerializer(many=True),
-                "flagged": serializers.IntegerField(), "page": serializers.IntegerField(), "pages": serializers.IntegerField(),
+                "counts": serializers.DictField(child=serializers.IntegerField()),
+                "cases": QueueRowSerializer(many=True),
+                "flagged": serializers.IntegerField(),
+                "page": serializers.IntegerField(),
+                "pages": serializers.IntegerField(),
             },
         )
     )
@@ -78,15 +82,26 @@ class DriftQueueView(APIView):
         code = request.query_params.get("rule", "")
         team = request.query_params.get("team", "")
         result = selectors.drift_queue_page(
-            user=request.user, code=code if code in drift.RULES else "", team=int(team) if team.isdigit() else None,
-            locality=request.query_params.get("locality", ""), page_number=request.query_params.get("page"),
+            user=request.user,
+            code=code if code in drift.RULES else "",
+            team=int(team) if team.isdigit() else None,
+            locality=request.query_params.get("locality", ""),
+            page_number=request.query_params.get("page"),
         )
         audit_record(
-            user=request.user, action=AuditAction.VIEW, object_type="drift_queue",
-            detail=f"API: {result.flagged} of {result.cases_checked} cases flagged, page {result.page.number}", request=request,
+            user=request.user,
+            action=AuditAction.VIEW,
+            object_type="drift_queue",
+            detail=f"API: {result.flagged} of {result.cases_checked} cases flagged, page {result.page.number}",
+            request=request,
         )
         audit_record_children_listed(user=request.user, child_ids=[row.case.child_id for row in result.rows], detail="drift queue (API)", request=request)
-        return Response({
-            "counts": result.counts, "cases": QueueRowSerializer(result.rows, many=True).data,
-            "flagged": result.flagged, "page": result.page.number, "pages": result.page.paginator.num_pages,
-        })
+        return Response(
+            {
+                "counts": result.counts,
+                "cases": QueueRowSerializer(result.rows, many=True).data,
+                "flagged": result.flagged,
+                "page": result.page.number,
+                "pages": result.page.paginator.num_pages,
+            }
+        )

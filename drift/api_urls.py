@@ -1,4 +1,5 @@
 """Drift API routes (included under /api/v1/ in the "api" namespace)."""
+
 from django.urls import path
 
 from .api import CaseFlagsView, DriftQueueView

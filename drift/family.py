@@ -6,6 +6,7 @@ answers it is an Early Help Assessment for the household: a final run of the Ear
 (`DRIFT_EARLY_HELP_TOOL_KEY`) for any of its children, among the runs the reader may see, dated
 within that window.
 """
+
 from datetime import date
 
 from django.db.models import Max
@@ -23,8 +24,12 @@ def family_patterns_by_child(*, user, child_ids, today: date, early_help_tool_ke
         return {}
     runs = (
         records_visible_to(user, AssessmentRun)
-        .filter(status=RunStatus.FINAL, definition__key=early_help_tool_key, assessed_on__lte=today,
-                case__child__family_id__in={pattern.family_id for pattern in patterns.values()})
+        .filter(
+            status=RunStatus.FINAL,
+            definition__key=early_help_tool_key,
+            assessed_on__lte=today,
+            case__child__family_id__in={pattern.family_id for pattern in patterns.values()},
+        )
         .values("case__child__family_id")
         .annotate(last_on=Max("assessed_on"))
     )

@@ -5,6 +5,7 @@ model the manager queue filters and pages in SQL; `DriftCaseState` says whether 
 are up to date (drift/refresh.py keeps both). The decision a manager made about a flag is evidence in
 its own right: who looked, why they judged the delay acceptable, and when they will look again.
 """
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q

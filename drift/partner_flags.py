@@ -7,6 +7,7 @@ flags nobody has acknowledged on the open cases their agency is in the team for 
 They read them (the flags are computed from their own view, as on the case page); acknowledging
 stays with the lead agency (`access.can_oversee`).
 """
+
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -37,9 +38,13 @@ def partner_red_flags(*, user, today=None) -> list[PartnerRow]:
     today = today or timezone.localdate()
     cases = {
         case.pk: case
-        for case in access.cases_visible_to(user).filter(
-            Exists(TeamMembership.objects.filter(case_id=OuterRef("pk"), agency_id=membership.agency_id)), status=CaseStatus.OPEN,
-        ).exclude(lead_agency_id=membership.agency_id).select_related("child", "lead_agency", "lead_professional")
+        for case in access.cases_visible_to(user)
+        .filter(
+            Exists(TeamMembership.objects.filter(case_id=OuterRef("pk"), agency_id=membership.agency_id)),
+            status=CaseStatus.OPEN,
+        )
+        .exclude(lead_agency_id=membership.agency_id)
+        .select_related("child", "lead_agency", "lead_professional")
     }
     found = rules.drift_flags_for_cases(user=user, case_ids=list(cases), today=today) if cases else {}
     rows = []
@@ -55,7 +60,8 @@ def partner_red_flags(*, user, today=None) -> list[PartnerRow]:
 def partner_red_flags_page(request):
     access.require(request.user, access.can_see_partner_red_flags(request.user), request=request, what="red flags on partner cases")
     rows = partner_red_flags(user=request.user)
-    audit_record(user=request.user, action=AuditAction.VIEW, object_type="drift_queue", detail=f"red flags on partner cases: {len(rows)} cases",
-                 request=request)
+    audit_record(
+        user=request.user, action=AuditAction.VIEW, object_type="drift_queue", detail=f"red flags on partner cases: {len(rows)} cases", request=request
+    )
     audit_record_children_listed(user=request.user, child_ids=[row.case.child_id for row in rows], detail="red flags on partner cases", request=request)
     return render(request, "drift/partner_red_flags.html", {"rows": rows})

@@ -26,6 +26,7 @@ written (its writer bumps the version and queues its own refresh after commit) o
 someone else, so skipping it loses nothing and no refresh ever waits for, or deadlocks with, a
 writer. Running a refresh twice stores the same rows: it is idempotent.
 """
+
 from collections import Counter
 from datetime import date
 from itertools import islice
@@ -175,8 +176,14 @@ def _rows(case_id, flags, now):
     for flag in flags:
         evidence = [{"label": item.label, "url": item.url, "record": item.record} for item in flag.evidence]
         yield DriftFlag(
-            case_id=case_id, code=flag.code, position=positions[flag.code], severity=flag.severity, reason=flag.reason, since=flag.since,
-            evidence=evidence, computed_at=now,
+            case_id=case_id,
+            code=flag.code,
+            position=positions[flag.code],
+            severity=flag.severity,
+            reason=flag.reason,
+            since=flag.since,
+            evidence=evidence,
+            computed_at=now,
         )
         positions[flag.code] += 1
 

@@ -31,6 +31,7 @@ Thresholds (settings, each with a default):
 Cumulative concerns and school attendance use the chronology's own settings
 (CHRONOLOGY_CUMULATIVE_*, CHRONOLOGY_ATTENDANCE_*; see chronologies/patterns.py).
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -335,7 +336,10 @@ def scores_not_improving(facts: CaseFacts, today: date) -> list[DriftFlag]:
     """The tools' own progress flags: between the last two runs nothing moved (amber) or it got worse (red)."""
     return [
         _flag(
-            "scores_not_improving", RED if flag.kind == "worse" else AMBER, flag.reason, flag.since,
+            "scores_not_improving",
+            RED if flag.kind == "worse" else AMBER,
+            flag.reason,
+            flag.since,
             Evidence(f"{flag.tool_name} of {_day(flag.since)}", reverse("tools:run_detail", args=[flag.run_id]), _record("tools.assessmentrun", flag.run_id)),
             Evidence("Progress over time", reverse("tools:child_progress", args=[flag.child_id])),
         )
@@ -349,13 +353,11 @@ def actions_overdue(facts: CaseFacts, today: date) -> list[DriftFlag]:
     if not actions:
         return []
     oldest = actions[0]
-    reason = (
-        f"{_plural(len(actions), 'plan action')} overdue; the oldest was due {_day(oldest.due_on)} "
-        f"({oldest.what[:80]}, {oldest.owner_agency.name})"
-    )
+    reason = f"{_plural(len(actions), 'plan action')} overdue; the oldest was due {_day(oldest.due_on)} ({oldest.what[:80]}, {oldest.owner_agency.name})"
     evidence = [
         Evidence(
-            f"Due {_day(action.due_on)}: {action.what[:80]} ({action.owner_agency.name})", reverse("cases:action_update", args=[facts.case.pk, action.pk]),
+            f"Due {_day(action.due_on)}: {action.what[:80]} ({action.owner_agency.name})",
+            reverse("cases:action_update", args=[facts.case.pk, action.pk]),
             _record("cases.planaction", action.pk),
         )
         for action in actions
@@ -395,14 +397,18 @@ def conference_flags(facts: CaseFacts, today: date) -> list[DriftFlag]:
     for flag in facts.conference_flags:
         if flag.code in CONFERENCE_CODES:
             code, severity = CONFERENCE_CODES[flag.code]
-            evidence = Evidence("The conference", reverse("conferences:conference_detail", args=[flag.conference_id]), _record("conferences.conference", flag.conference_id))
+            evidence = Evidence(
+                "The conference", reverse("conferences:conference_detail", args=[flag.conference_id]), _record("conferences.conference", flag.conference_id)
+            )
             flags.append(_flag(code, severity, flag.reason, flag.since, evidence))
     return flags
 
 
 def _entry_evidence(entry):
     url = reverse("chronologies:child_chronology", args=[entry.child_id])
-    return Evidence(f"{_day(entry.occurred_on)}, {entry.agency.name}: {entry.get_kind_display().lower()}", url, _record("chronologies.chronologyentry", entry.pk))
+    return Evidence(
+        f"{_day(entry.occurred_on)}, {entry.agency.name}: {entry.get_kind_display().lower()}", url, _record("chronologies.chronologyentry", entry.pk)
+    )
 
 
 def cumulative_concerns(facts: CaseFacts, today: date) -> list[DriftFlag]:
@@ -496,8 +502,20 @@ def family_concerns(facts: CaseFacts, today: date) -> list[DriftFlag]:
 
 
 RULE_FUNCTIONS = (
-    cp_plan_duration, cin_plan_duration, repeat_cp_plan, no_oversight, no_assessment, no_reassessment, scores_not_improving,
-    actions_overdue, child_not_seen, conference_flags, cumulative_concerns, low_attendance, required_tool_missing, family_concerns,
+    cp_plan_duration,
+    cin_plan_duration,
+    repeat_cp_plan,
+    no_oversight,
+    no_assessment,
+    no_reassessment,
+    scores_not_improving,
+    actions_overdue,
+    child_not_seen,
+    conference_flags,
+    cumulative_concerns,
+    low_attendance,
+    required_tool_missing,
+    family_concerns,
 )
 
 
@@ -537,10 +555,9 @@ def drift_flags_for_cases(*, user, case_ids, today: date | None = None) -> dict[
         low_attendance_by_child,
     )
     from chronologies.selectors import current_versions
+    from conferences.selectors import conference_flags_for_cases
     from tools.models import AssessmentRun, RunStatus
     from tools.selectors import progress_flags_for_cases, required_tool_names
-
-    from conferences.selectors import conference_flags_for_cases
 
     today = today or timezone.localdate()
     cases = list(
@@ -609,8 +626,9 @@ def drift_flags_for_cases(*, user, case_ids, today: date | None = None) -> dict[
             case_facts.low_attendance_entry = entry
     from .family import family_patterns_by_child  # issue 14: the household's children read together
 
-    for child_id, (pattern, early_help_on) in family_patterns_by_child(user=user, child_ids=child_ids, today=today,
-                                                                        early_help_tool_key=early_help_tool_key()).items():
+    for child_id, (pattern, early_help_on) in family_patterns_by_child(
+        user=user, child_ids=child_ids, today=today, early_help_tool_key=early_help_tool_key()
+    ).items():
         for case_facts in by_child[child_id]:
             case_facts.family_pattern, case_facts.family_early_help_on = pattern, early_help_on
 
@@ -683,7 +701,7 @@ def drift_queue(*, user, today: date | None = None, code: str = "", team: int | 
     flags = drift_flags_for_cases(user=user, case_ids=overseen.values("pk"), today=today)
     cases = {case.pk: case for case in overseen.filter(pk__in=[case_id for case_id, found in flags.items() if found])}
     rows = [QueueRow(case=cases[case_id], flags=found) for case_id, found in flags.items() if found]
-    counts = {code_: 0 for code_ in RULES}
+    counts = dict.fromkeys(RULES, 0)
     for row in rows:
         for code_ in {flag.code for flag in row.flags}:
             counts[code_] += 1
@@ -696,7 +714,9 @@ def drift_queue(*, user, today: date | None = None, code: str = "", team: int | 
 
 
 @transaction.atomic
-def drift_acknowledge(*, actor, case: Case, flag: DriftFlag, reason: str, review_on: date | None, today: date | None = None, request=None) -> DriftAcknowledgement:
+def drift_acknowledge(
+    *, actor, case: Case, flag: DriftFlag, reason: str, review_on: date | None, today: date | None = None, request=None
+) -> DriftAcknowledgement:
     """Record a manager's decision about a flag that applies now, until a review date.
 
     The caller has checked the `oversee` action (`access_case`) and that `flag` is one of the
@@ -723,16 +743,32 @@ def drift_acknowledge(*, actor, case: Case, flag: DriftFlag, reason: str, review
     if flag.is_acknowledged:
         raise ValidationError({NON_FIELD_ERRORS: f"This flag is already acknowledged until {_day(flag.acknowledgement.review_on)}"})
     oversight = oversight_record(
-        actor=actor, case=case, recorded_on=today, decision=f"Drift flag acknowledged: {flag.title}. {flag.reason}",
-        reasons=reason, next_review_on=review_on, request=request,
+        actor=actor,
+        case=case,
+        recorded_on=today,
+        decision=f"Drift flag acknowledged: {flag.title}. {flag.reason}",
+        reasons=reason,
+        next_review_on=review_on,
+        request=request,
     )
     acknowledgement = DriftAcknowledgement(
-        case=case, code=flag.code, reason=reason.strip(), acknowledged_on=today, review_on=review_on, acknowledged_by=actor, oversight=oversight,
+        case=case,
+        code=flag.code,
+        reason=reason.strip(),
+        acknowledged_on=today,
+        review_on=review_on,
+        acknowledged_by=actor,
+        oversight=oversight,
     )
     acknowledgement.full_clean()
     acknowledgement.save()
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="drift_acknowledgement", object_id=acknowledgement.pk, child_id=case.child_id,
-        detail=flag.code, request=request,
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="drift_acknowledgement",
+        object_id=acknowledgement.pk,
+        child_id=case.child_id,
+        detail=flag.code,
+        request=request,
     )
     return acknowledgement

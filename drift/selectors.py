@@ -18,6 +18,7 @@ The queue is filtered, counted and paged in SQL (Django's Paginator over the cas
 by the stored place of each case): its cost does not grow with the number of flags, and nothing is
 capped.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date
@@ -101,7 +102,11 @@ def _stored_flags(*, case_ids, today) -> dict[int, list[rules.DriftFlag]]:
     found = defaultdict(list)
     for row in rows:
         flag = rules.DriftFlag(
-            code=row.code, severity=row.severity, title=rules.RULES.get(row.code, row.code), reason=row.reason, since=row.since,
+            code=row.code,
+            severity=row.severity,
+            title=rules.RULES.get(row.code, row.code),
+            reason=row.reason,
+            since=row.since,
             evidence=tuple(rules.Evidence(**item) for item in row.evidence),
         )
         found[row.case_id].append((row.position, replace(flag, acknowledgement=rules._covering(flag, acknowledgements[row.case_id], today))))
@@ -202,7 +207,14 @@ def _filter_choices(user, overseen):
 
 
 def drift_queue_page(
-    *, user, today: date | None = None, code: str = "", team: int | None = None, locality: str = "", page_number=1, page_size: int = PAGE_SIZE,
+    *,
+    user,
+    today: date | None = None,
+    code: str = "",
+    team: int | None = None,
+    locality: str = "",
+    page_number=1,
+    page_size: int = PAGE_SIZE,
 ) -> QueuePage:
     """A manager's (or DSL's) cases with flags, worst first (`rules.QueueRow.sort_key`), one page at a time.
 

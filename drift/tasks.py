@@ -3,6 +3,7 @@
 Both are idempotent (a refresh stores what the rules say today, however often it runs) and take ids
 only, re-reading everything (docs/conventions.md, "Background jobs"). See drift/refresh.py.
 """
+
 from celery import shared_task
 from django.db import DatabaseError
 

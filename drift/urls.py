@@ -1,4 +1,5 @@
 """Drift pages, included under /drift/ in the "drift" namespace."""
+
 from django.urls import path
 
 from . import partner_flags

@@ -2,6 +2,7 @@
 
 The acknowledgement form lives here rather than in forms.py because it belongs to this one page.
 """
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -47,8 +48,11 @@ def queue(request):
     # The stored flags, filtered and paged in SQL (drift/selectors.py): one page of the queue at a time.
     result = selectors.drift_queue_page(user=request.user, code=code, team=team, locality=locality, page_number=request.GET.get("page"))
     audit_record(
-        user=request.user, action=AuditAction.VIEW, object_type="drift_queue",
-        detail=f"{result.flagged} of {result.cases_checked} cases flagged, page {result.page.number}; rule={code or 'any'}", request=request,
+        user=request.user,
+        action=AuditAction.VIEW,
+        object_type="drift_queue",
+        detail=f"{result.flagged} of {result.cases_checked} cases flagged, page {result.page.number}; rule={code or 'any'}",
+        request=request,
     )
     audit_record_children_listed(user=request.user, child_ids=[row.case.child_id for row in result.rows], detail="drift queue", request=request)
     rules = [(code_, title, result.counts[code_]) for code_, title in drift.RULES.items()]
@@ -56,7 +60,8 @@ def queue(request):
     rows = [(row, access.can_oversee(request.user, row.case)) for row in result.rows]
     pages = pagination_links(result.page, query_without_page(request))
     return render(
-        request, "drift/queue.html",
+        request,
+        "drift/queue.html",
         {"queue": result, "rows": rows, "rules": rules, "rule": code, "team": team, "locality": locality, "pagination": pages},
     )
 
@@ -73,7 +78,12 @@ def acknowledge(request, case_id, code):
     if request.method == "POST" and form.is_valid():
         try:
             drift.drift_acknowledge(
-                actor=request.user, case=case, flag=flag, reason=form.cleaned_data["reason"], review_on=form.cleaned_data["review_on"], request=request,
+                actor=request.user,
+                case=case,
+                flag=flag,
+                reason=form.cleaned_data["reason"],
+                review_on=form.cleaned_data["review_on"],
+                request=request,
             )
         except ValidationError as error:
             add_service_errors(form, error)

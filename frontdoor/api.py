@@ -8,6 +8,7 @@ The list is the front door's (403 for anyone else, audited); an item is read thr
 `access.access_front_door_item` (404 for anyone else, audited), and deciding calls
 `services.front_door_decide`, which tells the referrer and writes the chronology.
 """
+
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -46,8 +47,22 @@ class ItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FrontDoorItem
-        fields = ["id", "kind", "status", "case", "child", "family", "household_concern", "flag_code", "detail", "referring_agency", "received_on",
-                  "due_on", "late", "decision"]
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "case",
+            "child",
+            "family",
+            "household_concern",
+            "flag_code",
+            "detail",
+            "referring_agency",
+            "received_on",
+            "due_on",
+            "late",
+            "decision",
+        ]
 
     def get_child(self, item) -> str | None:
         return str(item.case.child) if item.case_id else None
@@ -64,8 +79,9 @@ class DecisionInputSerializer(StrictWriteMixin, serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     threshold = serializers.ChoiceField(choices=Threshold.choices)
     reasons = serializers.CharField()
-    early_help_lead = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**31 - 1,
-                                               help_text="User id; needed for early_help.")
+    early_help_lead = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=2**31 - 1, help_text="User id; needed for early_help."
+    )
 
 
 class FrontDoorItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -76,19 +92,27 @@ class FrontDoorItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     def get_queryset(self):
         return access.front_door_items_visible_to(self.request.user)
 
-    @extend_schema(parameters=[
-        OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "decided", "all"]),
-        OpenApiParameter("overdue", OpenApiTypes.BOOL),
-        OpenApiParameter("kind", OpenApiTypes.STR, enum=ItemKind.values),
-    ])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=["open", "decided", "all"]),
+            OpenApiParameter("overdue", OpenApiTypes.BOOL),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=ItemKind.values),
+        ]
+    )
     def list(self, request, *args, **kwargs):
-        access.require(request.user, access.is_front_door(request.user), request=request, what="front-door queue",
-                       reason="The front-door queue is for children's social care's front door.")
+        access.require(
+            request.user,
+            access.is_front_door(request.user),
+            request=request,
+            what="front-door queue",
+            reason="The front-door queue is for children's social care's front door.",
+        )
         filters = selectors.QueueFilters.from_query(request.query_params)
         rows = selectors.front_door_queue(user=request.user, filters=filters)
         audit_record(user=request.user, action=AuditAction.VIEW, object_type="front_door_queue", detail=f"API, {len(rows)} items", request=request)
-        audit_record_children_listed(user=request.user, child_ids=[row.item.case.child_id for row in rows if row.item.case_id], detail="front-door queue",
-                                     request=request)
+        audit_record_children_listed(
+            user=request.user, child_ids=[row.item.case.child_id for row in rows if row.item.case_id], detail="front-door queue", request=request
+        )
         return Response(ItemSerializer([row.item for row in rows], many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
@@ -107,7 +131,14 @@ class FrontDoorItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
             lead = get_user_model().objects.filter(pk=data["early_help_lead"], is_active=True).first()
             if lead is None:
                 raise serializers.ValidationError({"early_help_lead": "Choose an active practitioner, manager or designated safeguarding lead"})
-        services.front_door_decide(actor=request.user, item=item, outcome=data["outcome"], threshold=data["threshold"], reasons=data["reasons"],
-                                   early_help_lead=lead, request=request._request)
+        services.front_door_decide(
+            actor=request.user,
+            item=item,
+            outcome=data["outcome"],
+            threshold=data["threshold"],
+            reasons=data["reasons"],
+            early_help_lead=lead,
+            request=request._request,
+        )
         item.refresh_from_db()
         return Response(ItemSerializer(item).data, status=status.HTTP_201_CREATED)

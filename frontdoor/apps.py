@@ -21,11 +21,12 @@ class FrontdoorConfig(AppConfig):
         from . import services
 
         case_events.front_door_referred.connect(services.referral_received, weak=False, dispatch_uid="frontdoor-referral")
-        case_events.household_member_changed.connect(lambda member, **_: households_touched([member.child_id] if member.child_id else [],
-                                                                                            family_id=member.family_id),
-                                                     weak=False, dispatch_uid="frontdoor-household")
-        chronology_events.entries_recorded.connect(lambda child_ids, **_: households_touched(child_ids), weak=False,
-                                                   dispatch_uid="frontdoor-entries")
+        case_events.household_member_changed.connect(
+            lambda member, **_: households_touched([member.child_id] if member.child_id else [], family_id=member.family_id),
+            weak=False,
+            dispatch_uid="frontdoor-household",
+        )
+        chronology_events.entries_recorded.connect(lambda child_ids, **_: households_touched(child_ids), weak=False, dispatch_uid="frontdoor-entries")
 
 
 def households_touched(child_ids, family_id=None):

@@ -7,6 +7,7 @@ already a record the partnership holds, three. `FRONT_DOOR_DEADLINE_WORKING_DAYS
 overrides any of them. An item received on a weekend or bank holiday counts from the next working
 day (`add_working_days` skips them). Due today is not late; the day after is.
 """
+
 from datetime import date
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """Forms of the front door (issue 14). They parse and check shapes; the rules are in services.py."""
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -13,15 +14,27 @@ from .models import Outcome
 class HouseholdConcernForm(SharingDecisionFields, ConcernContentForm):
     """A concern about a household known by its address or a parent's name, and the decision to share it with the front door."""
 
-    address = forms.CharField(label="Address lines", widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                              help_text="As much of the address as you know: flat, house, street, town.")
+    address = forms.CharField(
+        label="Address lines",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="As much of the address as you know: flat, house, street, town.",
+    )
     postcode = forms.CharField(label="Postcode", max_length=10, required=False, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
-    uprn = forms.CharField(label="UPRN", max_length=12, required=False, help_text="The Unique Property Reference Number, if your records hold it.",
-                           widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "inputmode": "numeric"}))
-    parent_name = forms.CharField(label="A parent's or carer's name", max_length=200, required=False,
-                                  help_text="If you know it, for example Dee Brook.")
-    who_was_seen = forms.CharField(label="Who you saw or know of", widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                   help_text="For example: three children seen at the flat, the youngest about 3.")
+    uprn = forms.CharField(
+        label="UPRN",
+        max_length=12,
+        required=False,
+        help_text="The Unique Property Reference Number, if your records hold it.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-20", "inputmode": "numeric"}),
+    )
+    parent_name = forms.CharField(label="A parent's or carer's name", max_length=200, required=False, help_text="If you know it, for example Dee Brook.")
+    who_was_seen = forms.CharField(
+        label="Who you saw or know of",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text="For example: three children seen at the flat, the youngest about 3.",
+    )
     agencies_told = None
 
     field_order = ["address", "postcode", "uprn", "parent_name", "who_was_seen"]
@@ -53,22 +66,32 @@ class LeadChoiceField(forms.ModelChoiceField):
 
 
 class DecisionForm(GovukFormMixin, forms.Form):
-    outcome = forms.ChoiceField(label="What happens next", choices=Outcome.choices, widget=forms.RadioSelect,
-                                error_messages={"required": "Choose what happens next"})
-    threshold = forms.ChoiceField(label="Level of need", choices=Threshold.choices, widget=forms.RadioSelect,
-                                  error_messages={"required": "Choose the level of need"})
-    early_help_lead = LeadChoiceField(label="Early help lead", required=False, queryset=get_user_model().objects.none(),
-                                      help_text="Needed for early help: the person who will lead it. They are told, and become lead "
-                                                "professional of any case here that has none.")
-    reasons = forms.CharField(label="Reasons for the decision", widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text="Whoever asked the front door is told this decision and these reasons.",
-                              error_messages={"required": "Give the reasons for the decision"})
+    outcome = forms.ChoiceField(
+        label="What happens next", choices=Outcome.choices, widget=forms.RadioSelect, error_messages={"required": "Choose what happens next"}
+    )
+    threshold = forms.ChoiceField(
+        label="Level of need", choices=Threshold.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the level of need"}
+    )
+    early_help_lead = LeadChoiceField(
+        label="Early help lead",
+        required=False,
+        queryset=get_user_model().objects.none(),
+        help_text="Needed for early help: the person who will lead it. They are told, and become lead professional of any case here that has none.",
+    )
+    reasons = forms.CharField(
+        label="Reasons for the decision",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Whoever asked the front door is told this decision and these reasons.",
+        error_messages={"required": "Give the reasons for the decision"},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["early_help_lead"].queryset = (
-            get_user_model().objects.filter(is_active=True, membership__role__in=CASE_WORKING_ROLES, membership__agency__is_active=True)
-            .select_related("membership__agency").order_by("membership__agency__name", "last_name", "first_name", "username")
+            get_user_model()
+            .objects.filter(is_active=True, membership__role__in=CASE_WORKING_ROLES, membership__agency__is_active=True)
+            .select_related("membership__agency")
+            .order_by("membership__agency__name", "last_name", "first_name", "username")
         )
 
     def clean(self):
@@ -81,10 +104,17 @@ class DecisionForm(GovukFormMixin, forms.Form):
 class LinkForm(GovukFormMixin, forms.Form):
     """Link a household concern to a household (chosen on the item page) and the children it is about."""
 
-    children = forms.ModelMultipleChoiceField(label="Which children the concern is about", queryset=None, widget=forms.CheckboxSelectMultiple,
-                                              error_messages={"required": "Choose the children the concern is about"})
-    reason = forms.CharField(label="Why this is the household", widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "Say why this is the household the concern is about"})
+    children = forms.ModelMultipleChoiceField(
+        label="Which children the concern is about",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the children the concern is about"},
+    )
+    reason = forms.CharField(
+        label="Why this is the household",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why this is the household the concern is about"},
+    )
 
     def __init__(self, *args, household_children, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,8 +122,13 @@ class LinkForm(GovukFormMixin, forms.Form):
 
 
 class FrontDoorTeamForm(GovukFormMixin, forms.Form):
-    members = forms.ModelMultipleChoiceField(label="Who works the front door", queryset=None, required=False, widget=forms.CheckboxSelectMultiple,
-                                             help_text="Children's social care's managers and designated safeguarding leads work it as well.")
+    members = forms.ModelMultipleChoiceField(
+        label="Who works the front door",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Children's social care's managers and designated safeguarding leads work it as well.",
+    )
 
     def __init__(self, *args, front_door_people, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ front door records a `FrontDoorDecision` (what happens next, the level of need a
 back to whoever referred and onto the children's chronologies. Who sees any of this is decided in
 agencies/access.py (`is_front_door`): nobody else, not even the recorder of a household concern.
 """
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -77,8 +78,11 @@ class HouseholdConcern(ConcernContent):
     class Meta(ConcernContent.Meta):
         constraints = [
             *ConcernContent.Meta.constraints,
-            models.CheckConstraint(condition=~Q(address="", postcode="", parent_name=""), name="household_concern_says_which_household",
-                                   violation_error_message="Enter the address or a parent's name"),
+            models.CheckConstraint(
+                condition=~Q(address="", postcode="", parent_name=""),
+                name="household_concern_says_which_household",
+                violation_error_message="Enter the address or a parent's name",
+            ),
         ]
 
     def __str__(self):
@@ -126,12 +130,15 @@ class FrontDoorItem(models.Model):
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["status", "due_on"]), models.Index(fields=["kind", "status"])]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "case", "flag_code"], condition=Q(status="open", kind__in=ONE_OPEN_PER_CASE),
-                                    name="one_open_front_door_item_per_case_and_kind"),
-            models.UniqueConstraint(fields=["kind", "family"], condition=Q(status="open", kind=ItemKind.FAMILY_FLAG),
-                                    name="one_open_family_flag_per_household"),
-            models.CheckConstraint(condition=Q(case__isnull=False) | Q(family__isnull=False) | Q(household_concern__isnull=False),
-                                   name="front_door_item_is_about_something"),
+            models.UniqueConstraint(
+                fields=["kind", "case", "flag_code"], condition=Q(status="open", kind__in=ONE_OPEN_PER_CASE), name="one_open_front_door_item_per_case_and_kind"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "family"], condition=Q(status="open", kind=ItemKind.FAMILY_FLAG), name="one_open_family_flag_per_household"
+            ),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(family__isnull=False) | Q(household_concern__isnull=False), name="front_door_item_is_about_something"
+            ),
             models.CheckConstraint(condition=Q(due_on__gte=models.F("received_on")), name="front_door_item_due_on_or_after_receipt"),
         ]
 

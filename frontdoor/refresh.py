@@ -19,6 +19,7 @@ It runs after a write commits (apps.py: a concern, a chronology entry, a househo
 household's open cases) and every night (tasks.front_door_flags_sweep) for the flags that appear
 with the date alone.
 """
+
 from datetime import date
 
 from django.contrib.auth import get_user_model
@@ -42,8 +43,9 @@ def _responsible(case):
     lead = case.lead_professional
     if lead is not None and lead.is_active:
         return [lead], "the lead professional"
-    overseers = list(get_user_model().objects.filter(is_active=True, membership__agency=case.lead_agency,
-                                                     membership__role__in=access.OVERSEER_ROLES).order_by("pk"))
+    overseers = list(
+        get_user_model().objects.filter(is_active=True, membership__agency=case.lead_agency, membership__role__in=access.OVERSEER_ROLES).order_by("pk")
+    )
     if overseers:
         return overseers, f"{case.lead_agency.name}'s managers and designated safeguarding leads"
     return list(access.front_door_recipients()), "children's social care's front door"
@@ -54,14 +56,18 @@ def _notify(case, flag):
     people, who = _responsible(case)
     try:
         with transaction.atomic():
-            FlagNotice.objects.create(case=case, code=flag.code, since=flag.since,
-                                      told=f"{who}: {', '.join(person.get_username() for person in people) or 'nobody'}")
+            FlagNotice.objects.create(
+                case=case, code=flag.code, since=flag.since, told=f"{who}: {', '.join(person.get_username() for person in people) or 'nobody'}"
+            )
     except IntegrityError:
         return False
     for person in people:
-        notification_create(recipient=person, subject=f"Red flag on case {case.pk}: {flag.title}",
-                            body=f"{flag.title}, since {flag.since.day} {flag.since:%B %Y}. Open the case to see why and the records behind it.",
-                            link=reverse("cases:case_detail", args=[case.pk]) + "#flags")
+        notification_create(
+            recipient=person,
+            subject=f"Red flag on case {case.pk}: {flag.title}",
+            body=f"{flag.title}, since {flag.since.day} {flag.since:%B %Y}. Open the case to see why and the records behind it.",
+            link=reverse("cases:case_detail", args=[case.pk]) + "#flags",
+        )
     return True
 
 
@@ -69,8 +75,12 @@ def front_door_flags_refresh(*, case_ids, today: date | None = None) -> dict:
     """Tell red flags once and queue the front door's flag items for these open cases; returns counts of what was done."""
     today = today or timezone.localdate()
     reader = access.whole_record_reader()
-    cases = {case.pk: case for case in access.cases_visible_to(reader).filter(pk__in=list(case_ids), status=CaseStatus.OPEN).select_related(
-        "child__family", "lead_agency", "lead_professional")}
+    cases = {
+        case.pk: case
+        for case in access.cases_visible_to(reader)
+        .filter(pk__in=list(case_ids), status=CaseStatus.OPEN)
+        .select_related("child__family", "lead_agency", "lead_professional")
+    }
     if not cases:
         return {"told": 0, "items": 0}
     flags = rules.drift_flags_for_cases(user=reader, case_ids=list(cases), today=today)
@@ -86,11 +96,20 @@ def front_door_flags_refresh(*, case_ids, today: date | None = None) -> dict:
             if statutory:
                 continue
             if flag.code == FAMILY_CODE and case.child.family_id:
-                _item, created, _people = front_door_item_open(kind=ItemKind.FAMILY_FLAG, family=case.child.family, case=None, flag_code=flag.code,
-                                                               detail=flag.reason, referring_agency=None, received_on=today, not_since=flag.since)
+                _item, created, _people = front_door_item_open(
+                    kind=ItemKind.FAMILY_FLAG,
+                    family=case.child.family,
+                    case=None,
+                    flag_code=flag.code,
+                    detail=flag.reason,
+                    referring_agency=None,
+                    received_on=today,
+                    not_since=flag.since,
+                )
             else:
-                _item, created, _people = front_door_item_open(kind=ItemKind.RED_FLAG, case=case, flag_code=flag.code, detail=flag.reason,
-                                                               referring_agency=None, received_on=today, not_since=flag.since)
+                _item, created, _people = front_door_item_open(
+                    kind=ItemKind.RED_FLAG, case=case, flag_code=flag.code, detail=flag.reason, referring_agency=None, received_on=today, not_since=flag.since
+                )
             items += created
     return {"told": told, "items": items}
 

@@ -5,6 +5,7 @@ household matching from `access.families_visible_to` (the front door reads every
 is only ever called for the front door's pages, so whether an address matches a household is never
 shown to the person who recorded the concern.
 """
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,8 +33,9 @@ class QueueFilters:
     def from_query(cls, query):
         status = query.get("status", "open")
         kind = query.get("kind", "")
-        return cls(status=status if status in STATUSES else "open", overdue=query.get("overdue") in ("1", "true", "yes"),
-                   kind=kind if kind in ItemKind.values else "")
+        return cls(
+            status=status if status in STATUSES else "open", overdue=query.get("overdue") in ("1", "true", "yes"), kind=kind if kind in ItemKind.values else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,13 @@ def front_door_queue(*, user, filters: QueueFilters = QueueFilters(), today: dat
     """The front door's items, filtered; open ones late first then by deadline, decided ones newest first."""
     today = today or timezone.localdate()
     items = front_door_items_visible_to(user).select_related(
-        "case__child", "case__lead_agency", "family", "household_concern", "referring_agency", "referred_by", "decision__decided_by",
+        "case__child",
+        "case__lead_agency",
+        "family",
+        "household_concern",
+        "referring_agency",
+        "referred_by",
+        "decision__decided_by",
     )
     status = STATUSES[filters.status]
     if status is not None:
@@ -57,8 +65,10 @@ def front_door_queue(*, user, filters: QueueFilters = QueueFilters(), today: dat
     if filters.overdue:
         items = items.filter(status=ItemStatus.OPEN, due_on__lt=today)
     order = ("due_on", "received_on", "pk") if filters.status == "open" else ("-created_at", "-pk")
-    return [QueueRow(item=item, late=item.is_late(today), days_late=working_days_late(item.due_on, today) if item.is_late(today) else 0)
-            for item in items.order_by(*order)[:500]]
+    return [
+        QueueRow(item=item, late=item.is_late(today), days_late=working_days_late(item.due_on, today) if item.is_late(today) else 0)
+        for item in items.order_by(*order)[:500]
+    ]
 
 
 def front_door_counts(*, user, today: date | None = None) -> dict:
@@ -102,8 +112,12 @@ def household_matches(*, user, concern) -> list[HouseholdMatch]:
         add(HouseholdAddress.objects.filter(uprn=concern.uprn, family__in=families).values_list("family_id", flat=True), "lived at this UPRN")
     if concern.postcode:
         add(families.filter(postcode=concern.postcode).values_list("pk", flat=True), "same postcode")
-        add(HouseholdAddress.objects.filter(postcode=concern.postcode, family__in=families).exclude(moved_out_on__isnull=True)
-            .values_list("family_id", flat=True), "lived at this postcode")
+        add(
+            HouseholdAddress.objects.filter(postcode=concern.postcode, family__in=families)
+            .exclude(moved_out_on__isnull=True)
+            .values_list("family_id", flat=True),
+            "lived at this postcode",
+        )
     name_words = [word for word in concern.parent_name.split() if len(word) > 1]
     if name_words:
         adults = Adult.objects.filter(family__in=families_visible_to(user)).filter(family_name__iexact=name_words[-1])
@@ -132,8 +146,12 @@ def item_page(*, user, item: FrontDoorItem, today: date | None = None) -> ItemPa
 
     today = today or timezone.localdate()
     children = item_children(user, item)
-    cases = list(cases_visible_to(user).filter(Q(child__in=[child.pk for child in children]), status=CaseStatus.OPEN)
-                 .select_related("child", "lead_agency", "lead_professional").order_by("child__date_of_birth", "pk"))
+    cases = list(
+        cases_visible_to(user)
+        .filter(Q(child__in=[child.pk for child in children]), status=CaseStatus.OPEN)
+        .select_related("child", "lead_agency", "lead_professional")
+        .order_by("child__date_of_birth", "pk")
+    )
     flags = drift_flags_for_cases(user=user, case_ids=[case.pk for case in cases], today=today) if cases else {}
     concern = item.household_concern
     unlinked = concern is not None and not hasattr(concern, "link")

@@ -12,6 +12,7 @@ team, or children's social care's managers and DSLs when nobody is on it), so wh
 front door reaches a named person; a decision goes back to whoever referred, and onto the
 chronology of every child it is about. Notifications carry no detail about a child: they are emailed.
 """
+
 from collections.abc import Sequence
 from datetime import date
 
@@ -81,8 +82,18 @@ def front_door_told(people, item) -> str:
 
 @transaction.atomic
 def front_door_item_open(
-    *, kind: str, case=None, family=None, concern=None, household_concern=None, flag_code: str = "", detail: str = "", referred_by=None,
-    referring_agency=None, received_on: date | None = None, not_since: date | None = None,
+    *,
+    kind: str,
+    case=None,
+    family=None,
+    concern=None,
+    household_concern=None,
+    flag_code: str = "",
+    detail: str = "",
+    referred_by=None,
+    referring_agency=None,
+    received_on: date | None = None,
+    not_since: date | None = None,
 ) -> tuple[FrontDoorItem, bool, list]:
     """Queue an item for the front door (or find the one already waiting: one open per case for some kinds); returns (item, created, people told).
 
@@ -111,8 +122,17 @@ def front_door_item_open(
         return existing, False, []
     waiting = FrontDoorItem.objects.filter(kind=kind, status=ItemStatus.OPEN)
     item = FrontDoorItem(
-        kind=kind, case=case, family=family, concern=concern, household_concern=household_concern, flag_code=flag_code, detail=_text(detail),
-        referred_by=referred_by, referring_agency=referring_agency, received_on=received_on, due_on=due_on(kind, received_on),
+        kind=kind,
+        case=case,
+        family=family,
+        concern=concern,
+        household_concern=household_concern,
+        flag_code=flag_code,
+        detail=_text(detail),
+        referred_by=referred_by,
+        referring_agency=referring_agency,
+        received_on=received_on,
+        due_on=due_on(kind, received_on),
     )
     item.full_clean(validate_constraints=False)
     try:
@@ -120,16 +140,23 @@ def front_door_item_open(
             item.save()
     except IntegrityError:
         return waiting.filter(case=case, family=family, flag_code=flag_code).first(), False, []
-    audit_record(user=referred_by, action=AuditAction.CREATE, object_type="front_door_item", object_id=item.pk,
-                 child_id=case.child_id if case is not None else None, detail=f"{kind}, due {item.due_on.isoformat()}")
+    audit_record(
+        user=referred_by,
+        action=AuditAction.CREATE,
+        object_type="front_door_item",
+        object_id=item.pk,
+        child_id=case.child_id if case is not None else None,
+        detail=f"{kind}, due {item.due_on.isoformat()}",
+    )
     return item, True, _tell_front_door(item)
 
 
 def referral_received(*, kind, case, concern, actor, detail="", **_) -> str:
     """`cases.events.front_door_referred`: case work hands the front door a case; returns who was told, in words."""
     membership = access.membership_of(actor)
-    item, created, people = front_door_item_open(kind=kind, case=case, concern=concern, detail=detail, referred_by=actor,
-                                                 referring_agency=membership.agency if membership else None)
+    item, created, people = front_door_item_open(
+        kind=kind, case=case, concern=concern, detail=detail, referred_by=actor, referring_agency=membership.agency if membership else None
+    )
     if not created:
         return f"children's social care's front door (already deciding about this case, by {_day(item.due_on)})"
     return front_door_told(people, item)
@@ -139,9 +166,21 @@ def referral_received(*, kind, case, concern, actor, detail="", **_) -> str:
 
 
 def household_concern_record(
-    *, actor, observed_on: date, neglect_types: Sequence[str], description: str, impact_on_child: str, address: str = "", postcode: str = "",
-    uprn: str = "", parent_name: str = "", who_was_seen: str = "", action_taken: str = "", suggested_threshold: str = "",
-    sharing: SharingDetails | None = None, request=None,
+    *,
+    actor,
+    observed_on: date,
+    neglect_types: Sequence[str],
+    description: str,
+    impact_on_child: str,
+    address: str = "",
+    postcode: str = "",
+    uprn: str = "",
+    parent_name: str = "",
+    who_was_seen: str = "",
+    action_taken: str = "",
+    suggested_threshold: str = "",
+    sharing: SharingDetails | None = None,
+    request=None,
 ) -> tuple[HouseholdConcern, str]:
     """Record a concern about a household known only by address or a parent's name; it goes to the front door alone.
 
@@ -151,19 +190,35 @@ def household_concern_record(
     """
     from cases.household_services import normalise_postcode, normalise_uprn
 
-    access.require(actor, access.can_record_household_concern(actor), request=request, what="record a household concern",
-                   reason="Only practitioners, managers and designated safeguarding leads record concerns.")
+    access.require(
+        actor,
+        access.can_record_household_concern(actor),
+        request=request,
+        what="record a household concern",
+        reason="Only practitioners, managers and designated safeguarding leads record concerns.",
+    )
     membership = access.membership_of(actor)
     neglect_types = list(neglect_types or ())
     validate_known_neglect_types(neglect_types, NeglectType.values)
     errors = sharing_details_errors(sharing)
     concern = HouseholdConcern(
-        recorded_by=actor, agency=membership.agency, observed_on=observed_on, **ConcernContent.neglect_flags(neglect_types),
-        description=_text(description), impact_on_child=_text(impact_on_child), action_taken=_text(action_taken),
-        suggested_threshold=suggested_threshold or "", address=_text(address), postcode=normalise_postcode(postcode), uprn=normalise_uprn(uprn),
-        parent_name=_text(parent_name), who_was_seen=_text(who_was_seen),
-        sharing_reason=_text(sharing.reason) if sharing else "", lawful_basis=sharing.lawful_basis if sharing else "",
-        sharing_condition=sharing.condition if sharing else "", family_informed=sharing.family_informed if sharing else "",
+        recorded_by=actor,
+        agency=membership.agency,
+        observed_on=observed_on,
+        **ConcernContent.neglect_flags(neglect_types),
+        description=_text(description),
+        impact_on_child=_text(impact_on_child),
+        action_taken=_text(action_taken),
+        suggested_threshold=suggested_threshold or "",
+        address=_text(address),
+        postcode=normalise_postcode(postcode),
+        uprn=normalise_uprn(uprn),
+        parent_name=_text(parent_name),
+        who_was_seen=_text(who_was_seen),
+        sharing_reason=_text(sharing.reason) if sharing else "",
+        lawful_basis=sharing.lawful_basis if sharing else "",
+        sharing_condition=sharing.condition if sharing else "",
+        family_informed=sharing.family_informed if sharing else "",
         not_informed_reason=_text(sharing.not_informed_reason) if sharing else "",
     )
     try:
@@ -175,8 +230,9 @@ def household_concern_record(
     with transaction.atomic():
         concern.save()
         audit_record(user=actor, action=AuditAction.CREATE, object_type="household_concern", object_id=concern.pk, request=request)
-        item, _created, people = front_door_item_open(kind=ItemKind.HOUSEHOLD_CONCERN, household_concern=concern, referred_by=actor,
-                                                      referring_agency=membership.agency, received_on=timezone.localdate())
+        item, _created, people = front_door_item_open(
+            kind=ItemKind.HOUSEHOLD_CONCERN, household_concern=concern, referred_by=actor, referring_agency=membership.agency, received_on=timezone.localdate()
+        )
     return concern, front_door_told(people, item)
 
 
@@ -208,21 +264,29 @@ def household_concern_link(*, actor, item: FrontDoorItem, family, children, reas
         link.children.set(children)
         FrontDoorItem.objects.filter(pk=item.pk).update(family=family)
         chronology_entries_from_household_concern(household_concern=concern, children=children)
-        audit_record(user=actor, action=AuditAction.UPDATE, object_type="household_concern", object_id=concern.pk,
-                     detail=f"linked to family {family.pk}, children {', '.join(str(child.pk) for child in children)}", request=request)
+        audit_record(
+            user=actor,
+            action=AuditAction.UPDATE,
+            object_type="household_concern",
+            object_id=concern.pk,
+            detail=f"linked to family {family.pk}, children {', '.join(str(child.pk) for child in children)}",
+            request=request,
+        )
         for case in _open_cases(actor, children):
             lead = case.lead_professional
             if lead is not None and lead.is_active and lead.pk != actor.pk:
-                notification_create(recipient=lead, subject=f"New concern on case {case.pk}",
-                                    body=f"The front door linked a concern {concern.agency.name} recorded about the household to this child.",
-                                    link=reverse("cases:case_detail", args=[case.pk]))
+                notification_create(
+                    recipient=lead,
+                    subject=f"New concern on case {case.pk}",
+                    body=f"The front door linked a concern {concern.agency.name} recorded about the household to this child.",
+                    link=reverse("cases:case_detail", args=[case.pk]),
+                )
     return link
 
 
 def _open_cases(user, children):
     """The children's open cases, as the front door (`user`) sees them: every one."""
-    return access.cases_visible_to(user).filter(child__in=[child.pk for child in children], status=CaseStatus.OPEN).select_related(
-        "lead_professional", "child")
+    return access.cases_visible_to(user).filter(child__in=[child.pk for child in children], status=CaseStatus.OPEN).select_related("lead_professional", "child")
 
 
 # --- Decisions -----------------------------------------------------------------------------------
@@ -242,7 +306,15 @@ def item_children(user, item: FrontDoorItem) -> list:
 
 
 def front_door_decide(
-    *, actor, item: FrontDoorItem, outcome: str, threshold: str, reasons: str, early_help_lead=None, today: date | None = None, request=None,
+    *,
+    actor,
+    item: FrontDoorItem,
+    outcome: str,
+    threshold: str,
+    reasons: str,
+    early_help_lead=None,
+    today: date | None = None,
+    request=None,
 ) -> FrontDoorDecision:
     """Record the front door's decision on an item; it goes to the referrer and onto the children's chronologies.
 
@@ -257,8 +329,16 @@ def front_door_decide(
     today = today or timezone.localdate()
     if outcome != Outcome.EARLY_HELP:
         early_help_lead = None
-    decision = FrontDoorDecision(item=item, outcome=outcome or "", threshold=threshold or "", reasons=_text(reasons), early_help_lead=early_help_lead,
-                                 decided_by=actor, agency=membership.agency, decided_on=today)
+    decision = FrontDoorDecision(
+        item=item,
+        outcome=outcome or "",
+        threshold=threshold or "",
+        reasons=_text(reasons),
+        early_help_lead=early_help_lead,
+        decided_by=actor,
+        agency=membership.agency,
+        decided_on=today,
+    )
     try:
         decision.full_clean(exclude=["item"])
     except ValidationError as error:
@@ -271,29 +351,48 @@ def front_door_decide(
         decision.save()
         children = item_children(actor, item)
         chronology_entries_from_front_door_decision(decision=decision, children=children, actor=actor)
-        audit_record(user=actor, action=AuditAction.CREATE, object_type="front_door_decision", object_id=decision.pk,
-                     child_id=children[0].pk if len(children) == 1 else None,
-                     detail=f"item {item.pk}: {outcome}, {threshold}", request=request)
+        audit_record(
+            user=actor,
+            action=AuditAction.CREATE,
+            object_type="front_door_decision",
+            object_id=decision.pk,
+            child_id=children[0].pk if len(children) == 1 else None,
+            detail=f"item {item.pk}: {outcome}, {threshold}",
+            request=request,
+        )
         if early_help_lead is not None:
             for case in _open_cases(actor, children):
                 if case.lead_professional_id is None:
-                    case_reassign_lead(actor=actor, case=case, lead_professional=early_help_lead, front_door=True, request=request,
-                                       reason=f"Early help decided by the front door (item {item.pk})")
+                    case_reassign_lead(
+                        actor=actor,
+                        case=case,
+                        lead_professional=early_help_lead,
+                        front_door=True,
+                        request=request,
+                        reason=f"Early help decided by the front door (item {item.pk})",
+                    )
         _tell_of_decision(actor, item, decision, children)
     return decision
 
 
 def _tell_of_decision(actor, item, decision, children):
     """The referrer hears what was decided (and the early help lead, and the children's lead professionals), by notification and email."""
-    body = (f"The front door decided on your {item.get_kind_display().lower()} (item {item.pk}): {decision.get_outcome_display()}, "
-            f"level of need {decision.get_threshold_display()}. Reasons: {decision.reasons}")
+    body = (
+        f"The front door decided on your {item.get_kind_display().lower()} (item {item.pk}): {decision.get_outcome_display()}, "
+        f"level of need {decision.get_threshold_display()}. Reasons: {decision.reasons}"
+    )
     told = set()
     recipients = []
     if item.referred_by is not None:
         recipients.append((item.referred_by, f"Front door decision on your {item.get_kind_display().lower()}", body))
     if decision.early_help_lead is not None:
-        recipients.append((decision.early_help_lead, f"You are the early help lead (front door item {item.pk})",
-                           f"The front door decided early help, with you as its lead. {body.split(': ', 1)[1]}"))
+        recipients.append(
+            (
+                decision.early_help_lead,
+                f"You are the early help lead (front door item {item.pk})",
+                f"The front door decided early help, with you as its lead. {body.split(': ', 1)[1]}",
+            )
+        )
     for case in _open_cases(actor, children):
         if case.lead_professional is not None:
             recipients.append((case.lead_professional, f"Front door decision about case {case.pk}", body))
@@ -314,9 +413,17 @@ def front_door_team_people():
 
     from agencies.models import AgencyKind
 
-    return (get_user_model().objects.filter(is_active=True, membership__agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
-                                            membership__agency__is_active=True, membership__role__in=access.CASE_WORKING_ROLES)
-            .select_related("membership__agency").order_by("last_name", "first_name", "username"))
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            membership__agency__kind=AgencyKind.CHILDRENS_SOCIAL_CARE,
+            membership__agency__is_active=True,
+            membership__role__in=access.CASE_WORKING_ROLES,
+        )
+        .select_related("membership__agency")
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 @transaction.atomic
@@ -324,8 +431,9 @@ def front_door_team_set(*, actor, members, request=None) -> int:
     """A partnership admin says who works the front door (`Membership.front_door`); one audit row per person whose flag changed."""
     from agencies.models import Membership
 
-    access.require(actor, access.can_manage_front_door_team(actor), request=request, what="front-door team",
-                   reason="Partnership admins say who works the front door.")
+    access.require(
+        actor, access.can_manage_front_door_team(actor), request=request, what="front-door team", reason="Partnership admins say who works the front door."
+    )
     wanted = {user.pk for user in members}
     people = front_door_team_people()
     changed = 0
@@ -333,7 +441,13 @@ def front_door_team_set(*, actor, members, request=None) -> int:
         flag = membership.user_id in wanted
         if membership.front_door != flag:
             Membership.objects.filter(pk=membership.pk).update(front_door=flag)
-            audit_record(user=actor, action=AuditAction.UPDATE, object_type="user", object_id=membership.user_id,
-                         detail=f"front door: {'on' if flag else 'off'}", request=request)
+            audit_record(
+                user=actor,
+                action=AuditAction.UPDATE,
+                object_type="user",
+                object_id=membership.user_id,
+                detail=f"front door: {'on' if flag else 'off'}",
+                request=request,
+            )
             changed += 1
     return changed

@@ -3,6 +3,7 @@
 Both take ids only and are idempotent (a notice is one row per case, flag and start day; an item
 one per case and flag while it waits), so a retried or repeated delivery changes nothing.
 """
+
 from celery import shared_task
 from django.db import DatabaseError
 
@@ -11,8 +12,16 @@ from .refresh import front_door_flags_refresh
 BATCH = 200
 
 
-@shared_task(bind=True, acks_late=True, autoretry_for=(OSError, DatabaseError), retry_backoff=True, retry_backoff_max=600, max_retries=8,
-             soft_time_limit=240, time_limit=300)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OSError, DatabaseError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+    soft_time_limit=240,
+    time_limit=300,
+)
 def front_door_flags_refresh_cases(self, case_ids):
     """Look at the flags of up to `BATCH` cases (queued after a write to their household commits)."""
     return front_door_flags_refresh(case_ids=case_ids)
@@ -26,5 +35,5 @@ def front_door_flags_sweep():
 
     ids = list(cases_visible_to(whole_record_reader()).filter(status=CaseStatus.OPEN).order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
-        front_door_flags_refresh_cases.delay(ids[start:start + BATCH])
+        front_door_flags_refresh_cases.delay(ids[start : start + BATCH])
     return len(ids)

@@ -1,4 +1,5 @@
 """Front-door pages, included under /front-door/ in the "frontdoor" namespace (issue 14)."""
+
 from django.urls import path
 
 from . import views

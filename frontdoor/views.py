@@ -4,6 +4,7 @@ The queue, items, decisions and household matching are the front door's (`access
 the queue page answers 403 to anyone else, and an item, like any record they may not see, 404.
 Any case worker records a household concern; partnership admins say who works the front door.
 """
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,15 +25,26 @@ from .models import ItemKind
 @require_GET
 def queue(request):
     """The front door's queue: what is waiting, the deadline of each, late ones first and in red."""
-    access.require(request.user, access.is_front_door(request.user), request=request, what="front-door queue",
-                   reason="The front-door queue is for children's social care's front door.")
+    access.require(
+        request.user,
+        access.is_front_door(request.user),
+        request=request,
+        what="front-door queue",
+        reason="The front-door queue is for children's social care's front door.",
+    )
     filters = selectors.QueueFilters.from_query(request.GET)
     today = timezone.localdate()
     rows = selectors.front_door_queue(user=request.user, filters=filters, today=today)
-    audit_record(user=request.user, action=AuditAction.VIEW, object_type="front_door_queue",
-                 detail=f"{len(rows)} items; status={filters.status}, kind={filters.kind or 'any'}, overdue={filters.overdue}", request=request)
-    audit_record_children_listed(user=request.user, child_ids=[row.item.case.child_id for row in rows if row.item.case_id], detail="front-door queue",
-                                 request=request)
+    audit_record(
+        user=request.user,
+        action=AuditAction.VIEW,
+        object_type="front_door_queue",
+        detail=f"{len(rows)} items; status={filters.status}, kind={filters.kind or 'any'}, overdue={filters.overdue}",
+        request=request,
+    )
+    audit_record_children_listed(
+        user=request.user, child_ids=[row.item.case.child_id for row in rows if row.item.case_id], detail="front-door queue", request=request
+    )
     counts = selectors.front_door_counts(user=request.user, today=today)
     kinds = [(value, label, counts["by_kind"][value]) for value, label in ItemKind.choices]
     return render(request, "frontdoor/queue.html", {"rows": rows, "filters": filters, "kinds": kinds, "counts": counts, "today": today})
@@ -44,8 +56,12 @@ def item(request, item_id):
     """One item with the records behind it: the concern or request, the children and cases, their flags, household matches."""
     found = access.access_front_door_item(request.user, item_id, request=request)
     page = selectors.item_page(user=request.user, item=found)
-    audit_record_children_listed(user=request.user, child_ids=[child.pk for child in page.children] + [c.pk for m in page.matches for c in m.children],
-                                 detail=f"front-door item {found.pk}", request=request)
+    audit_record_children_listed(
+        user=request.user,
+        child_ids=[child.pk for child in page.children] + [c.pk for m in page.matches for c in m.children],
+        detail=f"front-door item {found.pk}",
+        request=request,
+    )
     return render(request, "frontdoor/item.html", {"page": page, "item": found, "today": timezone.localdate()})
 
 
@@ -60,8 +76,15 @@ def decision(request, item_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.front_door_decide(actor=request.user, item=found, outcome=data["outcome"], threshold=data["threshold"], reasons=data["reasons"],
-                                       early_help_lead=data["early_help_lead"], request=request)
+            services.front_door_decide(
+                actor=request.user,
+                item=found,
+                outcome=data["outcome"],
+                threshold=data["threshold"],
+                reasons=data["reasons"],
+                early_help_lead=data["early_help_lead"],
+                request=request,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -85,8 +108,9 @@ def link(request, item_id):
     form = forms.LinkForm(request.POST or None, household_children=children)
     if request.method == "POST" and form.is_valid():
         try:
-            services.household_concern_link(actor=request.user, item=found, family=family, children=form.cleaned_data["children"],
-                                            reason=form.cleaned_data["reason"], request=request)
+            services.household_concern_link(
+                actor=request.user, item=found, family=family, children=form.cleaned_data["children"], reason=form.cleaned_data["reason"], request=request
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -108,8 +132,9 @@ def household_concern_new(request):
             add_service_errors(form, error)
         else:
             # The same answer whatever the portal holds: a reference and who was told, never a match.
-            messages.success(request, f"Concern recorded (reference H{concern.pk}). It has gone to {told}; they find the household and "
-                                      "decide what happens next.")
+            messages.success(
+                request, f"Concern recorded (reference H{concern.pk}). It has gone to {told}; they find the household and decide what happens next."
+            )
             return redirect("home")
     return render(request, "frontdoor/household_concern_form.html", {"form": form, "title": "Record a concern about a household"})
 
@@ -120,8 +145,9 @@ def team(request):
     """Partnership admins say which of children's social care's case workers work the front door."""
     access.require(request.user, access.can_manage_front_door_team(request.user), request=request, what="front-door team")
     people = services.front_door_team_people()
-    form = forms.FrontDoorTeamForm(request.POST or None, front_door_people=people,
-                                   initial={"members": [person for person in people if person.membership.front_door]})
+    form = forms.FrontDoorTeamForm(
+        request.POST or None, front_door_people=people, initial={"members": [person for person in people if person.membership.front_door]}
+    )
     if request.method == "POST" and form.is_valid():
         changed = services.front_door_team_set(actor=request.user, members=form.cleaned_data["members"], request=request)
         messages.success(request, f"Front-door team saved ({changed} change{'s' if changed != 1 else ''}).")

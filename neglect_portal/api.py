@@ -15,6 +15,7 @@ answers, so no view converts errors itself:
 for safeguarding records that hides mistakes and attempts to set what the caller may not (who
 recorded a concern, a derived flag, a run's scores), so each such key is a 400 naming it.
 """
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, status

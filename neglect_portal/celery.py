@@ -1,4 +1,5 @@
 """The Celery application. Tasks call the same services as views (docs/conventions.md, "Background jobs")."""
+
 import os
 
 from celery import Celery

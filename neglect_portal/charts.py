@@ -5,6 +5,7 @@ Charts (tools' progress chart, the dashboard, action plans) are pygal SVGs shown
 same bytes go into PDFs. pygal adds a <script> whatever its `js` option says; `without_scripts`
 removes it before the SVG is written.
 """
+
 import base64
 
 from pygal.style import Style

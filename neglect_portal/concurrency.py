@@ -10,10 +10,7 @@ deliberate choice); the API answers 409 Conflict through the exception handler
 record as it is now (`current`).
 """
 
-CONFLICT = (
-    "Someone else changed this record while you were editing it. Their changes are shown; "
-    "your text is kept below \u2013 check and save again."
-)
+CONFLICT = "Someone else changed this record while you were editing it. Their changes are shown; your text is kept below \u2013 check and save again."
 
 
 class EditConflict(Exception):

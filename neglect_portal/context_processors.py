@@ -1,9 +1,8 @@
 from django.urls import reverse
 from django.utils.functional import lazy
 
-from partnership.selectors import partnership_name
-
 from agencies import access
+from partnership.selectors import partnership_name
 
 
 def partnership(request):

@@ -15,6 +15,7 @@ they are written as text and defused like any other.
 Every CSV download (the access log, the dashboard's measures, Annex A lists) is written here:
 `csv_rows` for the lines, `csv_response` to stream them, `csv_text` for a whole file in memory.
 """
+
 import csv
 import io
 import math
@@ -24,7 +25,7 @@ from decimal import Decimal
 from django.http import StreamingHttpResponse
 
 # What a spreadsheet may take as the start of a formula or a command.
-FORMULA_TRIGGERS = frozenset("=+-@\t\r\n" "＝＋－＠" "﹦﹢﹣﹫")
+FORMULA_TRIGGERS = frozenset("=+-@\t\r\n＝＋－＠﹦﹢﹣﹫")
 
 
 def csv_cell(value) -> str | int | float | Decimal:

@@ -7,6 +7,7 @@ window counted this way never reaches into the month before its start, and never
 days of a short month. Chronology windows, drift thresholds, plan lengths and the Ofsted Annex A
 lists all count months here.
 """
+
 from datetime import date
 
 from dateutil.relativedelta import relativedelta

@@ -4,6 +4,7 @@
 lead agency's managers ... oversee this case"; any other PermissionDenied keeps the generic text.
 Read by duck typing (`reason`), so this module imports no app (tests/neglect_portal/test_layers.py).
 """
+
 from django.http import HttpResponseForbidden
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token

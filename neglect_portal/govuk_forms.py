@@ -3,6 +3,7 @@
 Also the one way a view puts a service's `ValidationError` on a form (`add_service_errors`) and
 shows a form again after an edit conflict (`form_after_conflict`).
 """
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 

@@ -6,6 +6,7 @@ and stops. A transient error (the database or the file system hiccuped) gives th
 retries with backoff, a bounded number of times; any other error, a soft time limit included, is
 recorded on the row for a person to read and the job ends.
 """
+
 from django.db import OperationalError
 
 TRANSIENT = (OperationalError, OSError)

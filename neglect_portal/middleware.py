@@ -1,4 +1,5 @@
 """Response headers Django 5.2 does not set itself."""
+
 from django.conf import settings
 
 

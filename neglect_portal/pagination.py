@@ -3,6 +3,7 @@
 Lists that can grow without bound (the drift queue, a manager's cases, a chronology) are paged with
 Django's Paginator over a queryset, so the database counts and returns one page; nothing is capped.
 """
+
 from django.core.paginator import Paginator
 
 # Pages shown around the current one in the pagination component, before ellipses.

@@ -17,6 +17,7 @@ through the fetcher; fonts come from the system (fontconfig).
 WeasyPrint is imported inside the functions, not at module level: importing it parses its built-in
 stylesheets (and logs each step), which every web process would otherwise pay at start-up.
 """
+
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit

@@ -4,6 +4,7 @@ Q1 is April to June, Q2 July to September, Q3 October to December, Q4 January to
 following calendar year. Strategy groups report on these quarters, so every dashboard figure, the
 snapshot key, the URL and the PDF title use this one name.
 """
+
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta

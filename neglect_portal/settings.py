@@ -4,6 +4,7 @@ Embedded default (no environment at all, DEBUG on): a SQLite file under var/ and
 in-process. Production: set DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY (or SECRET_KEY_FILE),
 ALLOWED_HOSTS and leave DEBUG off; the app refuses to start on the default secret key.
 """
+
 from datetime import timedelta
 from pathlib import Path
 
@@ -293,14 +294,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Neglect Portal API",
-    "DESCRIPTION": "Case work for the safeguarding children partnership. Every endpoint goes through "
-    "the access layer: a record you may not see answers 404.",
+    "DESCRIPTION": "Case work for the safeguarding children partnership. Every endpoint goes through the access layer: a record you may not see answers 404.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Request bodies get their own components: read-only fields left out, non-blank strings minLength 1.
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums", "agencies.api.add_error_responses", "agencies.api.time_without_offset",
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "agencies.api.add_error_responses",
+        "agencies.api.time_without_offset",
     ],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI served from the installed sidecar package: no CDN (the machine may be offline).
@@ -365,11 +367,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

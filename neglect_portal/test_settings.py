@@ -3,6 +3,7 @@
 DATABASE_URL and CELERY_BROKER_URL still come from the environment (bin/test points them at the
 local PostgreSQL and Redis).
 """
+
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")

@@ -12,6 +12,7 @@ Every form that takes a file (the chronology CSV import, the CIN census return, 
 logo, an assessment-tool definition) reads it here, with its own limit; the refusal names the limit
 and shows on the form's field.
 """
+
 from django.core.exceptions import ValidationError
 
 CHUNK_BYTES = 64 * 1024

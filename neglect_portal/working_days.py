@@ -7,6 +7,7 @@ package (England; Wales has the same bank holidays), which includes the substitu
 when Christmas or Boxing Day fall at a weekend and one-off holidays such as a coronation, so no
 list has to be kept up to date by hand here.
 """
+
 from datetime import date, timedelta
 from functools import lru_cache
 

@@ -3,6 +3,7 @@
 This app sits below `audit/` and every feature app: anything may tell a person something, and this
 app imports none of them.
 """
+
 from django.conf import settings
 from django.db import models
 

@@ -1,4 +1,5 @@
 """Reads of a user's own notifications."""
+
 from .models import Notification
 
 

@@ -1,4 +1,5 @@
 """Who the notification emails say they come from: the partnership's name."""
+
 from collections.abc import Callable
 
 from django.conf import settings

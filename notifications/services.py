@@ -1,4 +1,5 @@
 """Telling a person something: in the portal, and once by email after the transaction commits."""
+
 from django.db import transaction
 
 from .models import Notification

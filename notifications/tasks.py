@@ -1,4 +1,5 @@
 """Emailing notifications."""
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail

@@ -6,6 +6,7 @@ Bad input answers 400 with field errors; a `version` that is no longer the row's
 the current one (`current_version`), so a client re-reads before overwriting someone else's update
 (both through neglect_portal/api.py's exception handler).
 """
+
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
@@ -41,8 +42,21 @@ class RowSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActionPlanRow
-        fields = ["id", "plan", "objective", "action", "input", "desired_outcome", "lead", "timescale", "version",
-                  "current_rag", "current_quarter", "current_progress", "history"]
+        fields = [
+            "id",
+            "plan",
+            "objective",
+            "action",
+            "input",
+            "desired_outcome",
+            "lead",
+            "timescale",
+            "version",
+            "current_rag",
+            "current_quarter",
+            "current_progress",
+            "history",
+        ]
 
 
 @extend_schema_serializer(component_name="ActionPlan")  # "Plan" is the case plan (cases/api.py)
@@ -129,6 +143,7 @@ class RowUpdateView(APIView):
         payload = UpdateInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        services.action_plan_update_record(actor=request.user, row=row, version=data["version"], quarter=data["quarter"], rag=data["rag"],
-                                           progress=data["progress"], request=request._request)
+        services.action_plan_update_record(
+            actor=request.user, row=row, version=data["version"], quarter=data["quarter"], rag=data["rag"], progress=data["progress"], request=request._request
+        )
         return Response(RowSerializer(_row_with_status(row.pk)).data, status=status.HTTP_201_CREATED)

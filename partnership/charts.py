@@ -4,6 +4,7 @@ Drawn like the other dashboard charts (dashboard/charts.py: pygal, no script, a 
 text), in the RAG colours; the table beside it carries the same numbers, so colour is never the
 only cue.
 """
+
 import math
 
 import pygal
@@ -37,12 +38,22 @@ def rag_charts(measure, rows):
     size = math.ceil(len(rows) / parts)
     charts = []
     for index in range(parts):
-        part = rows[index * size:(index + 1) * size]
+        part = rows[index * size : (index + 1) * size]
         title = measure.title if parts == 1 else f"{measure.title} ({index + 1} of {parts})"
         chart = pygal.HorizontalStackedBar(
-            js=[], style=_STYLE, width=800, height=140 + 34 * len(part), explicit_size=True, title=title,
-            x_labels=[row["agency"] for row in reversed(part)], legend_at_bottom=True, truncate_label=-1, print_values=False,
-            range=(0, ticks[-1]), y_labels=ticks, value_formatter=lambda value: f"{value:g}",
+            js=[],
+            style=_STYLE,
+            width=800,
+            height=140 + 34 * len(part),
+            explicit_size=True,
+            title=title,
+            x_labels=[row["agency"] for row in reversed(part)],
+            legend_at_bottom=True,
+            truncate_label=-1,
+            print_values=False,
+            range=(0, ticks[-1]),
+            y_labels=ticks,
+            value_formatter=lambda value: f"{value:g}",
         )
         for rag, label in Rag.choices:
             chart.add(label, [row.get(rag) or None for row in reversed(part)])

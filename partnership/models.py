@@ -7,6 +7,7 @@ role rules in `agencies.access` ("Agency action plans"), not case visibility.
 A row's status is never a field of the row: it is the latest of its `ActionPlanUpdate`s, which are
 only ever added (history is kept, never overwritten). A correction is a newer update.
 """
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q

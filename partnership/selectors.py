@@ -9,6 +9,7 @@ correlated subquery; nothing loops over rows in Python.
 Plans name no child, so these reads take no user: the pages and API ask `agencies.access`
 (`can_read_action_plans`) before calling them, as the dashboard does with its measures.
 """
+
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -129,7 +130,11 @@ def plans_with_counts():
     def count(rag):
         return Coalesce(Subquery(current.filter(status_rag=rag).annotate(n=Count("pk")).values("n")[:1]), 0)
 
-    return ActionPlan.objects.select_related("agency").annotate(**{f"{rag}_rows": count(rag) for rag in Rag.values}).order_by(F("agency__name").asc(nulls_first=True))
+    return (
+        ActionPlan.objects.select_related("agency")
+        .annotate(**{f"{rag}_rows": count(rag) for rag in Rag.values})
+        .order_by(F("agency__name").asc(nulls_first=True))
+    )
 
 
 def overarching_plan():
@@ -182,7 +187,11 @@ def partnership_profile() -> EffectiveProfile:
         name=name or settings.PARTNERSHIP_NAME,
         under_18_population=population or getattr(settings, "PARTNERSHIP_UNDER_18_POPULATION", None),
         logo_uri=logo or _settings_logo(),
-        sources={"name": "profile" if name else "settings", "under_18_population": "profile" if population else "settings", "logo": "profile" if logo else "settings"},
+        sources={
+            "name": "profile" if name else "settings",
+            "under_18_population": "profile" if population else "settings",
+            "logo": "profile" if logo else "settings",
+        },
     )
 
 

@@ -11,6 +11,7 @@ changes no row, someone else saved in between, and the caller gets `EditConflict
 of overwriting their work (a lost update). Adding a quarterly update is checked the same way: the
 person recording it must have seen the row's latest status.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -79,8 +80,19 @@ def action_plan_start(*, actor, agency=None, request=None) -> ActionPlan:
 
 
 def action_plan_row_add(
-    *, actor, plan: ActionPlan, objective: str, action: str, input: str, desired_outcome: str, lead: str, timescale: date,
-    quarter: str, rag: str, progress: str, request=None,
+    *,
+    actor,
+    plan: ActionPlan,
+    objective: str,
+    action: str,
+    input: str,
+    desired_outcome: str,
+    lead: str,
+    timescale: date,
+    quarter: str,
+    rag: str,
+    progress: str,
+    request=None,
 ) -> ActionPlanRow:
     """A new row with its first status: an update for `quarter`, so that every row has a RAG."""
     _require_edit(actor, plan.agency_id, request, f"may not add rows to action plan {plan.pk}")
@@ -92,11 +104,20 @@ def action_plan_row_add(
         raise ValidationError(errors)
     with transaction.atomic():
         row = ActionPlanRow.objects.create(
-            plan=plan, objective=_text(objective), action=_text(action), input=_text(input), desired_outcome=_text(desired_outcome),
-            lead=_text(lead), timescale=timescale, created_by=actor, updated_by=actor,
+            plan=plan,
+            objective=_text(objective),
+            action=_text(action),
+            input=_text(input),
+            desired_outcome=_text(desired_outcome),
+            lead=_text(lead),
+            timescale=timescale,
+            created_by=actor,
+            updated_by=actor,
         )
         ActionPlanUpdate.objects.create(row=row, quarter=quarter, rag=rag, progress=_text(progress), recorded_by=actor)
-        audit_record(user=actor, action=AuditAction.CREATE, object_type="action_plan_row", object_id=row.pk, detail=f"plan {plan.pk}, {quarter} {rag}", request=request)
+        audit_record(
+            user=actor, action=AuditAction.CREATE, object_type="action_plan_row", object_id=row.pk, detail=f"plan {plan.pk}, {quarter} {rag}", request=request
+        )
     return row
 
 
@@ -113,9 +134,7 @@ def _conflict(row_id):
 
 def _bump(*, row, version, actor, **fields):
     """The conditional UPDATE that makes a change, or EditConflict when `version` is no longer current."""
-    changed = ActionPlanRow.objects.filter(pk=row.pk, version=version).update(
-        version=F("version") + 1, updated_at=timezone.now(), updated_by=actor, **fields
-    )
+    changed = ActionPlanRow.objects.filter(pk=row.pk, version=version).update(version=F("version") + 1, updated_at=timezone.now(), updated_by=actor, **fields)
     if changed != 1:
         raise _conflict(row.pk)
     row.refresh_from_db()
@@ -137,8 +156,12 @@ def action_plan_row_edit(*, actor, row: ActionPlanRow, version: int, request=Non
     with transaction.atomic():
         _bump(row=row, version=version, actor=actor, **cleaned)
         audit_record(
-            user=actor, action=AuditAction.UPDATE, object_type="action_plan_row", object_id=row.pk,
-            detail=f"changed: {', '.join(changed) or 'nothing'}", request=request,
+            user=actor,
+            action=AuditAction.UPDATE,
+            object_type="action_plan_row",
+            object_id=row.pk,
+            detail=f"changed: {', '.join(changed) or 'nothing'}",
+            request=request,
         )
     return row
 
@@ -152,7 +175,9 @@ def action_plan_update_record(*, actor, row: ActionPlanRow, version: int, quarte
     with transaction.atomic():
         _bump(row=row, version=version, actor=actor)
         update = ActionPlanUpdate.objects.create(row=row, quarter=quarter, rag=rag, progress=_text(progress), recorded_by=actor)
-        audit_record(user=actor, action=AuditAction.UPDATE, object_type="action_plan_row", object_id=row.pk, detail=f"quarterly update {quarter}: {rag}", request=request)
+        audit_record(
+            user=actor, action=AuditAction.UPDATE, object_type="action_plan_row", object_id=row.pk, detail=f"quarterly update {quarter}: {rag}", request=request
+        )
     return update
 
 
@@ -165,11 +190,23 @@ class LogoChange:
 
 
 def partnership_profile_update(
-    *, actor, version: int, name: str, under_18_population: int | None, logo: LogoChange = LogoChange(), request=None,
+    *,
+    actor,
+    version: int,
+    name: str,
+    under_18_population: int | None,
+    logo: LogoChange = LogoChange(),
+    request=None,
 ) -> PartnershipProfile:
     """Save the partnership's name, population and logo (blank: use the settings); admins only."""
-    access.require(actor, access.can_manage_partnership(actor), request=request, what="only partnership admins change the profile",
-                   reason="Only partnership admins change the partnership profile.", object_type="partnership_profile")
+    access.require(
+        actor,
+        access.can_manage_partnership(actor),
+        request=request,
+        what="only partnership admins change the profile",
+        reason="Only partnership admins change the partnership profile.",
+        object_type="partnership_profile",
+    )
     errors = {}
     if len(_text(name)) > 200:
         errors["name"] = "The name must be 200 characters or fewer"
@@ -193,8 +230,10 @@ def partnership_profile_update(
         if changed != 1:
             current = PartnershipProfile.objects.select_related("updated_by").get(pk=profile.pk)
             who = current.updated_by.get_username() if current.updated_by else "Someone"
-            raise EditConflict(f"{who} changed the profile after you opened it. Nothing you entered was saved: check it as it is now, then make your change again.",
-                               current_version=current.version)
+            raise EditConflict(
+                f"{who} changed the profile after you opened it. Nothing you entered was saved: check it as it is now, then make your change again.",
+                current_version=current.version,
+            )
         what = [f"name {fields['name']!r}" if fields["name"] else "name from settings", f"population {under_18_population or 'from settings'}"]
         if logo.data is not None:
             what.append(f"logo replaced ({fields['logo_type']}, {len(logo.data)} bytes)")
@@ -212,8 +251,14 @@ _WORDING_REQUIRED = {"phrase": "Enter the phrase", "why": "Say why the phrase ca
 
 
 def _require_wording_admin(actor, request, what):
-    access.require(actor, access.can_manage_partnership(actor), request=request, what=what,
-                   reason="Only partnership admins change the wording guide.", object_type="wording_guide")
+    access.require(
+        actor,
+        access.can_manage_partnership(actor),
+        request=request,
+        what=what,
+        reason="Only partnership admins change the wording guide.",
+        object_type="wording_guide",
+    )
 
 
 def _checked_wording(fields, *, entry=None):
@@ -260,8 +305,14 @@ def wording_entry_edit(*, actor, entry: WordingGuideEntry, request=None, **field
             setattr(entry, name, value)
         entry.updated_by = actor
         entry.save()
-        audit_record(user=actor, action=AuditAction.UPDATE, object_type="wording_guide_entry", object_id=entry.pk,
-                     detail=f"{entry.phrase}: changed {', '.join(changed) or 'nothing'}", request=request)
+        audit_record(
+            user=actor,
+            action=AuditAction.UPDATE,
+            object_type="wording_guide_entry",
+            object_id=entry.pk,
+            detail=f"{entry.phrase}: changed {', '.join(changed) or 'nothing'}",
+            request=request,
+        )
     return entry
 
 

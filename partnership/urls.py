@@ -1,4 +1,5 @@
 """Pages of the partnership app (included at /partnership/ beside the agencies app's admin pages)."""
+
 from django.urls import path
 
 from . import views

@@ -4,6 +4,7 @@ Thin: parse, ask `agencies.access`, call a service or selector, render. A form t
 back with what was typed; a save that lost a race with someone else's (`EditConflict`) comes back
 too, with the row as it is now and the form's version moved on, so a second save is deliberate.
 """
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -28,10 +29,21 @@ def _plan_url(plan, row=None):
 @access.role_required(access.can_read_action_plans)
 def plan_list(request):
     summaries = selectors.plans_overview()
-    editable = {summary.agency.pk if summary.agency else None for summary in summaries if access.can_edit_action_plan_of(request.user, summary.agency.pk if summary.agency else None)}
-    return render(request, "partnership/plan_list.html", {
-        "summaries": summaries, "editable": editable, "rags": Rag.choices, "can_edit_profile": access.can_manage_partnership(request.user),
-    })
+    editable = {
+        summary.agency.pk if summary.agency else None
+        for summary in summaries
+        if access.can_edit_action_plan_of(request.user, summary.agency.pk if summary.agency else None)
+    }
+    return render(
+        request,
+        "partnership/plan_list.html",
+        {
+            "summaries": summaries,
+            "editable": editable,
+            "rags": Rag.choices,
+            "can_edit_profile": access.can_manage_partnership(request.user),
+        },
+    )
 
 
 @access.role_required(access.can_read_action_plans)
@@ -52,9 +64,16 @@ def plan_detail(request, plan_id):
     rows = selectors.plan_rows(plan=plan)
     # The rows are on the page already: counting them again in SQL would be a second query for the same answer.
     counts = [(rag, sum(1 for row in rows if row.current_rag == rag)) for rag in Rag.values]
-    return render(request, "partnership/plan_detail.html", {
-        "plan": plan, "rows": rows, "counts": counts, "can_edit": access.can_edit_action_plan(request.user, plan),
-    })
+    return render(
+        request,
+        "partnership/plan_detail.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "counts": counts,
+            "can_edit": access.can_edit_action_plan(request.user, plan),
+        },
+    )
 
 
 @access.role_required(access.can_read_action_plans)
@@ -102,8 +121,9 @@ def row_update(request, row_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.action_plan_update_record(actor=request.user, row=row, version=data["version"], quarter=data["quarter"], rag=data["rag"],
-                                               progress=data["progress"], request=request)
+            services.action_plan_update_record(
+                actor=request.user, row=row, version=data["version"], quarter=data["quarter"], rag=data["rag"], progress=data["progress"], request=request
+            )
         except EditConflict as conflict:
             form = form_after_conflict(forms.UpdateForm, request.POST, conflict)
         except ValidationError as error:
@@ -126,8 +146,9 @@ def profile_edit(request):
         data = form.cleaned_data
         logo = services.LogoChange(data=data["logo"], remove=data.get("remove_logo", False))
         try:
-            services.partnership_profile_update(actor=request.user, version=data["version"], name=data["name"],
-                                                under_18_population=data["under_18_population"], logo=logo, request=request)
+            services.partnership_profile_update(
+                actor=request.user, version=data["version"], name=data["name"], under_18_population=data["under_18_population"], logo=logo, request=request
+            )
         except EditConflict as conflict:
             form = form_after_conflict(forms.ProfileForm, request.POST, conflict, has_logo=has_logo)  # a chosen file must be chosen again
         except ValidationError as error:

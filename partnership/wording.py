@@ -25,6 +25,7 @@ Matching (`hints_for`):
 `partnership:wording_check` as the practitioner types (static/js/wording.mjs) and shows what it
 says beside the field. Without JavaScript nothing changes: the text saves as written.
 """
+
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -128,7 +129,7 @@ def hints_for(text, entries=None):
         phrasings, exceptions = _compiled(entry)
         found = _first_match(clauses, phrasings, exceptions)
         if found is not None:
-            hints.append(WordingHint(phrase=entry.phrase, found=text[found[0]:found[1]], why=entry.why, instead=entry.instead))
+            hints.append(WordingHint(phrase=entry.phrase, found=text[found[0] : found[1]], why=entry.why, instead=entry.instead))
     return hints
 
 

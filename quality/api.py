@@ -6,6 +6,7 @@
 * Family feedback on a case: its team, as the case (404 when the case is not visible).
 Read-only: rounds are run and feedback recorded on the pages.
 """
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
@@ -36,8 +37,21 @@ class AuditRoundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AuditRound
-        fields = ["id", "title", "theme", "question_set", "status", "starts_on", "ends_on", "started_at", "closed_at", "sample_size", "auditor_count",
-                  "moderated_count", "open_actions"]
+        fields = [
+            "id",
+            "title",
+            "theme",
+            "question_set",
+            "status",
+            "starts_on",
+            "ends_on",
+            "started_at",
+            "closed_at",
+            "sample_size",
+            "auditor_count",
+            "moderated_count",
+            "open_actions",
+        ]
 
 
 class LearningPointSerializer(serializers.ModelSerializer):
@@ -70,8 +84,15 @@ class AuditRoundDetailSerializer(AuditRoundSerializer):
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_cases(self, audit_round) -> list:
         questions = [question.id for question in audit_round.questions]
-        return [{"reference": row["sampled"].label, "moderated": row["sampled"].is_moderated, "overall_grade": row["sampled"].overall_grade,
-                 "grades": dict(zip(questions, row["grades"]))} for row in selectors.round_case_grades(audit_round=audit_round)]
+        return [
+            {
+                "reference": row["sampled"].label,
+                "moderated": row["sampled"].is_moderated,
+                "overall_grade": row["sampled"].overall_grade,
+                "grades": dict(zip(questions, row["grades"])),
+            }
+            for row in selectors.round_case_grades(audit_round=audit_round)
+        ]
 
     @extend_schema_field(LearningPointSerializer(many=True))
     def get_learning_points(self, audit_round) -> list:

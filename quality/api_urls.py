@@ -1,4 +1,5 @@
 """API routes of the quality app (included under /api/v1/ in the "api" namespace)."""
+
 from django.urls import path
 
 from .api import CaseFeedbackView, QualityMeasuresView, RoundDetailView, RoundListView

@@ -1,4 +1,5 @@
 """The family's own pages, reached from a single-use link with no account (mounted at /your-say/: the address says nothing about the case)."""
+
 from django.urls import path
 
 from . import views

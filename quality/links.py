@@ -6,6 +6,7 @@ is turned away before the database is asked; the database keeps only its SHA-256
 database gives no working link (as API tokens, agencies/tokens.py). Whether a link still works (sent,
 unused, in date) is the access layer's answer (`agencies.access.access_feedback_link`).
 """
+
 import hashlib
 import secrets
 

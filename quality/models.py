@@ -14,6 +14,7 @@
 
 Who may see or do what is decided only in `agencies/access.py`.
 """
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -209,7 +210,7 @@ class SampledCase(models.Model):
 
     @property
     def label(self):
-        """"Case A", "Case B"... "Case AA": a letter, so that it is never mistaken for a case number."""
+        """ "Case A", "Case B"... "Case AA": a letter, so that it is never mistaken for a case number."""
         return f"Case {reference_letters(self.reference)}"
 
     @property
@@ -296,7 +297,9 @@ class LearningAction(models.Model):
     learning_point = models.ForeignKey(LearningPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
     what = models.TextField(error_messages={"blank": "Say what will be done"})
     owner_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="+")
-    owner = models.CharField(max_length=200, help_text="The person or post who will make sure it is done.", error_messages={"blank": "Enter who owns the action"})
+    owner = models.CharField(
+        max_length=200, help_text="The person or post who will make sure it is done.", error_messages={"blank": "Enter who owns the action"}
+    )
     due_on = models.DateField()
     status = models.CharField(max_length=20, choices=LearningActionStatus.choices, default=LearningActionStatus.NOT_STARTED)
     progress = models.TextField(blank=True)

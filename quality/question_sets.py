@@ -26,6 +26,7 @@ Document shape (see quality/shipped/neglect_audit.json):
 `check()` returns every problem at once, each naming its place ("questions[2]: unknown type
 'stars'"), as tools/definitions.py does.
 """
+
 import json
 import re
 from dataclasses import dataclass
@@ -183,8 +184,16 @@ def _questions(document, kind, problems):
         if measure in tags:
             problems.append(f"{where}.measure: '{measure}' is on two questions")
         tags.add(measure or None)
-        questions.append(Question(id=question_id, text=_text(entry.get("text"), f"{where}.text", problems), hint=_text(entry.get("hint"), f"{where}.hint", problems, required=False),
-                                  type=question_type, required=required, measure=measure))
+        questions.append(
+            Question(
+                id=question_id,
+                text=_text(entry.get("text"), f"{where}.text", problems),
+                hint=_text(entry.get("hint"), f"{where}.hint", problems, required=False),
+                type=question_type,
+                required=required,
+                measure=measure,
+            )
+        )
     return tuple(questions)
 
 
@@ -211,8 +220,15 @@ def check(document):
     elif "scale" in document:
         problems.append("scale: audit questions are graded on the fixed audit grades")
     questions = _questions(document, kind, problems)
-    parsed = ParsedSet(key=key, name=_text(document.get("name"), "name", problems), kind=kind if kind in KINDS else "", audience=audience,
-                       introduction=_text(document.get("introduction"), "introduction", problems, required=False), scale=scale, questions=questions)
+    parsed = ParsedSet(
+        key=key,
+        name=_text(document.get("name"), "name", problems),
+        kind=kind if kind in KINDS else "",
+        audience=audience,
+        introduction=_text(document.get("introduction"), "introduction", problems, required=False),
+        scale=scale,
+        questions=questions,
+    )
     if problems:
         raise QuestionSetError(problems)
     return parsed

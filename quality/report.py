@@ -7,6 +7,7 @@ moderator's summaries stay with the audit (the auditors' pages). The PDF goes th
 one renderer (neglect_portal/pdf.py: `data:` URIs and static files only); the view writes its one
 EXPORT audit row once the file is made.
 """
+
 from pathlib import Path
 
 import pygal
@@ -23,8 +24,13 @@ from .models import Grade, LearningActionStatus
 STYLESHEET = Path(__file__).resolve().parent / "report.css"
 
 # GOV.UK colours from best to worst, and grey for not applicable; the table beside the chart carries the same numbers.
-GRADE_COLOURS = {Grade.OUTSTANDING: "#1d70b8", Grade.GOOD: "#00703c", Grade.REQUIRES_IMPROVEMENT: "#f47738", Grade.INADEQUATE: "#d4351c",
-                 Grade.NOT_APPLICABLE: "#b1b4b6"}
+GRADE_COLOURS = {
+    Grade.OUTSTANDING: "#1d70b8",
+    Grade.GOOD: "#00703c",
+    Grade.REQUIRES_IMPROVEMENT: "#f47738",
+    Grade.INADEQUATE: "#d4351c",
+    Grade.NOT_APPLICABLE: "#b1b4b6",
+}
 _STYLE = chart_style(GRADE_COLOURS.values())
 
 
@@ -35,8 +41,20 @@ def grades_chart(rows):
     top = max(sum(row["counts"].values()) for row in rows)
     labels = [f"{index}. {row['question'].split(':')[0]}" for index, row in enumerate(rows, start=1)]
     chart = pygal.HorizontalStackedBar(
-        js=[], style=_STYLE, width=800, height=160 + 34 * len(rows), explicit_size=True, title="Agreed grades by question",
-        x_labels=list(reversed(labels)), legend_at_bottom=True, legend_at_bottom_columns=3, truncate_label=-1, truncate_legend=-1, print_values=False, range=(0, top), y_labels=list(range(top + 1)),
+        js=[],
+        style=_STYLE,
+        width=800,
+        height=160 + 34 * len(rows),
+        explicit_size=True,
+        title="Agreed grades by question",
+        x_labels=list(reversed(labels)),
+        legend_at_bottom=True,
+        legend_at_bottom_columns=3,
+        truncate_label=-1,
+        truncate_legend=-1,
+        print_values=False,
+        range=(0, top),
+        y_labels=list(range(top + 1)),
         value_formatter=lambda value: f"{value:g}",
     )
     for grade, label in Grade.choices:

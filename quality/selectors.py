@@ -11,6 +11,7 @@ own (docs/conventions.md, "Where things live"), they take no user and their call
 Every figure comes with the counts it is made from, so the dashboard can apply its suppression rules
 (counts of 1 to 4 hidden, and anything they could be worked out from).
 """
+
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
@@ -46,7 +47,9 @@ def question_sets_for_admin(*, user):
     """Every version of every set, with how many rounds and responses use it (numbers only), for partnership admins."""
     if not access.can_manage_question_sets(user):
         return QuestionSet.objects.none()
-    return QuestionSet.objects.annotate(round_count=Count("rounds", distinct=True), response_count=Count("responses", distinct=True)).order_by("kind", "key", "-version")
+    return QuestionSet.objects.annotate(round_count=Count("rounds", distinct=True), response_count=Count("responses", distinct=True)).order_by(
+        "kind", "key", "-version"
+    )
 
 
 def question_set_for_admin(*, user, set_id):
@@ -131,9 +134,22 @@ class SampleRow:
 def round_sample(*, audit_round):
     """The round's sample for its runners: each case's number, reference and lead agency, how far each auditor has got, and whether it
     is moderated (with its overall grade). Never the evidence or the moderator's summary. Three queries."""
-    sample = list(SampledCase.objects.filter(audit_round=audit_round).select_related("case__lead_agency").only(
-        "pk", "reference", "method", "criteria", "overall_grade", "moderated_at", "audit_round_id", "case__id", "case__lead_agency__name", "case__status",
-    ))
+    sample = list(
+        SampledCase.objects.filter(audit_round=audit_round)
+        .select_related("case__lead_agency")
+        .only(
+            "pk",
+            "reference",
+            "method",
+            "criteria",
+            "overall_grade",
+            "moderated_at",
+            "audit_round_id",
+            "case__id",
+            "case__lead_agency__name",
+            "case__status",
+        )
+    )
     counts = AuditorGrade.objects.filter(sampled_case__audit_round=audit_round).values("sampled_case_id", "auditor_id").annotate(n=Count("pk"))
     graded = {}
     for row in counts:
@@ -156,8 +172,10 @@ def possible_auditors():
     from django.contrib.auth import get_user_model
 
     return (
-        get_user_model().objects.filter(is_active=True, membership__agency__is_active=True, membership__role__in=access.CASE_WORKING_ROLES)
-        .select_related("membership__agency").order_by("membership__agency__name", "last_name", "first_name", "username")
+        get_user_model()
+        .objects.filter(is_active=True, membership__agency__is_active=True, membership__role__in=access.CASE_WORKING_ROLES)
+        .select_related("membership__agency")
+        .order_by("membership__agency__name", "last_name", "first_name", "username")
     )
 
 
@@ -194,16 +212,18 @@ def round_grades_by_question(*, audit_round):
         counts = _grade_counts(moderated_by_question.get(question.id, []))
         graded = sum(counts[grade] for grade in GRADED)
         good = sum(counts[grade] for grade in GOOD_OR_BETTER)
-        result.append({
-            "question_id": question.id,
-            "question": question.text,
-            "measure": question.measure,
-            "counts": counts,
-            "graded": graded,
-            "good_or_better": good,
-            "good_or_better_pct": _pct(good, graded),
-            "by_agency": {agency: _grade_counts(rows) for agency, rows in sorted(agencies.get(question.id, {}).items())},
-        })
+        result.append(
+            {
+                "question_id": question.id,
+                "question": question.text,
+                "measure": question.measure,
+                "counts": counts,
+                "graded": graded,
+                "good_or_better": good,
+                "good_or_better_pct": _pct(good, graded),
+                "by_agency": {agency: _grade_counts(rows) for agency, rows in sorted(agencies.get(question.id, {}).items())},
+            }
+        )
     return result
 
 
@@ -238,8 +258,10 @@ def my_audits(*, user):
     """The sampled cases the user audits now, by round, each with how many questions they have graded and whether it is moderated."""
     own = Count("auditor_grades", filter=Q(auditor_grades__auditor__user_id=user.pk))
     return list(
-        access.sampled_cases_visible_to(user).select_related("audit_round__question_set", "audit_round__moderator", "case__child")
-        .annotate(graded=own).order_by("audit_round__ends_on", "audit_round_id", "reference")
+        access.sampled_cases_visible_to(user)
+        .select_related("audit_round__question_set", "audit_round__moderator", "case__child")
+        .annotate(graded=own)
+        .order_by("audit_round__ends_on", "audit_round_id", "reference")
     )
 
 
@@ -273,9 +295,12 @@ def auditor_count(*, sampled_case):
 def case_feedback(*, user, case):
     """Feedback on a case the view got through access_case: every response (newest first) with its set, and the links sent."""
     responses = access.feedback_responses_visible_to(user).filter(case=case).select_related("question_set", "recorded_by", "agency")
-    requests = access.feedback_requests_visible_to(user).filter(case=case).select_related("created_by").annotate(answered=Exists(
-        FeedbackResponse.objects.filter(request_id=OuterRef("pk"))
-    ))
+    requests = (
+        access.feedback_requests_visible_to(user)
+        .filter(case=case)
+        .select_related("created_by")
+        .annotate(answered=Exists(FeedbackResponse.objects.filter(request_id=OuterRef("pk"))))
+    )
     return list(responses), list(requests)
 
 
@@ -303,7 +328,8 @@ def audited_cases_good_or_better(*, tag, start, end):
     """
     closed = Q(sampled_case__audit_round__status=RoundStatus.CLOSED, sampled_case__audit_round__closed_at__date__range=(start, end))
     counts = ModeratedGrade.objects.filter(closed, _tagged_questions(tag), grade__in=GRADED).aggregate(
-        cases=Count("pk"), good_or_better=Count("pk", filter=Q(grade__in=GOOD_OR_BETTER)),
+        cases=Count("pk"),
+        good_or_better=Count("pk", filter=Q(grade__in=GOOD_OR_BETTER)),
     )
     return {**counts, "pct": _pct(counts["good_or_better"], counts["cases"])}
 
@@ -336,12 +362,28 @@ def feedback_answers_by_question(*, start, end, respondent):
         counts = responses.filter(question_set=question_set).aggregate(**aggregates) if aggregates else {}
         for question in parsed.questions:
             if question.type == "text":
-                rows.append({"set": parsed.name, "version": question_set.version, "question_id": question.id, "question": question.text, "answers": [],
-                             "answered": counts.get(f"{question.id}__answered", 0)})
+                rows.append(
+                    {
+                        "set": parsed.name,
+                        "version": question_set.version,
+                        "question_id": question.id,
+                        "question": question.text,
+                        "answers": [],
+                        "answered": counts.get(f"{question.id}__answered", 0),
+                    }
+                )
                 continue
             answers = [(point.label, counts.get(f"{question.id}__{point.value}", 0)) for point in parsed.scale]
-            rows.append({"set": parsed.name, "version": question_set.version, "question_id": question.id, "question": question.text, "answers": answers,
-                         "answered": sum(n for _, n in answers)})
+            rows.append(
+                {
+                    "set": parsed.name,
+                    "version": question_set.version,
+                    "question_id": question.id,
+                    "question": question.text,
+                    "answers": answers,
+                    "answered": sum(n for _, n in answers),
+                }
+            )
     return rows
 
 
@@ -360,18 +402,54 @@ class QualityMeasure:
 
 
 MEASURES = [
-    QualityMeasure("audit_impact_cases", "Cases audited: impact of the plan", "Cases in audit rounds closed in the quarter graded (at moderation) on the question about the plan's impact on the child; not applicable left out.", "count"),
-    QualityMeasure("audit_impact_good_pct", "Impact of the plan good or better", "Of those cases, the percentage graded outstanding or good for the impact of the plan.", "percent", "higher",
-                   derived_from=("audit_impact_good", "audit_impact_cases")),
-    QualityMeasure("audit_gcp_cases", "Cases audited: use of the Graded Care Profile", "Cases in audit rounds closed in the quarter graded (at moderation) on the question about the use of the Graded Care Profile 2; not applicable left out.", "count"),
-    QualityMeasure("audit_gcp_good_pct", "Use of the Graded Care Profile good or better", "Of those cases, the percentage graded outstanding or good for the use of the Graded Care Profile 2.", "percent", "higher",
-                   derived_from=("audit_gcp_good", "audit_gcp_cases")),
-    QualityMeasure("feedback_links_sent", "Feedback links sent to families", "Single-use feedback links sent to parents, carers and children in the quarter.", "count"),
-    QualityMeasure("feedback_response_rate_pct", "Family feedback response rate", "Of the links sent in the quarter, the percentage that families have answered.", "percent", "higher",
-                   derived_from=("feedback_links_answered", "feedback_links_sent")),
-    QualityMeasure("feedback_in_person", "Feedback recorded with families", "Responses practitioners recorded with a parent, carer or child in the quarter.", "count"),
-    QualityMeasure("feedback_parent_by_question", "What parents and carers told us", "Answers given by parents and carers in the quarter, by question.", "by_question"),
-    QualityMeasure("feedback_child_by_question", "What children told us", "Answers given by children and young people in the quarter, by question.", "by_question"),
+    QualityMeasure(
+        "audit_impact_cases",
+        "Cases audited: impact of the plan",
+        "Cases in audit rounds closed in the quarter graded (at moderation) on the question about the plan's impact on the child; not applicable left out.",
+        "count",
+    ),
+    QualityMeasure(
+        "audit_impact_good_pct",
+        "Impact of the plan good or better",
+        "Of those cases, the percentage graded outstanding or good for the impact of the plan.",
+        "percent",
+        "higher",
+        derived_from=("audit_impact_good", "audit_impact_cases"),
+    ),
+    QualityMeasure(
+        "audit_gcp_cases",
+        "Cases audited: use of the Graded Care Profile",
+        "Cases in audit rounds closed in the quarter graded (at moderation) on the question about the use of the Graded Care Profile 2; not applicable left out.",
+        "count",
+    ),
+    QualityMeasure(
+        "audit_gcp_good_pct",
+        "Use of the Graded Care Profile good or better",
+        "Of those cases, the percentage graded outstanding or good for the use of the Graded Care Profile 2.",
+        "percent",
+        "higher",
+        derived_from=("audit_gcp_good", "audit_gcp_cases"),
+    ),
+    QualityMeasure(
+        "feedback_links_sent", "Feedback links sent to families", "Single-use feedback links sent to parents, carers and children in the quarter.", "count"
+    ),
+    QualityMeasure(
+        "feedback_response_rate_pct",
+        "Family feedback response rate",
+        "Of the links sent in the quarter, the percentage that families have answered.",
+        "percent",
+        "higher",
+        derived_from=("feedback_links_answered", "feedback_links_sent"),
+    ),
+    QualityMeasure(
+        "feedback_in_person", "Feedback recorded with families", "Responses practitioners recorded with a parent, carer or child in the quarter.", "count"
+    ),
+    QualityMeasure(
+        "feedback_parent_by_question", "What parents and carers told us", "Answers given by parents and carers in the quarter, by question.", "by_question"
+    ),
+    QualityMeasure(
+        "feedback_child_by_question", "What children told us", "Answers given by children and young people in the quarter, by question.", "by_question"
+    ),
 ]
 
 
@@ -384,9 +462,15 @@ def quarter_measures(*, quarter):
     gcp = audited_cases_good_or_better(tag="use_of_gcp", start=quarter.start, end=quarter.end)
     rate = feedback_response_rate(start=quarter.start, end=quarter.end)
     return {
-        "audit_impact_cases": impact["cases"], "audit_impact_good": impact["good_or_better"], "audit_impact_good_pct": impact["pct"],
-        "audit_gcp_cases": gcp["cases"], "audit_gcp_good": gcp["good_or_better"], "audit_gcp_good_pct": gcp["pct"],
-        "feedback_links_sent": rate["links_sent"], "feedback_links_answered": rate["links_answered"], "feedback_response_rate_pct": rate["pct"],
+        "audit_impact_cases": impact["cases"],
+        "audit_impact_good": impact["good_or_better"],
+        "audit_impact_good_pct": impact["pct"],
+        "audit_gcp_cases": gcp["cases"],
+        "audit_gcp_good": gcp["good_or_better"],
+        "audit_gcp_good_pct": gcp["pct"],
+        "feedback_links_sent": rate["links_sent"],
+        "feedback_links_answered": rate["links_answered"],
+        "feedback_response_rate_pct": rate["pct"],
         "feedback_in_person": rate["in_person"],
         "feedback_parent_by_question": feedback_answers_by_question(start=quarter.start, end=quarter.end, respondent=Respondent.PARENT),
         "feedback_child_by_question": feedback_answers_by_question(start=quarter.start, end=quarter.end, respondent=Respondent.CHILD),

@@ -13,6 +13,7 @@ API show each message beside its field; a changed learning action raises `EditCo
 The audit pages and the round's report name cases by reference only; the text that people type on
 round pages (learning points, actions) is for readers who see no case, and the forms say so.
 """
+
 import random
 from dataclasses import dataclass
 from datetime import timedelta
@@ -70,8 +71,7 @@ RUNNERS_ONLY = "audit rounds are run by partnership admins and strategy members"
 
 
 def _audit(actor, action, object_type, object_id, detail, request, *, child_id=None, username=""):
-    audit_record(user=actor, action=action, object_type=object_type, object_id=object_id, child_id=child_id, detail=detail, request=request,
-                 username=username)
+    audit_record(user=actor, action=action, object_type=object_type, object_id=object_id, child_id=child_id, detail=detail, request=request, username=username)
 
 
 def _require_runner(actor, request):
@@ -127,8 +127,13 @@ def _question_set_load(*, document, parsed, actor, request):
     if versions and versions[-1].kind != parsed.kind:
         raise ValidationError({"document": f"kind: '{parsed.key}' is a {versions[-1].get_kind_display().lower()} set; a different kind needs a different key"})
     question_set = QuestionSet.objects.create(
-        key=parsed.key, version=(versions[-1].version + 1) if versions else 1, name=parsed.name, kind=parsed.kind,
-        owner=settings.PARTNERSHIP_NAME, structure=document, created_by=actor,
+        key=parsed.key,
+        version=(versions[-1].version + 1) if versions else 1,
+        name=parsed.name,
+        kind=parsed.kind,
+        owner=settings.PARTNERSHIP_NAME,
+        structure=document,
+        created_by=actor,
     )
     _audit(actor, AuditAction.CREATE, "question_set", question_set.pk, f"loaded {question_set.key} version {question_set.version} as a draft", request)
     return question_set
@@ -185,8 +190,14 @@ def audit_round_create(*, actor, title, theme, question_set, starts_on, ends_on,
         errors["ends_on"] = "The last day must be on or after the first day"
     if ends_on and ends_on < timezone.localdate():
         errors["ends_on"] = "The last day must be today or later"
-    audit_round = AuditRound(title=_text(title), theme=_text(theme), question_set=question_set if "question_set" not in errors else None,
-                             starts_on=starts_on, ends_on=ends_on, created_by=actor)
+    audit_round = AuditRound(
+        title=_text(title),
+        theme=_text(theme),
+        question_set=question_set if "question_set" not in errors else None,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+    )
     try:
         audit_round.full_clean(exclude=["question_set"] if "question_set" in errors else None)
     except ValidationError as error:
@@ -213,9 +224,13 @@ class SampleCriteria:
     lead_agency: object = None
 
     def describe(self):
-        parts = [f"level of need {self.threshold}" if self.threshold else "", selectors.PLAN_FILTERS[self.plan][0] if self.plan else "",
-                 f"{self.status} cases" if self.status else "", f"opened since {self.opened_since:%d %B %Y}" if self.opened_since else "",
-                 f"led by {self.lead_agency}" if self.lead_agency else ""]
+        parts = [
+            f"level of need {self.threshold}" if self.threshold else "",
+            selectors.PLAN_FILTERS[self.plan][0] if self.plan else "",
+            f"{self.status} cases" if self.status else "",
+            f"opened since {self.opened_since:%d %B %Y}" if self.opened_since else "",
+            f"led by {self.lead_agency}" if self.lead_agency else "",
+        ]
         return "; ".join(part for part in parts if part) or "all cases"
 
 
@@ -239,8 +254,9 @@ def sample_draw(*, actor, audit_round, criteria: SampleCriteria, size: int, requ
     reference = _next_reference(audit_round)
     described = criteria.describe()[:300]
     for offset, case_id in enumerate(chosen):
-        SampledCase.objects.create(audit_round=audit_round, case_id=case_id, reference=reference + offset, method=SampleMethod.RANDOM, criteria=described,
-                                   added_by=actor)
+        SampledCase.objects.create(
+            audit_round=audit_round, case_id=case_id, reference=reference + offset, method=SampleMethod.RANDOM, criteria=described, added_by=actor
+        )
     _audit(actor, AuditAction.UPDATE, "audit_round", audit_round.pk, f"drew {len(chosen)} of {len(candidates)} cases at random: {described}", request)
     return len(chosen)
 
@@ -257,8 +273,7 @@ def sample_add(*, actor, audit_round, case_number, request=None):
         raise ValidationError({"case_number": "This case is in the sample already"})
     if audit_round.sample.count() >= MAX_SAMPLE:
         raise ValidationError({"case_number": f"A round samples at most {MAX_SAMPLE} cases"})
-    sampled = SampledCase.objects.create(audit_round=audit_round, case=case, reference=_next_reference(audit_round), method=SampleMethod.CHOSEN,
-                                         added_by=actor)
+    sampled = SampledCase.objects.create(audit_round=audit_round, case=case, reference=_next_reference(audit_round), method=SampleMethod.CHOSEN, added_by=actor)
     _audit(actor, AuditAction.UPDATE, "audit_round", audit_round.pk, f"added case {case.pk} to the sample as {sampled.label}", request, child_id=case.child_id)
     return sampled
 
@@ -347,9 +362,10 @@ def audit_round_start(*, actor, audit_round, request=None):
     link = f"{settings.SITE_URL}{reverse('quality:my_audits')}"
     for auditor in audit_round.auditors.select_related("user"):
         notification_create(
-            recipient=auditor.user, subject=f"Case audit: {audit_round.title}",
+            recipient=auditor.user,
+            subject=f"Case audit: {audit_round.title}",
             body=f"You are {auditor.agency}'s auditor in the multi-agency case audit \u201c{audit_round.title}\u201d. "
-                 f"You can read and grade its {audit_round.sample.count()} cases until {audit_round.ends_on:%-d %B %Y}.",
+            f"You can read and grade its {audit_round.sample.count()} cases until {audit_round.ends_on:%-d %B %Y}.",
             link=link,
         )
     return audit_round
@@ -391,8 +407,15 @@ def grades_save(*, actor, sampled_case, grades, request=None):
     again before the transaction, so a refusal's audit row stays.
     """
     auditor = RoundAuditor.objects.filter(audit_round_id=sampled_case.audit_round_id, user=actor).select_related("agency").first()
-    access.require(actor, auditor is not None, request=request, what="only the round's auditors grade its cases", object_type="audit_case",
-                   object_id=sampled_case.pk, child_id=sampled_case.case.child_id)
+    access.require(
+        actor,
+        auditor is not None,
+        request=request,
+        what="only the round's auditors grade its cases",
+        object_type="audit_case",
+        object_id=sampled_case.pk,
+        child_id=sampled_case.case.child_id,
+    )
     with transaction.atomic():
         return _grades_save(actor=actor, auditor=auditor, sampled_case=sampled_case, grades=grades, request=request)
 
@@ -422,9 +445,18 @@ def _grades_save(*, actor, auditor, sampled_case, grades, request):
     if errors:
         raise ValidationError(errors)
     for question_id, (grade, evidence) in cleaned.items():
-        AuditorGrade.objects.update_or_create(sampled_case=sampled_case, auditor=auditor, question_id=question_id, defaults={"grade": grade, "evidence": evidence})
-    _audit(actor, AuditAction.UPDATE, "audit_case", sampled_case.pk, f"graded {len(cleaned)} questions for {auditor.agency}", request,
-           child_id=sampled_case.case.child_id)
+        AuditorGrade.objects.update_or_create(
+            sampled_case=sampled_case, auditor=auditor, question_id=question_id, defaults={"grade": grade, "evidence": evidence}
+        )
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        "audit_case",
+        sampled_case.pk,
+        f"graded {len(cleaned)} questions for {auditor.agency}",
+        request,
+        child_id=sampled_case.case.child_id,
+    )
     return len(cleaned)
 
 
@@ -434,8 +466,16 @@ def moderation_record(*, actor, sampled_case, grades, overall_grade, summary, re
     May be recorded again while the round is in progress (a second moderation meeting); each time is
     audited. The moderator check runs before the transaction, so a refusal's audit row stays.
     """
-    access.require(actor, sampled_case.audit_round.moderator_id == actor.pk, request=request, what="only the round's moderator moderates",
-                   reason=access.AUDIT_MODERATE_REFUSED, object_type="audit_case", object_id=sampled_case.pk, child_id=sampled_case.case.child_id)
+    access.require(
+        actor,
+        sampled_case.audit_round.moderator_id == actor.pk,
+        request=request,
+        what="only the round's moderator moderates",
+        reason=access.AUDIT_MODERATE_REFUSED,
+        object_type="audit_case",
+        object_id=sampled_case.pk,
+        child_id=sampled_case.case.child_id,
+    )
     with transaction.atomic():
         return _moderation_record(actor=actor, sampled_case=sampled_case, grades=grades, overall_grade=overall_grade, summary=summary, request=request)
 
@@ -466,8 +506,15 @@ def _moderation_record(*, actor, sampled_case, grades, overall_grade, summary, r
     sampled_case.moderated_at = timezone.now()
     sampled_case.moderated_by = actor
     sampled_case.save(update_fields=["overall_grade", "moderation_summary", "moderated_at", "moderated_by"])
-    _audit(actor, AuditAction.UPDATE, "audit_case", sampled_case.pk, f"moderated: overall {Grade(overall_grade).label}", request,
-           child_id=sampled_case.case.child_id)
+    _audit(
+        actor,
+        AuditAction.UPDATE,
+        "audit_case",
+        sampled_case.pk,
+        f"moderated: overall {Grade(overall_grade).label}",
+        request,
+        child_id=sampled_case.case.child_id,
+    )
     return sampled_case
 
 
@@ -496,8 +543,16 @@ def learning_action_add(*, actor, audit_round, what, owner_agency, owner, due_on
     _require_state(audit_round, RoundStatus.IN_PROGRESS, RoundStatus.CLOSED, message="Actions are recorded once the round has started.")
     if learning_point is not None and learning_point.audit_round_id != audit_round.pk:
         raise ValidationError({"learning_point": "Choose a learning point of this round"})
-    action = LearningAction(audit_round=audit_round, learning_point=learning_point, what=_text(what), owner_agency=owner_agency, owner=_text(owner),
-                            due_on=due_on, created_by=actor, updated_by=actor)
+    action = LearningAction(
+        audit_round=audit_round,
+        learning_point=learning_point,
+        what=_text(what),
+        owner_agency=owner_agency,
+        owner=_text(owner),
+        due_on=due_on,
+        created_by=actor,
+        updated_by=actor,
+    )
     errors = {}
     _long(errors, "what", action.what, "The action")
     try:
@@ -515,8 +570,11 @@ def _action_conflict(action_id):
     current = LearningAction.objects.select_related("updated_by").get(pk=action_id)
     who = current.updated_by.get_full_name() or current.updated_by.get_username()
     when = timezone.localtime(current.updated_at)
-    return EditConflict(f"{who} updated this action at {when:%H:%M} on {when:%-d %B %Y}, after you opened it. Nothing you entered was saved: "
-                        "check the action as it is now, then make your change again.", current_version=current.version)
+    return EditConflict(
+        f"{who} updated this action at {when:%H:%M} on {when:%-d %B %Y}, after you opened it. Nothing you entered was saved: "
+        "check the action as it is now, then make your change again.",
+        current_version=current.version,
+    )
 
 
 @_runner_service
@@ -534,7 +592,13 @@ def learning_action_update(*, actor, action, version, status, progress, evidence
         raise ValidationError(errors)
     completed_on = (action.completed_on or timezone.localdate()) if status == LearningActionStatus.DONE else None
     changed = LearningAction.objects.filter(pk=action.pk, version=version).update(
-        status=status, progress=progress, evidence=evidence, completed_on=completed_on, updated_by=actor, updated_at=timezone.now(), version=F("version") + 1,
+        status=status,
+        progress=progress,
+        evidence=evidence,
+        completed_on=completed_on,
+        updated_by=actor,
+        updated_at=timezone.now(),
+        version=F("version") + 1,
     )
     if changed != 1:
         raise _action_conflict(action.pk)
@@ -565,10 +629,18 @@ def learning_action_to_action_plan(*, actor, action, request=None):
     objective = action.learning_point.text if action.learning_point else f"Learning from the multi-agency case audit \u201c{action.audit_round.title}\u201d"
     with transaction.atomic():
         row = partnership_services.action_plan_row_add(
-            actor=actor, plan=plan, objective=objective[:MAX_TEXT], action=action.what, input="Found by the partnership's multi-agency case audit",
-            desired_outcome=f"The learning from \u201c{action.audit_round.title}\u201d shows in practice for children", lead=action.owner,
-            timescale=action.due_on, quarter=quarter_of(timezone.localdate()).name, rag=_rag_for(action),
-            progress=action.progress or "Added from the case audit's actions.", request=request,
+            actor=actor,
+            plan=plan,
+            objective=objective[:MAX_TEXT],
+            action=action.what,
+            input="Found by the partnership's multi-agency case audit",
+            desired_outcome=f"The learning from \u201c{action.audit_round.title}\u201d shows in practice for children",
+            lead=action.owner,
+            timescale=action.due_on,
+            quarter=quarter_of(timezone.localdate()).name,
+            rag=_rag_for(action),
+            progress=action.progress or "Added from the case audit's actions.",
+            request=request,
         )
         claimed = LearningAction.objects.filter(pk=action.pk, action_plan_row__isnull=True).update(action_plan_row=row)
         if claimed != 1:
@@ -634,10 +706,25 @@ def feedback_record(*, actor, case, occasion, respondent, answers, request=None)
     if not cleaned:
         raise ValidationError({NON_FIELD_ERRORS: "Record at least one answer"})
     membership = access.membership_of(actor)
-    response = FeedbackResponse.objects.create(case=case, occasion=occasion, respondent=respondent, question_set=question_set, answers=cleaned,
-                                               via=FeedbackVia.IN_PERSON, recorded_by=actor, agency=membership.agency if membership else None)
-    _audit(actor, AuditAction.CREATE, "feedback_response", response.pk, f"{Respondent(respondent).label}, {FeedbackOccasion(occasion).label}", request,
-           child_id=case.child_id)
+    response = FeedbackResponse.objects.create(
+        case=case,
+        occasion=occasion,
+        respondent=respondent,
+        question_set=question_set,
+        answers=cleaned,
+        via=FeedbackVia.IN_PERSON,
+        recorded_by=actor,
+        agency=membership.agency if membership else None,
+    )
+    _audit(
+        actor,
+        AuditAction.CREATE,
+        "feedback_response",
+        response.pk,
+        f"{Respondent(respondent).label}, {FeedbackOccasion(occasion).label}",
+        request,
+        child_id=case.child_id,
+    )
     return response
 
 
@@ -669,11 +756,24 @@ def feedback_link_request(*, actor, case, occasion, respondent, channel, address
     address = _checked_address(channel, address)
     question_set = feedback_set_for(respondent)
     link = FeedbackRequest.objects.create(
-        case=case, occasion=occasion, respondent=respondent, question_set=question_set, channel=channel, address=address, created_by=actor,
+        case=case,
+        occasion=occasion,
+        respondent=respondent,
+        question_set=question_set,
+        channel=channel,
+        address=address,
+        created_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.FAMILY_FEEDBACK_LINK_DAYS),
     )
-    _audit(actor, AuditAction.CREATE, "feedback_request", link.pk, f"link by {FeedbackChannel(channel).label.lower()} for the {Respondent(respondent).label.lower()}",
-           request, child_id=case.child_id)
+    _audit(
+        actor,
+        AuditAction.CREATE,
+        "feedback_request",
+        link.pk,
+        f"link by {FeedbackChannel(channel).label.lower()} for the {Respondent(respondent).label.lower()}",
+        request,
+        child_id=case.child_id,
+    )
     transaction.on_commit(lambda: feedback_link_send.delay(link.pk))
     return link
 
@@ -701,7 +801,9 @@ def feedback_link_send(*, request_id):
     now = timezone.now()
     stale = now - timedelta(seconds=CLAIM_EXPIRY_SECONDS)
     claimed = FeedbackRequest.objects.filter(
-        Q(send_claimed_at__isnull=True) | Q(send_claimed_at__lt=stale), pk=request_id, sent_at__isnull=True,
+        Q(send_claimed_at__isnull=True) | Q(send_claimed_at__lt=stale),
+        pk=request_id,
+        sent_at__isnull=True,
     ).update(send_claimed_at=now)
     if claimed != 1:
         return "already sent or being sent"
@@ -710,8 +812,12 @@ def feedback_link_send(*, request_id):
     url = f"{settings.SITE_URL}{reverse('family:feedback', args=[value])}"
     try:
         if link.channel == FeedbackChannel.EMAIL:
-            send_mail(subject=f"{partnership_name()}: tell us what the help was like", message=_message(link, url),
-                      from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[link.address])
+            send_mail(
+                subject=f"{partnership_name()}: tell us what the help was like",
+                message=_message(link, url),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[link.address],
+            )
         else:
             send_text(to=link.address, body=_message(link, url))
     except OSError:
@@ -719,8 +825,16 @@ def feedback_link_send(*, request_id):
         raise
     with transaction.atomic():
         FeedbackRequest.objects.filter(pk=request_id).update(token_hash=token_hash, sent_at=timezone.now(), address="")
-        _audit(None, AuditAction.UPDATE, "feedback_request", link.pk, f"link sent by {link.get_channel_display().lower()}", None,
-               child_id=link.case.child_id, username=access.FAMILY_LINK_ACTOR)
+        _audit(
+            None,
+            AuditAction.UPDATE,
+            "feedback_request",
+            link.pk,
+            f"link sent by {link.get_channel_display().lower()}",
+            None,
+            child_id=link.case.child_id,
+            username=access.FAMILY_LINK_ACTOR,
+        )
     return "sent"
 
 
@@ -744,16 +858,30 @@ def family_feedback_submit(*, link, answers, request=None):
     if claimed != 1:
         raise LinkAlreadyUsed()
     try:
-        response = FeedbackResponse.objects.create(case_id=link.case_id, occasion=link.occasion, respondent=link.respondent, question_set=link.question_set,
-                                                   answers=cleaned, via=FeedbackVia.LINK, request=link)
+        response = FeedbackResponse.objects.create(
+            case_id=link.case_id,
+            occasion=link.occasion,
+            respondent=link.respondent,
+            question_set=link.question_set,
+            answers=cleaned,
+            via=FeedbackVia.LINK,
+            request=link,
+        )
     except IntegrityError as error:  # the one-to-one on the request: the other submission won
         raise LinkAlreadyUsed() from error
-    _audit(None, AuditAction.CREATE, "feedback_response", response.pk, "answers given through a family feedback link", request,
-           child_id=link.case.child_id, username=access.FAMILY_LINK_ACTOR)
+    _audit(
+        None,
+        AuditAction.CREATE,
+        "feedback_response",
+        response.pk,
+        "answers given through a family feedback link",
+        request,
+        child_id=link.case.child_id,
+        username=access.FAMILY_LINK_ACTOR,
+    )
     return response
 
 
 def question_for_error_key(key):
     """The question id a service error key names ("identification.evidence" -> "identification")."""
     return key.split(".", 1)[0]
-

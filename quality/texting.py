@@ -6,6 +6,7 @@ to the log, for the demo and for a deployment that has not chosen a provider) an
 Notify client and the partnership's API key; it is not built here because Notify cannot be reached
 from this environment to test it.
 """
+
 import logging
 import re
 

@@ -1,4 +1,5 @@
 """Pages of quality assurance: case audit rounds, the auditors' pages, question sets, measures and feedback on a case."""
+
 from django.urls import path
 
 from . import views

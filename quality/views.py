@@ -9,6 +9,7 @@ Thin: parse, ask `agencies.access`, call a service or selector, render.
 * Feedback on a case needs the case (`access_case`: 404 when it is not visible).
 * The family's own page (`family_feedback`) needs no account: see the function.
 """
+
 from datetime import timedelta
 
 from django.conf import settings
@@ -42,8 +43,11 @@ set_admins_only = access.role_required(access.can_manage_question_sets)
 
 @runners_only
 def round_list(request):
-    return render(request, "quality/round_list.html", {"rounds": selectors.rounds_overview(user=request.user),
-                                                       "can_manage_sets": access.can_manage_question_sets(request.user)})
+    return render(
+        request,
+        "quality/round_list.html",
+        {"rounds": selectors.rounds_overview(user=request.user), "can_manage_sets": access.can_manage_question_sets(request.user)},
+    )
 
 
 @runners_only
@@ -97,8 +101,9 @@ def _round_action(request, round_id, action, success):
 @runners_only
 @require_POST
 def round_start(request, round_id):
-    return _round_action(request, round_id, services.audit_round_start,
-                         "Round started. Each auditor can now read and grade the sampled cases until the round's last day.")
+    return _round_action(
+        request, round_id, services.audit_round_start, "Round started. Each auditor can now read and grade the sampled cases until the round's last day."
+    )
 
 
 @runners_only
@@ -116,8 +121,9 @@ def round_sample(request, round_id):
     add = forms.SampleAddForm()
     if request.method == "POST" and draw.is_valid():
         data = draw.cleaned_data
-        criteria = services.SampleCriteria(threshold=data["threshold"], plan=data["plan"], status=data["status"], opened_since=data["opened_since"],
-                                           lead_agency=data["lead_agency"])
+        criteria = services.SampleCriteria(
+            threshold=data["threshold"], plan=data["plan"], status=data["status"], opened_since=data["opened_since"], lead_agency=data["lead_agency"]
+        )
         try:
             added = services.sample_draw(actor=request.user, audit_round=audit_round, criteria=criteria, size=data["size"], request=request)
         except ValidationError as error:
@@ -129,8 +135,9 @@ def round_sample(request, round_id):
 
 
 def _sample_page(request, audit_round, draw, add):
-    return render(request, "quality/round_sample.html", {"audit_round": audit_round, "draw": draw, "add": add,
-                                                         "sample": selectors.round_sample(audit_round=audit_round)})
+    return render(
+        request, "quality/round_sample.html", {"audit_round": audit_round, "draw": draw, "add": add, "sample": selectors.round_sample(audit_round=audit_round)}
+    )
 
 
 @runners_only
@@ -182,7 +189,9 @@ def round_auditors(request, round_id):
         else:
             messages.success(request, f"{auditor.user.get_full_name() or auditor.user.username} added as {auditor.agency}'s auditor.")
             return redirect("quality:round_auditors", audit_round.pk)
-    return render(request, "quality/round_auditors.html", {"audit_round": audit_round, "form": form, "auditors": selectors.round_auditors(audit_round=audit_round)})
+    return render(
+        request, "quality/round_auditors.html", {"audit_round": audit_round, "form": form, "auditors": selectors.round_auditors(audit_round=audit_round)}
+    )
 
 
 @runners_only
@@ -278,8 +287,15 @@ def action_update(request, action_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.learning_action_update(actor=request.user, action=action, version=data["version"], status=data["status"], progress=data["progress"],
-                                            evidence=data["evidence"], request=request)
+            services.learning_action_update(
+                actor=request.user,
+                action=action,
+                version=data["version"],
+                status=data["status"],
+                progress=data["progress"],
+                evidence=data["evidence"],
+                request=request,
+            )
         except EditConflict as conflict:
             action.refresh_from_db()
             form = form_after_conflict(forms.ActionUpdateForm, request.POST, conflict)
@@ -292,10 +308,18 @@ def action_update(request, action_id):
 
 
 def _action_page(request, action, form, *, errors=(), status=200):
-    return render(request, "quality/action_update.html", {
-        "action": action, "form": form, "errors": list(errors), "today": timezone.localdate(),
-        "can_copy": action.action_plan_row_id is None and access.can_edit_action_plan_of(request.user, action.owner_agency_id),
-    }, status=status)
+    return render(
+        request,
+        "quality/action_update.html",
+        {
+            "action": action,
+            "form": form,
+            "errors": list(errors),
+            "today": timezone.localdate(),
+            "can_copy": action.action_plan_row_id is None and access.can_edit_action_plan_of(request.user, action.owner_agency_id),
+        },
+        status=status,
+    )
 
 
 @runners_only
@@ -328,7 +352,10 @@ def my_audits(request):
 
 
 def _case_links(request, sampled):
-    return {"case_url": redirect("cases:case_detail", sampled.case_id).url, "chronology_url": redirect("chronologies:child_chronology", sampled.case.child_id).url}
+    return {
+        "case_url": redirect("cases:case_detail", sampled.case_id).url,
+        "chronology_url": redirect("chronologies:child_chronology", sampled.case.child_id).url,
+    }
 
 
 @login_required
@@ -347,11 +374,21 @@ def audit_case(request, sampled_id):
         else:
             messages.success(request, f"{saved} grade{'s' if saved != 1 else ''} saved for {sampled.label}.")
             return redirect("quality:audit_case", sampled.pk)
-    return render(request, "quality/audit_case.html", {
-        "sampled": sampled, "audit_round": sampled.audit_round, "form": form, "rows": form.rows(), "graded": len(own), "question_count": len(questions),
-        "moderated": selectors.moderated_grades(sampled_case=sampled) if sampled.is_moderated else {},
-        "is_moderator": sampled.audit_round.moderator_id == request.user.pk, **_case_links(request, sampled),
-    })
+    return render(
+        request,
+        "quality/audit_case.html",
+        {
+            "sampled": sampled,
+            "audit_round": sampled.audit_round,
+            "form": form,
+            "rows": form.rows(),
+            "graded": len(own),
+            "question_count": len(questions),
+            "moderated": selectors.moderated_grades(sampled_case=sampled) if sampled.is_moderated else {},
+            "is_moderator": sampled.audit_round.moderator_id == request.user.pk,
+            **_case_links(request, sampled),
+        },
+    )
 
 
 @login_required
@@ -365,8 +402,14 @@ def audit_moderate(request, sampled_id):
     form = forms.ModerationForm(request.POST or None, questions=questions, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.moderation_record(actor=request.user, sampled_case=sampled, grades=form.grades(), overall_grade=form.cleaned_data["overall_grade"],
-                                       summary=form.cleaned_data["summary"], request=request)
+            services.moderation_record(
+                actor=request.user,
+                sampled_case=sampled,
+                grades=form.grades(),
+                overall_grade=form.cleaned_data["overall_grade"],
+                summary=form.cleaned_data["summary"],
+                request=request,
+            )
         except ValidationError as error:
             add_service_errors(form, error, field_for=forms.ModerationForm.field_for)
         else:
@@ -374,10 +417,18 @@ def audit_moderate(request, sampled_id):
             return redirect("quality:my_audits")
     by_question = selectors.grades_for_moderation(user=request.user, sampled_case=sampled)
     rows = [(question, grade_field, note_field, by_question.get(question.id, [])) for question, grade_field, note_field in form.rows()]
-    return render(request, "quality/audit_moderate.html", {
-        "sampled": sampled, "audit_round": sampled.audit_round, "form": form, "rows": rows, "auditor_count": selectors.auditor_count(sampled_case=sampled),
-        **_case_links(request, sampled),
-    })
+    return render(
+        request,
+        "quality/audit_moderate.html",
+        {
+            "sampled": sampled,
+            "audit_round": sampled.audit_round,
+            "form": form,
+            "rows": rows,
+            "auditor_count": selectors.auditor_count(sampled_case=sampled),
+            **_case_links(request, sampled),
+        },
+    )
 
 
 # --- Question sets (partnership admins) -------------------------------------------------------------------
@@ -423,7 +474,9 @@ def question_set_publish(request, set_id):
     try:
         question_set = services.question_set_publish(question_set=question_set, actor=request.user, request=request)
     except QuestionSetLockedError as error:
-        return render(request, "quality/question_set_detail.html", {"question_set": question_set, "parsed": question_set.parsed, "refused": str(error)}, status=409)
+        return render(
+            request, "quality/question_set_detail.html", {"question_set": question_set, "parsed": question_set.parsed, "refused": str(error)}, status=409
+        )
     messages.success(request, f"{question_set} published. New rounds and new feedback use it.")
     return redirect("quality:question_set_detail", question_set.pk)
 
@@ -438,8 +491,11 @@ def measures(request):
         quarter = parse_quarter(request.GET["quarter"]) if request.GET.get("quarter") else quarter_of(timezone.localdate()).previous()
     except BadQuarter as error:
         raise Http404(str(error)) from error
-    return render(request, "quality/measures.html", {"quarter": quarter, "values": selectors.quarter_measures(quarter=quarter),
-                                                     "previous": quarter.previous(), "next": quarter.next()})
+    return render(
+        request,
+        "quality/measures.html",
+        {"quarter": quarter, "values": selectors.quarter_measures(quarter=quarter), "previous": quarter.previous(), "next": quarter.next()},
+    )
 
 
 # --- Family feedback on a case (its team) --------------------------------------------------------------------
@@ -449,8 +505,17 @@ def measures(request):
 def case_feedback(request, case_id):
     case = access.access_case(request.user, case_id, action="view", request=request)
     responses, sent = selectors.case_feedback(user=request.user, case=case)
-    return render(request, "quality/case_feedback.html", {"case": case, "responses": responses, "sent": sent, "now": timezone.now(),
-                                                          "can_contribute": access.role_of(request.user) in access.CASE_ACTIONS["contribute"]})
+    return render(
+        request,
+        "quality/case_feedback.html",
+        {
+            "case": case,
+            "responses": responses,
+            "sent": sent,
+            "now": timezone.now(),
+            "can_contribute": access.role_of(request.user) in access.CASE_ACTIONS["contribute"],
+        },
+    )
 
 
 @login_required
@@ -475,8 +540,11 @@ def feedback_record(request, case_id):
         else:
             messages.success(request, "Feedback recorded on the case.")
             return redirect("quality:case_feedback", case.pk)
-    return render(request, "quality/feedback_record.html", {"case": case, "form": form, "who": who, "parsed": question_set.parsed,
-                                                            "is_child": respondent == Respondent.CHILD})
+    return render(
+        request,
+        "quality/feedback_record.html",
+        {"case": case, "form": form, "who": who, "parsed": question_set.parsed, "is_child": respondent == Respondent.CHILD},
+    )
 
 
 @login_required

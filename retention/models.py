@@ -4,6 +4,7 @@ No foreign keys to the records under review: an item and its log row must outliv
 (they hold the child's id, the case ids and dates, never names or content). Initials shown to the
 approver are read from the child's record while it exists (selectors.review_rows), not copied here.
 """
+
 from django.conf import settings
 from django.db import models
 

@@ -16,6 +16,7 @@ the README):
   conference, or the specialist/statutory threshold: until the child's 25th birthday;
 * `early_help` – any other case (universal plus, targeted early help): 6 years after closure.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -58,7 +59,7 @@ def rules() -> dict[str, Rule]:
         rule = configured.get(record_type)
         if not isinstance(rule, dict) or not isinstance(rule.get("years"), int) or rule["years"] < 0 or rule.get("basis") not in BASES:
             raise ImproperlyConfigured(
-                f"RETENTION_RULES[{record_type!r}] must be {{\"years\": <whole number, 0 or more>, \"basis\": one of {list(BASES)}}}; got {rule!r}"
+                f'RETENTION_RULES[{record_type!r}] must be {{"years": <whole number, 0 or more>, "basis": one of {list(BASES)}}}; got {rule!r}'
             )
         checked[record_type] = Rule(rule["years"], rule["basis"])
     unknown = set(configured) - set(RECORD_TYPES)

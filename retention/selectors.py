@@ -3,6 +3,7 @@
 Not scoped by `cases_visible_to`: retention is the partnership's data-protection function
 (agencies.access.can_review_retention), and what it shows is ids, initials, dates and counts only.
 """
+
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -12,8 +13,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from conferences.models import Conference, ConferenceChild
 from cases.models import Case, CaseStatus, Child, Family, Plan
+from conferences.models import Conference, ConferenceChild
 
 from .models import Decision, Outcome, RetentionItem, ReviewStatus
 from .rules import case_due_on, record_type, rules
@@ -43,8 +44,11 @@ def _due_for(child_cases, *, plan_kinds, conferenced, date_of_birth):
 
 def _held_or_listed_child_ids(now):
     """Children already on a review not yet carried out, or held back within RETENTION_HOLD_DAYS."""
-    listed = RetentionItem.objects.filter(outcome=Outcome.NONE).exclude(decision=Decision.EXCLUDED).exclude(
-        review__status__in=[ReviewStatus.DONE, ReviewStatus.FAILED])
+    listed = (
+        RetentionItem.objects.filter(outcome=Outcome.NONE)
+        .exclude(decision=Decision.EXCLUDED)
+        .exclude(review__status__in=[ReviewStatus.DONE, ReviewStatus.FAILED])
+    )
     held = RetentionItem.objects.filter(decision=Decision.EXCLUDED, review__decided_at__gte=now - timedelta(days=settings.RETENTION_HOLD_DAYS))
     return set(listed.values_list("child_id", flat=True)) | set(held.values_list("child_id", flat=True))
 
@@ -103,8 +107,10 @@ class ReviewRow:
 def review_rows(*, review) -> list[ReviewRow]:
     """The review's items with the child's initials while the record exists (nothing else of it)."""
     items = list(review.items.all())
-    names = {pk: (given[:1] + family[:1]).upper() for pk, given, family in
-             Child.objects.filter(pk__in=[item.child_id for item in items]).values_list("pk", "given_name", "family_name")}
+    names = {
+        pk: (given[:1] + family[:1]).upper()
+        for pk, given, family in Child.objects.filter(pk__in=[item.child_id for item in items]).values_list("pk", "given_name", "family_name")
+    }
     return [ReviewRow(item, names.get(item.child_id, "–")) for item in items]
 
 
@@ -147,8 +153,11 @@ def deletion_plan(*, child_id: int) -> dict:
     plan[Child] = {child_id}
     _close_over(plan, [Child])
     conference_ids = set(ConferenceChild.objects.filter(pk__in=plan[ConferenceChild]).values_list("conference_id", flat=True))
-    orphaned = set(Conference.objects.filter(pk__in=conference_ids).exclude(
-        Exists(ConferenceChild.objects.filter(conference_id=OuterRef("pk")).exclude(pk__in=plan[ConferenceChild]))).values_list("pk", flat=True))
+    orphaned = set(
+        Conference.objects.filter(pk__in=conference_ids)
+        .exclude(Exists(ConferenceChild.objects.filter(conference_id=OuterRef("pk")).exclude(pk__in=plan[ConferenceChild])))
+        .values_list("pk", flat=True)
+    )
     if orphaned:
         plan[Conference] |= orphaned
         _close_over(plan, [Conference])

@@ -7,13 +7,14 @@ a DELETE through only then (retention migration 0002). Every deletion writes a l
 table, no content) and one audit row. Re-running is safe: a processed item is skipped, a child
 already gone is recorded as such, and a child who is no longer due (a new case) is kept.
 """
+
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from audit.models import AuditAction
 from agencies.selectors import partnership_admins
+from audit.models import AuditAction
 from audit.services import audit_record
 from notifications.services import notification_create
 
@@ -31,19 +32,24 @@ def retention_review_create(*, today) -> RetentionReview | None:
         return None
     review = RetentionReview.objects.create(found_on=today)
     RetentionItem.objects.bulk_create(
-        RetentionItem(review=review, child_id=s.child_id, case_ids=s.case_ids, record_type=s.record_type, basis=s.basis, due_on=s.due_on)
-        for s in due
+        RetentionItem(review=review, child_id=s.child_id, case_ids=s.case_ids, record_type=s.record_type, basis=s.basis, due_on=s.due_on) for s in due
     )
     _notify_admins(review, len(due))
-    audit_record(user=None, action=AuditAction.CREATE, object_type="retention_review", object_id=review.pk,
-                 detail=f"{len(due)} children's records past their retention date")
+    audit_record(
+        user=None,
+        action=AuditAction.CREATE,
+        object_type="retention_review",
+        object_id=review.pk,
+        detail=f"{len(due)} children's records past their retention date",
+    )
     return review
 
 
 def _notify_admins(review, count):
     for admin in partnership_admins():
         notification_create(
-            recipient=admin, subject="Records due for deletion",
+            recipient=admin,
+            subject="Records due for deletion",
             body=f"{count} children's records are past their retention date. Approve their deletion, or hold any back with a reason.",
             link=f"/retention/{review.pk}/",
         )
@@ -63,7 +69,7 @@ def retention_review_decide(*, actor, review, excluded: dict, request=None):
     errors = {item_id: "Say why this record is held back" for item_id, reason in excluded.items() if not reason.strip()}
     unknown = set(excluded) - known
     if unknown:
-        errors.update({item_id: "Not an item of this review" for item_id in unknown})
+        errors.update(dict.fromkeys(unknown, "Not an item of this review"))
     if errors:
         raise ValidationError(errors)
     for item in items:
@@ -74,8 +80,14 @@ def retention_review_decide(*, actor, review, excluded: dict, request=None):
         item.full_clean()
     RetentionItem.objects.bulk_update(items, ["decision", "exclusion_reason"])
     RetentionReview.objects.filter(pk=review.pk).update(status=ReviewStatus.APPROVED, decided_by=actor, decided_at=timezone.now())
-    audit_record(user=actor, action=AuditAction.UPDATE, object_type="retention_review", object_id=review.pk,
-                 detail=f"approved: {len(items) - len(excluded)} to delete, {len(excluded)} held back", request=request)
+    audit_record(
+        user=actor,
+        action=AuditAction.UPDATE,
+        object_type="retention_review",
+        object_id=review.pk,
+        detail=f"approved: {len(items) - len(excluded)} to delete, {len(excluded)} held back",
+        request=request,
+    )
     from .tasks import retention_review_delete
 
     transaction.on_commit(lambda: retention_review_delete.delay(review.pk))
@@ -96,12 +108,14 @@ def retention_review_release(*, review_id):
 
 def retention_review_fail(*, review_id, reason):
     RetentionReview.objects.filter(pk=review_id).exclude(status=ReviewStatus.DONE).update(
-        status=ReviewStatus.FAILED, claimed_at=None, failure_reason=reason[:2000])
+        status=ReviewStatus.FAILED, claimed_at=None, failure_reason=reason[:2000]
+    )
 
 
 def retention_review_finish(*, review_id):
     RetentionReview.objects.filter(pk=review_id, status=ReviewStatus.RUNNING).update(
-        status=ReviewStatus.DONE, claimed_at=None, finished_at=timezone.now(), failure_reason="")
+        status=ReviewStatus.DONE, claimed_at=None, finished_at=timezone.now(), failure_reason=""
+    )
 
 
 def _allow_retention_delete():
@@ -143,12 +157,25 @@ def retention_item_process(*, item_id, today) -> str:
             counts = _delete_rows(deletion_plan(child_id=item.child_id))
             approver = item.review.decided_by
             log = RetentionDeletionLog.objects.create(
-                review_id=item.review_id, item_id=item.pk, child_id=item.child_id, record_type=item.record_type, basis=item.basis,
-                due_on=item.due_on, rows_deleted=counts, total_rows=sum(counts.values()),
-                approved_by_id=approver.pk if approver else None, approved_by_username=approver.get_username() if approver else "",
+                review_id=item.review_id,
+                item_id=item.pk,
+                child_id=item.child_id,
+                record_type=item.record_type,
+                basis=item.basis,
+                due_on=item.due_on,
+                rows_deleted=counts,
+                total_rows=sum(counts.values()),
+                approved_by_id=approver.pk if approver else None,
+                approved_by_username=approver.get_username() if approver else "",
             )
-            audit_record(user=approver, action=AuditAction.DELETE, object_type="retention_deletion", object_id=log.pk, child_id=item.child_id,
-                         detail=f"retention: child {item.child_id}'s record deleted ({log.total_rows} rows; {item.record_type}, due {item.due_on.isoformat()}; review {item.review_id})")
+            audit_record(
+                user=approver,
+                action=AuditAction.DELETE,
+                object_type="retention_deletion",
+                object_id=log.pk,
+                child_id=item.child_id,
+                detail=f"retention: child {item.child_id}'s record deleted ({log.total_rows} rows; {item.record_type}, due {item.due_on.isoformat()}; review {item.review_id})",
+            )
         RetentionItem.objects.filter(pk=item.pk).update(outcome=outcome, processed_at=timezone.now())
         return outcome
 

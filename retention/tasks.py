@@ -1,4 +1,5 @@
 """Retention jobs: the weekly scan that lists due records, and the deletion an admin approved."""
+
 from datetime import timedelta
 
 from celery import shared_task

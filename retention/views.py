@@ -2,6 +2,7 @@
 
 What is shown of a child is their initials, ids and dates (no content); every page read is audited once.
 """
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -22,7 +23,11 @@ from .services import retention_review_create, retention_review_decide
 @require_GET
 def review_list(request):
     audit_record(user=request.user, action=AuditAction.VIEW, object_type="retention_review_list", request=request)
-    return render(request, "retention/list.html", {"reviews": RetentionReview.objects.all()[:100], "rules": [(RECORD_TYPE_LABELS[name], rule) for name, rule in rules().items()]})
+    return render(
+        request,
+        "retention/list.html",
+        {"reviews": RetentionReview.objects.all()[:100], "rules": [(RECORD_TYPE_LABELS[name], rule) for name, rule in rules().items()]},
+    )
 
 
 @access.role_required(access.can_review_retention)
@@ -30,8 +35,14 @@ def review_list(request):
 def scan_now(request):
     """Run the scheduled scan now (it also runs every Monday)."""
     review = retention_review_create(today=timezone.localdate())
-    audit_record(user=request.user, action=AuditAction.CREATE, object_type="retention_scan", object_id=review.pk if review else "",
-                 detail="scan run by hand", request=request)
+    audit_record(
+        user=request.user,
+        action=AuditAction.CREATE,
+        object_type="retention_scan",
+        object_id=review.pk if review else "",
+        detail="scan run by hand",
+        request=request,
+    )
     if review is None:
         messages.success(request, "No records are past their retention date.")
         return redirect("retention:list")

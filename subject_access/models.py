@@ -9,6 +9,7 @@ files and `done` are written in one transaction (as dashboard snapshots are).
 The job is claimed with a conditional update that must change exactly one row (`status` queued ->
 running), so a redelivered task (acks_late) never produces two exports or overwrites a finished one.
 """
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -38,7 +39,8 @@ class SubjectAccessRequest(models.Model):
     adult = models.ForeignKey("cases.Adult", on_delete=models.PROTECT, null=True, blank=True, related_name="subject_access_requests")
     requester_name = models.CharField("requester's name", max_length=200)
     requester_relationship = models.CharField(
-        "requester's relationship to the subject", max_length=200,
+        "requester's relationship to the subject",
+        max_length=200,
         help_text="For example: the subject themselves, mother with parental responsibility, solicitor acting for the subject.",
     )
     requester_contact = models.TextField("requester's address or email", help_text="Where the response is to be sent.")
@@ -63,8 +65,7 @@ class SubjectAccessRequest(models.Model):
         ordering = ["-received_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(subject_kind="child", child__isnull=False, adult__isnull=True)
-                | Q(subject_kind="adult", adult__isnull=False, child__isnull=True),
+                condition=Q(subject_kind="child", child__isnull=False, adult__isnull=True) | Q(subject_kind="adult", adult__isnull=False, child__isnull=True),
                 name="subject_access_names_one_subject_of_its_kind",
                 violation_error_message="A request is about one child or one adult",
             ),

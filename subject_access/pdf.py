@@ -5,6 +5,7 @@ reasons, so a reviewer sees at once what must be considered; nothing is left out
 No network is used: the portal's one renderer (neglect_portal/pdf.py) loads `data:` URIs and static
 files only, and fonts come from the system.
 """
+
 from datetime import date, datetime
 from pathlib import Path
 
@@ -32,10 +33,14 @@ def _readable_dates(document):
     born = document["subject"].get("date_of_birth")
     generated = datetime.fromisoformat(document["generated_at"])
     return {
-        "received_on": _day(request["received_on"]), "due_on": _day(request["due_on"]),
-        "date_of_birth": _day(born) if born else "", "generated_at": f"{generated.day} {generated:%B %Y %H:%M}",
+        "received_on": _day(request["received_on"]),
+        "due_on": _day(request["due_on"]),
+        "date_of_birth": _day(born) if born else "",
+        "generated_at": f"{generated.day} {generated:%B %Y %H:%M}",
     }
 
 
 def _readable_log(document):
-    return [{**event, "at": f"{datetime.fromisoformat(event['at']):%d %b %Y %H:%M:%S}", "user": event["user"] or "System"} for event in document["disclosure_log"]]
+    return [
+        {**event, "at": f"{datetime.fromisoformat(event['at']):%d %b %Y %H:%M:%S}", "user": event["user"] or "System"} for event in document["disclosure_log"]
+    ]

@@ -14,6 +14,7 @@ reasons for it when it may hold information a reviewer must consider before disc
   conference, or free text that names one of them;
 * for an adult subject, anything in a child's record (the child is a third party to the request).
 """
+
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,9 +24,9 @@ from django.utils import timezone
 
 from agencies.models import Role
 from audit.models import AccessEvent
-from conferences.models import ConferenceChild
 from cases.models import Adult, AdultChildRelationship, Case, Child, ChildVoice, Concern, Oversight, Plan, Referral
 from chronologies.models import ChronologyEntry
+from conferences.models import ConferenceChild
 from partnership.selectors import partnership_name
 from tools.models import AssessmentRun
 
@@ -142,12 +143,21 @@ class _Builder:
     def _child_item(self):
         child = self.child
         return self.item(
-            "child", child.pk, f"{child.given_name} {child.family_name}",
+            "child",
+            child.pk,
+            f"{child.given_name} {child.family_name}",
             fields=[
-                ("Given name", child.given_name), ("Family name", child.family_name), ("Preferred name", child.preferred_name),
-                ("Date of birth" + (" (expected)" if child.is_unborn else ""), child.date_of_birth), ("Sex", child.get_sex_display()),
-                ("Gender", child.gender), ("Ethnicity", child.get_ethnicity_display()), ("Disability", child.disability),
-                ("NHS number", child.nhs_number), ("Unique pupil number", child.upn), ("School", child.school or ""),
+                ("Given name", child.given_name),
+                ("Family name", child.family_name),
+                ("Preferred name", child.preferred_name),
+                ("Date of birth" + (" (expected)" if child.is_unborn else ""), child.date_of_birth),
+                ("Sex", child.get_sex_display()),
+                ("Gender", child.gender),
+                ("Ethnicity", child.get_ethnicity_display()),
+                ("Disability", child.disability),
+                ("NHS number", child.nhs_number),
+                ("Unique pupil number", child.upn),
+                ("School", child.school or ""),
                 ("Recorded", child.created_at),
             ],
         )
@@ -156,36 +166,65 @@ class _Builder:
         family = self.child.family
         if family is None:
             return []
-        items = [self.item("family", family.pk, f"Household: {family.name}", fields=[
-            ("Name", family.name), ("Address", family.address), ("Postcode", family.postcode), ("Locality", family.locality),
-            ("Language", family.language), ("Interpreter needed", family.interpreter_needed),
-        ])]
+        items = [
+            self.item(
+                "family",
+                family.pk,
+                f"Household: {family.name}",
+                fields=[
+                    ("Name", family.name),
+                    ("Address", family.address),
+                    ("Postcode", family.postcode),
+                    ("Locality", family.locality),
+                    ("Language", family.language),
+                    ("Interpreter needed", family.interpreter_needed),
+                ],
+            )
+        ]
         links = {link.adult_id: link for link in AdultChildRelationship.objects.filter(child=self.child)}
         for adult in Adult.objects.filter(family=family).exclude(pk=self.subject_adult_id).order_by("pk"):
             link = links.get(adult.pk)
-            items.append(self.item(
-                "adult", adult.pk, f"Adult: {adult}",
-                fields=[
-                    ("Name", str(adult)), ("Relationship to the child", link.get_relationship_display() if link else "Not recorded"),
-                    ("Parental responsibility", link.parental_responsibility if link else ""), ("Needs affecting parenting", ", ".join(adult.parenting_needs)),
-                    ("Notes", adult.lived_experience_notes),
-                ],
-                reasons=[HOUSEHOLD_REASON.format(who="an adult")],
-            ))
+            items.append(
+                self.item(
+                    "adult",
+                    adult.pk,
+                    f"Adult: {adult}",
+                    fields=[
+                        ("Name", str(adult)),
+                        ("Relationship to the child", link.get_relationship_display() if link else "Not recorded"),
+                        ("Parental responsibility", link.parental_responsibility if link else ""),
+                        ("Needs affecting parenting", ", ".join(adult.parenting_needs)),
+                        ("Notes", adult.lived_experience_notes),
+                    ],
+                    reasons=[HOUSEHOLD_REASON.format(who="an adult")],
+                )
+            )
         for sibling in Child.objects.filter(family=family).exclude(pk=self.child.pk).order_by("pk"):
-            items.append(self.item(
-                "sibling", sibling.pk, f"Other child in the household: {sibling.given_name} {sibling.family_name}",
-                fields=[("Name", f"{sibling.given_name} {sibling.family_name}"), ("Date of birth", sibling.date_of_birth)],
-                reasons=[HOUSEHOLD_REASON.format(who="another child")],
-            ))
+            items.append(
+                self.item(
+                    "sibling",
+                    sibling.pk,
+                    f"Other child in the household: {sibling.given_name} {sibling.family_name}",
+                    fields=[("Name", f"{sibling.given_name} {sibling.family_name}"), ("Date of birth", sibling.date_of_birth)],
+                    reasons=[HOUSEHOLD_REASON.format(who="another child")],
+                )
+            )
         return items
 
     def _case_item(self, case):
         return self.item(
-            "case", case.pk, f"Case {case.pk}", date_=case.opened_on, agency=case.lead_agency,
+            "case",
+            case.pk,
+            f"Case {case.pk}",
+            date_=case.opened_on,
+            agency=case.lead_agency,
             fields=[
-                ("Threshold", case.get_threshold_display()), ("Status", case.get_status_display()), ("Opened", case.opened_on),
-                ("Closed", case.closed_on), ("Closure reason", case.closure_reason), ("Lead agency", case.lead_agency),
+                ("Threshold", case.get_threshold_display()),
+                ("Status", case.get_status_display()),
+                ("Opened", case.opened_on),
+                ("Closed", case.closed_on),
+                ("Closure reason", case.closure_reason),
+                ("Lead agency", case.lead_agency),
                 ("Lead professional", _person(case.lead_professional)),
                 ("Team around the child", "; ".join(f"{row.agency} (since {_text(row.since)}: {row.reason})" for row in case.team.all())),
             ],
@@ -194,8 +233,10 @@ class _Builder:
     def _concern_items(self, child):
         items = []
         concerns = (
-            Concern.objects.filter(child=child).select_related("agency", "recorded_by")
-            .prefetch_related("amendments__agency", "agencies_told").order_by("observed_on", "pk")
+            Concern.objects.filter(child=child)
+            .select_related("agency", "recorded_by")
+            .prefetch_related("amendments__agency", "agencies_told")
+            .order_by("observed_on", "pk")
         )
         for concern in concerns:
             told = ", ".join(str(agency) for agency in concern.agencies_told.all())
@@ -207,11 +248,20 @@ class _Builder:
 
     def _concern_content(self, type_, record, title, extra):
         return self.item(
-            type_, record.pk, title, date_=record.observed_on, agency=record.agency,
+            type_,
+            record.pk,
+            title,
+            date_=record.observed_on,
+            agency=record.agency,
             fields=[
-                ("Date observed", record.observed_on), ("Types of neglect", ", ".join(record.neglect_type_labels)),
-                ("What was seen, heard, smelt or told", record.description), ("Impact on the child", record.impact_on_child),
-                ("Action taken", record.action_taken), ("Recorded by", _person(record.recorded_by)), ("Recorded at", record.created_at), *extra,
+                ("Date observed", record.observed_on),
+                ("Types of neglect", ", ".join(record.neglect_type_labels)),
+                ("What was seen, heard, smelt or told", record.description),
+                ("Impact on the child", record.impact_on_child),
+                ("Action taken", record.action_taken),
+                ("Recorded by", _person(record.recorded_by)),
+                ("Recorded at", record.created_at),
+                *extra,
             ],
             scan=[record.description, record.impact_on_child, record.action_taken],
         )
@@ -219,40 +269,98 @@ class _Builder:
     def _plan_items(self, case_ids):
         items = []
         for plan in Plan.objects.filter(case_id__in=case_ids).prefetch_related("actions__owner_agency").order_by("started_on", "pk"):
-            items.append(self.item("plan", plan.pk, str(plan), date_=plan.started_on, fields=[
-                ("Kind", plan.get_kind_display()), ("Category", plan.get_cp_category_display()), ("Started", plan.started_on),
-                ("Ended", plan.ended_on), ("End reason", plan.end_reason),
-            ]))
+            items.append(
+                self.item(
+                    "plan",
+                    plan.pk,
+                    str(plan),
+                    date_=plan.started_on,
+                    fields=[
+                        ("Kind", plan.get_kind_display()),
+                        ("Category", plan.get_cp_category_display()),
+                        ("Started", plan.started_on),
+                        ("Ended", plan.ended_on),
+                        ("End reason", plan.end_reason),
+                    ],
+                )
+            )
             for action in plan.actions.all():
-                items.append(self.item("plan_action", action.pk, f"Action of plan {plan.pk}", date_=action.due_on, agency=action.owner_agency, fields=[
-                    ("What", action.what), ("Outcome for the child", action.outcome_for_child), ("Due", action.due_on),
-                    ("Status", action.get_status_display()), ("Evidence", action.evidence),
-                ], scan=[action.what, action.outcome_for_child, action.evidence]))
+                items.append(
+                    self.item(
+                        "plan_action",
+                        action.pk,
+                        f"Action of plan {plan.pk}",
+                        date_=action.due_on,
+                        agency=action.owner_agency,
+                        fields=[
+                            ("What", action.what),
+                            ("Outcome for the child", action.outcome_for_child),
+                            ("Due", action.due_on),
+                            ("Status", action.get_status_display()),
+                            ("Evidence", action.evidence),
+                        ],
+                        scan=[action.what, action.outcome_for_child, action.evidence],
+                    )
+                )
         return items
 
     def _referral_items(self, child):
         return [
-            self.item("referral", referral.pk, f"Referral {referral.pk}", date_=referral.referred_on, agency=referral.referring_agency, fields=[
-                ("Referred", referral.referred_on), ("For neglect", referral.is_neglect), ("Reasons", referral.reasons),
-                ("Outcome", referral.get_outcome_display()), ("Outcome date", referral.outcome_on), ("Recorded by", _person(referral.recorded_by)),
-            ], scan=[referral.reasons])
+            self.item(
+                "referral",
+                referral.pk,
+                f"Referral {referral.pk}",
+                date_=referral.referred_on,
+                agency=referral.referring_agency,
+                fields=[
+                    ("Referred", referral.referred_on),
+                    ("For neglect", referral.is_neglect),
+                    ("Reasons", referral.reasons),
+                    ("Outcome", referral.get_outcome_display()),
+                    ("Outcome date", referral.outcome_on),
+                    ("Recorded by", _person(referral.recorded_by)),
+                ],
+                scan=[referral.reasons],
+            )
             for referral in Referral.objects.filter(child=child).select_related("referring_agency", "recorded_by").order_by("referred_on", "pk")
         ]
 
     def _oversight_items(self, case_ids):
         return [
-            self.item("oversight", row.pk, f"Oversight of case {row.case_id}", date_=row.recorded_on, agency=_agency_of(row.manager), fields=[
-                ("Manager", _person(row.manager)), ("Decision", row.decision), ("Reasons", row.reasons), ("Next review", row.next_review_on),
-            ], scan=[row.decision, row.reasons])
+            self.item(
+                "oversight",
+                row.pk,
+                f"Oversight of case {row.case_id}",
+                date_=row.recorded_on,
+                agency=_agency_of(row.manager),
+                fields=[
+                    ("Manager", _person(row.manager)),
+                    ("Decision", row.decision),
+                    ("Reasons", row.reasons),
+                    ("Next review", row.next_review_on),
+                ],
+                scan=[row.decision, row.reasons],
+            )
             for row in Oversight.objects.filter(case_id__in=case_ids).select_related("manager__membership__agency").order_by("recorded_on", "pk")
         ]
 
     def _voice_items(self, case_ids):
         return [
-            self.item("child_voice", row.pk, "The child's voice", date_=row.recorded_on, agency=row.agency, fields=[
-                ("Who spoke", row.get_speaker_display()), ("How", row.get_method_display()), ("What was said or shown", row.what_was_said),
-                ("How they feel", row.how_they_feel), ("Recorded by", _person(row.recorded_by)),
-            ], scan=[row.what_was_said, row.how_they_feel])
+            self.item(
+                "child_voice",
+                row.pk,
+                "The child's voice",
+                date_=row.recorded_on,
+                agency=row.agency,
+                fields=[
+                    ("Who spoke", row.get_speaker_display()),
+                    ("How", row.get_method_display()),
+                    ("What was said or shown", row.what_was_said),
+                    ("How they feel", row.how_they_feel),
+                    ("Recorded by", _person(row.recorded_by)),
+                ],
+                scan=[row.what_was_said, row.how_they_feel],
+            )
             for row in ChildVoice.objects.filter(case_id__in=case_ids).select_related("agency", "recorded_by").order_by("recorded_on", "pk")
         ]
 
@@ -261,43 +369,96 @@ class _Builder:
         entries = ChronologyEntry.objects.filter(child=child).select_related("agency", "author").prefetch_related("shared_with").order_by("occurred_on", "pk")
         for entry in entries:
             reasons = [RESTRICTED_REASON.format(agency=entry.agency)] if entry.restricted else []
-            items.append(self.item("chronology_entry", entry.pk, entry.get_kind_display(), date_=entry.occurred_on, agency=entry.agency, fields=[
-                ("Date", entry.date_display), ("What happened", entry.summary), ("Impact on the child", entry.impact_on_child),
-                ("Action taken", entry.action_taken), ("Significance", entry.get_significance_display()),
-                ("Restricted", entry.restricted), ("Shared with", ", ".join(str(a) for a in entry.shared_with.all())),
-                ("Amends entry", entry.supersedes_id or ""), ("Reason for the amendment", entry.amendment_reason),
-                ("Recorded by", entry.author_name),
-            ], reasons=reasons, scan=[entry.summary, entry.impact_on_child, entry.action_taken]))
+            items.append(
+                self.item(
+                    "chronology_entry",
+                    entry.pk,
+                    entry.get_kind_display(),
+                    date_=entry.occurred_on,
+                    agency=entry.agency,
+                    fields=[
+                        ("Date", entry.date_display),
+                        ("What happened", entry.summary),
+                        ("Impact on the child", entry.impact_on_child),
+                        ("Action taken", entry.action_taken),
+                        ("Significance", entry.get_significance_display()),
+                        ("Restricted", entry.restricted),
+                        ("Shared with", ", ".join(str(a) for a in entry.shared_with.all())),
+                        ("Amends entry", entry.supersedes_id or ""),
+                        ("Reason for the amendment", entry.amendment_reason),
+                        ("Recorded by", entry.author_name),
+                    ],
+                    reasons=reasons,
+                    scan=[entry.summary, entry.impact_on_child, entry.action_taken],
+                )
+            )
         return items
 
     def _tool_items(self, case_ids):
         items = []
         for run in AssessmentRun.objects.filter(case_id__in=case_ids).select_related("definition", "agency", "assessor").order_by("assessed_on", "pk"):
-            answers = [f"{area}/{item}: {answer.get('value', '')}" + (f" – {answer['evidence']}" if answer.get("evidence") else "")
-                       for area, by_item in sorted(run.answers.items()) for item, answer in sorted(by_item.items())]
-            items.append(self.item("assessment_run", run.pk, str(run.definition), date_=run.assessed_on, agency=run.agency, fields=[
-                ("Tool", str(run.definition)), ("Status", run.get_status_display()), ("Assessor", _person(run.assessor)),
-                ("People present", run.people_present), ("Age band", run.age_band), ("The child's voice", run.child_voice),
-                ("Scores", ", ".join(f"{key}: {value}" for key, value in sorted(run.scores.items())) if isinstance(run.scores, dict) else str(run.scores)),
-                ("Answers", "\n".join(answers)),
-            ], scan=[run.people_present, run.child_voice, *answers]))
+            answers = [
+                f"{area}/{item}: {answer.get('value', '')}" + (f" – {answer['evidence']}" if answer.get("evidence") else "")
+                for area, by_item in sorted(run.answers.items())
+                for item, answer in sorted(by_item.items())
+            ]
+            items.append(
+                self.item(
+                    "assessment_run",
+                    run.pk,
+                    str(run.definition),
+                    date_=run.assessed_on,
+                    agency=run.agency,
+                    fields=[
+                        ("Tool", str(run.definition)),
+                        ("Status", run.get_status_display()),
+                        ("Assessor", _person(run.assessor)),
+                        ("People present", run.people_present),
+                        ("Age band", run.age_band),
+                        ("The child's voice", run.child_voice),
+                        (
+                            "Scores",
+                            ", ".join(f"{key}: {value}" for key, value in sorted(run.scores.items())) if isinstance(run.scores, dict) else str(run.scores),
+                        ),
+                        ("Answers", "\n".join(answers)),
+                    ],
+                    scan=[run.people_present, run.child_voice, *answers],
+                )
+            )
         return items
 
     def _conference_items(self, case_ids):
         items = []
         links = (
-            ConferenceChild.objects.filter(case_id__in=case_ids).select_related("conference__chair_agency", "conference__chair")
-            .prefetch_related("conference__invitations__agency", "conference__links").order_by("conference__held_on", "pk")
+            ConferenceChild.objects.filter(case_id__in=case_ids)
+            .select_related("conference__chair_agency", "conference__chair")
+            .prefetch_related("conference__invitations__agency", "conference__links")
+            .order_by("conference__held_on", "pk")
         )
         for link in links:
             conference = link.conference
             others = len([other for other in conference.links.all() if other.case_id not in case_ids])
             attendance = "; ".join(f"{inv.agency}: {inv.get_attendance_display() or 'not recorded'}" for inv in conference.invitations.all())
-            items.append(self.item("conference", conference.pk, str(conference), date_=conference.held_on, agency=conference.chair_agency, fields=[
-                ("Kind", conference.get_kind_display()), ("Held", conference.held_on), ("Chair", _person(conference.chair)),
-                ("Attendance", attendance), ("Decision for the child", link.get_decision_display()), ("Category", link.get_cp_category_display()),
-                ("Decision notes", link.decision_notes),
-            ], reasons=[OTHER_CHILDREN_REASON.format(count=others)] if others else [], scan=[link.decision_notes]))
+            items.append(
+                self.item(
+                    "conference",
+                    conference.pk,
+                    str(conference),
+                    date_=conference.held_on,
+                    agency=conference.chair_agency,
+                    fields=[
+                        ("Kind", conference.get_kind_display()),
+                        ("Held", conference.held_on),
+                        ("Chair", _person(conference.chair)),
+                        ("Attendance", attendance),
+                        ("Decision for the child", link.get_decision_display()),
+                        ("Category", link.get_cp_category_display()),
+                        ("Decision notes", link.decision_notes),
+                    ],
+                    reasons=[OTHER_CHILDREN_REASON.format(count=others)] if others else [],
+                    scan=[link.decision_notes],
+                )
+            )
         return items
 
     def _sharing_items(self, child):
@@ -307,13 +468,26 @@ class _Builder:
             return []
         items = []
         for decision in related.select_related("decided_by", "decided_by_agency").prefetch_related("shared_with").order_by("decided_at", "pk"):
-            items.append(self.item("sharing_decision", decision.pk, f"Sharing decision {decision.pk}", date_=decision.decided_at,
-                                   agency=decision.decided_by_agency or "", fields=[
-                ("What was shared", decision.get_shared_item_display()), ("Shared with", ", ".join(str(a) for a in decision.shared_with.all())),
-                ("Why", decision.reason), ("Lawful basis", decision.get_lawful_basis_display()), ("Condition", decision.get_condition_display()),
-                ("Family informed", decision.get_family_informed_display()), ("Why not", decision.not_informed_reason),
-                ("Decided by", _person(decision.decided_by)),
-            ], scan=[decision.reason, decision.not_informed_reason]))
+            items.append(
+                self.item(
+                    "sharing_decision",
+                    decision.pk,
+                    f"Sharing decision {decision.pk}",
+                    date_=decision.decided_at,
+                    agency=decision.decided_by_agency or "",
+                    fields=[
+                        ("What was shared", decision.get_shared_item_display()),
+                        ("Shared with", ", ".join(str(a) for a in decision.shared_with.all())),
+                        ("Why", decision.reason),
+                        ("Lawful basis", decision.get_lawful_basis_display()),
+                        ("Condition", decision.get_condition_display()),
+                        ("Family informed", decision.get_family_informed_display()),
+                        ("Why not", decision.not_informed_reason),
+                        ("Decided by", _person(decision.decided_by)),
+                    ],
+                    scan=[decision.reason, decision.not_informed_reason],
+                )
+            )
         return items
 
 
@@ -334,8 +508,13 @@ def _role_label(code):
 def _disclosure_log(condition):
     return [
         {
-            "at": timezone.localtime(event.at).isoformat(timespec="seconds"), "user": event.username, "agency": event.agency_name,
-            "role": _role_label(event.role), "action": event.get_action_display(), "object_type": event.object_type, "object_id": event.object_id,
+            "at": timezone.localtime(event.at).isoformat(timespec="seconds"),
+            "user": event.username,
+            "agency": event.agency_name,
+            "role": _role_label(event.role),
+            "action": event.get_action_display(),
+            "object_type": event.object_type,
+            "object_id": event.object_id,
             "detail": event.detail,
         }
         for event in AccessEvent.objects.filter(condition).order_by("at", "id").iterator(chunk_size=2000)
@@ -367,8 +546,11 @@ def subject_access_document(*, sar) -> dict:
         "partnership": partnership_name(),
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "request": {
-            "id": sar.pk, "received_on": sar.received_on.isoformat(), "due_on": sar.due_on.isoformat(),
-            "requester_name": sar.requester_name, "requester_relationship": sar.requester_relationship,
+            "id": sar.pk,
+            "received_on": sar.received_on.isoformat(),
+            "due_on": sar.due_on.isoformat(),
+            "requester_name": sar.requester_name,
+            "requester_relationship": sar.requester_relationship,
             "identity_checked": sar.identity_checked,
         },
         "subject": subject,
@@ -382,19 +564,40 @@ def _adult_sections(adult):
     """An adult's own record, their household, and every linked child's record flagged as third-party."""
     family = adult.family
     own = [
-        Item("adult", adult.pk, f"Adult: {adult}", fields=[
-            ("Name", str(adult)), ("Father or male carer", _text(adult.is_father_or_male_carer)),
-            ("Needs affecting parenting", ", ".join(adult.parenting_needs)), ("Notes", adult.lived_experience_notes), ("Recorded", _text(adult.created_at)),
-        ]),
-        Item("family", family.pk, f"Household: {family.name}", fields=[("Address", family.address), ("Postcode", family.postcode), ("Language", family.language)]),
+        Item(
+            "adult",
+            adult.pk,
+            f"Adult: {adult}",
+            fields=[
+                ("Name", str(adult)),
+                ("Father or male carer", _text(adult.is_father_or_male_carer)),
+                ("Needs affecting parenting", ", ".join(adult.parenting_needs)),
+                ("Notes", adult.lived_experience_notes),
+                ("Recorded", _text(adult.created_at)),
+            ],
+        ),
+        Item(
+            "family", family.pk, f"Household: {family.name}", fields=[("Address", family.address), ("Postcode", family.postcode), ("Language", family.language)]
+        ),
     ]
     for link in AdultChildRelationship.objects.filter(adult=adult).select_related("child"):
-        own.append(Item("relationship", link.pk, f"Relationship to {link.child.given_name} {link.child.family_name}", fields=[
-            ("Relationship", link.get_relationship_display()), ("Parental responsibility", _text(link.parental_responsibility)),
-        ], reasons=[HOUSEHOLD_REASON.format(who="a child")]))
+        own.append(
+            Item(
+                "relationship",
+                link.pk,
+                f"Relationship to {link.child.given_name} {link.child.family_name}",
+                fields=[
+                    ("Relationship", link.get_relationship_display()),
+                    ("Parental responsibility", _text(link.parental_responsibility)),
+                ],
+                reasons=[HOUSEHOLD_REASON.format(who="a child")],
+            )
+        )
     sections = [("adult", "The adult's record", own)]
     for child in Child.objects.filter(adult_links__adult=adult).order_by("pk"):
-        builder = _Builder(child, others=[], extra_reason=THIRD_PARTY_CHILD_REASON.format(who=f"{child.given_name} {child.family_name}"), subject_adult_id=adult.pk)
+        builder = _Builder(
+            child, others=[], extra_reason=THIRD_PARTY_CHILD_REASON.format(who=f"{child.given_name} {child.family_name}"), subject_adult_id=adult.pk
+        )
         for key, title, items in builder.sections():
             sections.append((f"child-{child.pk}-{key}", f"{child.given_name} {child.family_name}: {title}", items))
     return _sections_as_dicts(sections)

@@ -4,6 +4,7 @@ The job follows the dashboard snapshot pattern (dashboard/services.py): a condit
 must change exactly one row claims the request, so a redelivered task stops at once; the export is
 stored together with `done` in one UPDATE that only succeeds while the request is still claimed.
 """
+
 import json
 from datetime import date, timedelta
 
@@ -45,22 +46,41 @@ def _enqueue(sar_id):
 
 @transaction.atomic
 def subject_access_request_create(
-    *, actor, subject_kind, child=None, adult=None, requester_name, requester_relationship, requester_contact,
-    received_on, identity_checked=False, request=None,
+    *,
+    actor,
+    subject_kind,
+    child=None,
+    adult=None,
+    requester_name,
+    requester_relationship,
+    requester_contact,
+    received_on,
+    identity_checked=False,
+    request=None,
 ) -> SubjectAccessRequest:
     """Record a request and queue its export (after commit). One CREATE audit row names the child."""
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": "The date received must be today or in the past"})
     sar = SubjectAccessRequest(
-        subject_kind=subject_kind, child=child if subject_kind == SubjectKind.CHILD else None,
-        adult=adult if subject_kind == SubjectKind.ADULT else None, requester_name=requester_name.strip(),
-        requester_relationship=requester_relationship.strip(), requester_contact=requester_contact.strip(),
-        received_on=received_on, due_on=statutory_deadline(received_on), identity_checked=identity_checked, created_by=actor,
+        subject_kind=subject_kind,
+        child=child if subject_kind == SubjectKind.CHILD else None,
+        adult=adult if subject_kind == SubjectKind.ADULT else None,
+        requester_name=requester_name.strip(),
+        requester_relationship=requester_relationship.strip(),
+        requester_contact=requester_contact.strip(),
+        received_on=received_on,
+        due_on=statutory_deadline(received_on),
+        identity_checked=identity_checked,
+        created_by=actor,
     )
     sar.full_clean()
     sar.save()
     audit_record(
-        user=actor, action=AuditAction.CREATE, object_type="subject_access_request", object_id=sar.pk, child_id=sar.child_id_for_audit,
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="subject_access_request",
+        object_id=sar.pk,
+        child_id=sar.child_id_for_audit,
         detail=f"subject access request for {'child' if sar.child_id else 'adult ' + str(sar.adult_id)}; due {sar.due_on.isoformat()}",
         request=request,
     )
@@ -76,8 +96,15 @@ def subject_access_request_requeue(*, actor, sar, request=None):
     SubjectAccessRequest.objects.filter(pk=sar.pk, status=RequestStatus.FAILED).update(
         status=RequestStatus.QUEUED, claimed_at=None, failure_reason="", progress=0, progress_note="Queued again"
     )
-    audit_record(user=actor, action=AuditAction.UPDATE, object_type="subject_access_request", object_id=sar.pk,
-                 child_id=sar.child_id_for_audit, detail="export queued again", request=request)
+    audit_record(
+        user=actor,
+        action=AuditAction.UPDATE,
+        object_type="subject_access_request",
+        object_id=sar.pk,
+        child_id=sar.child_id_for_audit,
+        detail="export queued again",
+        request=request,
+    )
     _enqueue(sar.pk)
 
 
@@ -85,9 +112,9 @@ def subject_access_claim(*, sar_id) -> bool:
     """Take a queued request (or one whose worker died); exactly one worker can win."""
     now = timezone.now()
     claimable = Q(status=RequestStatus.QUEUED) | Q(status=RequestStatus.RUNNING, claimed_at__lt=now - CLAIM_EXPIRY)
-    return SubjectAccessRequest.objects.filter(claimable, pk=sar_id).update(
-        status=RequestStatus.RUNNING, claimed_at=now, progress=5, progress_note="Started"
-    ) == 1
+    return (
+        SubjectAccessRequest.objects.filter(claimable, pk=sar_id).update(status=RequestStatus.RUNNING, claimed_at=now, progress=5, progress_note="Started") == 1
+    )
 
 
 def subject_access_progress(*, sar_id, percent, note):
@@ -96,7 +123,9 @@ def subject_access_progress(*, sar_id, percent, note):
 
 def subject_access_release(*, sar_id):
     """Give the claim back (a transient error: the task retries)."""
-    SubjectAccessRequest.objects.filter(pk=sar_id, status=RequestStatus.RUNNING).update(status=RequestStatus.QUEUED, claimed_at=None, progress_note="Waiting to retry")
+    SubjectAccessRequest.objects.filter(pk=sar_id, status=RequestStatus.RUNNING).update(
+        status=RequestStatus.QUEUED, claimed_at=None, progress_note="Waiting to retry"
+    )
 
 
 def subject_access_fail(*, sar_id, reason):
@@ -121,8 +150,15 @@ def subject_access_compute(*, sar_id):
     export_pdf = subject_access_pdf(document=document)
     subject_access_progress(sar_id=sar_id, percent=95, note="Storing the export")
     stored = SubjectAccessRequest.objects.filter(pk=sar_id, status=RequestStatus.RUNNING).update(
-        status=RequestStatus.DONE, export_json=export_json, export_pdf=export_pdf, completed_at=timezone.now(), claimed_at=None,
-        progress=100, progress_note="Ready", failure_reason="", item_count=document["summary"]["items"],
+        status=RequestStatus.DONE,
+        export_json=export_json,
+        export_pdf=export_pdf,
+        completed_at=timezone.now(),
+        claimed_at=None,
+        progress=100,
+        progress_note="Ready",
+        failure_reason="",
+        item_count=document["summary"]["items"],
         redaction_count=document["summary"]["redaction_review_items"],
     )
     if stored != 1:
@@ -131,5 +167,12 @@ def subject_access_compute(*, sar_id):
 
 def subject_access_download_audit(*, actor, sar, kind, request=None):
     """One EXPORT row per download, naming the child (the file holds their whole record)."""
-    audit_record(user=actor, action=AuditAction.EXPORT, object_type="subject_access_request", object_id=sar.pk,
-                 child_id=sar.child_id_for_audit, detail=f"subject access export ({kind})", request=request)
+    audit_record(
+        user=actor,
+        action=AuditAction.EXPORT,
+        object_type="subject_access_request",
+        object_id=sar.pk,
+        child_id=sar.child_id_for_audit,
+        detail=f"subject access export ({kind})",
+        request=request,
+    )

@@ -1,9 +1,11 @@
 """The subject access export job: gather everything about the subject, write JSON and PDF, once per claim."""
+
 from celery import shared_task
 
 from neglect_portal.jobs import run_claimed
 
 from .services import subject_access_claim, subject_access_compute, subject_access_fail, subject_access_release
+
 
 @shared_task(bind=True, acks_late=True, max_retries=3, soft_time_limit=600, time_limit=720)
 def subject_access_export(self, sar_id):

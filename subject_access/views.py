@@ -2,6 +2,7 @@
 
 Every page read names the child in one VIEW audit row; every download writes one EXPORT row.
 """
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -24,9 +25,15 @@ def request_list(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         sar = subject_access_request_create(
-            actor=request.user, subject_kind=data["subject_kind"], child=data.get("child"), adult=data.get("adult"),
-            requester_name=data["requester_name"], requester_relationship=data["requester_relationship"],
-            requester_contact=data["requester_contact"], received_on=data["received_on"], identity_checked=data["identity_checked"],
+            actor=request.user,
+            subject_kind=data["subject_kind"],
+            child=data.get("child"),
+            adult=data.get("adult"),
+            requester_name=data["requester_name"],
+            requester_relationship=data["requester_relationship"],
+            requester_contact=data["requester_contact"],
+            received_on=data["received_on"],
+            identity_checked=data["identity_checked"],
             request=request,
         )
         messages.success(request, f"Request {sar.pk} recorded: the export is being prepared. Statutory deadline {sar.due_on:%d %B %Y}.")
@@ -49,8 +56,9 @@ def request_detail(request, request_id):
 def _download(request, request_id, *, kind):
     sar = access.access_subject_access_request(request.user, request_id, export=True, request=request)
     if sar.status != RequestStatus.DONE:
-        access.refusal_record(request.user, what="export not ready", object_type="subject_access_request", object_id=sar.pk,
-                              child_id=sar.child_id_for_audit, request=request)
+        access.refusal_record(
+            request.user, what="export not ready", object_type="subject_access_request", object_id=sar.pk, child_id=sar.child_id_for_audit, request=request
+        )
         return render(request, "subject_access/detail.html", {"sar": sar, "refresh": not sar.is_finished, "not_ready": True}, status=409)
     subject_access_download_audit(actor=request.user, sar=sar, kind=kind, request=request)
     body, content_type = (bytes(sar.export_pdf), "application/pdf") if kind == "pdf" else (bytes(sar.export_json), "application/json")
@@ -77,8 +85,14 @@ def requeue(request, request_id):
     sar = access.access_subject_access_request(request.user, request_id, export=True, request=request)
     if sar.status != RequestStatus.FAILED:
         messages.error(request, "Only a failed export can be run again.")
-        access.refusal_record(request.user, what="requeue refused: not failed", object_type="subject_access_request", object_id=sar.pk,
-                              child_id=sar.child_id_for_audit, request=request)
+        access.refusal_record(
+            request.user,
+            what="requeue refused: not failed",
+            object_type="subject_access_request",
+            object_id=sar.pk,
+            child_id=sar.child_id_for_audit,
+            request=request,
+        )
         return redirect("subject_access:detail", request_id=sar.pk)
     subject_access_request_requeue(actor=request.user, sar=sar, request=request)
     messages.success(request, "The export is queued again.")

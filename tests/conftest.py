@@ -3,6 +3,7 @@
 The case is led by a community health agency; a school is a partner in the team; the police are
 outside the team; one police officer holds an explicit grant. Children's social care sees all cases.
 """
+
 import os
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
 """Test data built through the same services the product uses."""
+
 import itertools
 from datetime import date
 
@@ -46,13 +47,16 @@ def make_case(lead_agency, child=None, team=(), lead_professional=None, opened_o
 
 
 # The information-sharing decision every recorded concern needs (cases.sharing).
-SHARING = SharingDetails(reason="The team needs to know to keep the child safe", lawful_basis=LawfulBasis.PUBLIC_TASK,
-                         condition=SharingCondition.SAFEGUARDING, family_informed=FamilyInformed.YES)
+SHARING = SharingDetails(
+    reason="The team needs to know to keep the child safe",
+    lawful_basis=LawfulBasis.PUBLIC_TASK,
+    condition=SharingCondition.SAFEGUARDING,
+    family_informed=FamilyInformed.YES,
+)
 
 
 def make_concern(case, recorded_by, observed_on=date(2026, 11, 1), neglect_types=("physical",), **kwargs):
-    fields = {"description": "Arrived at school hungry and in the same clothes all week.", "impact_on_child": "Cannot concentrate; tired.",
-              "sharing": SHARING}
+    fields = {"description": "Arrived at school hungry and in the same clothes all week.", "impact_on_child": "Cannot concentrate; tired.", "sharing": SHARING}
     return concern_record(actor=recorded_by, case=case, observed_on=observed_on, neglect_types=list(neglect_types), **{**fields, **kwargs})
 
 
@@ -72,6 +76,11 @@ def make_action(plan, owner_agency, due_on=date(2026, 12, 1), actor=None, what="
 def make_referral(child, recorded_by, referred_on=date(2026, 6, 1), case=None, is_neglect=True):
     """A referral by the recorder's own agency."""
     return referral_record(
-        actor=recorded_by, child=child, case=case, referring_agency=recorded_by.membership.agency, referred_on=referred_on,
-        is_neglect=is_neglect, reasons="Repeated hunger at school",
+        actor=recorded_by,
+        child=child,
+        case=case,
+        referring_agency=recorded_by.membership.agency,
+        referred_on=referred_on,
+        is_neglect=is_neglect,
+        reasons="Repeated hunger at school",
     )

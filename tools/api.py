@@ -9,6 +9,7 @@ Invalid input answers 400 with field errors (neglect_portal/api.py; an answer's 
 "answers", keyed "<area id>.<item id>"), a key the input does not take (a run's scores or status)
 400 naming it; changing a final run answers 409 Conflict.
 """
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -76,8 +77,23 @@ class RunSerializer(serializers.ModelSerializer):
     class Meta:
         model = AssessmentRun
         fields = [
-            "id", "definition", "case", "child", "assessor", "agency", "status", "assessed_on", "age_band",
-            "people_present", "child_voice", "answers", "area_status", "scores", "started_at", "updated_at", "finalised_at",
+            "id",
+            "definition",
+            "case",
+            "child",
+            "assessor",
+            "agency",
+            "status",
+            "assessed_on",
+            "age_band",
+            "people_present",
+            "child_voice",
+            "answers",
+            "area_status",
+            "scores",
+            "started_at",
+            "updated_at",
+            "finalised_at",
         ]
         read_only_fields = fields
 
@@ -136,7 +152,13 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     def list(self, request, *args, **kwargs):
         response = super().list(request, *args, **kwargs)
-        audit_record(user=request.user, action=AuditAction.VIEW, object_type="assessmentrun_list", detail=f"api {query_detail(request.query_params, keep=('case', 'child', 'page'))}", request=request._request)
+        audit_record(
+            user=request.user,
+            action=AuditAction.VIEW,
+            object_type="assessmentrun_list",
+            detail=f"api {query_detail(request.query_params, keep=('case', 'child', 'page'))}",
+            request=request._request,
+        )
         return response
 
     def validation_detail(self, detail):

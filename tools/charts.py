@@ -12,6 +12,7 @@ Colour is never the only cue: each bar carries its score as text, the legend giv
 order, and every page that shows the chart also shows the same numbers in a table;
 `progress_chart_alt` describes it in words.
 """
+
 import base64
 
 import pygal

@@ -41,6 +41,7 @@ Document shape (see tools/shipped/gcp2.json for a full example):
                                 "guidance"? {band id or "all": text},
                                 "descriptors"? {point value: what that grade means for this item}}]}]
 """
+
 import json
 import re
 from dataclasses import dataclass, field
@@ -613,7 +614,7 @@ class _Checker:
         scales = {}
         raw_scales = raw.get("scales")
         if not isinstance(raw_scales, dict) or not raw_scales:
-            self.error("scales", "missing: define at least one scale, e.g. {\"grade\": {\"kind\": \"points\", ...}}")
+            self.error("scales", 'missing: define at least one scale, e.g. {"grade": {"kind": "points", ...}}')
         else:
             for scale_id, scale_raw in raw_scales.items():
                 if not _ID.match(str(scale_id)):

@@ -4,6 +4,7 @@ Every form keeps what the user typed when it fails, and `error_links()` gives th
 an anchor for each message: the field itself, or the first radio of a radio group (GOV.UK links
 the summary to the first option, and Django gives a radio group no id of its own).
 """
+
 import json
 
 from django import forms
@@ -141,10 +142,7 @@ class RunVoiceForm(ToolFormMixin, forms.Form):
         required=False,
         label="The child's voice",
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=(
-            "What the child said, showed or how they seemed, in their words where you can. "
-            "If the child could not be heard, say why."
-        ),
+        help_text=("What the child said, showed or how they seemed, in their words where you can. If the child could not be heard, say why."),
     )
 
 

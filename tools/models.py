@@ -9,6 +9,7 @@ whatever the client (migration 0002).
 Who may see or do what is decided only in `agencies/access.py`; runs hang off a case, so they are
 read through `records_visible_to` / `access_case_record`.
 """
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -58,9 +59,7 @@ class ToolDefinition(models.Model):
         ordering = ["key", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["key", "version"], name="tool_definition_one_row_per_version"),
-            models.UniqueConstraint(
-                fields=["key"], condition=Q(status=DefinitionStatus.PUBLISHED), name="tool_definition_one_published_version"
-            ),
+            models.UniqueConstraint(fields=["key"], condition=Q(status=DefinitionStatus.PUBLISHED), name="tool_definition_one_published_version"),
             models.UniqueConstraint(fields=["key"], condition=Q(status=DefinitionStatus.DRAFT), name="tool_definition_one_draft_version"),
         ]
 

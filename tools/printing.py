@@ -10,6 +10,7 @@ Nothing is fetched over the network: the document's only images would be `data:`
 portal's one renderer (neglect_portal/pdf.py) refuses the network and every file outside static/,
 so a link written into an answer cannot make the server call out while the PDF is made.
 """
+
 from pathlib import Path
 
 from django.template.loader import render_to_string

@@ -4,6 +4,7 @@ The run's pages (final and "check and finalise") and its printed copy (tools/pri
 same rows, built here once, so a score never appears without the rule that made it, and a grade
 is never shown without the sub-area grades behind it (docs/tools.md, "Scoring as data").
 """
+
 from dataclasses import dataclass, field
 
 from .scoring import to_json_number
@@ -37,9 +38,7 @@ def score_lines(run, scores):
         if not area.rule.is_scored:
             continue
         score = (scores.get("areas") or {}).get(area.id)
-        parts = tuple(
-            (item.title, _grade(item, run.answer(area.id, item.id))) for item in area.items_for(run.age_band) if item.scale.is_scored
-        )
+        parts = tuple((item.title, _grade(item, run.answer(area.id, item.id))) for item in area.items_for(run.age_band) if item.scale.is_scored)
         row = area.rule.row_for(score)
         lines.append(ScoreLine(area.title, score, structure.area_rule_text(area), row.label if row else "", area.rule.on_scale, parts))
     if structure.overall_rule.is_scored:

@@ -21,6 +21,7 @@ cannot drift apart: for one case in Python (`Expectation`, for the drift flag `r
 with its dates in words) and for every case at once in SQL (`due_condition`, `met_condition`, for the
 dashboard's measure of the share of cases with the expected tool).
 """
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 

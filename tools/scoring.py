@@ -21,6 +21,7 @@ with no score (not known, not applicable) are not counted. The overall rule read
 scores, or every item's score when it says `"over": "items"`. An area with nothing to count has
 no score (None), and is left out of the overall.
 """
+
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -61,7 +62,13 @@ class Rule:
             return self.kind == other
         if isinstance(other, Rule):
             return (self.kind, self.places, self.grade, self.of, self.table, self.over, self.explain) == (
-                other.kind, other.places, other.grade, other.of, other.table, other.over, other.explain
+                other.kind,
+                other.places,
+                other.grade,
+                other.of,
+                other.table,
+                other.over,
+                other.explain,
             )
         return NotImplemented
 

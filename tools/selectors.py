@@ -12,6 +12,7 @@ Progress compares a child's final runs of the same tool (all versions of one `ke
 first. Which way is better comes from the definition's `higher_is`: a higher Graded Care Profile
 grade is worse, a higher journey-scale score is better.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -162,8 +163,12 @@ class ProgressFlag:
 def _row(row_id, title, runs, score_of, higher_is, rule=None, rule_text=""):
     scores = tuple(score_of(run) for run in runs)
     return ScoreRow(
-        id=row_id, title=title, scores=scores, change=change(*scores[-2:], higher_is=higher_is) if len(scores) > 1 else None,
-        rule=rule_text, on_scale=rule.on_scale if rule is not None else True,
+        id=row_id,
+        title=title,
+        scores=scores,
+        change=change(*scores[-2:], higher_is=higher_is) if len(scores) > 1 else None,
+        rule=rule_text,
+        on_scale=rule.on_scale if rule is not None else True,
     )
 
 
@@ -177,16 +182,26 @@ def _tool_progress(child_id, runs):
                 areas.setdefault(area.id, (area, run.structure))
     rows = tuple(
         _row(
-            area_id, area.title, runs, lambda run, area_id=area_id: run.scores.get("areas", {}).get(area_id), latest.higher_is,
-            rule=area.rule, rule_text=structure.area_rule_text(area),
+            area_id,
+            area.title,
+            runs,
+            lambda run, area_id=area_id: run.scores.get("areas", {}).get(area_id),
+            latest.higher_is,
+            rule=area.rule,
+            rule_text=structure.area_rule_text(area),
         )
         for area_id, (area, structure) in areas.items()
     )
     overall = None
     if latest.overall_rule != "none":
         overall = _row(
-            OVERALL, "Overall", runs, lambda run: run.scores.get("overall"), latest.higher_is,
-            rule=latest.overall_rule, rule_text=latest.overall_rule_text(),
+            OVERALL,
+            "Overall",
+            runs,
+            lambda run: run.scores.get("overall"),
+            latest.higher_is,
+            rule=latest.overall_rule,
+            rule_text=latest.overall_rule_text(),
         )
     return ToolProgress(
         child_id=child_id,

@@ -16,6 +16,7 @@ each saving a different area. `run_save_draft` locks the row (SELECT ... FOR UPD
 the saved area into the answers as they are now, so one sitting never overwrites another's area.
 Publishing locks every version of the tool, so two admins cannot both leave one published.
 """
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -38,9 +39,7 @@ DETAIL_FIELDS = ("assessed_on", "age_band", "people_present", "child_voice")
 def _audit(actor, action, obj, detail, request, *, username=""):
     object_type = obj._meta.model_name
     child_id = obj.case.child_id if isinstance(obj, AssessmentRun) else None
-    audit_record(
-        user=actor, action=action, object_type=object_type, object_id=obj.pk, child_id=child_id, detail=detail, request=request, username=username
-    )
+    audit_record(user=actor, action=action, object_type=object_type, object_id=obj.pk, child_id=child_id, detail=detail, request=request, username=username)
 
 
 # --- Definitions -------------------------------------------------------------------------------
@@ -75,9 +74,7 @@ def definition_load(*, document, actor=None, request=None, username=""):
     versions = _locked_versions(structure.key)
     draft = next((version for version in versions if version.is_draft), None)
     if draft:
-        raise ValidationError(
-            {"document": f"{draft} is already a draft. Edit that draft, or publish it before loading another version of '{structure.key}'."}
-        )
+        raise ValidationError({"document": f"{draft} is already a draft. Edit that draft, or publish it before loading another version of '{structure.key}'."})
     definition = ToolDefinition.objects.create(
         key=structure.key,
         version=(versions[-1].version + 1) if versions else 1,

@@ -1,4 +1,5 @@
 """Pages of the tools app (included at /tools/ by neglect_portal/urls.py)."""
+
 from django.urls import path
 
 from . import views

@@ -7,6 +7,7 @@ an allowed GET is audited there, once). Definition pages need `can_manage_partne
 A final run or a locked definition is never changed: pages that would change one answer 409
 with a page that says why and what to do instead.
 """
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -387,12 +388,21 @@ def run_pdf(request, run_id):
     if audience not in printing.AUDIENCES:
         audience = printing.DEFAULT_AUDIENCE
     context = printing.run_print_context(
-        run=run, audience=audience, partnership_name=partnership_name(), printed_at=timezone.localtime(), printed_by=request.user,
+        run=run,
+        audience=audience,
+        partnership_name=partnership_name(),
+        printed_at=timezone.localtime(),
+        printed_by=request.user,
     )
     pdf = printing.run_pdf(context=context)
     audit_record(
-        user=request.user, action=AuditAction.EXPORT, object_type="assessmentrun", object_id=run.pk, child_id=run.case.child_id,
-        detail=f"PDF {audience}", request=request,
+        user=request.user,
+        action=AuditAction.EXPORT,
+        object_type="assessmentrun",
+        object_id=run.pk,
+        child_id=run.case.child_id,
+        detail=f"PDF {audience}",
+        request=request,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="assessment-{run.pk}-{run.definition.key}-{run.assessed_on:%Y-%m-%d}.pdf"'

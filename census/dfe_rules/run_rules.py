@@ -13,8 +13,8 @@ rule's type (Error or Query) so a caller can count errors without parsing a tabl
 A rule that raises is listed under "crashed_rules" (the package only prints it and carries on), so
 a broken rule can never look like a pass.
 """
+
 import argparse
-import warnings
 import contextlib
 import importlib
 import io
@@ -22,6 +22,7 @@ import json
 import math
 import re
 import sys
+import warnings
 import xml.etree.ElementTree as ET
 
 
@@ -47,24 +48,34 @@ def run(path, ruleset):
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         validator = cin_validator.CinValidator(data, registry)
-    crashed = [
-        {"rule": match.group(1), "error": match.group(2)}
-        for match in re.finditer(r"^Error with rule (\S+): (.*)$", printed.getvalue(), re.MULTILINE)
-    ]
+    crashed = [{"rule": match.group(1), "error": match.group(2)} for match in re.finditer(r"^Error with rule (\S+): (.*)$", printed.getvalue(), re.MULTILINE)]
     issues = []
     for row in validator.full_issue_df.to_dict("records"):
         code = str(row.get("rule_code"))
-        issues.append({
-            "rule": code, "type": rule_type.get(code, "Error"), "child_id": _text(row.get("child_id")),
-            "table": _text(row.get("tables_affected")), "column": _text(row.get("columns_affected")),
-            "row": _text(row.get("row_id")), "message": _text(row.get("rule_description")),
-        })
+        issues.append(
+            {
+                "rule": code,
+                "type": rule_type.get(code, "Error"),
+                "child_id": _text(row.get("child_id")),
+                "table": _text(row.get("tables_affected")),
+                "column": _text(row.get("columns_affected")),
+                "row": _text(row.get("row_id")),
+                "message": _text(row.get("rule_description")),
+            }
+        )
     for row in validator.multichild_issues.to_dict("records"):
         code = str(row.get("rule_code"))
-        issues.append({
-            "rule": code, "type": rule_type.get(code, "Error"), "child_id": None, "table": None, "column": None,
-            "row": None, "message": _text(row.get("rule_description")),
-        })
+        issues.append(
+            {
+                "rule": code,
+                "type": rule_type.get(code, "Error"),
+                "child_id": None,
+                "table": None,
+                "column": None,
+                "row": None,
+                "message": _text(row.get("rule_description")),
+            }
+        )
     return {"ruleset": ruleset, "rules_run": len(rule_type), "issues": issues, "crashed_rules": crashed}
 
 

@@ -7,8 +7,9 @@ Each `routes_<area>.py` module in this package defines `ROUTES`, a dict:
 Statuses follow from each user kind's relation to `world.case` (tests/conftest.py). A module may
 create the objects its URLs need from `world` inside its `kwargs` callable.
 """
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from tests.conftest import USER_KINDS
 
@@ -47,7 +48,7 @@ def api(allowed, *, allowed_status=200, denied=404, non_member=403):
 
 
 def everyone(status):
-    return {kind: status for kind in USER_KINDS}
+    return dict.fromkeys(USER_KINDS, status)
 
 
 def no_kwargs(world):

@@ -1,9 +1,9 @@
 """Access-matrix rows for case work pages (issue 3)."""
+
 from datetime import date
 
 from cases.models import CPCategory, PlanKind
 from cases.services import concern_record, plan_action_add, plan_start
-
 from tests.factories import SHARING
 
 from .matrix import CASE_LEAD_OVERSEERS, CASE_OVERSEERS, CASE_VISIBLE, CASE_WORKERS, Row, api, page
@@ -32,8 +32,9 @@ def family_id(world):
 
 def _plan(world):
     plan = world.case.plans.filter(ended_on__isnull=True).first()
-    return plan or plan_start(actor=world.users["csc_manager"], case=world.case, kind=PlanKind.CHILD_PROTECTION,
-                              cp_category=CPCategory.NEGLECT, started_on=date(2026, 2, 1))
+    return plan or plan_start(
+        actor=world.users["csc_manager"], case=world.case, kind=PlanKind.CHILD_PROTECTION, cp_category=CPCategory.NEGLECT, started_on=date(2026, 2, 1)
+    )
 
 
 def plan_ids(world):
@@ -41,14 +42,27 @@ def plan_ids(world):
 
 
 def action_ids(world):
-    action = plan_action_add(actor=world.users["csc_manager"], plan=_plan(world), what="Daily breakfast club", outcome_for_child="Eats before lessons",
-                             owner_agency=world.school, due_on=date(2026, 12, 1))
+    action = plan_action_add(
+        actor=world.users["csc_manager"],
+        plan=_plan(world),
+        what="Daily breakfast club",
+        outcome_for_child="Eats before lessons",
+        owner_agency=world.school,
+        due_on=date(2026, 12, 1),
+    )
     return {"case_id": world.case.pk, "action_id": action.pk}
 
 
 def concern_ids(world):
-    concern = concern_record(actor=world.users["lead_practitioner"], case=world.case, observed_on=date(2026, 3, 1), neglect_types=["physical"],
-                             description="Head lice again", impact_on_child="Teased at nursery", sharing=SHARING)
+    concern = concern_record(
+        actor=world.users["lead_practitioner"],
+        case=world.case,
+        observed_on=date(2026, 3, 1),
+        neglect_types=["physical"],
+        description="Head lice again",
+        impact_on_child="Teased at nursery",
+        sharing=SHARING,
+    )
     return {"case_id": world.case.pk, "concern_id": concern.pk}
 
 
@@ -66,14 +80,24 @@ def case_pk(world):
     return {"pk": world.case.pk}
 
 
-SHARING_FIELDS = {"sharing_reason": "The school needs to know she is hungry", "lawful_basis": "public_task",
-                  "sharing_condition": "safeguarding", "family_informed": "yes"}
+SHARING_FIELDS = {
+    "sharing_reason": "The school needs to know she is hungry",
+    "lawful_basis": "public_task",
+    "sharing_condition": "safeguarding",
+    "family_informed": "yes",
+}
 NEW_CHILD = {"given_name": "Mia", "family_name": "Stone", "date_of_birth": "2019-04-02"}
 
 
 def concern_on_world_child(world):
-    return {"child": world.case.child_id, "observed_on": "2026-03-01", "neglect_types": ["nutritional"],
-            "description": "Came to school hungry", "impact_on_child": "Cannot concentrate in lessons", **SHARING_FIELDS}
+    return {
+        "child": world.case.child_id,
+        "observed_on": "2026-03-01",
+        "neglect_types": ["nutritional"],
+        "description": "Came to school hungry",
+        "impact_on_child": "Cannot concentrate in lessons",
+        **SHARING_FIELDS,
+    }
 
 
 ROUTES = {
@@ -84,15 +108,20 @@ ROUTES = {
     ("api:case-sharing-decisions", "GET"): Row(api(CASE_VISIBLE), kwargs=case_pk),
     ("api:case-action", "GET"): Row(api(CASE_VISIBLE), kwargs=action_pk),
     # The owner agency (the school) reports progress, and the leads; the grantee sees but may not write.
-    ("api:case-action", "PATCH"): Row(_visible_api(LEADS | SCHOOL), kwargs=action_pk, data=lambda w: {"version": 1, "status": "in_progress"},
-                                      encoding="json"),
+    ("api:case-action", "PATCH"): Row(_visible_api(LEADS | SCHOOL), kwargs=action_pk, data=lambda w: {"version": 1, "status": "in_progress"}, encoding="json"),
     ("api:child-detail", "GET"): Row(api(CASE_VISIBLE), kwargs=lambda w: {"pk": w.case.child_id}),
     ("api:child-list", "POST"): Row(api(CASE_WORKERS, allowed_status=201, denied=403), data=lambda w: NEW_CHILD, encoding="json"),
     ("api:concern-list", "POST"): Row(api(CASE_VISIBLE, allowed_status=201), data=concern_on_world_child, encoding="json"),
     ("cases:find_child", "GET"): Row(page(CASE_WORKERS)),
     # The identifiers go in a POST body, never the URL (issue 22, hardening); results come back on the POST.
-    ("cases:find_child", "POST"): Row(page(CASE_WORKERS), data=lambda w: {"given_name": w.case.child.given_name, "family_name": w.case.child.family_name,
-                                                                         "date_of_birth": w.case.child.date_of_birth.isoformat()}),
+    ("cases:find_child", "POST"): Row(
+        page(CASE_WORKERS),
+        data=lambda w: {
+            "given_name": w.case.child.given_name,
+            "family_name": w.case.child.family_name,
+            "date_of_birth": w.case.child.date_of_birth.isoformat(),
+        },
+    ),
     ("cases:concern_new", "GET"): Row(page(CASE_WORKERS)),
     ("cases:concern_new", "POST"): Row(page(CASE_WORKERS)),
     ("cases:manager_cases", "GET"): Row(page(CASE_OVERSEERS | {"csc_manager"})),

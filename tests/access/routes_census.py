@@ -2,6 +2,7 @@
 
 An upload is seen and confirmed by its uploader only; the rows make one owned by the admin.
 """
+
 import hashlib
 
 from .matrix import ADMIN, Row, page
@@ -14,7 +15,10 @@ def admin_upload(world):
 
     content = VALID_RETURN.encode()
     upload = CensusUpload.objects.create(
-        uploaded_by=world.users["admin"], filename="return.xml", content=content, sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=world.users["admin"],
+        filename="return.xml",
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
         dry_run=ImportResult(dry_run=True).as_dict(),
     )
     return {"upload_id": upload.pk}

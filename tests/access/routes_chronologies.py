@@ -5,6 +5,7 @@ for everyone else, existence not leaked). Amending is for the recording agency o
 recorded by the lead (health) practitioner, so the other agencies that can see it get 403. Import
 is open to every case-working role; which children a file may touch is the importer's own rule.
 """
+
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,8 +19,14 @@ from .matrix import CASE_VISIBLE, CASE_WORKERS, MEMBERS, Row, api, page
 RECORDERS = frozenset({"lead_practitioner", "lead_manager"})
 VISIBLE_NOT_RECORDERS = CASE_VISIBLE - RECORDERS
 
-CONTENT = {"occurred_on": "2026-10-01", "date_precision": "day", "kind": "home_visit", "significance": "routine",
-           "summary": "No heating on a home visit.", "impact_on_child": "Slept in a cold room."}
+CONTENT = {
+    "occurred_on": "2026-10-01",
+    "date_precision": "day",
+    "kind": "home_visit",
+    "significance": "routine",
+    "summary": "No heating on a home visit.",
+    "impact_on_child": "Slept in a cold room.",
+}
 
 
 def child_id(world):
@@ -32,8 +39,12 @@ def family_id(world):
 
 def health_entry(world):
     return chronology_entry_record(
-        actor=world.users["lead_practitioner"], child=world.case.child, occurred_on=date(2026, 10, 1), kind=EntryKind.HOME_VISIT,
-        summary="Home visit", impact_on_child="Cold house",
+        actor=world.users["lead_practitioner"],
+        child=world.case.child,
+        occurred_on=date(2026, 10, 1),
+        kind=EntryKind.HOME_VISIT,
+        summary="Home visit",
+        impact_on_child="Cold house",
     )
 
 
@@ -47,7 +58,7 @@ def entry_pk(world):
 
 def amend_only(expected):
     """The agencies that can see the entry but did not record it are refused with 403."""
-    return {**expected, **{kind: 403 for kind in VISIBLE_NOT_RECORDERS}}
+    return {**expected, **dict.fromkeys(VISIBLE_NOT_RECORDERS, 403)}
 
 
 def csv_text(world):
@@ -76,9 +87,7 @@ ROUTES = {
     ("chronologies:import_upload", "POST"): Row(page(CASE_WORKERS), data=csv_upload),
     ("chronologies:import_confirm", "POST"): Row(page(CASE_WORKERS, allowed_status=302), data=lambda w: {"text": csv_text(w)}),
     ("api:chronology-entry-list", "GET"): Row(api(MEMBERS)),
-    ("api:chronology-entry-list", "POST"): Row(
-        api(CASE_VISIBLE, allowed_status=201), data=lambda w: {**CONTENT, "child": w.case.child_id}, encoding="json"
-    ),
+    ("api:chronology-entry-list", "POST"): Row(api(CASE_VISIBLE, allowed_status=201), data=lambda w: {**CONTENT, "child": w.case.child_id}, encoding="json"),
     ("api:chronology-entry-detail", "GET"): Row(api(CASE_VISIBLE), kwargs=entry_pk),
     ("api:chronology-entry-amend", "POST"): Row(
         amend_only(api(RECORDERS, allowed_status=201)), kwargs=entry_pk, data=lambda w: {**CONTENT, "reason": "Wrong day"}, encoding="json"

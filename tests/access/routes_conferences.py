@@ -11,6 +11,7 @@ Each row's `kwargs` builds a review conference on `world.case` held a week ago, 
 social care, the health lead and the school invited as key agencies (tests/conferences/builders.py);
 POST data invites only agencies already in the team, so an allowed write changes nobody's access.
 """
+
 from datetime import timedelta
 
 from django.utils import timezone
@@ -28,6 +29,7 @@ REPORT_READERS = frozenset({"strategy", "lead_manager", "partner_dsl", "csc_mana
 
 def case_page(allowed, *, allowed_status=200):
     """A page about a case: allowed roles get `allowed_status`, others who see the case 403, everyone else 404."""
+
     def status(kind):
         if kind in ("anonymous", "inactive"):
             return 302
@@ -68,8 +70,15 @@ def _latest():
 def schedule_form(world):
     rows = [world.health, world.school]
     data = {
-        "kind": "core_group", "held_on": _day(-7), "start_time": "10:00", "format": "virtual", "chair": world.users["csc_manager"].pk,
-        "agencies-TOTAL_FORMS": len(rows), "agencies-INITIAL_FORMS": len(rows), "agencies-MIN_NUM_FORMS": 0, "agencies-MAX_NUM_FORMS": 1000,
+        "kind": "core_group",
+        "held_on": _day(-7),
+        "start_time": "10:00",
+        "format": "virtual",
+        "chair": world.users["csc_manager"].pk,
+        "agencies-TOTAL_FORMS": len(rows),
+        "agencies-INITIAL_FORMS": len(rows),
+        "agencies-MIN_NUM_FORMS": 0,
+        "agencies-MAX_NUM_FORMS": 1000,
     }
     for index, agency in enumerate(rows):
         data |= {f"agencies-{index}-agency": agency.pk, f"agencies-{index}-invite": "on", f"agencies-{index}-is_key_agency": "on"}
@@ -78,7 +87,12 @@ def schedule_form(world):
 
 def attendance_form(world):
     invitations = list(_latest().invitations.order_by("-is_key_agency", "agency__name"))
-    data = {"attendance-TOTAL_FORMS": len(invitations), "attendance-INITIAL_FORMS": len(invitations), "attendance-MIN_NUM_FORMS": 0, "attendance-MAX_NUM_FORMS": 1000}
+    data = {
+        "attendance-TOTAL_FORMS": len(invitations),
+        "attendance-INITIAL_FORMS": len(invitations),
+        "attendance-MIN_NUM_FORMS": 0,
+        "attendance-MAX_NUM_FORMS": 1000,
+    }
     for index, invitation in enumerate(invitations):
         data |= {f"attendance-{index}-id": invitation.pk, f"attendance-{index}-attendance": "in_person", f"attendance-{index}-report_received_on": _day(14)}
     return data
@@ -87,15 +101,25 @@ def attendance_form(world):
 def decisions_form(world):
     link = _latest().links.get()
     return {
-        "decisions-TOTAL_FORMS": 1, "decisions-INITIAL_FORMS": 1, "decisions-MIN_NUM_FORMS": 0, "decisions-MAX_NUM_FORMS": 1000,
-        "decisions-0-id": link.pk, "decisions-0-decision": "plan_continued", "decisions-0-cp_category": "neglect",
+        "decisions-TOTAL_FORMS": 1,
+        "decisions-INITIAL_FORMS": 1,
+        "decisions-MIN_NUM_FORMS": 0,
+        "decisions-MAX_NUM_FORMS": 1000,
+        "decisions-0-id": link.pk,
+        "decisions-0-decision": "plan_continued",
+        "decisions-0-cp_category": "neglect",
     }
 
 
 def new_conference(world):
     return {
-        "case": world.case.pk, "kind": "core_group", "held_on": _day(-7), "start_time": "10:00", "format": "hybrid",
-        "chair": world.users["csc_practitioner"].pk, "invitations": [{"agency": world.health.pk, "is_key_agency": True}],
+        "case": world.case.pk,
+        "kind": "core_group",
+        "held_on": _day(-7),
+        "start_time": "10:00",
+        "format": "hybrid",
+        "chair": world.users["csc_practitioner"].pk,
+        "invitations": [{"agency": world.health.pk, "is_key_agency": True}],
     }
 
 
@@ -121,14 +145,18 @@ ROUTES = {
     ("api:conference-list", "POST"): Row(case_api(CONVENERS, allowed_status=201), data=new_conference, encoding="json"),
     ("api:conference-detail", "GET"): Row(api(CASE_VISIBLE), kwargs=conference_pk),
     ("api:conference-decisions", "POST"): Row(
-        case_api(CONFERENCE_DECIDERS), kwargs=conference_pk, encoding="json",
+        case_api(CONFERENCE_DECIDERS),
+        kwargs=conference_pk,
+        encoding="json",
         data=lambda w: {"decisions": [{"case": w.case.pk, "decision": "plan_continued", "cp_category": "neglect"}]},
     ),
     ("api:conference-invitation-list", "GET"): Row(api(MEMBERS)),
     ("api:conference-invitation-list", "POST"): Row(case_api(CONVENERS, allowed_status=201), data=new_invitation, encoding="json"),
     ("api:conference-invitation-detail", "GET"): Row(api(CASE_VISIBLE), kwargs=invitation_pk),
     ("api:conference-invitation-detail", "PATCH"): Row(
-        case_api(CONVENERS), kwargs=invitation_pk, encoding="json",
+        case_api(CONVENERS),
+        kwargs=invitation_pk,
+        encoding="json",
         data=lambda w: {"attendance": "virtual", "report_received_on": _day(14)},
     ),
 }

@@ -1,4 +1,5 @@
 """Access-matrix rows for drift and delay (issue 7): the manager queue, acknowledging a flag, the API."""
+
 from datetime import timedelta
 
 from django.utils import timezone

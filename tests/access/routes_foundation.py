@@ -1,4 +1,5 @@
 """Access-matrix rows for the foundation: home, sign-in, partnership admin, audit log, case API."""
+
 from .matrix import ADMIN, AUDITOR, CASE_VISIBLE, MEMBERS, SIGNED_IN, Row, api, everyone, page
 
 
@@ -13,8 +14,8 @@ def case_pk(world):
 ROUTES = {
     ("home", "GET"): Row(page(SIGNED_IN)),
     ("accessibility", "GET"): Row(everyone(200)),
-    ("login", "GET"): Row({**everyone(200), **{k: 302 for k in SIGNED_IN}}),
-    ("login", "POST"): Row({**everyone(200), **{k: 302 for k in SIGNED_IN}}),
+    ("login", "GET"): Row({**everyone(200), **dict.fromkeys(SIGNED_IN, 302)}),
+    ("login", "POST"): Row({**everyone(200), **dict.fromkeys(SIGNED_IN, 302)}),
     ("logout", "POST"): Row(everyone(302)),
     ("agencies:agency_list", "GET"): Row(page(ADMIN)),
     ("agencies:agency_create", "GET"): Row(page(ADMIN)),
@@ -37,31 +38,35 @@ ROUTES = {
     ("api-docs", "GET"): Row(api(SIGNED_IN, non_member=200)),
 }
 
-ROUTES.update({
-    # Users of the matrix have passed their second factor, so set-up pages send them on.
-    ("two_factor_setup", "GET"): Row(everyone(302)),
-    ("two_factor_setup", "POST"): Row(everyone(302)),
-    ("two_factor_recovery_codes", "GET"): Row(everyone(302)),
-    ("two_factor_verify", "GET"): Row(page(SIGNED_IN)),
-    ("two_factor_verify", "POST"): Row(page(SIGNED_IN)),
-    ("agencies:user_reset_two_factor", "POST"): Row(page(ADMIN, allowed_status=302), kwargs=lambda w: {"user_id": w.users["partner_practitioner"].pk}),
-})
+ROUTES.update(
+    {
+        # Users of the matrix have passed their second factor, so set-up pages send them on.
+        ("two_factor_setup", "GET"): Row(everyone(302)),
+        ("two_factor_setup", "POST"): Row(everyone(302)),
+        ("two_factor_recovery_codes", "GET"): Row(everyone(302)),
+        ("two_factor_verify", "GET"): Row(page(SIGNED_IN)),
+        ("two_factor_verify", "POST"): Row(page(SIGNED_IN)),
+        ("agencies:user_reset_two_factor", "POST"): Row(page(ADMIN, allowed_status=302), kwargs=lambda w: {"user_id": w.users["partner_practitioner"].pk}),
+    }
+)
 
 # Your account, your password and the emailed "set your password" link (issue 22, findings 3 and 6).
 # The password pages answer everyone alike: they say nothing about which accounts exist.
-ROUTES.update({
-    ("account", "GET"): Row(page(SIGNED_IN)),
-    ("account_token_revoke", "POST"): Row(page(frozenset(), denied=404), kwargs=lambda w: {"token_id": _someone_elses_token(w).pk}),
-    ("password_change", "GET"): Row(page(SIGNED_IN)),
-    ("password_change", "POST"): Row(page(SIGNED_IN)),
-    ("password_reset", "GET"): Row(everyone(200)),
-    ("password_reset", "POST"): Row(everyone(200)),
-    ("password_reset_done", "GET"): Row(everyone(200)),
-    ("password_reset_confirm", "GET"): Row(everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
-    ("password_reset_confirm", "POST"): Row(everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
-    ("password_reset_complete", "GET"): Row(everyone(200)),
-    ("api:token_list", "GET"): Row(api(SIGNED_IN, non_member=200)),
-})
+ROUTES.update(
+    {
+        ("account", "GET"): Row(page(SIGNED_IN)),
+        ("account_token_revoke", "POST"): Row(page(frozenset(), denied=404), kwargs=lambda w: {"token_id": _someone_elses_token(w).pk}),
+        ("password_change", "GET"): Row(page(SIGNED_IN)),
+        ("password_change", "POST"): Row(page(SIGNED_IN)),
+        ("password_reset", "GET"): Row(everyone(200)),
+        ("password_reset", "POST"): Row(everyone(200)),
+        ("password_reset_done", "GET"): Row(everyone(200)),
+        ("password_reset_confirm", "GET"): Row(everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
+        ("password_reset_confirm", "POST"): Row(everyone(200), kwargs=lambda w: {"uidb64": "MQ", "token": "not-a-token"}),
+        ("password_reset_complete", "GET"): Row(everyone(200)),
+        ("api:token_list", "GET"): Row(api(SIGNED_IN, non_member=200)),
+    }
+)
 
 
 def _someone_elses_token(world):

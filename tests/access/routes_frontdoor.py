@@ -4,6 +4,7 @@ The front door is children's social care's managers and DSLs, and its case worke
 front-door team (agencies/access.py, `is_front_door`): here `csc_manager`. Its queue page refuses
 anyone else (403); an item, like any record they may not see, is 404 to them, whatever their role.
 """
+
 from datetime import date
 
 from cases.services import concern_record
@@ -16,16 +17,30 @@ FRONT_DOOR = frozenset({"csc_manager"})
 
 
 def request_for_support(world):
-    concern = concern_record(actor=world.users["partner_practitioner"], case=world.case, observed_on=date(2026, 3, 1), neglect_types=["physical"],
-                             description="Head lice again", impact_on_child="Teased in class", sharing=SHARING, ask_front_door=True,
-                             support_reason="The family needs more help than school can give")
+    concern = concern_record(
+        actor=world.users["partner_practitioner"],
+        case=world.case,
+        observed_on=date(2026, 3, 1),
+        neglect_types=["physical"],
+        description="Head lice again",
+        impact_on_child="Teased in class",
+        sharing=SHARING,
+        ask_front_door=True,
+        support_reason="The family needs more help than school can give",
+    )
     return {"item_id": concern.front_door_items.get().pk}
 
 
 def household_concern_item(world):
     concern, _told = household_concern_record(
-        actor=world.users["outsider"], observed_on=date(2026, 3, 1), neglect_types=["physical"], description="Three children seen at the flat, unkempt",
-        impact_on_child="Hungry and cold", address="Flat 3, 12 Example Road", postcode="ZZ1 1AA", sharing=SHARING,
+        actor=world.users["outsider"],
+        observed_on=date(2026, 3, 1),
+        neglect_types=["physical"],
+        description="Three children seen at the flat, unkempt",
+        impact_on_child="Hungry and cold",
+        address="Flat 3, 12 Example Road",
+        postcode="ZZ1 1AA",
+        sharing=SHARING,
     )
     return {"item_id": concern.front_door_items.get().pk}
 

@@ -3,6 +3,7 @@
 The page names cases by number; granting and revoking redirect to the list. `world` already holds
 one grant (world.case to the `granted` police officer, tests/conftest.py), which the revoke row ends.
 """
+
 from datetime import timedelta
 
 from django.utils import timezone

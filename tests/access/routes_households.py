@@ -4,6 +4,7 @@
 children's social care and the lead agency (community health); the school, a partner, and the
 grantee read it but may not change it (403); everyone else cannot see it (404).
 """
+
 from cases.household_models import HouseholdMember
 from tests.factories import make_case, make_child
 
@@ -49,8 +50,9 @@ ROUTES = {
     ("cases:family_edit", "GET"): Row(visible_only(EDITORS), kwargs=family_id),
     ("cases:family_edit", "POST"): Row(_redirects(visible_only(EDITORS)), kwargs=family_id, data=lambda w: {"name": "Brook household"}),
     ("cases:family_move", "GET"): Row(visible_only(EDITORS), kwargs=family_id),
-    ("cases:family_move", "POST"): Row(_redirects(visible_only(EDITORS)), kwargs=family_id,
-                                       data=lambda w: {"address": "4 Sample Close", "postcode": "ZZ2 2BB", "moved_on": "2026-01-10"}),
+    ("cases:family_move", "POST"): Row(
+        _redirects(visible_only(EDITORS)), kwargs=family_id, data=lambda w: {"address": "4 Sample Close", "postcode": "ZZ2 2BB", "moved_on": "2026-01-10"}
+    ),
     ("cases:family_member_add", "GET"): Row(visible_only(EDITORS), kwargs=family_id),
     # An empty form comes back with its errors (200) for those who may change the household.
     ("cases:family_member_add", "POST"): Row(visible_only(EDITORS), kwargs=family_id),
@@ -60,8 +62,6 @@ ROUTES = {
     ("cases:family_merge", "POST"): Row(visible_only(EDITORS), kwargs=family_id),
     ("api:family-list", "POST"): Row(api(CASE_WORKERS, allowed_status=201, denied=403), data=lambda w: NEW_HOUSEHOLD, encoding="json"),
     ("api:family-detail", "GET"): Row(api(CASE_VISIBLE), kwargs=family_pk),
-    ("api:family-members", "POST"): Row(_visible_api(EDITORS) | dict.fromkeys(EDITORS, 201), kwargs=family_pk, data=another_health_child,
-                                        encoding="json"),
-    ("api:family-member", "DELETE"): Row(_visible_api(EDITORS), kwargs=member_pk, data=lambda w: {"reason": "Moved to live with her father"},
-                                         encoding="json"),
+    ("api:family-members", "POST"): Row(_visible_api(EDITORS) | dict.fromkeys(EDITORS, 201), kwargs=family_pk, data=another_health_child, encoding="json"),
+    ("api:family-member", "DELETE"): Row(_visible_api(EDITORS), kwargs=member_pk, data=lambda w: {"reason": "Moved to live with her father"}, encoding="json"),
 }

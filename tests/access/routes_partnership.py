@@ -5,6 +5,7 @@ agency's plan (here the strategy member's Public Health plan, so both may edit i
 another agency's plan is in tests/partnership/test_views.py); only admins change the profile.
 Everyone else is refused with 403: the plans name no child, so there is nothing to hide with 404.
 """
+
 from datetime import date
 
 from partnership.models import ActionPlan, ActionPlanRow, ActionPlanUpdate, Rag
@@ -22,8 +23,15 @@ def _row(world):
     if row is None:
         author = world.users["strategy"]
         row = ActionPlanRow.objects.create(
-            plan=plan, objective="Every practitioner uses GCP2", action="Train 200 staff", input="Two trainers", desired_outcome="Neglect recognised earlier",
-            lead="Head of Public Health Nursing", timescale=date(2026, 3, 31), created_by=author, updated_by=author,
+            plan=plan,
+            objective="Every practitioner uses GCP2",
+            action="Train 200 staff",
+            input="Two trainers",
+            desired_outcome="Neglect recognised earlier",
+            lead="Head of Public Health Nursing",
+            timescale=date(2026, 3, 31),
+            created_by=author,
+            updated_by=author,
         )
         ActionPlanUpdate.objects.create(row=row, quarter=QUARTER, rag=Rag.AMBER, progress="120 trained", recorded_by=author)
     return row
@@ -38,8 +46,15 @@ def row(world):
 
 
 def row_form(world):
-    return {"objective": "Every practitioner uses GCP2", "action": "Train 250 staff", "input": "Two trainers", "desired_outcome": "Neglect recognised earlier",
-            "lead": "Head of Public Health Nursing", "timescale": "2026-06-30", "version": _row(world).version}
+    return {
+        "objective": "Every practitioner uses GCP2",
+        "action": "Train 250 staff",
+        "input": "Two trainers",
+        "desired_outcome": "Neglect recognised earlier",
+        "lead": "Head of Public Health Nursing",
+        "timescale": "2026-06-30",
+        "version": _row(world).version,
+    }
 
 
 def new_row_form(world):

@@ -13,6 +13,7 @@ measures, family feedback on a case and the family's own page.
 * Feedback on a case answers as the case (404 when not visible).
 * The family's page needs no account: a good link answers anyone (each cell gets its own link).
 """
+
 from datetime import timedelta
 
 from django.utils import timezone
@@ -57,8 +58,14 @@ def sampled_case(world):
 
 def _action(world):
     audit_round_ = audit_round(world)
-    return services.learning_action_add(actor=world.users["admin"], audit_round=audit_round_, what="Briefing on fathers", owner_agency=world.public_health,
-                                        owner="Head of 0-19 services", due_on=timezone.localdate() + timedelta(days=30))
+    return services.learning_action_add(
+        actor=world.users["admin"],
+        audit_round=audit_round_,
+        what="Briefing on fathers",
+        owner_agency=world.public_health,
+        owner="Head of 0-19 services",
+        due_on=timezone.localdate() + timedelta(days=30),
+    )
 
 
 def action(world):
@@ -86,8 +93,13 @@ def family_link(world):
 
 def round_form(world):
     today = timezone.localdate()
-    return {"title": "Fathers in neglect cases", "theme": "How fathers are seen", "question_set": neglect_set().pk,
-            "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=30)).isoformat()}
+    return {
+        "title": "Fathers in neglect cases",
+        "theme": "How fathers are seen",
+        "question_set": neglect_set().pk,
+        "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=30)).isoformat(),
+    }
 
 
 def _grade(world):
@@ -115,10 +127,14 @@ ROUTES = {
     ("quality:round_new", "POST"): Row(RUNNER_POST, data=round_form),
     ("quality:round_detail", "GET"): Row(RUNNER_PAGE, kwargs=round_in_progress),
     ("quality:round_sample", "GET"): Row(RUNNER_PAGE, kwargs=round_in_setup),
-    ("quality:round_sample", "POST"): Row(RUNNER_POST, kwargs=lambda world: {"round_id": audit_round(world, state="setup", cases=[]).pk},
-                                          data=lambda world: {"size": 1, "plan": "", "threshold": "", "status": "", "opened_since": "", "lead_agency": ""}),
-    ("quality:round_sample_add", "POST"): Row(RUNNER_POST, kwargs=lambda world: {"round_id": audit_round(world, state="setup", cases=[]).pk},
-                                              data=lambda world: {"case_number": world.case.pk}),
+    ("quality:round_sample", "POST"): Row(
+        RUNNER_POST,
+        kwargs=lambda world: {"round_id": audit_round(world, state="setup", cases=[]).pk},
+        data=lambda world: {"size": 1, "plan": "", "threshold": "", "status": "", "opened_since": "", "lead_agency": ""},
+    ),
+    ("quality:round_sample_add", "POST"): Row(
+        RUNNER_POST, kwargs=lambda world: {"round_id": audit_round(world, state="setup", cases=[]).pk}, data=lambda world: {"case_number": world.case.pk}
+    ),
     ("quality:round_sample_remove", "POST"): Row(RUNNER_POST, kwargs=sample_of_setup_round),
     ("quality:round_auditors", "GET"): Row(RUNNER_PAGE, kwargs=round_in_setup),
     ("quality:round_auditors", "POST"): Row(RUNNER_POST, kwargs=round_in_setup, data=lambda world: {"user": world.users["csc_practitioner"].pk}),
@@ -128,11 +144,21 @@ ROUTES = {
     ("quality:round_close", "POST"): Row(RUNNER_POST, kwargs=round_in_progress),
     ("quality:round_report_pdf", "GET"): Row(RUNNER_PAGE, kwargs=round_in_progress),
     ("quality:learning_new", "GET"): Row(RUNNER_PAGE, kwargs=round_in_progress),
-    ("quality:learning_new", "POST"): Row(RUNNER_POST, kwargs=round_in_progress, data=lambda world: {"text": "Fathers unseen in most cases", "question_id": "fathers"}),
+    ("quality:learning_new", "POST"): Row(
+        RUNNER_POST, kwargs=round_in_progress, data=lambda world: {"text": "Fathers unseen in most cases", "question_id": "fathers"}
+    ),
     ("quality:action_new", "GET"): Row(RUNNER_PAGE, kwargs=round_in_progress),
-    ("quality:action_new", "POST"): Row(RUNNER_POST, kwargs=round_in_progress, data=lambda world: {
-        "what": "Briefing on fathers", "owner_agency": world.csc.pk, "owner": "Principal social worker", "due_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
-        "learning_point": ""}),
+    ("quality:action_new", "POST"): Row(
+        RUNNER_POST,
+        kwargs=round_in_progress,
+        data=lambda world: {
+            "what": "Briefing on fathers",
+            "owner_agency": world.csc.pk,
+            "owner": "Principal social worker",
+            "due_on": (timezone.localdate() + timedelta(days=30)).isoformat(),
+            "learning_point": "",
+        },
+    ),
     ("quality:action_update", "GET"): Row(RUNNER_PAGE, kwargs=action),
     ("quality:action_update", "POST"): Row(RUNNER_POST, kwargs=action, data=action_update_form),
     # The owner is the strategy member's own agency (Public Health): both admins and they may add to its plan.
@@ -141,22 +167,33 @@ ROUTES = {
     ("quality:audit_case", "GET"): Row(page(AUDITORS, denied=404), kwargs=sampled_case),
     ("quality:audit_case", "POST"): Row(page(AUDITORS, allowed_status=302, denied=404), kwargs=sampled_case, data=_grade),
     ("quality:audit_moderate", "GET"): Row({**page(MODERATOR, denied=404), "outsider": 403, "partner_dsl": 403}, kwargs=sampled_case),
-    ("quality:audit_moderate", "POST"): Row({**page(MODERATOR, allowed_status=302, denied=404), "outsider": 403, "partner_dsl": 403}, kwargs=sampled_case,
-                                            data=_moderate),
+    ("quality:audit_moderate", "POST"): Row(
+        {**page(MODERATOR, allowed_status=302, denied=404), "outsider": 403, "partner_dsl": 403}, kwargs=sampled_case, data=_moderate
+    ),
     ("quality:question_set_list", "GET"): Row(page(ADMIN)),
     ("quality:question_set_load", "GET"): Row(page(ADMIN)),
-    ("quality:question_set_load", "POST"): Row(page(ADMIN, allowed_status=302),
-                                               data=lambda world: {"document": '{"key": "fathers_audit", "name": "Fathers", "kind": "case_audit", "questions": [{"id": "seen", "text": "Was the father seen?"}]}'}),
+    ("quality:question_set_load", "POST"): Row(
+        page(ADMIN, allowed_status=302),
+        data=lambda world: {
+            "document": '{"key": "fathers_audit", "name": "Fathers", "kind": "case_audit", "questions": [{"id": "seen", "text": "Was the father seen?"}]}'
+        },
+    ),
     ("quality:question_set_detail", "GET"): Row(page(ADMIN), kwargs=published_set),
     ("quality:question_set_publish", "POST"): Row(page(ADMIN, allowed_status=302), kwargs=draft_set),
     ("quality:measures", "GET"): Row(RUNNER_PAGE),
     ("quality:case_feedback", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=case_id),
     ("quality:feedback_record", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=case_id),
-    ("quality:feedback_record", "POST"): Row(page(CASE_VISIBLE, allowed_status=302, denied=404), kwargs=case_id,
-                                             data=lambda world: {"respondent": "parent", "occasion": "review", **parent_answers()}),
+    ("quality:feedback_record", "POST"): Row(
+        page(CASE_VISIBLE, allowed_status=302, denied=404),
+        kwargs=case_id,
+        data=lambda world: {"respondent": "parent", "occasion": "review", **parent_answers()},
+    ),
     ("quality:feedback_send", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=case_id),
-    ("quality:feedback_send", "POST"): Row(page(CASE_VISIBLE, allowed_status=302, denied=404), kwargs=case_id,
-                                           data=lambda world: {"respondent": "parent", "occasion": "case_closure", "channel": "email", "address": "parent@example.org"}),
+    ("quality:feedback_send", "POST"): Row(
+        page(CASE_VISIBLE, allowed_status=302, denied=404),
+        kwargs=case_id,
+        data=lambda world: {"respondent": "parent", "occasion": "case_closure", "channel": "email", "address": "parent@example.org"},
+    ),
     ("family:feedback", "GET"): Row(everyone(200), kwargs=family_link),
     ("family:feedback", "POST"): Row(everyone(302), kwargs=family_link, data=lambda world: parent_answers()),
     ("family:thanks", "GET"): Row(everyone(200)),

@@ -3,6 +3,7 @@
 Everyone else who is signed in gets 403 (the role may not), the request is never looked up for them;
 anonymous and inactive users are sent to sign in.
 """
+
 from datetime import date
 
 from .matrix import ADMIN, Row, page
@@ -12,8 +13,13 @@ def _request(world, **fields):
     from subject_access.models import SubjectAccessRequest
 
     defaults = {
-        "subject_kind": "child", "child": world.case.child, "requester_name": "A parent", "requester_relationship": "Mother",
-        "requester_contact": "parent@example.org", "received_on": date(2026, 11, 2), "due_on": date(2026, 12, 2),
+        "subject_kind": "child",
+        "child": world.case.child,
+        "requester_name": "A parent",
+        "requester_relationship": "Mother",
+        "requester_contact": "parent@example.org",
+        "received_on": date(2026, 11, 2),
+        "due_on": date(2026, 12, 2),
         "created_by": world.users["admin"],
     }
     return SubjectAccessRequest.objects.create(**{**defaults, **fields})
@@ -30,9 +36,14 @@ def _failed(world):
 def _new_request(world):
     child = world.case.child
     return {
-        "subject_kind": "child", "given_name": child.given_name, "family_name": child.family_name,
-        "date_of_birth": child.date_of_birth.isoformat(), "requester_name": "A parent", "requester_relationship": "Mother",
-        "requester_contact": "parent@example.org", "received_on": "2026-11-02",
+        "subject_kind": "child",
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth": child.date_of_birth.isoformat(),
+        "requester_name": "A parent",
+        "requester_relationship": "Mother",
+        "requester_contact": "parent@example.org",
+        "received_on": "2026-11-02",
     }
 
 
@@ -52,10 +63,12 @@ def _review(world):
     return {"review_id": RetentionReview.objects.create(found_on=date(2026, 11, 23)).pk}
 
 
-ROUTES.update({
-    ("retention:list", "GET"): Row(page(ADMIN)),
-    ("retention:scan", "POST"): Row(page(ADMIN, allowed_status=302)),
-    ("retention:log", "GET"): Row(page(ADMIN)),
-    ("retention:detail", "GET"): Row(page(ADMIN), kwargs=_review),
-    ("retention:detail", "POST"): Row(page(ADMIN, allowed_status=302), kwargs=_review),
-})
+ROUTES.update(
+    {
+        ("retention:list", "GET"): Row(page(ADMIN)),
+        ("retention:scan", "POST"): Row(page(ADMIN, allowed_status=302)),
+        ("retention:log", "GET"): Row(page(ADMIN)),
+        ("retention:detail", "GET"): Row(page(ADMIN), kwargs=_review),
+        ("retention:detail", "POST"): Row(page(ADMIN, allowed_status=302), kwargs=_review),
+    }
+)

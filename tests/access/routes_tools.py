@@ -5,6 +5,7 @@ a draft with every answer in, so an allowed POST really finalises. Admins manage
 never see a run (their role has no case content), so run pages answer them 404 like anyone else
 who cannot see the case.
 """
+
 import json
 
 from tests.tools.builders import PRESENT, all_grades, draft_run, final_run, published, shipped_document
@@ -62,7 +63,12 @@ def safety_area(world):
 
 
 def safety_answers(world):
-    return {"value-safety_in_presence": "2", "evidence-safety_in_presence": "Stair gate fitted", "value-safety_in_absence": "3", "evidence-safety_in_absence": ""}
+    return {
+        "value-safety_in_presence": "2",
+        "evidence-safety_in_presence": "Stair gate fitted",
+        "value-safety_in_absence": "3",
+        "evidence-safety_in_absence": "",
+    }
 
 
 def new_tool(world):
@@ -87,7 +93,9 @@ ROUTES = {
     ("tools:run_start", "POST"): Row(RUN_POST, kwargs=case_id, data=lambda w: {"definition": published("gcp2").pk}),
     ("tools:run_detail", "GET"): Row(RUN_PAGE, kwargs=run_id),
     ("tools:run_details", "GET"): Row(RUN_PAGE, kwargs=run_id),
-    ("tools:run_details", "POST"): Row(RUN_POST, kwargs=run_id, data=lambda w: {"assessed_on": "2026-03-02", "age_band": "age_5_to_10", "people_present": PRESENT}),
+    ("tools:run_details", "POST"): Row(
+        RUN_POST, kwargs=run_id, data=lambda w: {"assessed_on": "2026-03-02", "age_band": "age_5_to_10", "people_present": PRESENT}
+    ),
     ("tools:run_area", "GET"): Row(RUN_PAGE, kwargs=safety_area),
     ("tools:run_area", "POST"): Row(RUN_POST, kwargs=safety_area, data=safety_answers),
     ("tools:run_voice", "GET"): Row(RUN_PAGE, kwargs=run_id),

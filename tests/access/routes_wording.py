@@ -4,6 +4,7 @@ Partnership admins edit the guide; everyone else is refused with 403 (the guide 
 there is nothing to hide with 404). The wording check answers the case-working roles, whose forms
 ask it for the hint beside a field; it reads and keeps nothing about a child.
 """
+
 from partnership.models import WordingGuideEntry
 
 from .matrix import ADMIN, CASE_WORKERS, Row, page
@@ -22,8 +23,9 @@ def entry_form(world):
 
 ROUTES = {
     ("partnership:wording_guide", "GET"): Row(page(ADMIN)),
-    ("partnership:wording_guide", "POST"): Row(page(ADMIN, allowed_status=302),
-                                                data=lambda w: {"phrase": "at risk family", "why": "A label.", "instead": "Describe the risk to the child."}),
+    ("partnership:wording_guide", "POST"): Row(
+        page(ADMIN, allowed_status=302), data=lambda w: {"phrase": "at risk family", "why": "A label.", "instead": "Describe the risk to the child."}
+    ),
     ("partnership:wording_entry_edit", "GET"): Row(page(ADMIN), kwargs=entry),
     ("partnership:wording_entry_edit", "POST"): Row(page(ADMIN, allowed_status=302), kwargs=entry, data=entry_form),
     ("partnership:wording_entry_remove", "POST"): Row(page(ADMIN, allowed_status=302), kwargs=entry),

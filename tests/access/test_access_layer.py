@@ -1,4 +1,5 @@
 """The access rules, tested directly on the access layer."""
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404

@@ -12,6 +12,7 @@ user meets the sampled case's audit page, and `world.case`'s own page, in each s
   before; the police officer with an admin grant (`granted`) is outside the round throughout: the round
   neither gives nor takes anything from them.
 """
+
 from datetime import timedelta
 
 import pytest

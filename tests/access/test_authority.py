@@ -5,6 +5,7 @@ designated safeguarding lead sees the case but may not take it over, record mana
 it, acknowledge its drift flags or record a conference's decisions. Every refusal answers 403 with the
 reason on the page and writes exactly one audit row.
 """
+
 import html
 import json
 from datetime import date, timedelta
@@ -61,8 +62,10 @@ def test_a_partner_dsl_cannot_make_their_agency_lead_of_a_statutory_case(world, 
 
 def test_after_a_refused_takeover_the_partner_still_reads_no_lead_only_field(world, client_for, statutory_case):
     client = client_for(world.users["partner_dsl"])
-    client.post(reverse("cases:reassign_lead", args=[statutory_case.pk]),
-                {"lead_professional": world.users["partner_dsl"].pk, "reason": "I will lead", "version": statutory_case.version})
+    client.post(
+        reverse("cases:reassign_lead", args=[statutory_case.pk]),
+        {"lead_professional": world.users["partner_dsl"].pk, "reason": "I will lead", "version": statutory_case.version},
+    )
     child = client.get(reverse("api:child-detail", args=[statutory_case.child_id])).json()
     assert not {"ethnicity", "disability", "gender"} & set(child)
 
@@ -89,8 +92,11 @@ def test_only_childrens_social_care_records_conference_decisions(world, client_f
     conference = held_review(world)
     response, rows = _refused_once(client_for(world.users[kind]), "GET", reverse("conferences:conference_decisions", args=[conference.pk]))
     _assert_refused(response, rows, DECISION_REASON)
-    api = client_for(world.users[kind]).post(reverse("api:conference-decisions", args=[conference.pk]), json.dumps(
-        {"decisions": [{"case": world.case.pk, "decision": "plan_continued", "cp_category": "neglect"}]}), content_type="application/json")
+    api = client_for(world.users[kind]).post(
+        reverse("api:conference-decisions", args=[conference.pk]),
+        json.dumps({"decisions": [{"case": world.case.pk, "decision": "plan_continued", "cp_category": "neglect"}]}),
+        content_type="application/json",
+    )
     assert api.status_code == 403
     assert DECISION_REASON in api.json()["detail"]
     assert not conference.links.exclude(decision="").exists()
@@ -121,8 +127,18 @@ def test_the_lead_agencys_manager_may_hand_a_statutory_case_only_to_childrens_so
 
 
 def test_who_oversees_a_case(world):
-    expected = {"lead_manager": True, "csc_manager": True, "partner_dsl": False, "lead_practitioner": False, "csc_practitioner": False,
-                "granted": False, "outsider": False, "strategy": False, "admin": False, "auditor": False}
+    expected = {
+        "lead_manager": True,
+        "csc_manager": True,
+        "partner_dsl": False,
+        "lead_practitioner": False,
+        "csc_practitioner": False,
+        "granted": False,
+        "outsider": False,
+        "strategy": False,
+        "admin": False,
+        "auditor": False,
+    }
     assert {kind: access.can_oversee(world.users[kind], world.case) for kind in expected} == expected
     assert {kind: access.can_change_lead(world.users[kind], world.case) for kind in expected} == expected
 

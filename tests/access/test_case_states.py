@@ -15,19 +15,20 @@ The main matrix (test_matrix.py) walks every route on an open case. Here the sam
 * A restricted entry is read only by the recording agency, children's social care and agencies
   named on it; everyone else gets 404, as if it did not exist.
 """
+
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from notifications.models import Notification
 from cases.models import CaseStatus, ChildVoice, Concern, Plan, PlanAction
 from cases.services import CLOSED_CASE, case_close, plan_end
 from chronologies.models import EntryKind
+from notifications.models import Notification
 from tests.chronologies.builders import make_entry
 from tests.conftest import USER_KINDS
 from tests.factories import make_action, make_plan
@@ -92,42 +93,77 @@ def _shown_closed(world, ids, response):
     assert response.json()["status"] == "closed"
 
 
-CONCERN_FORM = {"observed_on": "2026-11-20", "neglect_types": ["nutritional"], "description": "Hungry again at school",
-                "impact_on_child": "Cannot concentrate", **SHARING_FIELDS}
+CONCERN_FORM = {
+    "observed_on": "2026-11-20",
+    "neglect_types": ["nutritional"],
+    "description": "Hungry again at school",
+    "impact_on_child": "Cannot concentrate",
+    **SHARING_FIELDS,
+}
 
 CLOSED = {
     ("cases:case_detail", "GET"): Cell(page(CASE_VISIBLE, denied=404), case_id),
     ("api:case-detail", "GET"): Cell(api(CASE_VISIBLE), case_pk, outcome=_shown_closed),
     ("api:case-plans", "GET"): Cell(api(CASE_VISIBLE), case_pk),
     ("api:case-concerns", "GET"): Cell(api(CASE_VISIBLE), case_pk),
-    ("cases:case_concern_new", "POST"): Cell(page(CASE_VISIBLE, allowed_status=302, denied=404), case_id, data=lambda w, ids: CONCERN_FORM,
-                                             outcome=_concern_went_to_an_open_case),
-    ("api:concern-list", "POST"): Cell(api(CASE_VISIBLE, allowed_status=201), lambda w, ids: {},
-                                       data=lambda w, ids: {**CONCERN_FORM, "child": w.case.child_id}, encoding="json",
-                                       outcome=_concern_went_to_an_open_case),
-    ("cases:plan_new", "POST"): Cell(visible_only(LEADS), case_id, data=lambda w, ids: {"kind": "child_in_need", "started_on": "2026-11-02"},
-                                     outcome=_nothing_new(Plan, lambda w, ids: {"kind": "child_in_need"})),
-    ("cases:voice_new", "POST"): Cell(page(CASE_VISIBLE, denied=404), case_id,
-                                      data=lambda w, ids: {"recorded_on": "2026-11-02", "speaker": "child", "what_was_said": "I'm hungry", "method": "words"},
-                                      outcome=_nothing_new(ChildVoice, lambda w, ids: {})),
-    ("cases:action_update", "POST"): Cell(visible_only(LEADS | SCHOOL), lambda w, ids: {"case_id": w.case.pk, "action_id": ids["action"].pk},
-                                          data=lambda w, ids: {"status": "in_progress", "evidence": "", "version": 1},
-                                          outcome=_nothing_new(PlanAction, lambda w, ids: {"status": "in_progress"})),
-    ("api:case-action", "PATCH"): Cell({**_visible_api(LEADS | SCHOOL), **{kind: 400 for kind in LEADS | SCHOOL}},
-                                       lambda w, ids: {"pk": w.case.pk, "action_id": ids["action"].pk},
-                                       data=lambda w, ids: {"version": 1, "status": "in_progress"}, encoding="json",
-                                       outcome=_nothing_new(PlanAction, lambda w, ids: {"status": "in_progress"})),
-    ("cases:reassign_lead", "POST"): Cell(visible_only(VISIBLE_OVERSEERS), case_id,
-                                          data=lambda w, ids: {"lead_professional": w.users["lead_manager"].pk, "reason": "Cover", "version": w.case.version},
-                                          outcome=_refused_with_the_closed_message),
-    ("cases:oversight_new", "POST"): Cell(visible_only(VISIBLE_OVERSEERS) | {k: 302 for k in VISIBLE_OVERSEERS}, case_id,
-                                          data=lambda w, ids: {"recorded_on": "2026-11-02", "decision": "Closure agreed", "reasons": "Needs met",
-                                                               "next_review_on": "2027-02-01"}),
+    ("cases:case_concern_new", "POST"): Cell(
+        page(CASE_VISIBLE, allowed_status=302, denied=404), case_id, data=lambda w, ids: CONCERN_FORM, outcome=_concern_went_to_an_open_case
+    ),
+    ("api:concern-list", "POST"): Cell(
+        api(CASE_VISIBLE, allowed_status=201),
+        lambda w, ids: {},
+        data=lambda w, ids: {**CONCERN_FORM, "child": w.case.child_id},
+        encoding="json",
+        outcome=_concern_went_to_an_open_case,
+    ),
+    ("cases:plan_new", "POST"): Cell(
+        visible_only(LEADS),
+        case_id,
+        data=lambda w, ids: {"kind": "child_in_need", "started_on": "2026-11-02"},
+        outcome=_nothing_new(Plan, lambda w, ids: {"kind": "child_in_need"}),
+    ),
+    ("cases:voice_new", "POST"): Cell(
+        page(CASE_VISIBLE, denied=404),
+        case_id,
+        data=lambda w, ids: {"recorded_on": "2026-11-02", "speaker": "child", "what_was_said": "I'm hungry", "method": "words"},
+        outcome=_nothing_new(ChildVoice, lambda w, ids: {}),
+    ),
+    ("cases:action_update", "POST"): Cell(
+        visible_only(LEADS | SCHOOL),
+        lambda w, ids: {"case_id": w.case.pk, "action_id": ids["action"].pk},
+        data=lambda w, ids: {"status": "in_progress", "evidence": "", "version": 1},
+        outcome=_nothing_new(PlanAction, lambda w, ids: {"status": "in_progress"}),
+    ),
+    ("api:case-action", "PATCH"): Cell(
+        {**_visible_api(LEADS | SCHOOL), **dict.fromkeys(LEADS | SCHOOL, 400)},
+        lambda w, ids: {"pk": w.case.pk, "action_id": ids["action"].pk},
+        data=lambda w, ids: {"version": 1, "status": "in_progress"},
+        encoding="json",
+        outcome=_nothing_new(PlanAction, lambda w, ids: {"status": "in_progress"}),
+    ),
+    ("cases:reassign_lead", "POST"): Cell(
+        visible_only(VISIBLE_OVERSEERS),
+        case_id,
+        data=lambda w, ids: {"lead_professional": w.users["lead_manager"].pk, "reason": "Cover", "version": w.case.version},
+        outcome=_refused_with_the_closed_message,
+    ),
+    ("cases:oversight_new", "POST"): Cell(
+        visible_only(VISIBLE_OVERSEERS) | dict.fromkeys(VISIBLE_OVERSEERS, 302),
+        case_id,
+        data=lambda w, ids: {"recorded_on": "2026-11-02", "decision": "Closure agreed", "reasons": "Needs met", "next_review_on": "2027-02-01"},
+    ),
 }
 # Allowed users get the status above; the `outcome` check applies to those cells only.
-ALLOWED = {"cases:case_concern_new": CASE_VISIBLE, "api:concern-list": CASE_VISIBLE, "cases:plan_new": LEADS, "cases:voice_new": CASE_VISIBLE,
-           "cases:action_update": LEADS | SCHOOL, "api:case-action": LEADS | SCHOOL, "cases:reassign_lead": VISIBLE_OVERSEERS,
-           "api:case-detail": CASE_VISIBLE}
+ALLOWED = {
+    "cases:case_concern_new": CASE_VISIBLE,
+    "api:concern-list": CASE_VISIBLE,
+    "cases:plan_new": LEADS,
+    "cases:voice_new": CASE_VISIBLE,
+    "cases:action_update": LEADS | SCHOOL,
+    "api:case-action": LEADS | SCHOOL,
+    "cases:reassign_lead": VISIBLE_OVERSEERS,
+    "api:case-detail": CASE_VISIBLE,
+}
 CELLS = [(name, method, kind) for (name, method) in CLOSED for kind in USER_KINDS]
 
 
@@ -163,8 +199,7 @@ RESTRICTED_READERS = frozenset({"granted", "csc_practitioner", "csc_manager"})
 
 @pytest.mark.parametrize("kind", USER_KINDS)
 def test_restricted_entry_matrix(world, client_for, kind):
-    entry = make_entry(world.case.child, world.users["granted"], kind=EntryKind.POLICE_CALL_OUT, summary="Intelligence: adult with a record",
-                       restricted=True)
+    entry = make_entry(world.case.child, world.users["granted"], kind=EntryKind.POLICE_CALL_OUT, summary="Intelligence: adult with a record", restricted=True)
     response = client_for(world.users[kind]).get(reverse("api:chronology-entry-detail", kwargs={"pk": entry.pk}))
     assert response.status_code == api(RESTRICTED_READERS)[kind]
 

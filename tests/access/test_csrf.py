@@ -1,4 +1,5 @@
 """CSRF is enforced on every state-changing page: a POST without the token is refused (403)."""
+
 import pytest
 from django.test import Client
 from django.urls import reverse

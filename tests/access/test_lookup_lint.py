@@ -8,27 +8,65 @@ querysets (`cases_visible_to(user)`, `records_visible_to(...)`, any `..._visible
 `Plan.objects.filter(case__in=cases_visible_to(user))`. Anything else must be on the allow-list
 below, one (file, model) pair with the reason it is safe; an entry nothing uses any more fails too.
 """
+
 import ast
 import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-CHILD_DATA_MODELS = frozenset({
-    # cases/
-    "Case", "Child", "Family", "Adult", "AdultChildRelationship", "TeamMembership", "Concern", "ConcernAmendment", "Plan", "PlanAction",
-    "Referral", "Oversight", "ChildVoice", "SharingDecision", "CaseUserObjectPermission", "CaseGroupObjectPermission",
-    # chronologies/, tools/, conferences/, drift/
-    "ChronologyEntry", "AssessmentRun", "Conference", "ConferenceChild", "Invitation", "AbsenceFeedback", "DriftAcknowledgement",
-    "DriftFlag", "DriftCaseState",
-    # subject_access/, census/, retention/
-    "SubjectAccessRequest", "ChildCensus", "CensusAssessment", "CensusSection47", "PlanCensus", "ReferralCensus", "CensusUpload",
-    "RetentionReview",
-    # quality/ (issue 17): sampled cases with their moderation, auditors' grades and evidence, family feedback and its links
-    "SampledCase", "AuditorGrade", "ModeratedGrade", "FeedbackRequest", "FeedbackResponse",
-    # issue 14: households and the front door
-    "HouseholdMember", "FrontDoorItem", "FrontDoorDecision", "HouseholdConcern", "HouseholdConcernLink",
-})
+CHILD_DATA_MODELS = frozenset(
+    {
+        # cases/
+        "Case",
+        "Child",
+        "Family",
+        "Adult",
+        "AdultChildRelationship",
+        "TeamMembership",
+        "Concern",
+        "ConcernAmendment",
+        "Plan",
+        "PlanAction",
+        "Referral",
+        "Oversight",
+        "ChildVoice",
+        "SharingDecision",
+        "CaseUserObjectPermission",
+        "CaseGroupObjectPermission",
+        # chronologies/, tools/, conferences/, drift/
+        "ChronologyEntry",
+        "AssessmentRun",
+        "Conference",
+        "ConferenceChild",
+        "Invitation",
+        "AbsenceFeedback",
+        "DriftAcknowledgement",
+        "DriftFlag",
+        "DriftCaseState",
+        # subject_access/, census/, retention/
+        "SubjectAccessRequest",
+        "ChildCensus",
+        "CensusAssessment",
+        "CensusSection47",
+        "PlanCensus",
+        "ReferralCensus",
+        "CensusUpload",
+        "RetentionReview",
+        # quality/ (issue 17): sampled cases with their moderation, auditors' grades and evidence, family feedback and its links
+        "SampledCase",
+        "AuditorGrade",
+        "ModeratedGrade",
+        "FeedbackRequest",
+        "FeedbackResponse",
+        # issue 14: households and the front door
+        "HouseholdMember",
+        "FrontDoorItem",
+        "FrontDoorDecision",
+        "HouseholdConcern",
+        "HouseholdConcernLink",
+    }
+)
 WRITES = frozenset({"create", "bulk_create", "none"})
 MANAGERS = frozenset({"objects", "_default_manager"})
 SCOPED = re.compile(r"_visible_to$")
@@ -59,11 +97,20 @@ ALLOWED = {
     ("cases/selectors.py", "ConcernAmendment"): "prefetch of the amendments of concerns on a case the view got through access_case",
     ("cases/selectors.py", "PlanAction"): "prefetch of the actions of plans already narrowed to visible cases",
     ("cases/selectors.py", "SharingDecision"): "the disclosure log of one case the view got through access_case",
-    ("cases/selectors.py", "Child"): "ChildIdentifiers.first_matches: the exact-identifier lookup, only for identifier_lookup, whose answer is the same whatever it finds",
+    (
+        "cases/selectors.py",
+        "Child",
+    ): "ChildIdentifiers.first_matches: the exact-identifier lookup, only for identifier_lookup, whose answer is the same whatever it finds",
     ("cases/selectors.py", "Referral"): "the repeat-referral flag looks among all of a child's referrals and says only that one exists",
-    ("cases/history.py", "Plan"): "repeat-plan and plan-history rules shared by drift, the dashboard and the census: callers pass visible or partnership-wide sets",
+    (
+        "cases/history.py",
+        "Plan",
+    ): "repeat-plan and plan-history rules shared by drift, the dashboard and the census: callers pass visible or partnership-wide sets",
     ("cases/history.py", "Referral"): "repeat-referral rules shared by drift, the dashboard and the census",
-    ("conferences/selectors.py", "Invitation"): "prefetch of invitations of conferences already narrowed by conferences_visible_to; attendance figures hold no child",
+    (
+        "conferences/selectors.py",
+        "Invitation",
+    ): "prefetch of invitations of conferences already narrowed by conferences_visible_to; attendance figures hold no child",
     ("conferences/selectors.py", "ConferenceChild"): "prefetch of one case's links, for a case the view got through access_case",
     ("conferences/selectors.py", "Case"): "Case.objects.none() and the like for users with no case",
     ("conferences/selectors.py", "TeamMembership"): "the agencies in the team of cases the view got through access_case (suggested invitations)",
@@ -123,14 +170,20 @@ ALLOWED = {
     ("demo/management/commands/seed_demo.py", "Case"): "the demo seed checks whether it has run already",
     # --- quality/ (issue 17): rounds are run by partnership admins and strategy members (can_run_case_audits) and show numbers and
     # grades only; auditors reach a case through access_sampled_case; measures are counts for the dashboard.
-    ("quality/services.py", "SampledCase"): "the round's own sample, numbered and locked by its runner's services, or the case the view got through access_sampled_case",
+    (
+        "quality/services.py",
+        "SampledCase",
+    ): "the round's own sample, numbered and locked by its runner's services, or the case the view got through access_sampled_case",
     ("quality/services.py", "AuditorGrade"): "writes the auditor's own grades on the case the view got through access_sampled_case",
     ("quality/services.py", "ModeratedGrade"): "writes the moderator's agreed grades on the case the view got through access_sampled_case",
     ("quality/services.py", "FeedbackRequest"): "the send job claims its link by id; a family's link is claimed once access_feedback_link has found it",
     ("quality/selectors.py", "Case"): "a random sample is drawn over every case for those who run audits; only case numbers come back",
     ("quality/selectors.py", "SampledCase"): "a round's sample by number and reference for those who run audits, never the moderator's summary",
     ("quality/selectors.py", "AuditorGrade"): "counts of grades by question and agency for those who run audits, never the evidence",
-    ("quality/selectors.py", "ModeratedGrade"): "agreed grades as counts (rounds, dashboard), and the notes of the case the view got through access_sampled_case",
+    (
+        "quality/selectors.py",
+        "ModeratedGrade",
+    ): "agreed grades as counts (rounds, dashboard), and the notes of the case the view got through access_sampled_case",
     ("quality/selectors.py", "FeedbackRequest"): "quarterly counts of feedback links sent and answered (the dashboard's measures)",
     ("quality/selectors.py", "FeedbackResponse"): "quarterly counts of answers by question (the dashboard's measures); free text is counted, never read",
     # --- Households and the front door (issue 14).
@@ -140,7 +193,10 @@ ALLOWED = {
     ("cases/household_services.py", "HouseholdMember"): "locks the membership rows of households the view got through access_family(edit=True)",
     ("cases/selectors.py", "HouseholdMember"): "subqueries on a visible household's adults: whether each still lives there",
     ("chronologies/household_entries.py", "Child"): "the children living in a household whose membership changed, to put the change on their chronologies",
-    ("frontdoor/services.py", "FrontDoorItem"): "finds an item already waiting before queueing another, and updates the item the view got through access_front_door_item",
+    (
+        "frontdoor/services.py",
+        "FrontDoorItem",
+    ): "finds an item already waiting before queueing another, and updates the item the view got through access_front_door_item",
 }
 
 

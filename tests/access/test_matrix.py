@@ -5,6 +5,7 @@ fails `test_every_url_pattern_is_in_the_matrix`, so a new endpoint cannot land w
 Allowed and denied cells share the same setup, so a denial cannot pass for a reason other than the
 access rule.
 """
+
 import importlib
 import json
 import pkgutil

@@ -4,6 +4,7 @@ Before: another agency amending a concern had its GET logged as an allowed read 
 nothing; services raised PermissionDenied on their own. Now the access layer refuses (one DENIED row,
 the reason on the 403 page), and no other module raises PermissionDenied or writes a DENIED row.
 """
+
 import ast
 import html
 from pathlib import Path
@@ -19,8 +20,13 @@ from tests.factories import make_concern
 
 ROOT = Path(__file__).resolve().parents[2]
 AMEND_REASON = "Only the agency that recorded a concern can amend it"
-AMENDMENT = {"observed_on": "2026-11-01", "neglect_types": ["physical"], "description": "Corrected words", "impact_on_child": "Cold",
-             "reason": "Typed the wrong date"}
+AMENDMENT = {
+    "observed_on": "2026-11-01",
+    "neglect_types": ["physical"],
+    "description": "Corrected words",
+    "impact_on_child": "Cold",
+    "reason": "Typed the wrong date",
+}
 
 
 def _rows_during(act):
@@ -57,10 +63,19 @@ def test_a_concern_on_another_case_answers_404(world, client_for):
 
 def test_the_service_refuses_another_agency_with_one_audit_row(world):
     concern = make_concern(world.case, world.users["lead_practitioner"])
+
     def amend():
         with pytest.raises(PermissionDenied, match=AMEND_REASON):
-            concern_amend(actor=world.users["partner_practitioner"], concern=concern, reason="x", observed_on=concern.observed_on,
-                          neglect_types=["physical"], description="x", impact_on_child="x")
+            concern_amend(
+                actor=world.users["partner_practitioner"],
+                concern=concern,
+                reason="x",
+                observed_on=concern.observed_on,
+                neglect_types=["physical"],
+                description="x",
+                impact_on_child="x",
+            )
+
     _, rows = _rows_during(amend)
     assert [row.action for row in rows] == [AuditAction.DENIED]
 
@@ -89,8 +104,10 @@ def test_no_module_but_the_access_layer_raises_permission_denied_or_writes_a_den
                 name = raised.id if isinstance(raised, ast.Name) else raised.attr if isinstance(raised, ast.Attribute) else ""
                 if name == "PermissionDenied":
                     offences.append(f"{relative}:{node.lineno}: raises PermissionDenied")
-            if isinstance(node, ast.Call) and _called(node) in ("audit_record", "create") and any(
-                keyword.arg == "action" and isinstance(keyword.value, ast.Attribute) and keyword.value.attr == "DENIED" for keyword in node.keywords
+            if (
+                isinstance(node, ast.Call)
+                and _called(node) in ("audit_record", "create")
+                and any(keyword.arg == "action" and isinstance(keyword.value, ast.Attribute) and keyword.value.attr == "DENIED" for keyword in node.keywords)
             ):
                 offences.append(f"{relative}:{node.lineno}: writes a DENIED audit row")
     assert offences == [], "Refuse through agencies/access.py (require, refusal_record, access_*):\n" + "\n".join(offences)

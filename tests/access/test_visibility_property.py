@@ -4,6 +4,7 @@ Hypothesis draws random partnerships: cases led by random agencies, random teams
 grants to users and to agencies. The oracle restates the rule of docs/domain.md ("Access rules") in plain Python; the access
 layer (SQL) and the API list must agree with it for every user.
 """
+
 from datetime import date
 
 import pytest
@@ -24,7 +25,8 @@ partnerships = st.fixed_dictionaries(
     {
         "cases": st.lists(
             st.tuples(st.integers(0, 3), st.sets(st.integers(0, 3), max_size=3)),  # (lead agency, team agencies)
-            min_size=1, max_size=5,
+            min_size=1,
+            max_size=5,
         ),
         "users": st.lists(st.tuples(st.integers(0, 3), st.sampled_from(ROLES)), min_size=1, max_size=5),
         "user_grants": st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=3),  # (user, case)
@@ -132,8 +134,7 @@ def test_an_invitation_to_a_sibling_conference_opens_only_what_the_inviter_sees(
             for member in team:
                 team_add(case=case, agency=agencies[member], reason="property")
             cases.append(case)
-        conference = make_conference(cases[0], actor=csc_manager, chair=csc_manager, held_on=date(2026, 12, 1), siblings=cases[1:],
-                                     invitations=[agencies[0]])
+        conference = make_conference(cases[0], actor=csc_manager, chair=csc_manager, held_on=date(2026, 12, 1), siblings=cases[1:], invitations=[agencies[0]])
         inviter_agency, inviter_role = drawn["inviter"]
         inviter = make_user(agencies[inviter_agency], inviter_role)
         seen_by_inviter = oracle(inviter_agency, inviter_role, AGENCY_KINDS[inviter_agency], drawn["cases"], set(), set(), 0)

@@ -3,6 +3,7 @@
 The attack, which worked before the fix: a partnership admin (here in children's social care)
 changed their own membership to a children's social care manager and read every case.
 """
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -15,8 +16,15 @@ from tests.factories import make_user
 
 
 def _edit(client, user, **changes):
-    data = {"first_name": user.first_name or "A", "last_name": user.last_name or "B", "email": user.email,
-            "agency": user.membership.agency_id, "role": user.membership.role, "job_title": "", "is_active": "on"}
+    data = {
+        "first_name": user.first_name or "A",
+        "last_name": user.last_name or "B",
+        "email": user.email,
+        "agency": user.membership.agency_id,
+        "role": user.membership.role,
+        "job_title": "",
+        "is_active": "on",
+    }
     data.update(changes)
     return client.post(reverse("agencies:user_edit", args=[user.pk]), data)
 
@@ -72,8 +80,9 @@ def test_the_service_refuses_a_self_change_from_any_path_with_one_audit_row(worl
     admin = world.users["admin"]
     before = AccessEvent.objects.count()
     with pytest.raises(PermissionDenied):
-        user_update(user=admin, agency=world.csc, role=Role.MANAGER, email=admin.email, first_name="A", last_name="B",
-                    job_title="", is_active=True, actor=admin)
+        user_update(
+            user=admin, agency=world.csc, role=Role.MANAGER, email=admin.email, first_name="A", last_name="B", job_title="", is_active=True, actor=admin
+        )
     assert AccessEvent.objects.count() == before + 1
     admin.membership.refresh_from_db()
     assert admin.membership.role == Role.PARTNERSHIP_ADMIN
@@ -100,8 +109,14 @@ def test_the_user_list_offers_no_edit_link_on_the_admins_own_row(world, client_f
 
 @pytest.mark.parametrize(
     ("actor", "target", "allowed"),
-    [("admin", "lead_practitioner", True), ("admin", "admin", False), ("csc_manager", "lead_practitioner", False),
-     ("csc_manager", "csc_manager", False), ("superuser", "lead_practitioner", False), ("auditor", "auditor", False)],
+    [
+        ("admin", "lead_practitioner", True),
+        ("admin", "admin", False),
+        ("csc_manager", "lead_practitioner", False),
+        ("csc_manager", "csc_manager", False),
+        ("superuser", "lead_practitioner", False),
+        ("auditor", "auditor", False),
+    ],
 )
 def test_can_edit_account_truth_table(world, actor, target, allowed):
     assert access.can_edit_account(world.users[actor], world.users[target]) is allowed

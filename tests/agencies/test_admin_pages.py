@@ -30,8 +30,15 @@ def test_admin_invites_a_user_who_gets_an_email_to_set_their_password(world, cli
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(
             reverse("agencies:user_create"),
-            {"username": "new.worker", "first_name": "New", "last_name": "Worker", "email": "new@example.org",
-             "agency": world.school.pk, "role": "dsl", "job_title": "DSL"},
+            {
+                "username": "new.worker",
+                "first_name": "New",
+                "last_name": "Worker",
+                "email": "new@example.org",
+                "agency": world.school.pk,
+                "role": "dsl",
+                "job_title": "DSL",
+            },
         )
     assert response.status_code == 302
     user = get_user_model().objects.get(username="new.worker")

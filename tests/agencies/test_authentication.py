@@ -76,8 +76,17 @@ def test_deactivating_a_user_ends_their_sessions(world, client, client_for):
     _login_fully(client, "partner_practitioner")
     assert client.get(reverse("home")).status_code == 200
     user = world.users["partner_practitioner"]
-    user_update(user=user, agency=world.school, role="practitioner", email=user.email, first_name="P", last_name="P",
-                job_title="", is_active=False, actor=world.users["admin"])
+    user_update(
+        user=user,
+        agency=world.school,
+        role="practitioner",
+        email=user.email,
+        first_name="P",
+        last_name="P",
+        job_title="",
+        is_active=False,
+        actor=world.users["admin"],
+    )
     assert client.get(reverse("home")).status_code == 302
 
 

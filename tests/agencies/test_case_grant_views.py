@@ -3,6 +3,7 @@
 The grant is what `agencies.access.cases_visible_to` reads: it counts up to and including its last day.
 The police (`outsider`) cannot see `world.case` until granted.
 """
+
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -67,14 +68,17 @@ def test_an_admin_revokes_a_grant_and_it_is_audited(world, client_for):
     assert (event.action, event.child_id, event.detail) == (AuditAction.DELETE, world.case.child_id, "revoked the grant to user granted")
 
 
-@pytest.mark.parametrize(("changes", "field", "message"), [
-    ({"agency": "school"}, "user", "Choose either a person or an agency"),
-    ({"user": ""}, "user", "Choose either a person or an agency"),
-    ({"expires_on": "2000-01-01"}, "expires_on", "The last day must be today or later"),
-    ({"expires_on": "2099-01-01"}, "expires_on", "A grant lasts at most 366 days: grant it again when it ends"),
-    ({"reason": ""}, "reason", "Say why they need to see this case"),
-    ({"case_number": "999999"}, "case_number", "There is no case with this number"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"agency": "school"}, "user", "Choose either a person or an agency"),
+        ({"user": ""}, "user", "Choose either a person or an agency"),
+        ({"expires_on": "2000-01-01"}, "expires_on", "The last day must be today or later"),
+        ({"expires_on": "2099-01-01"}, "expires_on", "A grant lasts at most 366 days: grant it again when it ends"),
+        ({"reason": ""}, "reason", "Say why they need to see this case"),
+        ({"case_number": "999999"}, "case_number", "There is no case with this number"),
+    ],
+)
 def test_the_grant_form_says_what_to_fix(world, client_for, changes, field, message):
     changes = {name: world.school.pk if value == "school" else value for name, value in changes.items()}
     response = client_for(world.users["admin"]).post(reverse("agencies:case_grants"), _form(world, **changes))

@@ -52,7 +52,19 @@ def test_add_user_clear_errors(db, agency, role, message):
 def test_add_user_refuses_a_weak_password(db):
     _run("add_agency", "--name", "County Police", "--kind", "police")
     with pytest.raises(CommandError, match="Password rejected"):
-        _run("add_user", "--username", "u", "--email", "u@example.org", "--agency", "County Police", "--role", "practitioner", "--password-stdin", stdin="short\n")
+        _run(
+            "add_user",
+            "--username",
+            "u",
+            "--email",
+            "u@example.org",
+            "--agency",
+            "County Police",
+            "--role",
+            "practitioner",
+            "--password-stdin",
+            stdin="short\n",
+        )
 
 
 def test_seed_demo_creates_one_user_per_role_and_can_run_twice(db, settings):

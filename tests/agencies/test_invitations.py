@@ -5,6 +5,7 @@ after a second-factor reset whoever knew the password enrolled a new authenticat
 invites; the invitation, a second-factor reset and "forgot your password" each email a one-time,
 expiring "set your password" link, so the mailbox, not the old password, opens the account.
 """
+
 import re
 
 import pytest
@@ -19,8 +20,7 @@ from audit.models import AccessEvent, AuditAction
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "a-Fresh-long-passphrase-31"
-INVITE = {"username": "new.worker", "first_name": "New", "last_name": "Worker", "email": "new.worker@example.org",
-          "role": "dsl", "job_title": "DSL"}
+INVITE = {"username": "new.worker", "first_name": "New", "last_name": "Worker", "email": "new.worker@example.org", "role": "dsl", "job_title": "DSL"}
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,7 @@ def _link_in(message, settings):
     match = re.search(r"(https?://\S+/accounts/set-password/\S+/\S+/)", message.body)
     assert match, message.body
     assert match.group(1).startswith(settings.SITE_URL + "/")
-    return match.group(1)[len(settings.SITE_URL):]
+    return match.group(1)[len(settings.SITE_URL) :]
 
 
 def _set_password(client, path, password=NEW_PASSWORD):
@@ -185,7 +185,15 @@ def test_an_admins_change_of_address_is_told_at_the_old_one(world, client_for, s
     with sent():
         admin.post(
             reverse("agencies:user_edit", args=[user.pk]),
-            {"first_name": "P", "last_name": "P", "email": "elsewhere@example.org", "agency": world.school.pk, "role": "practitioner", "job_title": "", "is_active": "on"},
+            {
+                "first_name": "P",
+                "last_name": "P",
+                "email": "elsewhere@example.org",
+                "agency": world.school.pk,
+                "role": "practitioner",
+                "job_title": "",
+                "is_active": "on",
+            },
         )
     assert [message.to for message in mail.outbox] == [["partner_practitioner@example.org"]]
     assert "elsewhere@example.org" in mail.outbox[0].body
@@ -201,8 +209,19 @@ def test_the_cli_still_creates_a_user_with_a_password(db, role):
     call_command("add_agency", "--name", "County Police", "--kind", "police", stdout=io.StringIO())
     old, sys.stdin = sys.stdin, io.StringIO("long-Enough-pass-42\n")
     try:
-        call_command("add_user", "--username", "pc.two", "--email", "pc2@example.org", "--agency", "County Police", "--role", role,
-                     "--password-stdin", stdout=io.StringIO())
+        call_command(
+            "add_user",
+            "--username",
+            "pc.two",
+            "--email",
+            "pc2@example.org",
+            "--agency",
+            "County Police",
+            "--role",
+            role,
+            "--password-stdin",
+            stdout=io.StringIO(),
+        )
     finally:
         sys.stdin = old
     assert get_user_model().objects.get(username="pc.two").check_password("long-Enough-pass-42")

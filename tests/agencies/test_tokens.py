@@ -3,6 +3,7 @@
 The attacks, each of which passed before the fix: a token outliving a second-factor reset (the
 "lost phone" action), the same key handed out again, and a token that never expires.
 """
+
 import time_machine
 from django.test import Client
 from django.urls import reverse
@@ -60,8 +61,9 @@ def test_a_token_expires_after_its_time_to_live(world, settings):
 def test_the_token_answer_says_when_it_expires(world, settings):
     settings.API_TOKEN_TTL_HOURS = 5
     with time_machine.travel("2026-11-24 09:00:00+00:00", tick=False):
-        response = Client().post(reverse("api:token"), {"username": "lead_practitioner", "password": PASSWORD,
-                                                        "otp_token": _recovery_code(world.users["lead_practitioner"])})
+        response = Client().post(
+            reverse("api:token"), {"username": "lead_practitioner", "password": PASSWORD, "otp_token": _recovery_code(world.users["lead_practitioner"])}
+        )
     assert response.json()["expires_at"].startswith("2026-11-24T14:00:00")
 
 
@@ -86,7 +88,9 @@ def test_deactivation_revokes_every_token(world, client_for):
 def test_a_password_change_revokes_every_token(world, client_for):
     user = world.users["lead_practitioner"]
     token = _api_token(user)
-    response = client_for(user).post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "a-New-long-passphrase-7", "new_password2": "a-New-long-passphrase-7"})
+    response = client_for(user).post(
+        reverse("password_change"), {"old_password": PASSWORD, "new_password1": "a-New-long-passphrase-7", "new_password2": "a-New-long-passphrase-7"}
+    )
     assert response.status_code == 302
     assert _me(token).status_code == 401
     assert ApiToken.objects.get(user=user).revoked_reason == "password changed"

@@ -3,6 +3,7 @@
 Before the fix the key chosen at the password step survived the code step, so a key seen or fixed
 while only the password was known became a fully signed-in session.
 """
+
 import time_machine
 from django.urls import reverse
 

@@ -1,9 +1,10 @@
 """Over-access alerts reach the partnership admins once per burst."""
+
 from django.core.cache import cache
 
-from notifications.models import Notification
 from audit.models import AuditAction
 from audit.services import audit_record
+from notifications.models import Notification
 
 
 def _admin_alerts(world, subject):

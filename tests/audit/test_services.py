@@ -4,6 +4,7 @@ searches (request paths with their query strings), shown in the auditor's CSV an
 Rows now store the path without its query string, and API list rows record only the list's own
 filters (ids, choices, dates), so nothing identifying sent in a URL reaches the log.
 """
+
 import pytest
 from django.http import QueryDict
 from django.test import RequestFactory
@@ -48,17 +49,28 @@ def test_a_page_read_with_identifiers_in_its_query_writes_none_of_them(world, cl
     for url in (reverse("cases:case_detail", args=[world.case.pk]), reverse("home"), reverse("chronologies:child_chronology", args=[world.case.child_id])):
         assert client.get(url, PERSONAL).status_code == 200
     rows = _new_rows(before)
-    assert rows and {row.path for row in rows} <= {reverse("cases:case_detail", args=[world.case.pk]), reverse("home"), reverse("chronologies:child_chronology", args=[world.case.child_id])}
+    assert rows and {row.path for row in rows} <= {
+        reverse("cases:case_detail", args=[world.case.pk]),
+        reverse("home"),
+        reverse("chronologies:child_chronology", args=[world.case.child_id]),
+    }
     _assert_nothing_personal(rows)
 
 
-@pytest.mark.parametrize(("name", "filters", "kept"), [
-    ("api:case-list", lambda world: {"child": world.case.child_id}, lambda world: f"api child={world.case.child_id}"),
-    ("api:chronology-entry-list", lambda world: {"child": world.case.child_id, "significance": "critical"}, lambda world: f"api child={world.case.child_id}&significance=critical"),
-    ("api:conference-list", lambda world: {"case": world.case.pk}, lambda world: f"api case={world.case.pk}"),
-    ("api:conference-invitation-list", lambda world: {}, lambda world: "api "),
-    ("api:tool-run-list", lambda world: {"case": world.case.pk}, lambda world: f"api case={world.case.pk}"),
-])
+@pytest.mark.parametrize(
+    ("name", "filters", "kept"),
+    [
+        ("api:case-list", lambda world: {"child": world.case.child_id}, lambda world: f"api child={world.case.child_id}"),
+        (
+            "api:chronology-entry-list",
+            lambda world: {"child": world.case.child_id, "significance": "critical"},
+            lambda world: f"api child={world.case.child_id}&significance=critical",
+        ),
+        ("api:conference-list", lambda world: {"case": world.case.pk}, lambda world: f"api case={world.case.pk}"),
+        ("api:conference-invitation-list", lambda world: {}, lambda world: "api "),
+        ("api:tool-run-list", lambda world: {"case": world.case.pk}, lambda world: f"api case={world.case.pk}"),
+    ],
+)
 def test_an_api_list_records_its_own_filters_and_nothing_typed_with_them(world, client_for, name, filters, kept):
     client = client_for(world.users["lead_practitioner"])
     before = _last_pk()

@@ -37,7 +37,7 @@ def test_bad_date_range_is_explained_and_kept(world, client_for):
 
 
 def test_csv_export_is_itself_audited_and_defuses_formulas(world, client_for):
-    audit_record(user=None, action=AuditAction.LOGIN_FAILED, username="=HYPERLINK(\"x\")")
+    audit_record(user=None, action=AuditAction.LOGIN_FAILED, username='=HYPERLINK("x")')
     before = AccessEvent.objects.filter(action=AuditAction.EXPORT).count()
     response = client_for(world.users["auditor"]).get(reverse("audit:event_export"), {"action": "login_failed"})
     rows = list(csv.reader(io.StringIO(_content(response))))

@@ -1,4 +1,5 @@
 """Playwright driving Debian's Chromium (never a downloaded browser: downloads fail on these machines)."""
+
 import shutil
 from pathlib import Path
 
@@ -58,11 +59,7 @@ def serious_violations(page):
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    return [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def sign_in(page, username, password):

@@ -1,5 +1,6 @@
 """The pages of issue 22 in Chromium, at desktop width and at 320 px: a refusal that says why, find a child
 after a search (a POST, no identifiers in the URL), and the case-grant page. Each passes axe."""
+
 from datetime import timedelta
 
 import pytest
@@ -54,8 +55,13 @@ def test_find_a_child_posts_and_shows_results_without_identifiers_in_the_url(wor
 
 
 def test_the_case_grant_page(world, page, screenshot):
-    case_grant(granted_by=world.users["admin"], case=world.case, agency=world.public_health, reason="Health needs assessment for the review",
-               expires_on=timezone.localdate() + timedelta(days=60))
+    case_grant(
+        granted_by=world.users["admin"],
+        case=world.case,
+        agency=world.public_health,
+        reason="Health needs assessment for the review",
+        expires_on=timezone.localdate() + timedelta(days=60),
+    )
     sign_in(page, "admin", PASSWORD)
     page.wait_for_url("**/")
     page.goto("/partnership/case-grants/")

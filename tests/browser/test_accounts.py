@@ -1,6 +1,7 @@
 """Accounts in Chromium (issue 22, findings 3 and 6; issue 20, item 2): an invitation followed end to
 end through the mail outbox, the "set your password" page, and the API token list, each at desktop
 width and at 320 px with no serious axe-core violations and nothing wider than the screen."""
+
 import re
 
 import pytest

@@ -1,4 +1,5 @@
 """Case work in Chromium: record a concern end to end; the case page and the form are accessible."""
+
 import re
 from datetime import date
 

@@ -1,4 +1,5 @@
 """The census import in Chromium: an admin uploads a return with faults, reads the dry run, confirms."""
+
 import pytest
 
 from census.models import ChildCensus
@@ -8,9 +9,8 @@ from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-FAULTY = (
-    VALID_RETURN.replace("<AssessmentActualStartDate>2025-05-02<", "<AssessmentActualStartDate>2025-04-02<")
-    .replace("<CPPreviewDate>2025-10-01<", "<CPPreviewDate>2025-06-01<")
+FAULTY = VALID_RETURN.replace("<AssessmentActualStartDate>2025-05-02<", "<AssessmentActualStartDate>2025-04-02<").replace(
+    "<CPPreviewDate>2025-10-01<", "<CPPreviewDate>2025-06-01<"
 )
 
 

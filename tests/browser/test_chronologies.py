@@ -1,4 +1,5 @@
 """A child's multi-agency chronology in Chromium: patterns on top, significant entries standing out, filters, forms."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -33,17 +34,51 @@ def _record(world, user_kind, **fields):
 @pytest.fixture
 def chronology(world, november_2026):
     """Concerns from health and the school, a restricted police call-out, low attendance, missed appointments."""
-    make_concern(world.case, world.users["lead_practitioner"], observed_on=date(2026, 9, 14), neglect_types=("physical", "nutritional"),
-                 description="At the clinic in a soiled nappy; weight below the 2nd centile.", impact_on_child="Sore skin; not gaining weight.")
-    make_concern(world.case, world.users["partner_practitioner"], observed_on=date(2026, 10, 6), neglect_types=("nutritional",),
-                 description="Hungry at breakfast club three days running.", impact_on_child="Cannot concentrate; asks other children for food.")
-    _record(world, "partner_practitioner", occurred_on=date(2026, 10, 23), kind=EntryKind.SCHOOL_ATTENDANCE, attendance_percentage=Decimal("84.5"),
-            summary="Autumn half-term attendance.", impact_on_child="Missed 6 days of learning; behind in reading.", significance=Significance.SIGNIFICANT)
+    make_concern(
+        world.case,
+        world.users["lead_practitioner"],
+        observed_on=date(2026, 9, 14),
+        neglect_types=("physical", "nutritional"),
+        description="At the clinic in a soiled nappy; weight below the 2nd centile.",
+        impact_on_child="Sore skin; not gaining weight.",
+    )
+    make_concern(
+        world.case,
+        world.users["partner_practitioner"],
+        observed_on=date(2026, 10, 6),
+        neglect_types=("nutritional",),
+        description="Hungry at breakfast club three days running.",
+        impact_on_child="Cannot concentrate; asks other children for food.",
+    )
+    _record(
+        world,
+        "partner_practitioner",
+        occurred_on=date(2026, 10, 23),
+        kind=EntryKind.SCHOOL_ATTENDANCE,
+        attendance_percentage=Decimal("84.5"),
+        summary="Autumn half-term attendance.",
+        impact_on_child="Missed 6 days of learning; behind in reading.",
+        significance=Significance.SIGNIFICANT,
+    )
     for day in (2, 16, 30):
-        _record(world, "lead_practitioner", occurred_on=date(2026, 10, day), kind=EntryKind.HEALTH_APPOINTMENT_MISSED,
-                summary="Was not brought to the dental appointment.", impact_on_child="Tooth pain continues untreated.")
-    _record(world, "granted", occurred_on=date(2026, 11, 8), kind=EntryKind.POLICE_CALL_OUT, restricted=True, significance=Significance.CRITICAL,
-            summary="Called to the home at 2am: adults shouting; children alone downstairs.", impact_on_child="Frightened; no adult supervising.")
+        _record(
+            world,
+            "lead_practitioner",
+            occurred_on=date(2026, 10, day),
+            kind=EntryKind.HEALTH_APPOINTMENT_MISSED,
+            summary="Was not brought to the dental appointment.",
+            impact_on_child="Tooth pain continues untreated.",
+        )
+    _record(
+        world,
+        "granted",
+        occurred_on=date(2026, 11, 8),
+        kind=EntryKind.POLICE_CALL_OUT,
+        restricted=True,
+        significance=Significance.CRITICAL,
+        summary="Called to the home at 2am: adults shouting; children alone downstairs.",
+        impact_on_child="Frightened; no adult supervising.",
+    )
 
 
 def test_a_childs_chronology_shows_patterns_first_and_is_accessible(world, chronology, page, screenshot):

@@ -1,4 +1,5 @@
 """A conference in Chromium: schedule it, record the attendance table (with a mistake first), the decision, then the lists."""
+
 from datetime import date
 
 import pytest
@@ -74,8 +75,14 @@ def test_schedule_a_conference_and_record_its_attendance_and_decision(world, pag
     page.goto(f"/conferences/cases/{world.case.pk}/")
     assert "Child protection plan started (Neglect)" in page.get_by_test_id("case-conferences").inner_text()
     _accessible(page, screenshot, "conferences-case-list")
-    make_conference(world.case, actor=world.users["csc_manager"], chair=world.users["csc_practitioner"], held_on=date(2026, 12, 1),
-                    kind=ConferenceKind.CORE_GROUP, invitations=[world.csc, world.health, world.school])
+    make_conference(
+        world.case,
+        actor=world.users["csc_manager"],
+        chair=world.users["csc_practitioner"],
+        held_on=date(2026, 12, 1),
+        kind=ConferenceKind.CORE_GROUP,
+        invitations=[world.csc, world.health, world.school],
+    )
     page.goto("/conferences/upcoming/")
     assert "Core group" in page.get_by_test_id("upcoming").inner_text()
     _accessible(page, screenshot, "conferences-upcoming")

@@ -1,4 +1,5 @@
 """The Quarterly Neglect Dashboard in Chromium: a strategy member opens the last complete quarter and moves back one."""
+
 import pytest
 import time_machine
 

@@ -1,4 +1,5 @@
 """Drift flags in Chromium: a case page with several flags, one opened to its evidence, then acknowledged; the queue."""
+
 from datetime import date
 
 import pytest
@@ -28,8 +29,14 @@ def _accessible(page, screenshot, name):
 def test_case_page_flags_their_evidence_and_an_acknowledgement(world, page, screenshot, november_2026):
     plan = make_plan(world.case, started_on=date(2025, 10, 4))
     make_action(plan, world.school, due_on=date(2026, 10, 1), what="Breakfast club every school day")
-    make_entry(world.case.child, world.users["partner_practitioner"], occurred_on=date(2026, 10, 20), kind=EntryKind.SCHOOL_ATTENDANCE,
-               attendance_percentage=84, summary="Attendance this half term")
+    make_entry(
+        world.case.child,
+        world.users["partner_practitioner"],
+        occurred_on=date(2026, 10, 20),
+        kind=EntryKind.SCHOOL_ATTENDANCE,
+        attendance_percentage=84,
+        summary="Attendance this half term",
+    )
     world.case.threshold = Threshold.SPECIALIST
     world.case.save()
     sign_in(page, "csc_manager", PASSWORD)

@@ -6,6 +6,7 @@ door's queue shows the request and the household's family-wide flag; the front d
 help with a named lead; the school's DSL sees the family-wide flag on Ellie's case, naming only what
 the school may see. A household concern by address reaches the front door, which links it.
 """
+
 from datetime import date
 
 import pytest
@@ -58,12 +59,23 @@ def brook(world, november_2026):
     school_case = make_case(world.school, child=ellie, opened_on=date(2026, 9, 1))
     health_case = make_case(world.health, child=noah, opened_on=date(2026, 9, 1), lead_professional=world.users["lead_practitioner"])
     officer = make_user(make_agency(AgencyKind.HOUSING, name="County Housing"), Role.PRACTITIONER, "housing_officer")
-    concern_record(actor=world.users["partner_practitioner"], case=school_case, observed_on=date(2026, 10, 20), neglect_types=["physical"],
-                   sharing=SHARING, description="Head lice again. Poor hygiene: her clothes smelt unwashed.", impact_on_child="Other children avoid her.")
+    concern_record(
+        actor=world.users["partner_practitioner"],
+        case=school_case,
+        observed_on=date(2026, 10, 20),
+        neglect_types=["physical"],
+        sharing=SHARING,
+        description="Head lice again. Poor hygiene: her clothes smelt unwashed.",
+        impact_on_child="Other children avoid her.",
+    )
     concern_record_for_identifiers(
-        actor=officer, identifiers=ChildIdentifiers(given_name="Noah", family_name="Brook", date_of_birth=noah.date_of_birth),
-        observed_on=date(2026, 11, 16), neglect_types=["physical"], sharing=SHARING,
-        description="Dirty, unhygienic conditions around the 3-year-old: rubbish on the floor, no heating.", impact_on_child="Noah was cold and grubby.",
+        actor=officer,
+        identifiers=ChildIdentifiers(given_name="Noah", family_name="Brook", date_of_birth=noah.date_of_birth),
+        observed_on=date(2026, 11, 16),
+        neglect_types=["physical"],
+        sharing=SHARING,
+        description="Dirty, unhygienic conditions around the 3-year-old: rubbish on the floor, no heating.",
+        impact_on_child="Noah was cold and grubby.",
     )
     return family, school_case, health_case
 
@@ -122,7 +134,9 @@ def test_the_learning_review_step_by_step(world, brook, page, screenshot):
     page.get_by_label("Early help, with a named lead").check()
     page.get_by_label("Targeted Early Help").check()
     page.get_by_label("Early help lead").select_option(label="partner_dsl – Designated safeguarding lead, Riverside School")
-    page.get_by_label("Reasons for the decision").fill("Two children, two agencies, months of head lice and a cold, dirty home: early help assessment for the family.")
+    page.get_by_label("Reasons for the decision").fill(
+        "Two children, two agencies, months of head lice and a cold, dirty home: early help assessment for the family."
+    )
     _both_widths(page, screenshot, "front-door-decision")
     page.get_by_role("button", name="Record the decision").click()
     assert "Decided: Early help, with a named lead" in page.locator("main").inner_text()

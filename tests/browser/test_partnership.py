@@ -1,5 +1,6 @@
 """Action plans in Chromium: a strategy member reviews the plans, records a quarterly update (after one
 mistake), and an admin opens the partnership profile. Screenshots go to screenshots/ for a person to look at."""
+
 import pytest
 import time_machine
 
@@ -23,19 +24,45 @@ def reviewed_plans(world, april_2026):
     """Made on the travelled clock, so that the update recorded in the browser is the later one."""
     strategy, admin = world.users["strategy"], world.users["admin"]
     own = ActionPlan.objects.create(agency=world.public_health)
-    gcp2 = make_row(own, strategy, objective="Health visitors and school nurses use GCP2 where neglect is suspected", action="Train all 0-19 staff in GCP2",
-                    input="Two GCP2 trainers, 3 days each quarter", desired_outcome="Neglect recognised and assessed earlier", lead="Head of 0-19 Service")
+    gcp2 = make_row(
+        own,
+        strategy,
+        objective="Health visitors and school nurses use GCP2 where neglect is suspected",
+        action="Train all 0-19 staff in GCP2",
+        input="Two GCP2 trainers, 3 days each quarter",
+        desired_outcome="Neglect recognised and assessed earlier",
+        lead="Head of 0-19 Service",
+    )
     make_update(gcp2, "2025-26-Q3", Rag.RED, "Trainer post vacant; no sessions held.", strategy)
     make_update(gcp2, "2025-26-Q4", Rag.AMBER, "Trainer appointed in February; 40 of 120 staff trained.", strategy)
-    dental = make_row(own, strategy, objective="Dental neglect is recognised", action="Add dental neglect to the universal health review",
-                      input="Community dental service time", desired_outcome="Referrals for dental neglect made early", lead="Consultant in Dental Public Health")
+    dental = make_row(
+        own,
+        strategy,
+        objective="Dental neglect is recognised",
+        action="Add dental neglect to the universal health review",
+        input="Community dental service time",
+        desired_outcome="Referrals for dental neglect made early",
+        lead="Consultant in Dental Public Health",
+    )
     make_update(dental, "2025-26-Q4", Rag.GREEN, "Included in the review from January.", strategy)
     police = ActionPlan.objects.create(agency=world.police)
-    make_update(make_row(police, admin, objective="Officers attending homes record the conditions children live in", lead="Detective Superintendent, Public Protection"),
-                "2025-26-Q4", Rag.RED, "Form changes delayed by the records system upgrade.", admin)
+    make_update(
+        make_row(
+            police, admin, objective="Officers attending homes record the conditions children live in", lead="Detective Superintendent, Public Protection"
+        ),
+        "2025-26-Q4",
+        Rag.RED,
+        "Form changes delayed by the records system upgrade.",
+        admin,
+    )
     overarching = ActionPlan.objects.create(agency=None)
-    make_update(make_row(overarching, admin, objective="The partnership measures the impact of neglect work", lead="Partnership business manager"),
-                "2025-26-Q4", Rag.COMPLETE, "Quarterly dashboard in use since January.", admin)
+    make_update(
+        make_row(overarching, admin, objective="The partnership measures the impact of neglect work", lead="Partnership business manager"),
+        "2025-26-Q4",
+        Rag.COMPLETE,
+        "Quarterly dashboard in use since January.",
+        admin,
+    )
     return own
 
 

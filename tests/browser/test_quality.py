@@ -7,6 +7,7 @@ action plan and to done, closes the round (the police auditor's access ends: 404
 round's report as a PDF, which is rendered to PNG for a person to look at. Screenshots (desktop and
 320 px) go to screenshots/.
 """
+
 import subprocess
 
 import pytest
@@ -83,8 +84,11 @@ def test_a_round_end_to_end(world, page, screenshot, cases):
 
     page.get_by_role("link", name="Back to the round").first.click()
     page.get_by_role("link", name="Choose an auditor from each agency").click()
-    for username, agency, role in (("outsider", "County Police", "Practitioner"), ("partner_dsl", "Riverside School", "Designated safeguarding lead"),
-                                   ("lead_manager", "Community Health Trust", "Manager")):
+    for username, agency, role in (
+        ("outsider", "County Police", "Practitioner"),
+        ("partner_dsl", "Riverside School", "Designated safeguarding lead"),
+        ("lead_manager", "Community Health Trust", "Manager"),
+    ):
         page.get_by_label("Auditor").select_option(label=f"{agency}: {username} ({role})")
         page.get_by_role("button", name="Add the auditor").click()
     _accessible(page, screenshot, "quality-round-auditors")

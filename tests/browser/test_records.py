@@ -3,6 +3,7 @@
 (Here rather than in tests/subject_access and tests/retention: the session-wide browser fixture of
 this folder cannot be shared with modules elsewhere.)
 """
+
 from datetime import date
 
 import pytest

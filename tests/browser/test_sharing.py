@@ -1,4 +1,5 @@
 """Sharing decisions and edit conflicts in Chromium: the pages read well and pass axe."""
+
 from datetime import date
 
 import pytest
@@ -40,8 +41,7 @@ def test_an_edit_conflict_keeps_the_users_text_and_shows_the_other_change(world,
     sign_in(page, "partner_practitioner", PASSWORD)
     page.wait_for_url("**/")
     page.goto(f"/cases/{world.case.pk}/actions/{action.pk}/")
-    plan_action_update(actor=world.users["lead_practitioner"], action=action, status="in_progress", evidence="Booked by the health visitor",
-                       expected_version=1)
+    plan_action_update(actor=world.users["lead_practitioner"], action=action, status="in_progress", evidence="Booked by the health visitor", expected_version=1)
     page.get_by_label("Evidence").fill("He has eaten breakfast every day this week.")
     page.get_by_role("button", name="Save").click()
     assert "Someone else changed this record" in page.locator(".govuk-error-summary").inner_text()

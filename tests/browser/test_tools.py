@@ -1,4 +1,5 @@
 """A Graded Care Profile 2 run in Chromium: start, fill the areas over two sittings, finalise, see progress."""
+
 from datetime import date
 
 import pytest
@@ -54,7 +55,7 @@ def _fill_area(page, area_id):
 
 def test_a_gcp2_run_over_two_sittings_then_the_progress_chart(world, page, screenshot, march_2026):
     published("gcp2")
-    final_run(world.case, world.users["lead_practitioner"], values={area: 3 for area in GRADES}, on=date(2026, 1, 12))
+    final_run(world.case, world.users["lead_practitioner"], values=dict.fromkeys(GRADES, 3), on=date(2026, 1, 12))
 
     # First sitting: start, details, two areas.
     sign_in(page, "lead_practitioner", PASSWORD)

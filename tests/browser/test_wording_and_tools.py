@@ -1,6 +1,7 @@
 """Issue 21 in Chromium: the wording hint beside a concern's field as it is typed (never a block), and the
 changed tool pages (the tool's page, a final run with its rules, the checklist's evidence hint, the printed copy),
 each at desktop width and at 320 px, with no serious axe-core violations."""
+
 import importlib
 from datetime import date
 
@@ -70,9 +71,17 @@ def test_the_wording_hint_shows_beside_the_field_and_the_concern_saves_as_writte
 def test_the_changed_tool_pages(world, page, screenshot, november_2026):
     SEED.seed(apps, None)
     gcp2 = published("gcp2")
-    run = final_run(world.case, world.users["lead_practitioner"], values={
-        "physical_care": [1, 2, 4, 4, 1], "safety": [2, 3], "emotional_care": [2, 2], "developmental_care": [2, 3, 2, 2],
-    }, on=date(2026, 11, 2))
+    run = final_run(
+        world.case,
+        world.users["lead_practitioner"],
+        values={
+            "physical_care": [1, 2, 4, 4, 1],
+            "safety": [2, 3],
+            "emotional_care": [2, 2],
+            "developmental_care": [2, 3, 2, 2],
+        },
+        on=date(2026, 11, 2),
+    )
     sign_in(page, "lead_practitioner", PASSWORD)
     page.wait_for_url("**/")
 
@@ -92,6 +101,8 @@ def test_the_changed_tool_pages(world, page, screenshot, november_2026):
     page.get_by_role("button", name="Start the assessment").click()
     page.get_by_role("link", name="Health care", exact=True).click()
     page.locator("#id_value-no_frequent_emergency_visits_2").check()
-    page.locator("#id_evidence-no_frequent_emergency_visits").fill("Four A&E visits since August; the last for a scald. Mum said she refused to engage with the GP.")
+    page.locator("#id_evidence-no_frequent_emergency_visits").fill(
+        "Four A&E visits since August; the last for a scald. Mum said she refused to engage with the GP."
+    )
     page.locator("#id_evidence-no_frequent_emergency_visits-wording-hint").get_by_text("Could you say it another way?").wait_for()
     _both_widths(page, screenshot, "tool-area-checklist-health", focus="#id_evidence-no_frequent_emergency_visits-wording-hint")

@@ -1,4 +1,5 @@
 """The case-work API: same rules as the pages, 400 with field errors, 404 for what is not visible."""
+
 import json
 
 from django.urls import reverse
@@ -7,9 +8,16 @@ from audit.models import AccessEvent
 from cases.models import Child, Concern, TeamMembership
 from cases.services import CONCERN_FOR_THE_LEAD
 
-CONCERN = {"observed_on": "2026-11-20", "neglect_types": ["supervision"], "description": "Left alone at home overnight", "impact_on_child": "Frightened, tired at school",
-           "sharing_reason": "The team needs to know she is left alone", "lawful_basis": "public_task", "sharing_condition": "safeguarding",
-           "family_informed": "yes"}
+CONCERN = {
+    "observed_on": "2026-11-20",
+    "neglect_types": ["supervision"],
+    "description": "Left alone at home overnight",
+    "impact_on_child": "Frightened, tired at school",
+    "sharing_reason": "The team needs to know she is left alone",
+    "lawful_basis": "public_task",
+    "sharing_condition": "safeguarding",
+    "family_informed": "yes",
+}
 
 
 def _post(client, name, data):
@@ -26,7 +34,9 @@ def test_create_a_child_opens_a_case_the_caller_can_see(world, client_for):
 
 
 def test_invalid_child_answers_400_with_field_errors(world, client_for):
-    response = _post(client_for(world.users["partner_practitioner"]), "api:child-list", {"given_name": "Mia", "date_of_birth": "not a date", "nhs_number": "1234567890"})
+    response = _post(
+        client_for(world.users["partner_practitioner"]), "api:child-list", {"given_name": "Mia", "date_of_birth": "not a date", "nhs_number": "1234567890"}
+    )
     errors = response.json()
     assert response.status_code == 400
     assert {"family_name", "date_of_birth"} <= set(errors)
@@ -36,7 +46,11 @@ def test_a_duplicate_nhs_number_is_answered_like_a_new_one_and_not_copied(world,
     """Issue 22, finding 4: registering says nothing about who holds a number (tests/cases/test_identifier_oracle.py)."""
     client = client_for(world.users["partner_practitioner"])
     _post(client, "api:child-list", {"given_name": "Mia", "family_name": "Stone", "date_of_birth": "2019-04-02", "nhs_number": "9434765919"})
-    response = _post(client_for(world.users["outsider"]), "api:child-list", {"given_name": "X", "family_name": "Y", "date_of_birth": "2019-04-02", "nhs_number": "9434765919"})
+    response = _post(
+        client_for(world.users["outsider"]),
+        "api:child-list",
+        {"given_name": "X", "family_name": "Y", "date_of_birth": "2019-04-02", "nhs_number": "9434765919"},
+    )
     assert response.status_code == 201
     assert "Mia" not in response.content.decode() and "nhs_number" not in response.json()
     assert Child.objects.get(pk=response.json()["id"]).nhs_number == ""
@@ -70,14 +84,20 @@ def test_concern_by_identifiers_reaches_the_case_and_answers_with_a_reference_on
 
 
 def test_concern_validation_errors_are_per_field(world, client_for):
-    response = _post(client_for(world.users["partner_practitioner"]), "api:concern-list", {"child": world.case.child_id, "observed_on": "2030-01-01", "neglect_types": ["laziness"], "description": "x", "impact_on_child": ""})
+    response = _post(
+        client_for(world.users["partner_practitioner"]),
+        "api:concern-list",
+        {"child": world.case.child_id, "observed_on": "2030-01-01", "neglect_types": ["laziness"], "description": "x", "impact_on_child": ""},
+    )
     errors = response.json()
     assert response.status_code == 400
     assert {"neglect_types", "impact_on_child"} <= set(errors)
 
 
 def test_future_date_is_refused_by_the_service_rule(world, client_for):
-    response = _post(client_for(world.users["partner_practitioner"]), "api:concern-list", {**CONCERN, "child": world.case.child_id, "observed_on": "2030-01-01"})
+    response = _post(
+        client_for(world.users["partner_practitioner"]), "api:concern-list", {**CONCERN, "child": world.case.child_id, "observed_on": "2030-01-01"}
+    )
     assert response.status_code == 400
     assert response.json()["observed_on"] == ["Date observed must be today or in the past"]
 

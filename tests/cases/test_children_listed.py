@@ -4,6 +4,7 @@ A list writes its own row as before ("case_list", "child_search"...) and one `ch
 per child it showed, so an auditor's search by child, and a subject access disclosure log, include
 the lists a child appeared in. Being listed is not opening a record: the over-access alert ignores them.
 """
+
 import json
 
 import pytest

@@ -5,6 +5,7 @@ The answer is the same whatever the register holds (issue 22, finding 4; tests/c
 the concern reaches the child's lead, or children's social care's front door, and the recorder's
 agency joins a team only when it already sees the case.
 """
+
 from dataclasses import asdict
 from datetime import date
 
@@ -12,12 +13,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from agencies.access import cases_visible_to
-from frontdoor.models import FrontDoorItem
-from notifications.models import Notification
 from audit.models import AccessEvent, AuditAction
 from cases.models import Case, CaseStatus, Child, Concern, SharedItem, SharingDecision, TeamMembership, Threshold
 from cases.selectors import ChildIdentifiers
 from cases.services import case_close, concern_record_for_identifiers
+from frontdoor.models import FrontDoorItem
+from notifications.models import Notification
 from tests.factories import SHARING, make_case, make_child
 
 from .conftest import TODAY
@@ -148,7 +149,10 @@ def test_an_ambiguous_lookup_is_audited_for_the_auditors(world, known_child, nam
     record(world.users["outsider"], by_name(known_child))
     lookup = AccessEvent.objects.get(username="outsider", object_type="child_lookup")
     assert (lookup.action, lookup.child_id, lookup.detail) == (
-        AuditAction.VIEW, known_child.pk, f"concern by identifiers: no clear match (children {known_child.pk}, {namesake.pk})")
+        AuditAction.VIEW,
+        known_child.pk,
+        f"concern by identifiers: no clear match (children {known_child.pk}, {namesake.pk})",
+    )
 
 
 def test_the_same_details_with_the_nhs_number_find_the_one_child(world, known_child, namesake):

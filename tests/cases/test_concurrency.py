@@ -1,11 +1,11 @@
 """Optimistic concurrency: two people editing the same record get a clear conflict, never a lost update."""
+
 import json
 
 import pytest
 from django.urls import reverse
 
-from cases.models import ActionStatus, PlanAction
-from cases.models import CaseStatus
+from cases.models import ActionStatus, CaseStatus, PlanAction
 from cases.services import case_close, case_reassign_lead, plan_action_update, plan_end
 from neglect_portal.concurrency import CONFLICT, EditConflict
 from tests.factories import make_action, make_plan
@@ -29,17 +29,16 @@ def _action_url(world, action):
 
 def test_each_change_of_an_action_raises_its_version(world, plan_action):
     assert plan_action.version == 1
-    updated = plan_action_update(actor=world.users["partner_practitioner"], action=plan_action, status=ActionStatus.IN_PROGRESS, evidence="",
-                                 expected_version=1)
+    updated = plan_action_update(
+        actor=world.users["partner_practitioner"], action=plan_action, status=ActionStatus.IN_PROGRESS, evidence="", expected_version=1
+    )
     assert updated.version == 2
 
 
 def test_an_action_update_based_on_a_stale_version_is_refused_and_changes_nothing(world, plan_action):
-    plan_action_update(actor=world.users["lead_practitioner"], action=plan_action, status=ActionStatus.IN_PROGRESS, evidence="Started",
-                       expected_version=1)
+    plan_action_update(actor=world.users["lead_practitioner"], action=plan_action, status=ActionStatus.IN_PROGRESS, evidence="Started", expected_version=1)
     with pytest.raises(EditConflict) as conflict:
-        plan_action_update(actor=world.users["partner_practitioner"], action=plan_action, status=ActionStatus.DROPPED, evidence="",
-                           expected_version=1)
+        plan_action_update(actor=world.users["partner_practitioner"], action=plan_action, status=ActionStatus.DROPPED, evidence="", expected_version=1)
     assert conflict.value.current_version == 2
     assert PlanAction.objects.filter(pk=plan_action.pk).values_list("status", "evidence", "version").get() == ("in_progress", "Started", 2)
 
@@ -54,11 +53,17 @@ def test_ending_a_plan_on_a_stale_version_is_refused(world):
 
 def test_reassigning_the_lead_on_a_stale_version_is_refused(world):
     version = world.case.version
-    case_reassign_lead(actor=world.users["lead_manager"], case=world.case, lead_professional=world.users["lead_manager"], reason="Leave",
-                       expected_version=version)
+    case_reassign_lead(
+        actor=world.users["lead_manager"], case=world.case, lead_professional=world.users["lead_manager"], reason="Leave", expected_version=version
+    )
     with pytest.raises(EditConflict):
-        case_reassign_lead(actor=world.users["csc_manager"], case=world.case, lead_professional=world.users["csc_practitioner"],
-                           reason="Statutory now", expected_version=version)
+        case_reassign_lead(
+            actor=world.users["csc_manager"],
+            case=world.case,
+            lead_professional=world.users["csc_practitioner"],
+            reason="Statutory now",
+            expected_version=version,
+        )
     world.case.refresh_from_db()
     assert world.case.lead_professional == world.users["lead_manager"]
 
@@ -102,9 +107,15 @@ def test_a_second_editor_sees_the_conflict_with_their_text_kept_and_the_other_ch
 def test_a_second_reassignment_of_the_lead_shows_a_conflict(world, client_for):
     url = reverse("cases:reassign_lead", args=[world.case.pk])
     version = world.case.version
-    assert client_for(world.users["lead_manager"]).post(url, {"lead_professional": world.users["lead_manager"].pk, "reason": "Leave", "version": version}).status_code == 302
-    response = client_for(world.users["csc_manager"]).post(url, {"lead_professional": world.users["lead_practitioner"].pk, "reason": "Back from leave",
-                                                                 "version": version})
+    assert (
+        client_for(world.users["lead_manager"])
+        .post(url, {"lead_professional": world.users["lead_manager"].pk, "reason": "Leave", "version": version})
+        .status_code
+        == 302
+    )
+    response = client_for(world.users["csc_manager"]).post(
+        url, {"lead_professional": world.users["lead_practitioner"].pk, "reason": "Back from leave", "version": version}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert CONFLICT.split(".")[0] in html and "Back from leave" in html

@@ -3,6 +3,7 @@
 `world.case` is led by a community health agency (`lead_*`), with a school partner (`partner_*`);
 children's social care (`csc_*`) sees every case; `granted` is a police officer with an explicit grant.
 """
+
 import json
 
 import pytest
@@ -65,12 +66,22 @@ def _post(client, name, data):
     return client.post(reverse(name), json.dumps(data), content_type="application/json")
 
 
-CONCERN = {"observed_on": "2026-11-20", "neglect_types": ["supervision"], "description": "Left alone", "impact_on_child": "Frightened",
-           "sharing_reason": "Team needs to know", "lawful_basis": "public_task", "sharing_condition": "safeguarding", "family_informed": "yes"}
+CONCERN = {
+    "observed_on": "2026-11-20",
+    "neglect_types": ["supervision"],
+    "description": "Left alone",
+    "impact_on_child": "Frightened",
+    "sharing_reason": "Team needs to know",
+    "lawful_basis": "public_task",
+    "sharing_condition": "safeguarding",
+    "family_informed": "yes",
+}
 
 
-@pytest.mark.parametrize(("field", "message"), [("agency", "You may not write this field."), ("is_adolescent_concern", "You may not write this field."),
-                                                 ("recorded_by", "Unknown field.")])
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [("agency", "You may not write this field."), ("is_adolescent_concern", "You may not write this field."), ("recorded_by", "Unknown field.")],
+)
 def test_writing_a_field_nobody_writes_is_refused_by_name_not_ignored(world, client_for, field, message):
     data = {**CONCERN, "child": world.case.child_id, field: 1}
     response = _post(client_for(world.users["partner_practitioner"]), "api:concern-list", data)

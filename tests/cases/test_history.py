@@ -1,4 +1,5 @@
 """The plan and referral history rules (cases/history.py) that the case page, drift, the dashboard and the census share."""
+
 from datetime import date, timedelta
 
 import pytest

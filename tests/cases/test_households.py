@@ -2,6 +2,7 @@
 
 `world.case`'s child lives in a household; community health leads the case, the school is a partner.
 """
+
 import json
 from datetime import date
 
@@ -19,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_recording_a_household_keeps_its_address_as_the_first_of_its_history(world):
-    family = household_create(actor=world.users["partner_practitioner"], name="Stone household", address="Flat 3\n12 Example Road",
-                              postcode="zz1 1aa", uprn="100012345678")
+    family = household_create(
+        actor=world.users["partner_practitioner"], name="Stone household", address="Flat 3\n12 Example Road", postcode="zz1 1aa", uprn="100012345678"
+    )
     assert (family.postcode, family.uprn, family.created_by_agency) == ("ZZ1 1AA", "100012345678", world.school)
     assert [(a.address, a.postcode, a.moved_out_on) for a in family.addresses.all()] == [("Flat 3\n12 Example Road", "ZZ1 1AA", None)]
 
@@ -46,8 +48,12 @@ def test_adding_a_child_is_a_recorded_decision_on_their_chronology(world):
     brother = make_case(world.health, child=make_child("Leo")).child
     member = household_member_add(actor=world.users["lead_practitioner"], family=family, child=brother, reason="Moved in with his sister")
     brother.refresh_from_db()
-    assert (brother.family, member.added_by, member.reason, member.joined_on) == (family, world.users["lead_practitioner"], "Moved in with his sister",
-                                                                                 date(2026, 11, 24))
+    assert (brother.family, member.added_by, member.reason, member.joined_on) == (
+        family,
+        world.users["lead_practitioner"],
+        "Moved in with his sister",
+        date(2026, 11, 24),
+    )
     entry = ChronologyEntry.objects.get(child=brother, source_type=SourceType.HOUSEHOLD_JOINED)
     assert (entry.kind, entry.agency, entry.author) == (EntryKind.HOUSEHOLD_CHANGE, world.health, world.users["lead_practitioner"])
     assert entry.summary == f"Joined the household {family} (child of the household). Why: Moved in with his sister"
@@ -77,8 +83,7 @@ def test_removing_a_child_keeps_the_record_of_their_time_there(world):
     member = HouseholdMember.objects.get(child=world.case.child, left_on__isnull=True)
     household_member_remove(actor=world.users["csc_practitioner"], member=member, reason="Went to live with her father")
     member.refresh_from_db()
-    assert (member.left_on, member.removed_by, member.removal_reason) == (date(2026, 11, 24), world.users["csc_practitioner"],
-                                                                         "Went to live with her father")
+    assert (member.left_on, member.removed_by, member.removal_reason) == (date(2026, 11, 24), world.users["csc_practitioner"], "Went to live with her father")
     assert Child.objects.get(pk=world.case.child_id).family is None
     assert ChronologyEntry.objects.get(source_type=SourceType.HOUSEHOLD_LEFT, source_id=member.pk).child == world.case.child
 
@@ -131,8 +136,9 @@ def test_the_api_adds_a_child_and_ends_a_membership(world, client_for):
     assert added.status_code == 201
     assert {member["child"]["id"] for member in added.json()["members"]} == {world.case.child_id, brother.pk}
     member = HouseholdMember.objects.get(child=brother, family_id=family_id)
-    removed = client.generic("DELETE", f"/api/v1/families/{family_id}/members/{member.pk}/", json.dumps({"reason": "Back with his dad"}),
-                             content_type="application/json")
+    removed = client.generic(
+        "DELETE", f"/api/v1/families/{family_id}/members/{member.pk}/", json.dumps({"reason": "Back with his dad"}), content_type="application/json"
+    )
     assert removed.status_code == 200
     assert [m["child"]["id"] for m in removed.json()["members"]] == [world.case.child_id]
 
@@ -143,8 +149,7 @@ def test_the_api_adds_an_adult_with_their_relationship(world, client_for):
     partner = adult_add(actor=None, family=world.case.child.family, given_name="Sam", family_name="Jones")
     member = HouseholdMember.objects.get(adult=partner)
     client = client_for(world.users["lead_manager"])
-    client.generic("DELETE", f"/api/v1/families/{member.family_id}/members/{member.pk}/", json.dumps({"reason": "Moved out"}),
-                   content_type="application/json")
+    client.generic("DELETE", f"/api/v1/families/{member.family_id}/members/{member.pk}/", json.dumps({"reason": "Moved out"}), content_type="application/json")
     again = _post(client, f"/api/v1/families/{member.family_id}/members/", {"adult": partner.pk, "relationship": "partner", "reason": "Moved back in"})
     assert again.status_code == 201
     assert [(m["adult"]["id"], m["relationship"]) for m in again.json()["members"] if m["adult"]] == [(partner.pk, "partner")]

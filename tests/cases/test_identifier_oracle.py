@@ -6,6 +6,7 @@ answers must be identical (status, message, fields; only the ids of records made
 differ), the officer must see no more afterwards than before, and each lookup writes exactly one
 `child_lookup` audit row (naming the child it matched, so "who looked this child up" is answerable).
 """
+
 import json
 import re
 
@@ -21,9 +22,16 @@ pytestmark = pytest.mark.django_db
 
 KNOWN = "9434765919"
 UNKNOWN = "4010232137"
-CONCERN = {"observed_on": "2026-11-20", "neglect_types": ["supervision"], "description": "Left alone at home overnight",
-           "impact_on_child": "Frightened, tired at school", "sharing_reason": "The team needs to know she is left alone",
-           "lawful_basis": "public_task", "sharing_condition": "safeguarding", "family_informed": "yes"}
+CONCERN = {
+    "observed_on": "2026-11-20",
+    "neglect_types": ["supervision"],
+    "description": "Left alone at home overnight",
+    "impact_on_child": "Frightened, tired at school",
+    "sharing_reason": "The team needs to know she is left alone",
+    "lawful_basis": "public_task",
+    "sharing_condition": "safeguarding",
+    "family_informed": "yes",
+}
 
 
 @pytest.fixture
@@ -120,9 +128,7 @@ def test_the_concern_page_answers_the_same_whatever_the_register_holds(world, cl
 def test_registering_a_child_answers_the_same_whatever_the_register_holds(world, client_for, known):
     officer = client_for(world.users["outsider"])
     child = {"given_name": "Mia", "family_name": "Stone", "date_of_birth": "2019-04-02"}
-    (first, first_rows), (second, second_rows) = [
-        _send(officer, "POST", "api:child-list", {**child, "nhs_number": number}) for number in (KNOWN, UNKNOWN)
-    ]
+    (first, first_rows), (second, second_rows) = [_send(officer, "POST", "api:child-list", {**child, "nhs_number": number}) for number in (KNOWN, UNKNOWN)]
     assert first.status_code == second.status_code == 201
     assert _without_new_ids(first.json(), "id") == _without_new_ids(second.json(), "id")
     assert [len(_lookups(first_rows)), len(_lookups(second_rows))] == [1, 1]

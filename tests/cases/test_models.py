@@ -1,4 +1,5 @@
 """Invariants of the case-work models: derived ages, immutable concerns, plan categories, overdue actions."""
+
 from datetime import date, timedelta
 
 import pytest

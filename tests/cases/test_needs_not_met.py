@@ -1,5 +1,6 @@
 """A concern at the Universal or Universal Plus level may name no type of neglect: it is recorded as
 "needs not met", in the practitioner's own words (issue 21; cases/models.py, `NEEDS_NOT_MET_LEVELS`)."""
+
 import json
 from datetime import date
 
@@ -47,8 +48,15 @@ def test_an_amendment_follows_the_same_rule(world):
 
 
 def test_the_database_holds_the_rule_too(world):
-    fields = {"case": world.case, "child": world.case.child, "recorded_by": world.users["csc_practitioner"], "agency": world.csc,
-              "observed_on": date(2026, 11, 1), "description": "x", "impact_on_child": "y"}
+    fields = {
+        "case": world.case,
+        "child": world.case.child,
+        "recorded_by": world.users["csc_practitioner"],
+        "agency": world.csc,
+        "observed_on": date(2026, 11, 1),
+        "description": "x",
+        "impact_on_child": "y",
+    }
     with pytest.raises(IntegrityError), transaction.atomic():
         Concern.objects.create(suggested_threshold=Threshold.TARGETED_EARLY_HELP, **fields)
     assert Concern.objects.create(suggested_threshold=Threshold.UNIVERSAL, **fields).is_needs_not_met

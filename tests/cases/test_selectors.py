@@ -1,4 +1,5 @@
 """Reads: scoped to what the user may see, repeat flags at their boundaries, bounded queries."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -125,7 +126,9 @@ def add_case_work(world, plan, count, *, first=0):
 
 def _content(concern):
     return {
-        "observed_on": concern.observed_on, "neglect_types": concern.neglect_types, "description": concern.description,
+        "observed_on": concern.observed_on,
+        "neglect_types": concern.neglect_types,
+        "description": concern.description,
         "impact_on_child": concern.impact_on_child,
     }
 
@@ -187,7 +190,10 @@ def household(world):
     sibling = make_child(given_name="Baby", family_name=child.family_name, date_of_birth=date(2025, 3, 1), family=child.family)
     make_case(world.police, child=sibling)
     mother = adult_add(
-        actor=None, family=child.family, given_name="Jo", family_name=child.family_name,
+        actor=None,
+        family=child.family,
+        given_name="Jo",
+        family_name=child.family_name,
         relationships=[ChildRelationship(child=child, relationship=Relationship.MOTHER), ChildRelationship(child=sibling, relationship=Relationship.MOTHER)],
     )
     return child, sibling, mother

@@ -1,11 +1,11 @@
 """Business rules of the case-work services, and their audit rows."""
+
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from agencies.access import cases_visible_to
-from notifications.models import Notification
 from audit.models import AccessEvent
 from cases.models import ActionStatus, CaseStatus, Concern, PlanKind, Relationship, Speaker, TeamMembership, VoiceMethod
 from cases.services import (
@@ -23,6 +23,7 @@ from cases.services import (
     plan_start,
     referral_record,
 )
+from notifications.models import Notification
 from tests.factories import make_action, make_case, make_child, make_concern, make_plan
 
 from .conftest import TODAY
@@ -61,8 +62,12 @@ def end_plan(world):
 def add_action(world):
     plan = make_plan(world.case)
     return lambda: plan_action_add(
-        actor=world.users["csc_practitioner"], plan=plan, what="Breakfast club", outcome_for_child="Eats every morning",
-        owner_agency=world.school, due_on=date(2026, 12, 15),
+        actor=world.users["csc_practitioner"],
+        plan=plan,
+        what="Breakfast club",
+        outcome_for_child="Eats every morning",
+        owner_agency=world.school,
+        due_on=date(2026, 12, 15),
     )
 
 
@@ -73,21 +78,33 @@ def update_action(world):
 
 def record_referral(world):
     return lambda: referral_record(
-        actor=world.users["partner_dsl"], child=world.case.child, case=world.case, referring_agency=world.school,
-        referred_on=TODAY, is_neglect=True, reasons="Hungry every day",
+        actor=world.users["partner_dsl"],
+        child=world.case.child,
+        case=world.case,
+        referring_agency=world.school,
+        referred_on=TODAY,
+        is_neglect=True,
+        reasons="Hungry every day",
     )
 
 
 def record_oversight(world):
     return lambda: oversight_record(
-        actor=world.users["lead_manager"], case=world.case, recorded_on=TODAY, decision="Continue the plan",
-        reasons="Progress at school", next_review_on=date(2026, 12, 22),
+        actor=world.users["lead_manager"],
+        case=world.case,
+        recorded_on=TODAY,
+        decision="Continue the plan",
+        reasons="Progress at school",
+        next_review_on=date(2026, 12, 22),
     )
 
 
 def record_voice(world):
     return lambda: child_voice_record(
-        actor=world.users["partner_practitioner"], case=world.case, recorded_on=TODAY, what_was_said="There is no food at home",
+        actor=world.users["partner_practitioner"],
+        case=world.case,
+        recorded_on=TODAY,
+        what_was_said="There is no food at home",
         method=VoiceMethod.WORDS,
     )
 
@@ -95,14 +112,20 @@ def record_voice(world):
 def add_adult(world):
     child = world.case.child
     return lambda: adult_add(
-        actor=world.users["lead_practitioner"], family=child.family, given_name="Sam", family_name=child.family_name,
+        actor=world.users["lead_practitioner"],
+        family=child.family,
+        given_name="Sam",
+        family_name=child.family_name,
         relationships=[ChildRelationship(child=child, relationship=Relationship.FATHER, parental_responsibility=True)],
-        is_father_or_male_carer=True, substance_misuse=True,
+        is_father_or_male_carer=True,
+        substance_misuse=True,
     )
 
 
 def reassign_lead(world):
-    return lambda: case_reassign_lead(actor=world.users["lead_manager"], case=world.case, lead_professional=world.users["partner_dsl"], reason="School sees her daily")
+    return lambda: case_reassign_lead(
+        actor=world.users["lead_manager"], case=world.case, lead_professional=world.users["partner_dsl"], reason="School sees her daily"
+    )
 
 
 def close_case(world):
@@ -111,8 +134,20 @@ def close_case(world):
 
 @pytest.mark.parametrize(
     "setup",
-    [record_concern, amend_concern, start_plan, end_plan, add_action, update_action, record_referral, record_oversight,
-     record_voice, add_adult, reassign_lead, close_case],
+    [
+        record_concern,
+        amend_concern,
+        start_plan,
+        end_plan,
+        add_action,
+        update_action,
+        record_referral,
+        record_oversight,
+        record_voice,
+        add_adult,
+        reassign_lead,
+        close_case,
+    ],
     ids=lambda setup: setup.__name__,
 )
 def test_each_service_writes_exactly_one_audit_row(world, setup):
@@ -309,8 +344,13 @@ def test_a_strategy_member_cannot_be_lead_professional(world):
 def test_a_referral_outcome_needs_its_date(world):
     with pytest.raises(ValidationError) as error:
         referral_record(
-            actor=world.users["csc_practitioner"], child=world.case.child, referring_agency=world.school, referred_on=TODAY,
-            is_neglect=True, reasons="Hungry", outcome="early_help",
+            actor=world.users["csc_practitioner"],
+            child=world.case.child,
+            referring_agency=world.school,
+            referred_on=TODAY,
+            is_neglect=True,
+            reasons="Hungry",
+            outcome="early_help",
         )
     assert error.value.message_dict["outcome_on"] == ["Enter the date of the outcome"]
 
@@ -318,8 +358,12 @@ def test_a_referral_outcome_needs_its_date(world):
 def test_a_referral_is_not_dated_in_the_future(world):
     with pytest.raises(ValidationError) as error:
         referral_record(
-            actor=world.users["csc_practitioner"], child=world.case.child, referring_agency=world.school,
-            referred_on=date(2026, 11, 25), is_neglect=True, reasons="Hungry",
+            actor=world.users["csc_practitioner"],
+            child=world.case.child,
+            referring_agency=world.school,
+            referred_on=date(2026, 11, 25),
+            is_neglect=True,
+            reasons="Hungry",
         )
     assert error.value.message_dict["referred_on"] == ["Date referred must be today or in the past"]
 
@@ -327,7 +371,11 @@ def test_a_referral_is_not_dated_in_the_future(world):
 def test_the_next_oversight_review_must_come_after_this_one(world):
     with pytest.raises(ValidationError) as error:
         oversight_record(
-            actor=world.users["lead_manager"], case=world.case, recorded_on=TODAY, decision="Continue", reasons="Progress",
+            actor=world.users["lead_manager"],
+            case=world.case,
+            recorded_on=TODAY,
+            decision="Continue",
+            reasons="Progress",
             next_review_on=TODAY,
         )
     assert error.value.message_dict["next_review_on"] == ["The next review date must be after the date of this oversight"]
@@ -335,8 +383,12 @@ def test_the_next_oversight_review_must_come_after_this_one(world):
 
 def test_the_childs_voice_is_recorded_against_the_recorders_agency(world):
     voice = child_voice_record(
-        actor=world.users["partner_practitioner"], case=world.case, recorded_on=TODAY, speaker=Speaker.CHILD,
-        what_was_said="Drew an empty fridge", method=VoiceMethod.DRAWING,
+        actor=world.users["partner_practitioner"],
+        case=world.case,
+        recorded_on=TODAY,
+        speaker=Speaker.CHILD,
+        what_was_said="Drew an empty fridge",
+        method=VoiceMethod.DRAWING,
     )
     assert voice.agency == world.school
 
@@ -345,6 +397,9 @@ def test_an_adult_is_related_only_to_children_of_their_household(world):
     stranger = make_child()
     with pytest.raises(ValidationError, match="same household"):
         adult_add(
-            actor=world.users["lead_practitioner"], family=world.case.child.family, given_name="Sam", family_name="Lee",
+            actor=world.users["lead_practitioner"],
+            family=world.case.child.family,
+            given_name="Sam",
+            family_name="Lee",
             relationships=[ChildRelationship(child=stranger, relationship=Relationship.MOTHERS_PARTNER)],
         )

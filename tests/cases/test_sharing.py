@@ -1,4 +1,5 @@
 """Information-sharing decisions: required with every concern, recorded with every team add, never changed."""
+
 import json
 from dataclasses import replace
 from datetime import date
@@ -17,11 +18,17 @@ from tests.factories import SHARING, make_concern
 pytestmark = pytest.mark.django_db
 
 CONCERN_FORM = {
-    "observed_on": "2026-11-20", "neglect_types": ["nutritional"], "description": "Came in without a coat, hungry at 9am",
+    "observed_on": "2026-11-20",
+    "neglect_types": ["nutritional"],
+    "description": "Came in without a coat, hungry at 9am",
     "impact_on_child": "Cold and unable to concentrate",
 }
-SHARING_FORM = {"sharing_reason": "The team needs to know he is hungry and cold", "lawful_basis": "public_task",
-                "sharing_condition": "safeguarding", "family_informed": "yes"}
+SHARING_FORM = {
+    "sharing_reason": "The team needs to know he is hungry and cold",
+    "lawful_basis": "public_task",
+    "sharing_condition": "safeguarding",
+    "family_informed": "yes",
+}
 SHARING_ERRORS = {
     "sharing_reason": "Say why you are sharing this information",
     "lawful_basis": "Choose the lawful basis for sharing",
@@ -49,8 +56,13 @@ def test_a_concern_form_without_the_sharing_decision_is_refused_with_field_error
 
 def test_the_concern_by_identifiers_form_also_needs_the_decision(world, client_for):
     child = world.case.child
-    data = {**CONCERN_FORM, "given_name": child.given_name, "family_name": child.family_name, "date_of_birth": child.date_of_birth.isoformat(),
-            "lawful_basis": "public_task"}
+    data = {
+        **CONCERN_FORM,
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth": child.date_of_birth.isoformat(),
+        "lawful_basis": "public_task",
+    }
     response = client_for(world.users["outsider"]).post(reverse("cases:concern_new"), data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -85,16 +97,29 @@ def test_the_api_needs_a_reason_when_the_family_was_not_told(world, client_for):
 
 def test_the_service_refuses_a_concern_without_the_decision_and_saves_nothing(world):
     with pytest.raises(ValidationError) as error:
-        concern_record(actor=world.users["partner_practitioner"], case=world.case, observed_on=date(2026, 11, 20), neglect_types=["physical"],
-                       description="No coat", impact_on_child="Cold")
+        concern_record(
+            actor=world.users["partner_practitioner"],
+            case=world.case,
+            observed_on=date(2026, 11, 20),
+            neglect_types=["physical"],
+            description="No coat",
+            impact_on_child="Cold",
+        )
     assert set(SHARING_ERRORS) <= set(error.value.message_dict)
     assert not Concern.objects.exists()
 
 
 def test_the_service_reports_sharing_and_concern_errors_together(world):
     with pytest.raises(ValidationError) as error:
-        concern_record(actor=world.users["partner_practitioner"], case=world.case, observed_on=date(2026, 11, 20), neglect_types=["physical"],
-                       description="No coat", impact_on_child="", sharing=replace(SHARING, reason=" "))
+        concern_record(
+            actor=world.users["partner_practitioner"],
+            case=world.case,
+            observed_on=date(2026, 11, 20),
+            neglect_types=["physical"],
+            description="No coat",
+            impact_on_child="",
+            sharing=replace(SHARING, reason=" "),
+        )
     assert {"impact_on_child", "sharing_reason"} <= set(error.value.message_dict)
 
 
@@ -103,8 +128,13 @@ def test_the_service_reports_sharing_and_concern_errors_together(world):
 
 def test_a_concern_records_one_decision_naming_who_what_with_whom_why_and_the_basis(world, client_for):
     client = client_for(world.users["partner_practitioner"])
-    data = {**CONCERN_FORM, **SHARING_FORM, "family_informed": "no", "not_informed_reason": "Telling them could put him at risk",
-            "agencies_told": [world.police.pk]}
+    data = {
+        **CONCERN_FORM,
+        **SHARING_FORM,
+        "family_informed": "no",
+        "not_informed_reason": "Telling them could put him at risk",
+        "agencies_told": [world.police.pk],
+    }
     response = client.post(reverse("cases:case_concern_new", args=[world.case.pk]), data)
     assert response.status_code == 302
     concern = Concern.objects.get()
@@ -132,8 +162,15 @@ def test_a_concern_that_brings_an_agency_into_the_team_records_the_team_add_too(
     """
     child = world.case.child
     identifiers = ChildIdentifiers(given_name=child.given_name, family_name=child.family_name, date_of_birth=child.date_of_birth)
-    recorded = concern_record_for_identifiers(actor=world.users["granted"], identifiers=identifiers, observed_on=date(2026, 11, 20),
-                                              neglect_types=["physical"], description="No coat", impact_on_child="Cold", sharing=SHARING)
+    recorded = concern_record_for_identifiers(
+        actor=world.users["granted"],
+        identifiers=identifiers,
+        observed_on=date(2026, 11, 20),
+        neglect_types=["physical"],
+        description="No coat",
+        impact_on_child="Cold",
+        sharing=SHARING,
+    )
     mine = SharingDecision.objects.filter(decided_by=world.users["granted"])
     decisions = {decision.shared_item: decision for decision in mine}
     assert mine.count() == 2
@@ -149,7 +186,10 @@ def test_adding_an_agency_to_the_team_by_a_rule_records_one_decision_and_says_th
     team_add(case=world.case, agency=world.police, reason="Invited again", actor=world.users["csc_manager"])
     decision = SharingDecision.objects.get(shared_with=world.police)
     assert (decision.shared_item, list(decision.shared_with.all()), decision.reason) == (
-        SharedItem.CASE_RECORD, [world.police], "Invited to the initial conference")
+        SharedItem.CASE_RECORD,
+        [world.police],
+        "Invited to the initial conference",
+    )
     assert decision.family_informed == FamilyInformed.NOT_RECORDED
     assert decision.decided_by_agency == world.csc
 
@@ -208,5 +248,9 @@ def test_the_api_lists_the_disclosure_log_of_a_visible_case(world, client_for):
     assert response.status_code == 200
     latest = response.json()[0]
     assert (latest["shared_item"], latest["decided_by"], latest["decided_by_agency"], latest["shared_with"]) == (
-        "concern", "partner_practitioner", "Riverside School", ["Community Health Trust"])
+        "concern",
+        "partner_practitioner",
+        "Riverside School",
+        ["Community Health Trust"],
+    )
     assert (latest["lawful_basis"], latest["condition"], latest["family_informed"]) == ("public_task", "safeguarding", "yes")

@@ -1,4 +1,5 @@
 """NHS numbers and unique pupil numbers: check characters worked by hand, so a typo cannot match a child."""
+
 import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given, settings
@@ -98,6 +99,7 @@ def test_recording_a_child_with_an_invalid_nhs_number_is_refused_on_that_field()
 # --- Cross-checked against an independent implementation (python-stdnum, a test dependency) -------
 # The portal keeps its own ~30 lines of check-character code: stdnum's UPN validation also refuses
 # LA codes it does not list, which the DfE census rules only warn about, so it cannot replace ours.
+
 
 @settings(max_examples=2000)
 @given(st.text(alphabet="0123456789", min_size=10, max_size=10))

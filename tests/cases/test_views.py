@@ -1,20 +1,26 @@
 """Case work through the browser's HTTP: what practitioners and managers see and do."""
+
 from datetime import date
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from notifications.models import Notification
 from audit.models import AccessEvent, AuditAction
 from cases.models import Concern, TeamMembership
 from cases.services import plan_end
+from notifications.models import Notification
 from tests.factories import make_action, make_concern, make_plan
 
 CONCERN = {
-    "observed_on": "2026-11-20", "neglect_types": ["nutritional", "physical"], "description": "Came in without a coat, hungry at 9am",
-    "impact_on_child": "Cold and unable to concentrate", "action_taken": "Breakfast club place offered",
-    "sharing_reason": "The team needs to know he is hungry and cold", "lawful_basis": "public_task", "sharing_condition": "safeguarding",
+    "observed_on": "2026-11-20",
+    "neglect_types": ["nutritional", "physical"],
+    "description": "Came in without a coat, hungry at 9am",
+    "impact_on_child": "Cold and unable to concentrate",
+    "action_taken": "Breakfast club place offered",
+    "sharing_reason": "The team needs to know he is hungry and cold",
+    "lawful_basis": "public_task",
+    "sharing_condition": "safeguarding",
     "family_informed": "yes",
 }
 

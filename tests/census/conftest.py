@@ -1,9 +1,9 @@
 """Synthetic histories for the census tests, built through the product's services."""
+
 from datetime import date, time
 
 import pytest
 
-from conferences.models import Conference, ConferenceChild, ConferenceKind
 from cases.models import (
     CPCategory,
     PlanKind,
@@ -13,6 +13,7 @@ from cases.services import case_close, referral_record
 from cases.validators import upn_check_letter
 from census.export import schema_path
 from census.models import ReferralCensus
+from conferences.models import Conference, ConferenceChild, ConferenceKind
 from tests.conftest import require_or_skip
 from tests.factories import make_case, make_child, make_plan
 
@@ -32,8 +33,15 @@ def schema():
 
 def refer(world, child, on, *, case=None, agency=None, outcome="", outcome_on=None, is_neglect=True, **census):
     referral = referral_record(
-        actor=world.users["csc_practitioner"], child=child, case=case, referring_agency=agency or world.school, referred_on=on,
-        is_neglect=is_neglect, reasons="Hungry and unkempt", outcome=outcome, outcome_on=outcome_on,
+        actor=world.users["csc_practitioner"],
+        child=child,
+        case=case,
+        referring_agency=agency or world.school,
+        referred_on=on,
+        is_neglect=is_neglect,
+        reasons="Hungry and unkempt",
+        outcome=outcome,
+        outcome_on=outcome_on,
     )
     if census:
         ReferralCensus.objects.create(referral=referral, **census)
@@ -43,9 +51,16 @@ def refer(world, child, on, *, case=None, agency=None, outcome="", outcome_on=No
 def conference(world, kind, held_on, cases, *, decision="", category="", strategy_on=None):
     chair = world.users["csc_manager"]
     meeting = Conference.objects.create(
-        kind=kind, held_on=held_on, start_time=time(10), format="in_person", chair=chair, chair_agency=world.csc,
-        strategy_discussion_on=strategy_on if kind == ConferenceKind.INITIAL else None, report_due_on=held_on,
-        initial_due_on=held_on if kind == ConferenceKind.INITIAL else None, scheduled_by=chair,
+        kind=kind,
+        held_on=held_on,
+        start_time=time(10),
+        format="in_person",
+        chair=chair,
+        chair_agency=world.csc,
+        strategy_discussion_on=strategy_on if kind == ConferenceKind.INITIAL else None,
+        report_due_on=held_on,
+        initial_due_on=held_on if kind == ConferenceKind.INITIAL else None,
+        scheduled_by=chair,
     )
     for case in cases:
         ConferenceChild.objects.create(conference=meeting, case=case, decision=decision, cp_category=category)
@@ -61,8 +76,18 @@ def valid_histories(world):
     # 1. Assessed, CIN plan, closed in year with a reason.
     child = make_child("Ava", date_of_birth=date(2014, 3, 2), upn=upn("931000000012"), ethnicity="WBRI", sex="F")
     case = make_case(world.csc, child=child, opened_on=date(2025, 5, 1))
-    refer(world, child, date(2025, 5, 1), case=case, outcome=ReferralOutcome.STATUTORY_ASSESSMENT, outcome_on=date(2025, 5, 2),
-          assessment_authorised_on=date(2025, 6, 10), assessment_factors=["16A", "4B"], closure_reason="RC7", **coded)
+    refer(
+        world,
+        child,
+        date(2025, 5, 1),
+        case=case,
+        outcome=ReferralOutcome.STATUTORY_ASSESSMENT,
+        outcome_on=date(2025, 5, 2),
+        assessment_authorised_on=date(2025, 6, 10),
+        assessment_factors=["16A", "4B"],
+        closure_reason="RC7",
+        **coded,
+    )
     make_plan(case, kind=PlanKind.CHILD_IN_NEED, started_on=date(2025, 6, 12), ended_on=date(2025, 12, 1))
     case_close(actor=world.users["csc_manager"], case=case, closed_on=date(2025, 12, 2), closure_reason="Needs met")
     made["closed"] = child
@@ -82,7 +107,16 @@ def valid_histories(world):
     cases = []
     for each in (family_child, unborn):
         sibling_case = make_case(world.csc, child=each, opened_on=date(2026, 1, 5))
-        refer(world, each, date(2026, 1, 5), case=sibling_case, agency=world.health, outcome=ReferralOutcome.STRATEGY_DISCUSSION_S47, outcome_on=date(2026, 1, 6), **coded)
+        refer(
+            world,
+            each,
+            date(2026, 1, 5),
+            case=sibling_case,
+            agency=world.health,
+            outcome=ReferralOutcome.STRATEGY_DISCUSSION_S47,
+            outcome_on=date(2026, 1, 6),
+            **coded,
+        )
         cases.append(sibling_case)
     conference(world, ConferenceKind.INITIAL, date(2026, 2, 2), cases, decision="plan_started", category=CPCategory.NEGLECT, strategy_on=date(2026, 1, 6))
     for each in cases:

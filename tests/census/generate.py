@@ -4,13 +4,14 @@
 careful social worker would have kept: each history is one of the patterns below with random dates,
 categories, factors and needs, so the DfE rules see many shapes, reproducibly for a seed.
 """
+
 import random
 from datetime import date, timedelta
 
 from cases.models import CPCategory, Ethnicity, PlanKind, ReferralOutcome
-from conferences.models import ConferenceKind
 from cases.services import case_close
 from census import codes
+from conferences.models import ConferenceKind
 from tests.census.conftest import conference, refer, upn
 from tests.factories import make_case, make_child, make_plan
 
@@ -38,7 +39,11 @@ class _Maker:
                 digits = "931" + "".join(self.rng.choice("0123456789") for _ in range(9))
             self.upns.add(digits)
         return make_child(
-            name, date_of_birth=born, sex=self.rng.choice("MF"), ethnicity=self.rng.choice(Ethnicity.values), family=family,
+            name,
+            date_of_birth=born,
+            sex=self.rng.choice("MF"),
+            ethnicity=self.rng.choice(Ethnicity.values),
+            family=family,
             upn=upn(digits) if digits else "",
         )
 
@@ -56,8 +61,16 @@ class _Maker:
         cases = []
         for child in children:
             case = make_case(self.world.csc, child=child, opened_on=referred_on)
-            refer(self.world, child, referred_on, case=case, agency=rng.choice([self.world.school, self.world.health, self.world.police]),
-                  outcome=ReferralOutcome.STRATEGY_DISCUSSION_S47, outcome_on=referred_on + timedelta(days=1), **self.coded())
+            refer(
+                self.world,
+                child,
+                referred_on,
+                case=case,
+                agency=rng.choice([self.world.school, self.world.health, self.world.police]),
+                outcome=ReferralOutcome.STRATEGY_DISCUSSION_S47,
+                outcome_on=referred_on + timedelta(days=1),
+                **self.coded(),
+            )
             cases.append(case)
         strategy_on = referred_on + timedelta(days=1)
         held = self.weekday(strategy_on + timedelta(days=rng.randint(8, 14)))
@@ -76,8 +89,15 @@ class _Maker:
         child = self.child(name)
         referred_on = self.day(YEAR_START, REFERENCE_DATE - timedelta(days=5))
         outcome = self.rng.choice([ReferralOutcome.NO_FURTHER_ACTION, ReferralOutcome.EARLY_HELP])
-        refer(self.world, child, referred_on, agency=self.world.police, outcome=outcome, outcome_on=referred_on + timedelta(days=2),
-              closure_reason="RC8" if outcome == ReferralOutcome.NO_FURTHER_ACTION else "RC9")
+        refer(
+            self.world,
+            child,
+            referred_on,
+            agency=self.world.police,
+            outcome=outcome,
+            outcome_on=referred_on + timedelta(days=2),
+            closure_reason="RC8" if outcome == ReferralOutcome.NO_FURTHER_ACTION else "RC9",
+        )
         return [child]
 
     def assessed_cin_plan_closed(self, name):
@@ -86,9 +106,19 @@ class _Maker:
         referred_on = self.day(YEAR_START, date(2025, 9, 30))
         case = make_case(self.world.csc, child=child, opened_on=referred_on)
         authorised = referred_on + timedelta(days=rng.randint(15, 40))
-        refer(self.world, child, referred_on, case=case, agency=self.world.school, outcome=ReferralOutcome.STATUTORY_ASSESSMENT,
-              outcome_on=referred_on + timedelta(days=1), assessment_authorised_on=authorised,
-              assessment_factors=rng.sample(FACTORS, rng.randint(1, 3)), closure_reason="RC7", **self.coded())
+        refer(
+            self.world,
+            child,
+            referred_on,
+            case=case,
+            agency=self.world.school,
+            outcome=ReferralOutcome.STATUTORY_ASSESSMENT,
+            outcome_on=referred_on + timedelta(days=1),
+            assessment_authorised_on=authorised,
+            assessment_factors=rng.sample(FACTORS, rng.randint(1, 3)),
+            closure_reason="RC7",
+            **self.coded(),
+        )
         plan_start = authorised + timedelta(days=rng.randint(1, 10))
         plan_end = plan_start + timedelta(days=rng.randint(60, 150))
         make_plan(case, kind=PlanKind.CHILD_IN_NEED, started_on=plan_start, ended_on=plan_end)

@@ -2,6 +2,7 @@
 and the DfE rules, covering what the import must carry: disabilities, UPN unknown, an unborn baby,
 assessments with factors, a section 47 with its initial conference, a repeat CP plan with a
 category change and a review, a CIN plan, a closure and a front-door no further action."""
+
 from cases.validators import upn_check_letter
 
 

@@ -1,4 +1,5 @@
 """Annex A lists 6 and 7 for the neglect cohort, in Annex A's column order."""
+
 import csv
 import io
 from datetime import date
@@ -32,17 +33,39 @@ def test_list_6_lists_open_and_recently_closed_episodes_not_nfa(histories):
 # Annex A's own headings, in its order (2026 names "Sex" for the former "Gender"; list 7's
 # "Number of Previous Child Protection Plans" is "Sum of ..." in some LA templates).
 ANNEX_A_LIST_6 = [
-    "Child Unique ID", "Sex", "Ethnicity", "Date of Birth", "Age of Child (Years)", "Does the Child have a Disability",
-    "CIN Start Date", "Primary Need Code", "Date Child Was Last Seen", "CIN Closure Date", "Reason for Closure",
-    "Case Status", "Allocated Team", "Allocated Worker",
+    "Child Unique ID",
+    "Sex",
+    "Ethnicity",
+    "Date of Birth",
+    "Age of Child (Years)",
+    "Does the Child have a Disability",
+    "CIN Start Date",
+    "Primary Need Code",
+    "Date Child Was Last Seen",
+    "CIN Closure Date",
+    "Reason for Closure",
+    "Case Status",
+    "Allocated Team",
+    "Allocated Worker",
 ]
 ANNEX_A_LIST_7 = [
-    "Child Unique ID", "Sex", "Ethnicity", "Date of Birth", "Age of Child (Years)", "Does the Child have a Disability",
-    "Child Protection Plan Start Date", "Initial Category of Abuse", "Latest Category of Abuse",
-    "Date of the Last Statutory Visit", "Was the Child Seen Alone?", "Date of latest review conference",
+    "Child Unique ID",
+    "Sex",
+    "Ethnicity",
+    "Date of Birth",
+    "Age of Child (Years)",
+    "Does the Child have a Disability",
+    "Child Protection Plan Start Date",
+    "Initial Category of Abuse",
+    "Latest Category of Abuse",
+    "Date of the Last Statutory Visit",
+    "Was the Child Seen Alone?",
+    "Date of latest review conference",
     "Child Protection Plan End Date",
     "Subject to Emergency Protection Order or Protected Under Police Powers in Last Six Months (Y/N)",
-    "Number of Previous Child Protection Plans", "Allocated Team", "Allocated Worker",
+    "Number of Previous Child Protection Plans",
+    "Allocated Team",
+    "Allocated Worker",
 ]
 
 

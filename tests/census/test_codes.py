@@ -1,4 +1,5 @@
 """The code lists in census/codes.py are the schema's, exactly."""
+
 from lxml import etree
 
 from agencies.models import AgencyKind

@@ -2,6 +2,7 @@
 
 The rules run in their own venv through bin/cin-validator; these tests run it on real exports.
 """
+
 import re
 
 import pytest

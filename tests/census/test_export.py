@@ -1,4 +1,5 @@
 """The CIN census return: valid against the DfE schema, faithful to the record, gaps listed."""
+
 import io
 from datetime import date
 

@@ -1,5 +1,6 @@
 """A UPN whose characters 2-4 are not a local authority code (DfE rule 1530) goes to the data-quality
 list; one issued by another authority does not (children keep their UPN when they move)."""
+
 from datetime import date
 
 import pytest

@@ -1,5 +1,6 @@
 """Importing a CIN census return: safe parsing, schema first, every rejection with its path, no
 overwriting of partners' records, idempotent, audited once, chronology entries made."""
+
 import io
 from datetime import date
 
@@ -11,7 +12,7 @@ from lxml import etree
 from audit.models import AccessEvent, AuditAction
 from cases.models import Child, Plan, PlanKind, Referral
 from census.importing import CensusImportError, import_cin_census
-from census.models import CensusAssessment, CensusSection47, ChildCensus, PlanCensus
+from census.models import CensusAssessment, CensusSection47, ChildCensus
 from chronologies.models import ChronologyEntry, SourceType
 from tests.census.returns import VALID_RETURN
 

@@ -2,6 +2,7 @@
 assessments (start, authorisation with its factors in words), section 47 enquiries (start and
 outcome), initial conferences and child protection reviews. The same file again adds nothing; a
 return that re-dates an event amends its entry, never updates it."""
+
 from datetime import date
 
 import pytest
@@ -14,8 +15,11 @@ from tests.census.test_import import edited
 
 CONTENT = VALID_RETURN.encode()
 CENSUS_SOURCES = {
-    SourceType.CENSUS_ASSESSMENT, SourceType.CENSUS_ASSESSMENT_AUTHORISED, SourceType.CENSUS_SECTION47,
-    SourceType.CENSUS_ICPC, SourceType.CENSUS_CP_REVIEW,
+    SourceType.CENSUS_ASSESSMENT,
+    SourceType.CENSUS_ASSESSMENT_AUTHORISED,
+    SourceType.CENSUS_SECTION47,
+    SourceType.CENSUS_ICPC,
+    SourceType.CENSUS_CP_REVIEW,
 }
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +47,7 @@ def latest(child, source_type):
 def set_text(path, value):
     def change(tree):
         tree.find(path).text = value
+
     return change
 
 
@@ -71,7 +76,8 @@ def test_each_imported_event_has_one_entry_recorded_as_childrens_social_care(wor
     assert entries[SourceType.CENSUS_SECTION47].action_taken == "Outcome: initial child protection conference held on 1 July 2025."
     a = child("A100")
     assert set(ChronologyEntry.objects.filter(child=a).values_list("source_type", flat=True)) >= {
-        SourceType.CENSUS_ASSESSMENT, SourceType.CENSUS_ASSESSMENT_AUTHORISED,
+        SourceType.CENSUS_ASSESSMENT,
+        SourceType.CENSUS_ASSESSMENT_AUTHORISED,
     }
     assert not ChronologyEntry.objects.filter(child=a, source_type=SourceType.CENSUS_SECTION47).exists()
 
@@ -93,11 +99,14 @@ def test_a_re_dated_conference_authorisation_and_review_amend_their_entries(worl
     run(CONTENT, actor)
     b = child("B200")
     firsts = {source: latest(b, source) for source in CENSUS_SOURCES}
-    changed = edited(CONTENT, lambda tree: [
-        set_text(f"{B}/Section47/DateOfInitialCPC", "2025-07-02")(tree),
-        set_text(f"{B}/Assessments/AssessmentAuthorisationDate", "2025-07-21")(tree),
-        set_text(f"{B}/ChildProtectionPlans/Reviews/CPPreviewDate", "2025-10-02")(tree),
-    ])
+    changed = edited(
+        CONTENT,
+        lambda tree: [
+            set_text(f"{B}/Section47/DateOfInitialCPC", "2025-07-02")(tree),
+            set_text(f"{B}/Assessments/AssessmentAuthorisationDate", "2025-07-21")(tree),
+            set_text(f"{B}/ChildProtectionPlans/Reviews/CPPreviewDate", "2025-10-02")(tree),
+        ],
+    )
     run(changed, actor)
     for source, new_date in (
         (SourceType.CENSUS_ICPC, date(2025, 7, 2)),

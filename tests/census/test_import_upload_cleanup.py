@@ -1,5 +1,6 @@
 """Uploaded returns nobody confirmed are deleted after CENSUS_UPLOAD_KEEP_HOURS by an hourly beat job;
 confirmed ones and recent ones stay; each run that deletes writes one audit row."""
+
 from datetime import timedelta
 
 import pytest

@@ -1,4 +1,5 @@
 """The upload page: dry run first, kept for its uploader, confirmed once; errors shown, not hidden."""
+
 import hashlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -72,7 +73,10 @@ def test_a_file_over_the_limit_is_refused_by_its_size_with_the_limit_named(world
 
 def test_only_the_uploader_sees_or_confirms_an_upload(world, client_for):
     other = CensusUpload.objects.create(
-        uploaded_by=world.users["csc_manager"], filename="x.xml", content=CONTENT, sha256=hashlib.sha256(CONTENT).hexdigest(),
+        uploaded_by=world.users["csc_manager"],
+        filename="x.xml",
+        content=CONTENT,
+        sha256=hashlib.sha256(CONTENT).hexdigest(),
         dry_run=ImportResult(dry_run=True).as_dict(),
     )
     client = client_for(world.users["admin"])

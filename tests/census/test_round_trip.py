@@ -5,6 +5,7 @@ sorted (the schema fixes the order of different elements, so only repeats such a
 CINdetails or Assessments can differ in order). The sending system's software name, release,
 serial number and time are the sender's, not the data, so they are left out.
 """
+
 from lxml import etree
 
 from census.export import cin_census_export, schema_errors

@@ -1,4 +1,5 @@
 """The shipped schema is the partnership's shared copy, unchanged."""
+
 from pathlib import Path
 
 import pytest

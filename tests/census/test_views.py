@@ -1,4 +1,5 @@
 """Downloads through HTTP: one audit row per download, problems shown to the admin."""
+
 from django.urls import reverse
 
 from audit.models import AccessEvent, AuditAction

@@ -1,4 +1,5 @@
 """Chronology tests run on a frozen clock: "today" is Tuesday 24 November 2026 (noon, London)."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 

@@ -1,4 +1,5 @@
 """The chronology API: filterable lists, creating and amending entries, a child's patterns; 400, 403, 404."""
+
 import json
 from datetime import date
 
@@ -78,12 +79,19 @@ def test_creating_an_entry(world, client_for):
     response = post(client_for(world.users["partner_practitioner"]), LIST, new_entry(world.case.child_id, neglect_types=["physical"], significance="critical"))
     assert response.status_code == 201
     body = response.json()
-    assert (body["agency"]["name"], body["author"], body["neglect_types"], body["significance"]) == ("Riverside School", "partner_practitioner", ["physical"], "critical")
+    assert (body["agency"]["name"], body["author"], body["neglect_types"], body["significance"]) == (
+        "Riverside School",
+        "partner_practitioner",
+        ["physical"],
+        "critical",
+    )
     assert ChronologyEntry.objects.get().significance == Significance.CRITICAL
 
 
 def test_invalid_input_answers_400_with_each_field(world, client_for):
-    response = post(client_for(world.users["partner_practitioner"]), LIST, new_entry(world.case.child_id, impact_on_child="", kind="picnic", occurred_on="2026-12-01"))
+    response = post(
+        client_for(world.users["partner_practitioner"]), LIST, new_entry(world.case.child_id, impact_on_child="", kind="picnic", occurred_on="2026-12-01")
+    )
     assert response.status_code == 400
     errors = response.json()
     assert errors["impact_on_child"] == ["Describe the impact on the child"] and "kind" in errors
@@ -118,7 +126,10 @@ def test_an_amendment_without_a_reason_answers_400(world, client_for):
 
 
 def test_a_childs_patterns(world, client_for):
-    concerns = [make_concern(world.case, world.users[kind], observed_on=date(2026, 10, 1)) for kind in ("lead_practitioner", "lead_practitioner", "partner_practitioner")]
+    concerns = [
+        make_concern(world.case, world.users[kind], observed_on=date(2026, 10, 1))
+        for kind in ("lead_practitioner", "lead_practitioner", "partner_practitioner")
+    ]
     client = client_for(world.users["lead_practitioner"])
     before = AccessEvent.objects.count()
     response = client.get(reverse("api:chronology-patterns", args=[world.case.child_id]))

@@ -1,4 +1,5 @@
 """Every chronology page, PDF and API route writes exactly one audit row: one per read, export or change."""
+
 import json
 
 import pytest
@@ -11,8 +12,14 @@ from .builders import make_entry
 
 pytestmark = pytest.mark.django_db
 
-CONTENT = {"occurred_on": "2026-10-01", "date_precision": "day", "kind": "home_visit", "significance": "routine",
-           "summary": "No heating.", "impact_on_child": "Cold at night."}
+CONTENT = {
+    "occurred_on": "2026-10-01",
+    "date_precision": "day",
+    "kind": "home_visit",
+    "significance": "routine",
+    "summary": "No heating.",
+    "impact_on_child": "Cold at night.",
+}
 
 
 def csv_file(world):

@@ -1,6 +1,7 @@
 """Entries made from a Children in Need census import: one chain per census record, significance by
 what the event means for the child, amendments (not updates) when a later return differs, and no
 second conference entry where the portal already records that conference."""
+
 from datetime import date
 from types import SimpleNamespace
 
@@ -35,8 +36,11 @@ def case(world):
 
 def test_assessment_start_and_authorisation_are_two_entries_with_the_factors_in_words(world, case):
     started, authorised = chronology_entries_from_census_assessment(
-        assessment=assessment(), child=case.child, agency=world.csc,
-        factors_in_words=["Abuse or neglect – neglect", "Domestic abuse: parent subject"], found_harm=True,
+        assessment=assessment(),
+        child=case.child,
+        agency=world.csc,
+        factors_in_words=["Abuse or neglect – neglect", "Domestic abuse: parent subject"],
+        found_harm=True,
     )
     assert (started.source_type, started.occurred_on, started.kind) == (SourceType.CENSUS_ASSESSMENT, date(2026, 3, 2), EntryKind.ASSESSMENT)
     assert started.significance == Significance.ROUTINE
@@ -48,11 +52,19 @@ def test_assessment_start_and_authorisation_are_two_entries_with_the_factors_in_
 
 def test_an_assessment_without_harm_factors_or_authorisation(world, case):
     entries = chronology_entries_from_census_assessment(
-        assessment=assessment(authorised_on=None), child=case.child, agency=world.csc, factors_in_words=[], found_harm=False,
+        assessment=assessment(authorised_on=None),
+        child=case.child,
+        agency=world.csc,
+        factors_in_words=[],
+        found_harm=False,
     )
     assert [entry.source_type for entry in entries] == [SourceType.CENSUS_ASSESSMENT]
     (authorised,) = chronology_entries_from_census_assessment(
-        assessment=assessment(), child=case.child, agency=world.csc, factors_in_words=[], found_harm=False,
+        assessment=assessment(),
+        child=case.child,
+        agency=world.csc,
+        factors_in_words=[],
+        found_harm=False,
     )[1:]
     assert authorised.significance == Significance.ROUTINE and "Factors identified: none recorded." in authorised.summary
 
@@ -69,7 +81,9 @@ def test_section47_and_its_initial_conference_are_significant_with_their_outcome
 
 def test_section47_concluding_no_conference_has_one_entry_saying_so(world, case):
     entries = chronology_entries_from_census_section47(
-        section47=section47(icpc_on=None, icpc_not_required=True), child=case.child, agency=world.csc,
+        section47=section47(icpc_on=None, icpc_not_required=True),
+        child=case.child,
+        agency=world.csc,
     )
     assert len(entries) == 1
     assert entries[0].action_taken == "Outcome: the enquiry concluded that no initial child protection conference was needed."
@@ -89,8 +103,14 @@ def test_a_later_return_with_another_conference_date_amends_the_entry_and_keeps_
 
 def test_no_census_conference_entry_where_the_portal_records_a_conference_that_day(world, case):
     chronology_sync_from_source(
-        source_type=SourceType.CONFERENCE, source_id=77, child=case.child, agency=world.csc, author=None,
-        occurred_on=date(2026, 3, 20), kind=EntryKind.CONFERENCE, summary="Initial child protection conference.",
+        source_type=SourceType.CONFERENCE,
+        source_id=77,
+        child=case.child,
+        agency=world.csc,
+        author=None,
+        occurred_on=date(2026, 3, 20),
+        kind=EntryKind.CONFERENCE,
+        summary="Initial child protection conference.",
         impact_on_child="Plan decided.",
     )
     entries = chronology_entries_from_census_section47(section47=section47(), child=case.child, agency=world.csc)
@@ -104,6 +124,11 @@ def test_a_review_conference_is_significant_and_names_its_plan(world, case):
     plan = make_plan(case, started_on=date(2026, 2, 1))
     review = SimpleNamespace(pk=702, number=2, held_on=date(2026, 5, 4))
     entry = chronology_entry_from_census_review(review=review, plan=plan, agency=world.csc)
-    assert (entry.source_type, entry.source_id, entry.kind, entry.significance) == (SourceType.CENSUS_CP_REVIEW, 702, EntryKind.CONFERENCE, Significance.SIGNIFICANT)
+    assert (entry.source_type, entry.source_id, entry.kind, entry.significance) == (
+        SourceType.CENSUS_CP_REVIEW,
+        702,
+        EntryKind.CONFERENCE,
+        Significance.SIGNIFICANT,
+    )
     assert entry.summary == "Child protection review conference held (review 2 of the child protection plan (neglect) started 1 February 2026)."
     assert entry.made_from == "census child protection review"

@@ -1,4 +1,5 @@
 """The back-fill command gives older case records their entries, once."""
+
 from datetime import date
 from io import StringIO
 
@@ -16,8 +17,15 @@ pytestmark = pytest.mark.django_db
 def test_older_records_get_their_entries_once_and_an_amended_concern_ends_as_amended(world):
     """A concern amended once and a plan started and ended: 2 + 2 entries, then nothing more."""
     concern = make_concern(world.case, world.users["lead_practitioner"])
-    concern_amend(actor=world.users["lead_practitioner"], concern=concern, reason="Date", observed_on=date(2026, 11, 2),
-                  neglect_types=["medical"], description="Untreated rash.", impact_on_child="Sore.")
+    concern_amend(
+        actor=world.users["lead_practitioner"],
+        concern=concern,
+        reason="Date",
+        observed_on=date(2026, 11, 2),
+        neglect_types=["medical"],
+        description="Untreated rash.",
+        impact_on_child="Sore.",
+    )
     make_plan(world.case, started_on=date(2026, 2, 1), ended_on=date(2026, 6, 1))
     # As if recorded before the chronology existed (amendments first: they protect what they supersede).
     # On PostgreSQL entries are deleted only under the retention flag, as an approved deletion does.

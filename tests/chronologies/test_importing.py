@@ -1,4 +1,5 @@
 """Importing an agency's CSV: every bad row reported by row, column and reason; good rows kept; nothing twice."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -19,8 +20,20 @@ def csv_of(*rows, header=HEADER):
     return "\n".join([header, *rows]) + "\n"
 
 
-def row(external_id="A1", given="Test", family=None, born="2015-06-01", nhs="", upn="", on="2026-10-01", kind="home_visit",
-        summary="Home visit", impact="Cold house", action="", significance=""):
+def row(
+    external_id="A1",
+    given="Test",
+    family=None,
+    born="2015-06-01",
+    nhs="",
+    upn="",
+    on="2026-10-01",
+    kind="home_visit",
+    summary="Home visit",
+    impact="Cold house",
+    action="",
+    significance="",
+):
     return ",".join([external_id, given, family, born, nhs, upn, on, kind, summary, impact, action, significance])
 
 
@@ -75,17 +88,23 @@ def test_a_kind_may_be_given_by_its_name(child, school):
 
 def test_an_unknown_child_and_a_child_the_user_cannot_see_get_the_same_error(world, school):
     hidden = make_case(world.police, child=make_child(given_name="Hidden", family_name="Away", date_of_birth=date(2014, 1, 1))).child
-    plan = check(school, csv_of(
-        row(external_id="NOBODY", given="No", family="Body", born="2014-01-01"),
-        row(external_id="HIDDEN", given=hidden.given_name, family=hidden.family_name, born="2014-01-01"),
-    ))
+    plan = check(
+        school,
+        csv_of(
+            row(external_id="NOBODY", given="No", family="Body", born="2014-01-01"),
+            row(external_id="HIDDEN", given=hidden.given_name, family=hidden.family_name, born="2014-01-01"),
+        ),
+    )
     assert plan.errors == [RowError(2, "child identifiers", NO_VISIBLE_CHILD), RowError(3, "child identifiers", NO_VISIBLE_CHILD)]
 
 
 def test_a_child_is_found_by_nhs_number_or_upn(world, school):
     child = make_child(nhs_number="9434765919", upn="A123456789012")
     make_case(world.health, child=child, team=[world.school])
-    plan = check(school, csv_of(row(external_id="N", given="", family="", born="", nhs="943 476 5919"), row(external_id="U", given="", family="", born="", upn="a123456789012")))
+    plan = check(
+        school,
+        csv_of(row(external_id="N", given="", family="", born="", nhs="943 476 5919"), row(external_id="U", given="", family="", born="", upn="a123456789012")),
+    )
     assert plan.errors == [] and [planned.entry.child for planned in plan.planned] == [child, child]
 
 
@@ -127,7 +146,8 @@ def test_a_mixed_file_imports_the_good_rows_and_reports_the_bad(child, school):
     assert [(error.row, error.column) for error in plan.errors] == [(3, "date"), (5, "child identifiers")]
     entries = ChronologyEntry.objects.order_by("external_id")
     assert [(entry.external_id, entry.agency, entry.author, entry.child) for entry in entries] == [
-        ("G1", school.membership.agency, school, child), ("G2", school.membership.agency, school, child),
+        ("G1", school.membership.agency, school, child),
+        ("G2", school.membership.agency, school, child),
     ]
 
 
@@ -149,12 +169,18 @@ def test_another_agency_may_use_the_same_external_id(world, child, school):
 def test_an_import_writes_one_audit_row_per_child_given_entries(world, child, school):
     sibling = make_case(world.health, child=make_child(given_name="Ava", family_name="Bell", date_of_birth=date(2019, 2, 2)), team=[world.school]).child
     before = AccessEvent.objects.count()
-    chronology_import(actor=school, text=csv_of(
-        row(external_id="G1", family=child.family_name), row(external_id="G2", family=child.family_name),
-        row(external_id="G3", given="Ava", family="Bell", born="02/02/2019"),
-    ))
+    chronology_import(
+        actor=school,
+        text=csv_of(
+            row(external_id="G1", family=child.family_name),
+            row(external_id="G2", family=child.family_name),
+            row(external_id="G3", given="Ava", family="Bell", born="02/02/2019"),
+        ),
+    )
     events = AccessEvent.objects.order_by("id")[before:]
-    assert sorted((event.action, event.child_id, event.detail) for event in events) == sorted([
-        (AuditAction.CREATE, child.pk, "imported 2 entries from Riverside School's file"),
-        (AuditAction.CREATE, sibling.pk, "imported 1 entry from Riverside School's file"),
-    ])
+    assert sorted((event.action, event.child_id, event.detail) for event in events) == sorted(
+        [
+            (AuditAction.CREATE, child.pk, "imported 2 entries from Riverside School's file"),
+            (AuditAction.CREATE, sibling.pk, "imported 1 entry from Riverside School's file"),
+        ]
+    )

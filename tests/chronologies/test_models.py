@@ -1,4 +1,5 @@
 """The entry table's own guarantees: recorded once, required impact, attendance only on attendance, one chain per source."""
+
 from datetime import date
 
 import pytest
@@ -13,8 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 def row(world, **fields):
-    values = {"child": world.case.child, "agency": world.school, "occurred_on": date(2026, 10, 1), "kind": EntryKind.OTHER,
-              "summary": "Something happened", "impact_on_child": "Upset"}
+    values = {
+        "child": world.case.child,
+        "agency": world.school,
+        "occurred_on": date(2026, 10, 1),
+        "kind": EntryKind.OTHER,
+        "summary": "Something happened",
+        "impact_on_child": "Upset",
+    }
     return ChronologyEntry(**{**values, **fields})
 
 

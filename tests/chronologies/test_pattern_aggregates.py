@@ -6,6 +6,7 @@ readers who see all of it and readers who see part of it, the child's and the fa
 from the aggregates are the reference's, reason for reason and entry for entry. Then: a fixed
 number of queries, and the key-word themes matched once.
 """
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -26,10 +27,25 @@ from tests.factories import make_case, make_child
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 24)
-SUMMARIES = ["Head lice again.", "Clothes unwashed and smelly", "No food in the house; mould in the bedroom.", "Was not brought to the dentist.",
-             "Seen at school", "Hungry, no breakfast", "Conditions at home were dirty.", ""]
-KINDS = [EntryKind.CONCERN, EntryKind.HOME_VISIT, EntryKind.SCHOOL_ABSENCE, EntryKind.SCHOOL_ATTENDANCE, EntryKind.HEALTH_APPOINTMENT_MISSED,
-         EntryKind.HEALTH_APPOINTMENT_ATTENDED, EntryKind.OTHER]
+SUMMARIES = [
+    "Head lice again.",
+    "Clothes unwashed and smelly",
+    "No food in the house; mould in the bedroom.",
+    "Was not brought to the dentist.",
+    "Seen at school",
+    "Hungry, no breakfast",
+    "Conditions at home were dirty.",
+    "",
+]
+KINDS = [
+    EntryKind.CONCERN,
+    EntryKind.HOME_VISIT,
+    EntryKind.SCHOOL_ABSENCE,
+    EntryKind.SCHOOL_ATTENDANCE,
+    EntryKind.HEALTH_APPOINTMENT_MISSED,
+    EntryKind.HEALTH_APPOINTMENT_ATTENDED,
+    EntryKind.OTHER,
+]
 
 entries = st.lists(
     st.tuples(
@@ -54,8 +70,15 @@ def _write(world, household, specs):
         make_case(world.health, child=child, team=[world.school])
     ChronologyEntry.objects.bulk_create(
         ChronologyEntry(
-            child=children[which], kind=kind, occurred_on=TODAY - timedelta(days=ago), agency=agencies[agency], significance=significance,
-            summary=summary or "Recorded", impact_on_child="Tired" if summary else "Unwashed again", neglect_medical=medical, restricted=restricted,
+            child=children[which],
+            kind=kind,
+            occurred_on=TODAY - timedelta(days=ago),
+            agency=agencies[agency],
+            significance=significance,
+            summary=summary or "Recorded",
+            impact_on_child="Tired" if summary else "Unwashed again",
+            neglect_medical=medical,
+            restricted=restricted,
             attendance_percentage=Decimal(percentage) if kind == EntryKind.SCHOOL_ATTENDANCE else None,
         )
         for which, kind, ago, agency, significance, summary, percentage, medical, restricted in specs
@@ -83,9 +106,14 @@ def test_the_aggregates_find_the_reference_patterns(world, specs):
 def _entries_for(world, child, count, start=TODAY - timedelta(days=300)):
     ChronologyEntry.objects.bulk_create(
         ChronologyEntry(
-            child=child, agency=[world.csc, world.health, world.school][number % 3], occurred_on=start + timedelta(days=number % 300),
-            kind=KINDS[number % len(KINDS)], summary=SUMMARIES[number % len(SUMMARIES)] or "Recorded", impact_on_child="Tired",
-            significance=Significance.SIGNIFICANT if number % 4 == 0 else Significance.ROUTINE, neglect_medical=number % 5 == 0,
+            child=child,
+            agency=[world.csc, world.health, world.school][number % 3],
+            occurred_on=start + timedelta(days=number % 300),
+            kind=KINDS[number % len(KINDS)],
+            summary=SUMMARIES[number % len(SUMMARIES)] or "Recorded",
+            impact_on_child="Tired",
+            significance=Significance.SIGNIFICANT if number % 4 == 0 else Significance.ROUTINE,
+            neglect_medical=number % 5 == 0,
             attendance_percentage=Decimal(80) if KINDS[number % len(KINDS)] == EntryKind.SCHOOL_ATTENDANCE else None,
         )
         for number in range(count)
@@ -115,7 +143,9 @@ def test_the_same_queries_for_1_and_400_entries_with_patterns_shown_in_part(worl
     assert len(cumulative.entries) > SHOWN  # counted by the database
     assert len(cumulative.entries.head) == SHOWN and cumulative.entries[:SHOWN] == cumulative.entries.head
     assert [entry.pk for entry in cumulative.entries] == list(
-        ChronologyEntry.objects.filter(pk__in=[entry.pk for entry in cumulative.entries]).order_by("occurred_on", "created_at", "pk").values_list("pk", flat=True)
+        ChronologyEntry.objects.filter(pk__in=[entry.pk for entry in cumulative.entries])
+        .order_by("occurred_on", "created_at", "pk")
+        .values_list("pk", flat=True)
     )
 
 

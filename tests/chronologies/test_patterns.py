@@ -1,4 +1,5 @@
 """Joining the dots: each pattern rule at its boundaries, on the frozen clock (today: 24 November 2026)."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -71,8 +72,13 @@ def test_significant_entries_count_and_routine_ones_do_not(world):
 def test_an_amended_concern_counts_once(world):
     first, _ = concerns(world, "lead_practitioner", "partner_practitioner")
     concern_amend(
-        actor=world.users["lead_practitioner"], concern=first, reason="Date", observed_on=date(2026, 10, 2), neglect_types=["physical"],
-        description="Hungry.", impact_on_child="Tired.",
+        actor=world.users["lead_practitioner"],
+        concern=first,
+        reason="Date",
+        observed_on=date(2026, 10, 2),
+        neglect_types=["physical"],
+        description="Hungry.",
+        impact_on_child="Tired.",
     )
     assert "cumulative_concerns" not in codes(patterns_for_child(user=world.users["csc_practitioner"], child=world.case.child))
 
@@ -98,7 +104,9 @@ def test_the_thresholds_come_from_settings(world, settings):
 
 def test_a_key_word_recorded_by_two_agencies_is_a_recurring_theme(world):
     make_entry(world.case.child, world.users["partner_practitioner"], summary="Sent home with head lice again.")
-    make_entry(world.case.child, world.users["lead_practitioner"], summary="Treated for nits; untreated for weeks.", impact_on_child="Itching, teased at school.")
+    make_entry(
+        world.case.child, world.users["lead_practitioner"], summary="Treated for nits; untreated for weeks.", impact_on_child="Itching, teased at school."
+    )
     [theme] = [p for p in patterns_for_child(user=world.users["csc_practitioner"], child=world.case.child) if p.code == "theme_head_lice"]
     assert theme.reason == "Head lice comes up in 2 entries from 2 agencies (Community Health Trust and Riverside School) in the last 12 months."
 
@@ -139,7 +147,9 @@ def test_theme_key_words_come_from_settings(world, settings):
 def appointments(world, child, outcomes):
     for day, outcome in enumerate(outcomes, start=1):
         kind = EntryKind.HEALTH_APPOINTMENT_MISSED if outcome == "missed" else EntryKind.HEALTH_APPOINTMENT_ATTENDED
-        make_entry(child, world.users["lead_practitioner"], kind=kind, occurred_on=date(2026, 6, day), summary="Dental check", impact_on_child="Tooth pain continues.")
+        make_entry(
+            child, world.users["lead_practitioner"], kind=kind, occurred_on=date(2026, 6, day), summary="Dental check", impact_on_child="Tooth pain continues."
+        )
 
 
 def test_three_missed_appointments_in_a_row_are_a_pattern(world):
@@ -159,7 +169,14 @@ def test_an_attended_appointment_breaks_the_run(world):
 @pytest.mark.parametrize(("attendance", "fires"), [(Decimal("89.9"), True), (Decimal("90"), False)])
 def test_attendance_under_ninety_percent_alongside_a_concern(world, attendance, fires):
     concerns(world, "lead_practitioner")
-    make_entry(world.case.child, world.users["partner_practitioner"], kind=EntryKind.SCHOOL_ATTENDANCE, attendance_percentage=attendance, summary="Autumn attendance", impact_on_child="Missed lessons.")
+    make_entry(
+        world.case.child,
+        world.users["partner_practitioner"],
+        kind=EntryKind.SCHOOL_ATTENDANCE,
+        attendance_percentage=attendance,
+        summary="Autumn attendance",
+        impact_on_child="Missed lessons.",
+    )
     found = {p.code: p for p in patterns_for_child(user=world.users["csc_practitioner"], child=world.case.child)}
     assert ("absence_alongside_concerns" in found) is fires
     if fires:
@@ -169,7 +186,9 @@ def test_attendance_under_ninety_percent_alongside_a_concern(world, attendance, 
 
 
 def test_absence_without_a_concern_is_not_the_pattern(world):
-    make_entry(world.case.child, world.users["partner_practitioner"], kind=EntryKind.SCHOOL_ABSENCE, summary="Absent all week", impact_on_child="Missed lessons.")
+    make_entry(
+        world.case.child, world.users["partner_practitioner"], kind=EntryKind.SCHOOL_ABSENCE, summary="Absent all week", impact_on_child="Missed lessons."
+    )
     assert "absence_alongside_concerns" not in codes(patterns_for_child(user=world.users["csc_practitioner"], child=world.case.child))
 
 
@@ -209,10 +228,34 @@ def test_cumulative_concerns_for_many_children_in_the_queries_of_one(world):
 def test_low_attendance_uses_the_latest_figure_of_the_last_term(world):
     child = world.case.child
     for day, percentage in [(date(2026, 7, 23), Decimal("70")), (date(2026, 9, 30), Decimal("85.5")), (date(2026, 10, 23), Decimal("88"))]:
-        make_entry(child, world.users["partner_practitioner"], kind=EntryKind.SCHOOL_ATTENDANCE, occurred_on=day, attendance_percentage=percentage, summary="Attendance", impact_on_child="Missed lessons.")
+        make_entry(
+            child,
+            world.users["partner_practitioner"],
+            kind=EntryKind.SCHOOL_ATTENDANCE,
+            occurred_on=day,
+            attendance_percentage=percentage,
+            summary="Attendance",
+            impact_on_child="Missed lessons.",
+        )
     recovered = make_case(world.health, child=make_child(), team=[world.school])
-    make_entry(recovered.child, world.users["partner_practitioner"], kind=EntryKind.SCHOOL_ATTENDANCE, occurred_on=date(2026, 9, 1), attendance_percentage=Decimal("80"), summary="Attendance", impact_on_child="Missed lessons.")
-    make_entry(recovered.child, world.users["partner_practitioner"], kind=EntryKind.SCHOOL_ATTENDANCE, occurred_on=date(2026, 11, 1), attendance_percentage=Decimal("96"), summary="Attendance", impact_on_child="Back on track.")
+    make_entry(
+        recovered.child,
+        world.users["partner_practitioner"],
+        kind=EntryKind.SCHOOL_ATTENDANCE,
+        occurred_on=date(2026, 9, 1),
+        attendance_percentage=Decimal("80"),
+        summary="Attendance",
+        impact_on_child="Missed lessons.",
+    )
+    make_entry(
+        recovered.child,
+        world.users["partner_practitioner"],
+        kind=EntryKind.SCHOOL_ATTENDANCE,
+        occurred_on=date(2026, 11, 1),
+        attendance_percentage=Decimal("96"),
+        summary="Attendance",
+        impact_on_child="Back on track.",
+    )
     user = world.users["partner_practitioner"]
     for_one, _ = queries(low_attendance_by_child, user=user, child_ids=[child.pk], today=TODAY)
     for_both, found = queries(low_attendance_by_child, user=user, child_ids=[child.pk, recovered.child_id], today=TODAY)
@@ -221,5 +264,13 @@ def test_low_attendance_uses_the_latest_figure_of_the_last_term(world):
 
 
 def test_an_attendance_figure_older_than_a_term_does_not_count(world):
-    make_entry(world.case.child, world.users["partner_practitioner"], kind=EntryKind.SCHOOL_ATTENDANCE, occurred_on=date(2026, 7, 23), attendance_percentage=Decimal("70"), summary="Attendance", impact_on_child="Missed lessons.")
+    make_entry(
+        world.case.child,
+        world.users["partner_practitioner"],
+        kind=EntryKind.SCHOOL_ATTENDANCE,
+        occurred_on=date(2026, 7, 23),
+        attendance_percentage=Decimal("70"),
+        summary="Attendance",
+        impact_on_child="Missed lessons.",
+    )
     assert low_attendance_by_child(user=world.users["csc_practitioner"], child_ids=[world.case.child_id]) == {}

@@ -1,4 +1,5 @@
 """The chronology PDF: what it says, what it leaves out for whom, and its one audit row."""
+
 import shutil
 import subprocess
 from datetime import date
@@ -36,8 +37,13 @@ def export(client, child, **query):
 @pytest.fixture
 def police_secret(world):
     return make_entry(
-        world.case.child, world.users["granted"], kind=EntryKind.POLICE_CALL_OUT, summary=POLICE_SECRET,
-        impact_on_child="Not known yet", significance=Significance.CRITICAL, restricted=True,
+        world.case.child,
+        world.users["granted"],
+        kind=EntryKind.POLICE_CALL_OUT,
+        summary=POLICE_SECRET,
+        impact_on_child="Not known yet",
+        significance=Significance.CRITICAL,
+        restricted=True,
     )
 
 

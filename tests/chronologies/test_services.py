@@ -1,4 +1,5 @@
 """Writing entries: recording, amending without losing the original, automatic entries from case records."""
+
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
@@ -137,7 +138,12 @@ def test_a_concern_makes_one_significant_entry_with_its_neglect_types(world):
     concern = make_concern(world.case, world.users["partner_practitioner"], neglect_types=("physical", "medical"))
     entry = ChronologyEntry.objects.get()
     assert (entry.source_type, entry.source_id, entry.kind, entry.significance) == (SourceType.CONCERN, concern.pk, EntryKind.CONCERN, Significance.SIGNIFICANT)
-    assert (entry.child, entry.agency, entry.author, entry.occurred_on) == (world.case.child, world.school, world.users["partner_practitioner"], concern.observed_on)
+    assert (entry.child, entry.agency, entry.author, entry.occurred_on) == (
+        world.case.child,
+        world.school,
+        world.users["partner_practitioner"],
+        concern.observed_on,
+    )
     assert (entry.summary, entry.impact_on_child, entry.neglect_types) == (concern.description, concern.impact_on_child, ["physical", "medical"])
 
 
@@ -145,9 +151,17 @@ def test_syncing_the_same_record_again_adds_nothing(world):
     concern = make_concern(world.case, world.users["partner_practitioner"])
     first = ChronologyEntry.objects.get()
     again = chronology_sync_from_source(
-        source_type=SourceType.CONCERN, source_id=concern.pk, child=concern.child, agency=concern.agency, author=concern.recorded_by,
-        occurred_on=concern.observed_on, kind=EntryKind.CONCERN, summary=concern.description, impact_on_child=concern.impact_on_child,
-        significance=Significance.SIGNIFICANT, neglect_types=concern.neglect_types,
+        source_type=SourceType.CONCERN,
+        source_id=concern.pk,
+        child=concern.child,
+        agency=concern.agency,
+        author=concern.recorded_by,
+        occurred_on=concern.observed_on,
+        kind=EntryKind.CONCERN,
+        summary=concern.description,
+        impact_on_child=concern.impact_on_child,
+        significance=Significance.SIGNIFICANT,
+        neglect_types=concern.neglect_types,
     )
     assert again == first and ChronologyEntry.objects.count() == 1
 
@@ -156,8 +170,13 @@ def test_an_amended_concern_supersedes_its_entry_instead_of_adding_a_second(worl
     concern = make_concern(world.case, world.users["partner_practitioner"])
     for reason, description in [("Wrong date", "Hungry again."), ("More detail", "Hungry again; no coat in the snow.")]:
         concern_amend(
-            actor=world.users["partner_dsl"], concern=concern, reason=reason, observed_on=date(2026, 11, 2),
-            neglect_types=["nutritional"], description=description, impact_on_child="Cold and hungry.",
+            actor=world.users["partner_dsl"],
+            concern=concern,
+            reason=reason,
+            observed_on=date(2026, 11, 2),
+            neglect_types=["nutritional"],
+            description=description,
+            impact_on_child="Cold and hungry.",
         )
     chain = chain_of(ChronologyEntry.objects.get(source_type=SourceType.CONCERN))
     current = ChronologyEntry.objects.filter(superseded_by__isnull=True)
@@ -168,11 +187,16 @@ def test_an_amended_concern_supersedes_its_entry_instead_of_adding_a_second(worl
 
 
 def test_plans_starting_and_ending_make_entries_for_the_acting_agency(world):
-    plan = plan_start(actor=world.users["csc_practitioner"], case=world.case, kind=PlanKind.CHILD_PROTECTION, cp_category="neglect", started_on=date(2026, 2, 1))
+    plan = plan_start(
+        actor=world.users["csc_practitioner"], case=world.case, kind=PlanKind.CHILD_PROTECTION, cp_category="neglect", started_on=date(2026, 2, 1)
+    )
     plan_end(actor=world.users["csc_practitioner"], plan=plan, ended_on=date(2026, 9, 1), end_reason="Outcomes met")
     started, ended = ChronologyEntry.objects.order_by("occurred_on")
     assert (started.kind, started.agency, started.significance, started.summary) == (
-        EntryKind.PLAN_STARTED, world.csc, Significance.SIGNIFICANT, "Child Protection plan (neglect) started."
+        EntryKind.PLAN_STARTED,
+        world.csc,
+        Significance.SIGNIFICANT,
+        "Child Protection plan (neglect) started.",
     )
     assert (ended.kind, ended.occurred_on, ended.summary) == (EntryKind.PLAN_ENDED, date(2026, 9, 1), "Child Protection plan (neglect) ended: Outcomes met")
 
@@ -186,25 +210,44 @@ def test_a_plan_started_by_the_system_is_recorded_for_the_lead_agency(world):
 def test_referrals_oversight_and_the_childs_voice_make_entries(world):
     make_referral(world.case.child, world.users["partner_practitioner"], referred_on=date(2026, 6, 1), case=world.case)
     oversight_record(
-        actor=world.users["lead_manager"], case=world.case, recorded_on=TODAY, decision="Step up to a strategy discussion",
-        reasons="Hunger reported by two agencies", next_review_on=date(2026, 12, 22),
+        actor=world.users["lead_manager"],
+        case=world.case,
+        recorded_on=TODAY,
+        decision="Step up to a strategy discussion",
+        reasons="Hunger reported by two agencies",
+        next_review_on=date(2026, 12, 22),
     )
     child_voice_record(
-        actor=world.users["partner_practitioner"], case=world.case, recorded_on=TODAY, what_was_said="I'm always hungry at home",
-        method=VoiceMethod.WORDS, speaker=Speaker.CHILD, how_they_feel="Sad",
+        actor=world.users["partner_practitioner"],
+        case=world.case,
+        recorded_on=TODAY,
+        what_was_said="I'm always hungry at home",
+        method=VoiceMethod.WORDS,
+        speaker=Speaker.CHILD,
+        how_they_feel="Sad",
     )
     entries = {entry.kind: entry for entry in ChronologyEntry.objects.all()}
     assert set(entries) == {EntryKind.REFERRAL, EntryKind.MANAGEMENT_OVERSIGHT, EntryKind.CHILDS_VOICE}
     assert entries[EntryKind.REFERRAL].summary == "Referred to children's social care for neglect: Repeated hunger at school"
-    assert (entries[EntryKind.MANAGEMENT_OVERSIGHT].agency, entries[EntryKind.MANAGEMENT_OVERSIGHT].impact_on_child) == (world.health, "Hunger reported by two agencies")
+    assert (entries[EntryKind.MANAGEMENT_OVERSIGHT].agency, entries[EntryKind.MANAGEMENT_OVERSIGHT].impact_on_child) == (
+        world.health,
+        "Hunger reported by two agencies",
+    )
     assert (entries[EntryKind.CHILDS_VOICE].summary, entries[EntryKind.CHILDS_VOICE].impact_on_child) == ("The child (words): I'm always hungry at home", "Sad")
 
 
 def test_a_source_the_chronology_does_not_know_is_refused(world):
     with pytest.raises(ValueError, match="Unknown chronology source"):
         chronology_sync_from_source(
-            source_type="letter", source_id=1, child=world.case.child, agency=world.school, author=None, occurred_on=TODAY,
-            kind=EntryKind.OTHER, summary="A letter", impact_on_child="None known",
+            source_type="letter",
+            source_id=1,
+            child=world.case.child,
+            agency=world.school,
+            author=None,
+            occurred_on=TODAY,
+            kind=EntryKind.OTHER,
+            summary="A letter",
+            impact_on_child="None known",
         )
 
 
@@ -213,8 +256,14 @@ def test_a_source_the_chronology_does_not_know_is_refused(world):
 
 def conference_event(world, child, **changes):
     """The attributes of `conferences.selectors.ConferenceEvent` the chronology reads."""
-    fields = {"conference_id": 41, "child_id": child.pk, "occurred_on": date(2026, 11, 2), "conference_kind": "initial_cp",
-              "agency_id": world.csc.pk, "summary": "Initial child protection conference (in person). Took part: Riverside School."}
+    fields = {
+        "conference_id": 41,
+        "child_id": child.pk,
+        "occurred_on": date(2026, 11, 2),
+        "conference_kind": "initial_cp",
+        "agency_id": world.csc.pk,
+        "summary": "Initial child protection conference (in person). Took part: Riverside School.",
+    }
     return SimpleNamespace(**{**fields, **changes})
 
 
@@ -222,7 +271,10 @@ def test_a_conference_about_siblings_makes_one_entry_per_child_and_rerecording_s
     sibling = make_case(world.health, child=make_child(given_name="Ava", family=world.case.child.family)).child
     events = [conference_event(world, world.case.child), conference_event(world, sibling)]
     chronology_entries_from_conference_events(events=events)
-    decided = [conference_event(world, child, summary="Initial child protection conference. Decision: start, category neglect.") for child in (world.case.child, sibling)]
+    decided = [
+        conference_event(world, child, summary="Initial child protection conference. Decision: start, category neglect.")
+        for child in (world.case.child, sibling)
+    ]
     latest = chronology_entries_from_conference_events(events=decided, author=world.users["csc_manager"])
     assert ChronologyEntry.objects.count() == 4
     assert [(entry.child, entry.kind, entry.significance, entry.amendment_reason) for entry in latest] == [
@@ -240,7 +292,12 @@ def test_a_family_group_conference_has_its_own_kind(world):
 def test_a_final_assessment_run_makes_an_entry_with_the_childs_view(world):
     run = final_run(world.case, world.users["lead_practitioner"], values=all_grades(3))
     entry = chronology_entry_from_assessment_run(run=run)
-    assert (entry.kind, entry.agency, entry.author, entry.occurred_on) == (EntryKind.ASSESSMENT, world.health, world.users["lead_practitioner"], run.assessed_on)
+    assert (entry.kind, entry.agency, entry.author, entry.occurred_on) == (
+        EntryKind.ASSESSMENT,
+        world.health,
+        world.users["lead_practitioner"],
+        run.assessed_on,
+    )
     # Version 2 of the shipped GCP2 has no overall figure (docs/tools.md), so the summary names none.
     assert entry.summary == "Graded Care Profile 2 completed."
     assert entry.impact_on_child == f"The child's view, recorded with the assessment: {run.child_voice}"

@@ -1,4 +1,5 @@
 """Recurring themes survive word forms and word order, and the partnership adds words (issue 14)."""
+
 import pytest
 
 from chronologies.models import ThemeWord
@@ -9,12 +10,15 @@ from chronologies.themes import ThemeMatcher
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("text", [
-    "Concerns about home conditions.",
-    "The conditions at home were poor.",  # word order
-    "Home condition poor; dog mess on the floor.",  # word form
-    "Dirty, unhygienic conditions around the 3-year-old.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Concerns about home conditions.",
+        "The conditions at home were poor.",  # word order
+        "Home condition poor; dog mess on the floor.",  # word form
+        "Dirty, unhygienic conditions around the 3-year-old.",
+    ],
+)
 def test_a_phrase_matches_in_any_order_and_form_within_a_sentence(text):
     assert ThemeMatcher.of(theme_keywords()["Home conditions"]).matches(text)
 

@@ -1,4 +1,5 @@
 """Chronology pages through HTTP: the merged view, filters, pagination, forms, import, audit rows, query counts."""
+
 from datetime import date
 
 import pytest
@@ -28,8 +29,13 @@ def chronology_url(child, **query):
 @pytest.fixture
 def police_secret(world):
     return make_entry(
-        world.case.child, world.users["granted"], kind=EntryKind.POLICE_CALL_OUT, summary=POLICE_SECRET,
-        impact_on_child="Not known yet", significance=Significance.CRITICAL, restricted=True,
+        world.case.child,
+        world.users["granted"],
+        kind=EntryKind.POLICE_CALL_OUT,
+        summary=POLICE_SECRET,
+        impact_on_child="Not known yet",
+        significance=Significance.CRITICAL,
+        restricted=True,
     )
 
 
@@ -58,7 +64,7 @@ def test_a_restricted_police_entry_is_absent_for_the_school_and_shown_to_those_n
 def test_significant_and_critical_entries_stand_out(world, client_for, police_secret):
     make_concern(world.case, world.users["lead_practitioner"])
     page = page_of(client_for(world.users["csc_practitioner"]), chronology_url(world.case.child))
-    assert 'app-flag--red" data-testid="entry-{}"'.format(police_secret.pk) in page
+    assert f'app-flag--red" data-testid="entry-{police_secret.pk}"' in page
     assert '<strong class="govuk-tag govuk-tag--red">Critical</strong>' in page
     assert '<strong class="govuk-tag govuk-tag--orange">Significant</strong>' in page
 
@@ -67,7 +73,7 @@ def test_patterns_are_shown_at_the_top(world, client_for):
     for kind in ("lead_practitioner", "lead_practitioner", "partner_practitioner"):
         make_concern(world.case, world.users[kind], observed_on=date(2026, 10, 1))
     page = page_of(client_for(world.users["lead_practitioner"]), chronology_url(world.case.child))
-    assert page.index('data-testid="pattern-cumulative_concerns"') < page.index("<h2 class=\"govuk-heading-m\">Entries</h2>")
+    assert page.index('data-testid="pattern-cumulative_concerns"') < page.index('<h2 class="govuk-heading-m">Entries</h2>')
 
 
 @pytest.mark.parametrize(
@@ -105,13 +111,20 @@ def test_a_mistyped_filter_says_what_to_fix_and_keeps_what_was_typed(world, clie
     make_entry(world.case.child, world.users["partner_practitioner"], summary="School visit")
     page = page_of(client_for(world.users["csc_practitioner"]), chronology_url(world.case.child, date_from="2026-11-10", date_to="2026-11-01"))
     assert '<a href="#id_date_to">The &#x27;to&#x27; date must be the same as or after the &#x27;from&#x27; date</a>' in page
-    assert 'value="2026-11-01"' in page and "<details class=\"govuk-details\" open>" in page
+    assert 'value="2026-11-01"' in page and '<details class="govuk-details" open>' in page
 
 
 def test_an_amended_entry_shows_once_with_what_it_said_before(world, client_for):
     entry = make_entry(world.case.child, world.users["partner_practitioner"], summary="Visited on Monday")
-    chronology_entry_amend(actor=world.users["partner_practitioner"], entry=entry, reason="It was Tuesday", occurred_on=date(2026, 10, 2),
-                           kind=EntryKind.HOME_VISIT, summary="Visited on Tuesday", impact_on_child="Went to bed hungry.")
+    chronology_entry_amend(
+        actor=world.users["partner_practitioner"],
+        entry=entry,
+        reason="It was Tuesday",
+        occurred_on=date(2026, 10, 2),
+        kind=EntryKind.HOME_VISIT,
+        summary="Visited on Tuesday",
+        impact_on_child="Went to bed hungry.",
+    )
     page = page_of(client_for(world.users["lead_practitioner"]), chronology_url(world.case.child))
     assert "Showing 1 to 1 of 1 entry" in page
     assert page.index("Visited on Tuesday") < page.index("Show what it said before (1 earlier version)") < page.index("What happened: Visited on Monday")
@@ -136,8 +149,15 @@ def test_the_query_count_does_not_grow_with_the_number_of_entries(world, client_
     """10 entries or 5,000: the same queries (with an amended entry and a shared restricted one on the page)."""
     child = world.case.child
     entry = make_entry(child, world.users["granted"], restricted=True, shared_with=[world.health], summary="Shared")
-    chronology_entry_amend(actor=world.users["granted"], entry=entry, reason="Detail", occurred_on=date(2026, 11, 20),
-                           kind=EntryKind.HOME_VISIT, summary="Shared, corrected", impact_on_child="Went to bed hungry.")
+    chronology_entry_amend(
+        actor=world.users["granted"],
+        entry=entry,
+        reason="Detail",
+        occurred_on=date(2026, 11, 20),
+        kind=EntryKind.HOME_VISIT,
+        summary="Shared, corrected",
+        impact_on_child="Went to bed hungry.",
+    )
     bulk_entries(child, world.school, 8, significance=Significance.SIGNIFICANT)
     client = client_for(world.users["csc_practitioner"])
     few = queries_for(client, chronology_url(child))
@@ -180,8 +200,15 @@ def test_the_family_chronology_merges_the_visible_siblings_and_lists_the_adults(
 
 
 def entry_post(**changes):
-    data = {"occurred_on": "2026-11-20", "date_precision": "day", "kind": "home_visit", "impact_on_child": "Slept in a cold room.",
-            "summary": "No heating on a home visit.", "action_taken": "", "significance": "significant"}
+    data = {
+        "occurred_on": "2026-11-20",
+        "date_precision": "day",
+        "kind": "home_visit",
+        "impact_on_child": "Slept in a cold room.",
+        "summary": "No heating on a home visit.",
+        "action_taken": "",
+        "significance": "significant",
+    }
     return {**data, **changes}
 
 
@@ -197,8 +224,9 @@ def test_adding_an_entry_records_it_and_returns_to_the_chronology(world, client_
 
 def test_the_entry_form_keeps_what_was_typed_and_says_what_to_fix(world, client_for):
     client = client_for(world.users["partner_practitioner"])
-    response = client.post(reverse("chronologies:entry_create", args=[world.case.child_id]),
-                           entry_post(impact_on_child="", attendance_percentage="85", neglect_types=["medical"]))
+    response = client.post(
+        reverse("chronologies:entry_create", args=[world.case.child_id]), entry_post(impact_on_child="", attendance_percentage="85", neglect_types=["medical"])
+    )
     page = response.content.decode()
     assert response.status_code == 200 and not ChronologyEntry.objects.exists()
     assert '<a href="#id_impact_on_child">Describe the impact on the child</a>' in page

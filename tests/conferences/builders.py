@@ -1,4 +1,5 @@
 """Conferences built through the services the pages use (shared by the conference, matrix and browser tests)."""
+
 from datetime import time, timedelta
 
 from django.utils import timezone
@@ -8,18 +9,36 @@ from conferences.services import AttendanceEntry, InvitationRequest, conference_
 
 
 def make_conference(
-    case, *, actor, chair, held_on, invitations, kind=ConferenceKind.REVIEW, siblings=(), strategy_discussion_on=None,
-    start_time=time(10, 0), format=ConferenceFormat.VIRTUAL,
+    case,
+    *,
+    actor,
+    chair,
+    held_on,
+    invitations,
+    kind=ConferenceKind.REVIEW,
+    siblings=(),
+    strategy_discussion_on=None,
+    start_time=time(10, 0),
+    format=ConferenceFormat.VIRTUAL,
 ):
     """`invitations`: agencies, or (agency, is_key_agency, report_requested) triples."""
     requests = [
-        InvitationRequest(agency=item[0], is_key_agency=item[1], report_requested=item[2]) if isinstance(item, tuple)
+        InvitationRequest(agency=item[0], is_key_agency=item[1], report_requested=item[2])
+        if isinstance(item, tuple)
         else InvitationRequest(agency=item, is_key_agency=True)
         for item in invitations
     ]
     return conference_schedule(
-        actor=actor, case=case, kind=kind, held_on=held_on, start_time=start_time, format=format, chair=chair,
-        invitations=requests, sibling_cases=list(siblings), strategy_discussion_on=strategy_discussion_on,
+        actor=actor,
+        case=case,
+        kind=kind,
+        held_on=held_on,
+        start_time=start_time,
+        format=format,
+        chair=chair,
+        invitations=requests,
+        sibling_cases=list(siblings),
+        strategy_discussion_on=strategy_discussion_on,
     )
 
 
@@ -30,7 +49,10 @@ def held_review(world, *, agencies=None, held_on=None, kind=ConferenceKind.REVIE
     (all of them already see the case, so inviting them changes no one's access).
     """
     return make_conference(
-        world.case, actor=world.users["csc_manager"], chair=world.users["csc_manager"], kind=kind,
+        world.case,
+        actor=world.users["csc_manager"],
+        chair=world.users["csc_manager"],
+        kind=kind,
         held_on=held_on or timezone.localdate() - timedelta(days=7),
         invitations=agencies if agencies is not None else [world.csc, world.health, world.school],
     )

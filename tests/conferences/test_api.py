@@ -1,4 +1,5 @@
 """The conference API: created, listed and updated through the access layer; field errors answer 400."""
+
 import json
 from datetime import date
 
@@ -24,8 +25,13 @@ def api_as(world, client_for):
 
 def new_conference(world, **changes):
     return {
-        "case": world.case.pk, "kind": "initial_cp", "held_on": "2026-11-30", "start_time": "09:30", "format": "virtual",
-        "chair": world.users["csc_manager"].pk, "strategy_discussion_on": "2026-11-16",
+        "case": world.case.pk,
+        "kind": "initial_cp",
+        "held_on": "2026-11-30",
+        "start_time": "09:30",
+        "format": "virtual",
+        "chair": world.users["csc_manager"].pk,
+        "strategy_discussion_on": "2026-11-16",
         "invitations": [{"agency": world.csc.pk, "is_key_agency": True}, {"agency": world.school.pk, "is_key_agency": True, "invitee_name": "Ms Jones"}],
     } | changes
 
@@ -40,7 +46,12 @@ def test_scheduling_through_the_api(world, api_as):
 
 
 def test_invalid_input_answers_400_with_field_errors(world, api_as):
-    response = api_as("csc_practitioner", "POST", reverse("api:conference-list"), new_conference(world, strategy_discussion_on=None, kind="initial_cp", format="carrier pigeon"))
+    response = api_as(
+        "csc_practitioner",
+        "POST",
+        reverse("api:conference-list"),
+        new_conference(world, strategy_discussion_on=None, kind="initial_cp", format="carrier pigeon"),
+    )
     assert response.status_code == 400
     assert set(response.json()) == {"format"}
     response = api_as("csc_practitioner", "POST", reverse("api:conference-list"), new_conference(world, strategy_discussion_on=None))
@@ -57,8 +68,14 @@ def test_a_case_the_caller_cannot_see_answers_404(world, api_as):
 
 def test_the_list_and_the_detail_show_only_children_the_caller_can_see(world, api_as):
     brother_case = make_case(world.police, child=make_child(given_name="Ben", family=world.case.child.family))
-    shared = make_conference(world.case, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=date(2026, 11, 17),
-                             siblings=[brother_case], invitations=[world.csc])
+    shared = make_conference(
+        world.case,
+        actor=world.users["csc_manager"],
+        chair=world.users["csc_manager"],
+        held_on=date(2026, 11, 17),
+        siblings=[brother_case],
+        invitations=[world.csc],
+    )
     make_conference(brother_case, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=date(2026, 11, 17), invitations=[world.csc])
     listed = api_as("partner_practitioner", "GET", reverse("api:conference-list")).json()["results"]
     assert [conference["id"] for conference in listed] == [shared.pk]
@@ -69,8 +86,14 @@ def test_the_list_and_the_detail_show_only_children_the_caller_can_see(world, ap
 
 def test_filtering_by_a_case_the_caller_cannot_see_lists_nothing(world, api_as):
     brother_case = make_case(world.police, child=make_child(given_name="Ben", family=world.case.child.family))
-    make_conference(world.case, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=date(2026, 11, 17),
-                    siblings=[brother_case], invitations=[world.csc])
+    make_conference(
+        world.case,
+        actor=world.users["csc_manager"],
+        chair=world.users["csc_manager"],
+        held_on=date(2026, 11, 17),
+        siblings=[brother_case],
+        invitations=[world.csc],
+    )
     assert api_as("partner_practitioner", "GET", reverse("api:conference-list"), {"case": brother_case.pk}).json()["results"] == []
     assert len(api_as("partner_practitioner", "GET", reverse("api:conference-list"), {"case": world.case.pk}).json()["results"]) == 1
 
@@ -88,8 +111,12 @@ def test_recording_attendance_for_one_invitation(world, api_as):
 
 def test_a_decision_that_does_not_fit_the_conference_answers_400(world, api_as):
     conference = held_review(world)
-    response = api_as("csc_manager", "POST", reverse("api:conference-decisions", args=[conference.pk]),
-                      {"decisions": [{"case": world.case.pk, "decision": "plan_started", "cp_category": "neglect"}]})
+    response = api_as(
+        "csc_manager",
+        "POST",
+        reverse("api:conference-decisions", args=[conference.pk]),
+        {"decisions": [{"case": world.case.pk, "decision": "plan_started", "cp_category": "neglect"}]},
+    )
     assert response.status_code == 400
     assert response.json() == {"decision": ["A review child protection conference cannot decide this"]}
 
@@ -103,11 +130,19 @@ def test_inviting_an_agency_twice_answers_400(world, api_as):
 
 def test_a_named_invitee_must_work_for_the_agency(world, api_as):
     conference = held_review(world, agencies=[world.csc])
-    response = api_as("csc_manager", "POST", reverse("api:conference-invitation-list"),
-                      {"conference": conference.pk, "agency": world.school.pk, "invitee": world.users["lead_manager"].pk})
+    response = api_as(
+        "csc_manager",
+        "POST",
+        reverse("api:conference-invitation-list"),
+        {"conference": conference.pk, "agency": world.school.pk, "invitee": world.users["lead_manager"].pk},
+    )
     assert response.status_code == 400
     assert response.json() == {"invitee": ["Choose someone who works for Riverside School."]}
-    response = api_as("csc_manager", "POST", reverse("api:conference-invitation-list"),
-                      {"conference": conference.pk, "agency": world.school.pk, "invitee": world.users["partner_dsl"].pk})
+    response = api_as(
+        "csc_manager",
+        "POST",
+        reverse("api:conference-invitation-list"),
+        {"conference": conference.pk, "agency": world.school.pk, "invitee": world.users["partner_dsl"].pk},
+    )
     assert response.status_code == 201
     assert response.json()["invitee"] == world.users["partner_dsl"].pk

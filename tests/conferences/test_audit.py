@@ -1,4 +1,5 @@
 """Every conference page and endpoint writes exactly one audit row per read or write (allowed requests)."""
+
 import json
 
 import pytest

@@ -1,4 +1,5 @@
 """A recorded conference appears in each covered child's chronology, once, and is corrected in place."""
+
 from agencies.access import chronology_entries_visible_to
 from conferences.models import Attendance
 

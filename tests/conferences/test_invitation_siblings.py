@@ -5,6 +5,7 @@ conference. The school's designated safeguarding lead sees `world.case` only. In
 to the team of the cases the person inviting can see, never to the others: joining a team is what lets
 an agency read a child's record.
 """
+
 import json
 
 import pytest
@@ -29,15 +30,22 @@ def brothers_case(world):
 @pytest.fixture
 def sibling_conference(world, brothers_case):
     """Scheduled by children's social care (who see both children); the school is not invited yet."""
-    return make_conference(world.case, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=TODAY,
-                           siblings=[brothers_case], invitations=[world.csc, world.health])
+    return make_conference(
+        world.case,
+        actor=world.users["csc_manager"],
+        chair=world.users["csc_manager"],
+        held_on=TODAY,
+        siblings=[brothers_case],
+        invitations=[world.csc, world.health],
+    )
 
 
 def test_a_dsl_who_sees_one_child_cannot_open_the_hidden_siblings_record_by_inviting_their_agency(world, client_for, brothers_case, sibling_conference):
     dsl = client_for(world.users["partner_dsl"])
     assert dsl.get(reverse("api:case-detail", args=[brothers_case.pk])).status_code == 404
-    response = dsl.post(reverse("api:conference-invitation-list"), json.dumps({"conference": sibling_conference.pk, "agency": world.school.pk}),
-                        content_type="application/json")
+    response = dsl.post(
+        reverse("api:conference-invitation-list"), json.dumps({"conference": sibling_conference.pk, "agency": world.school.pk}), content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     assert dsl.get(reverse("api:case-detail", args=[brothers_case.pk])).status_code == 404
     assert not TeamMembership.objects.filter(case=brothers_case, agency=world.school).exists()
@@ -61,7 +69,8 @@ def test_children_social_care_inviting_an_agency_brings_it_into_every_childs_tea
 
 def test_scheduling_cannot_name_a_siblings_case_the_scheduler_cannot_see(world, brothers_case):
     with pytest.raises(ValidationError) as error:
-        make_conference(world.case, actor=world.users["partner_dsl"], chair=world.users["csc_manager"], held_on=TODAY,
-                        siblings=[brothers_case], invitations=[world.school])
+        make_conference(
+            world.case, actor=world.users["partner_dsl"], chair=world.users["csc_manager"], held_on=TODAY, siblings=[brothers_case], invitations=[world.school]
+        )
     assert "sibling_cases" in error.value.message_dict
     assert not TeamMembership.objects.filter(case=brothers_case, agency=world.school).exists()

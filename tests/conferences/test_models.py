@@ -1,4 +1,5 @@
 """Quorum and the decision rules of a conference's children."""
+
 from datetime import date
 
 import pytest

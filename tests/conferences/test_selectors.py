@@ -1,4 +1,5 @@
 """Reads: drift flags from conferences (bulk, bounded queries) and attendance per agency against hand-worked figures."""
+
 from datetime import date
 
 import pytest
@@ -25,8 +26,13 @@ APOLOGIES, DNA = Attendance.APOLOGIES, Attendance.DID_NOT_ATTEND
 
 def conference(world, held_on, *, kind=ConferenceKind.CORE_GROUP, case=None, invitations=None, **kwargs):
     return make_conference(
-        case or world.case, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=held_on, kind=kind,
-        invitations=invitations if invitations is not None else [world.csc, world.health, world.school], **kwargs,
+        case or world.case,
+        actor=world.users["csc_manager"],
+        chair=world.users["csc_manager"],
+        held_on=held_on,
+        kind=kind,
+        invitations=invitations if invitations is not None else [world.csc, world.health, world.school],
+        **kwargs,
     )
 
 
@@ -59,8 +65,15 @@ def test_no_conferences_no_flags(world):
 
 def test_plan_ended_while_a_key_agency_was_absent_is_red(world):
     review = conference(world, date(2026, 11, 23), kind=ConferenceKind.REVIEW)
-    record(review, world.users["csc_manager"], {world.csc: IN_PERSON, world.health: VIRTUAL, world.school: APOLOGIES}, reports=all_reports(world, date(2026, 11, 16)))
-    conference_record_decisions(actor=world.users["csc_manager"], conference=review, decisions=[DecisionEntry(case_id=world.case.pk, decision=ConferenceDecision.PLAN_ENDED)])
+    record(
+        review,
+        world.users["csc_manager"],
+        {world.csc: IN_PERSON, world.health: VIRTUAL, world.school: APOLOGIES},
+        reports=all_reports(world, date(2026, 11, 16)),
+    )
+    conference_record_decisions(
+        actor=world.users["csc_manager"], conference=review, decisions=[DecisionEntry(case_id=world.case.pk, decision=ConferenceDecision.PLAN_ENDED)]
+    )
     [flag] = flags_of(world)
     assert (flag.code, flag.level, flag.since, flag.conference_id) == (PLAN_ENDED_KEY_AGENCY_ABSENT, "red", date(2026, 11, 23), review.pk)
     assert flag.reason == "Plan ended at the review child protection conference on 23 Nov 2026 without key agency Riverside School"
@@ -68,7 +81,12 @@ def test_plan_ended_while_a_key_agency_was_absent_is_red(world):
 
 def test_an_agency_absent_from_two_conferences_in_a_row_is_amber(world):
     for held_on in (date(2026, 11, 3), date(2026, 11, 17)):
-        record(conference(world, held_on), world.users["csc_manager"], {world.csc: IN_PERSON, world.health: DNA, world.school: IN_PERSON}, reports=all_reports(world, held_on))
+        record(
+            conference(world, held_on),
+            world.users["csc_manager"],
+            {world.csc: IN_PERSON, world.health: DNA, world.school: IN_PERSON},
+            reports=all_reports(world, held_on),
+        )
     [flag] = flags_of(world)
     assert (flag.code, flag.level, flag.since) == (AGENCY_ABSENT_IN_A_ROW, "amber", date(2026, 11, 3))
     assert flag.reason == "Community Health Trust absent from the last 2 conferences (3 Nov 2026, 17 Nov 2026)"
@@ -76,7 +94,12 @@ def test_an_agency_absent_from_two_conferences_in_a_row_is_amber(world):
 
 def test_attending_again_clears_the_absence_flag(world):
     for held_on, health in ((date(2026, 11, 3), DNA), (date(2026, 11, 10), DNA), (date(2026, 11, 17), VIRTUAL)):
-        record(conference(world, held_on), world.users["csc_manager"], {world.csc: IN_PERSON, world.health: health, world.school: IN_PERSON}, reports=all_reports(world, held_on))
+        record(
+            conference(world, held_on),
+            world.users["csc_manager"],
+            {world.csc: IN_PERSON, world.health: health, world.school: IN_PERSON},
+            reports=all_reports(world, held_on),
+        )
     assert flags_of(world) == []
 
 
@@ -89,7 +112,12 @@ def test_an_initial_conference_outside_fifteen_working_days_is_amber(world):
 
 def test_reports_late_or_missing_at_the_latest_conference_past_its_deadline(world):
     review = conference(world, date(2026, 11, 23), kind=ConferenceKind.REVIEW)  # reports due Monday 16th
-    record(review, world.users["csc_manager"], {world.csc: IN_PERSON, world.health: VIRTUAL, world.school: IN_PERSON}, reports={world.csc: date(2026, 11, 16), world.health: date(2026, 11, 17)})
+    record(
+        review,
+        world.users["csc_manager"],
+        {world.csc: IN_PERSON, world.health: VIRTUAL, world.school: IN_PERSON},
+        reports={world.csc: date(2026, 11, 16), world.health: date(2026, 11, 17)},
+    )
     [flag] = flags_of(world)
     assert (flag.code, flag.since) == (REPORTS_NOT_ON_TIME, date(2026, 11, 17))
     assert flag.reason == "Reports for the review child protection conference on 23 Nov 2026 not received on time from Community Health Trust, Riverside School"
@@ -99,13 +127,21 @@ def test_flags_for_many_cases_take_three_queries(world, django_assert_num_querie
     cases = [world.case] + [make_case(world.health) for _ in range(3)]
     for case in cases:
         review = conference(world, date(2026, 11, 23), kind=ConferenceKind.REVIEW, case=case)
-        record(review, world.users["csc_manager"], {world.csc: IN_PERSON, world.health: DNA, world.school: IN_PERSON}, reports=all_reports(world, date(2026, 11, 16)))
-        conference_record_decisions(actor=world.users["csc_manager"], conference=review, decisions=[DecisionEntry(case_id=case.pk, decision=ConferenceDecision.PLAN_ENDED)])
+        record(
+            review,
+            world.users["csc_manager"],
+            {world.csc: IN_PERSON, world.health: DNA, world.school: IN_PERSON},
+            reports=all_reports(world, date(2026, 11, 16)),
+        )
+        conference_record_decisions(
+            actor=world.users["csc_manager"], conference=review, decisions=[DecisionEntry(case_id=case.pk, decision=ConferenceDecision.PLAN_ENDED)]
+        )
     quiet = make_case(world.health)
     with django_assert_num_queries(3):
         flags = conference_flags_for_cases(case_ids=[case.pk for case in cases] + [quiet.pk], today=TODAY)
     assert {case_id: [flag.code for flag in found] for case_id, found in flags.items()} == {
-        **{case.pk: [PLAN_ENDED_KEY_AGENCY_ABSENT] for case in cases}, quiet.pk: [],
+        **{case.pk: [PLAN_ENDED_KEY_AGENCY_ABSENT] for case in cases},
+        quiet.pk: [],
     }
 
 
@@ -128,14 +164,29 @@ def third_quarter(world):
     """
     csc, health, school, police, manager = world.csc, world.health, world.school, world.police, world.users["csc_manager"]
     review = conference(world, date(2026, 7, 14), kind=ConferenceKind.REVIEW, invitations=[csc, health, school, police])
-    record(review, manager, {csc: IN_PERSON, health: VIRTUAL, school: APOLOGIES, police: DNA},
-           reports={csc: date(2026, 7, 7), health: date(2026, 7, 8), school: date(2026, 7, 6)})
-    strategy = conference(world, date(2026, 8, 24), kind=ConferenceKind.STRATEGY_DISCUSSION, invitations=[(csc, True, False), (health, True, False), (police, True, False)])
+    record(
+        review,
+        manager,
+        {csc: IN_PERSON, health: VIRTUAL, school: APOLOGIES, police: DNA},
+        reports={csc: date(2026, 7, 7), health: date(2026, 7, 8), school: date(2026, 7, 6)},
+    )
+    strategy = conference(
+        world, date(2026, 8, 24), kind=ConferenceKind.STRATEGY_DISCUSSION, invitations=[(csc, True, False), (health, True, False), (police, True, False)]
+    )
     record(strategy, manager, {csc: IN_PERSON, health: APOLOGIES, police: IN_PERSON})
-    initial = conference(world, date(2026, 9, 10), kind=ConferenceKind.INITIAL, strategy_discussion_on=date(2026, 8, 24),
-                         invitations=[csc, health, (school, True, False), police])
-    record(initial, manager, {csc: IN_PERSON, health: REPORT_ONLY, school: IN_PERSON, police: VIRTUAL},
-           reports={csc: date(2026, 9, 7), health: date(2026, 9, 4), police: date(2026, 9, 9)})
+    initial = conference(
+        world,
+        date(2026, 9, 10),
+        kind=ConferenceKind.INITIAL,
+        strategy_discussion_on=date(2026, 8, 24),
+        invitations=[csc, health, (school, True, False), police],
+    )
+    record(
+        initial,
+        manager,
+        {csc: IN_PERSON, health: REPORT_ONLY, school: IN_PERSON, police: VIRTUAL},
+        reports={csc: date(2026, 9, 7), health: date(2026, 9, 4), police: date(2026, 9, 9)},
+    )
     record(conference(world, date(2026, 10, 1), invitations=[csc, health]), manager, {csc: IN_PERSON, health: DNA})
     conference(world, date(2026, 9, 29), kind=ConferenceKind.REVIEW, invitations=[csc, health])
     return initial
@@ -148,10 +199,7 @@ def test_the_initial_conference_of_the_fixture_was_within_timescale(world, third
 def test_attendance_by_agency_matches_the_figures_worked_by_hand(world, third_quarter, django_assert_num_queries):
     with django_assert_num_queries(1):
         rows = attendance_by_agency(start=date(2026, 7, 1), end=date(2026, 9, 30))
-    figures = [
-        (r.agency_name, r.invitations, r.attended, r.attended_percent, r.reports_requested, r.reports_on_time, r.reports_on_time_percent)
-        for r in rows
-    ]
+    figures = [(r.agency_name, r.invitations, r.attended, r.attended_percent, r.reports_requested, r.reports_on_time, r.reports_on_time_percent) for r in rows]
     assert figures == [
         ("Children's Social Care", 3, 3, 100.0, 2, 2, 100.0),
         ("Community Health Trust", 3, 1, 33.3, 2, 1, 50.0),

@@ -1,4 +1,5 @@
 """Scheduling, attendance and decisions: the business rules, the audit rows and the chronology hook."""
+
 from datetime import date, time
 
 import pytest
@@ -6,10 +7,10 @@ from django.core.exceptions import ValidationError
 
 from agencies.models import AgencyKind
 from audit.models import AccessEvent, AuditAction
+from cases.models import TeamMembership
 from conferences import services as conference_services
 from conferences.models import Attendance, ConferenceDecision, ConferenceKind
 from conferences.services import AttendanceEntry, DecisionEntry, conference_record_attendance, conference_record_decisions
-from cases.models import TeamMembership
 from tests.factories import make_agency, make_case, make_child
 
 from .builders import held_review, make_conference, record
@@ -19,7 +20,9 @@ ALL_PRESENT = Attendance.IN_PERSON
 
 def schedule(world, **kwargs):
     defaults = {
-        "actor": world.users["csc_manager"], "chair": world.users["csc_manager"], "held_on": date(2026, 11, 23),
+        "actor": world.users["csc_manager"],
+        "chair": world.users["csc_manager"],
+        "held_on": date(2026, 11, 23),
         "invitations": [world.csc, world.health, world.school],
     }
     return make_conference(world.case, **(defaults | kwargs))
@@ -133,7 +136,8 @@ def test_only_child_protection_conferences_decide_on_a_plan(world):
     conference = held_review(world, kind=ConferenceKind.CORE_GROUP)
     with pytest.raises(ValidationError) as error:
         conference_record_decisions(
-            actor=world.users["csc_manager"], conference=conference,
+            actor=world.users["csc_manager"],
+            conference=conference,
             decisions=[DecisionEntry(case_id=world.case.pk, decision=ConferenceDecision.PLAN_CONTINUED, cp_category="neglect")],
         )
     assert error.value.messages == ["A core group does not decide on a plan"]
@@ -153,8 +157,13 @@ def test_a_decision_can_only_be_recorded_for_a_child_the_manager_can_see(world):
 def test_decisions_are_recorded_per_child_with_the_category(world):
     conference = held_review(world)
     conference_record_decisions(
-        actor=world.users["csc_manager"], conference=conference,
-        decisions=[DecisionEntry(case_id=world.case.pk, decision=ConferenceDecision.CATEGORY_CHANGED, cp_category="emotional", notes="Emotional harm now the main concern")],
+        actor=world.users["csc_manager"],
+        conference=conference,
+        decisions=[
+            DecisionEntry(
+                case_id=world.case.pk, decision=ConferenceDecision.CATEGORY_CHANGED, cp_category="emotional", notes="Emotional harm now the main concern"
+            )
+        ],
     )
     link = conference.links.get()
     assert (link.decision, link.cp_category, link.cin_category_code, link.decided_by) == ("category_changed", "emotional", "EMO", world.users["csc_manager"])
@@ -166,7 +175,8 @@ def test_the_chronology_hook_runs_after_attendance_and_after_decisions(world, mo
     conference = held_review(world)
     record(conference, world.users["csc_manager"], present(world))
     conference_record_decisions(
-        actor=world.users["csc_manager"], conference=conference,
+        actor=world.users["csc_manager"],
+        conference=conference,
         decisions=[DecisionEntry(case_id=world.case.pk, decision=ConferenceDecision.PLAN_ENDED)],
     )
     assert calls == [conference.pk, conference.pk]
@@ -179,7 +189,8 @@ def test_the_chronology_gets_one_event_per_child_naming_agencies_and_the_decisio
     conference = schedule(world, siblings=[sisters_case], invitations=[world.csc, world.health, world.school, gp])
     record(conference, world.users["csc_manager"], present(world) | {gp: Attendance.DID_NOT_ATTEND})
     conference_record_decisions(
-        actor=world.users["csc_manager"], conference=conference,
+        actor=world.users["csc_manager"],
+        conference=conference,
         decisions=[
             DecisionEntry(case_id=world.case.pk, decision=ConferenceDecision.PLAN_CONTINUED, cp_category="neglect"),
             DecisionEntry(case_id=sisters_case.pk, decision=ConferenceDecision.PLAN_ENDED),

@@ -1,16 +1,17 @@
 """Immediate feedback to absent key agencies: who is told, what, and exactly once (retries, repeats)."""
+
 from datetime import date
 
 import pytest
 from django.core import mail
 
 from agencies.models import AgencyKind, Role
-from notifications.models import Notification
 from conferences import services as conference_services
 from conferences.models import AbsenceFeedback, Attendance, ConferenceDecision, ConferenceKind
 from conferences.services import DecisionEntry, conference_record_decisions
 from conferences.tasks import conference_absence_feedback
 from neglect_portal.celery import app
+from notifications.models import Notification
 from tests.factories import make_agency, make_user
 
 from .builders import held_review, record
@@ -38,7 +39,7 @@ def school_absent(world):
 
 
 def all_present(world):
-    return {agency: Attendance.IN_PERSON for agency in (world.csc, world.health, world.school)}
+    return dict.fromkeys((world.csc, world.health, world.school), Attendance.IN_PERSON)
 
 
 def reports_in(*agencies):
@@ -53,7 +54,8 @@ def record_school_absent(world, conference):
 
 def decide(world, conference, decision=ConferenceDecision.PLAN_ENDED, category=""):
     conference_record_decisions(
-        actor=world.users["csc_manager"], conference=conference,
+        actor=world.users["csc_manager"],
+        conference=conference,
         decisions=[DecisionEntry(case_id=world.case.pk, decision=decision, cp_category=category)],
     )
 
@@ -100,7 +102,9 @@ def test_a_key_agency_that_came_without_its_report_is_told_too(world, django_cap
     assert told(world.users["lead_manager"]) == []
 
 
-def test_sent_once_when_the_mail_server_fails_once_and_the_email_is_retried(world, school_manager, monkeypatch, eager_retries, django_capture_on_commit_callbacks):
+def test_sent_once_when_the_mail_server_fails_once_and_the_email_is_retried(
+    world, school_manager, monkeypatch, eager_retries, django_capture_on_commit_callbacks
+):
     from django.core.mail import send_mail as real_send_mail
 
     attempts = []
@@ -174,6 +178,11 @@ def test_an_agency_without_safeguarding_leads_is_recorded_as_such(world, django_
     make_user(gp, Role.PRACTITIONER, "gp_practitioner")
     conference = held_review(world, kind=ConferenceKind.CORE_GROUP, agencies=[world.csc, world.health, world.school, gp])
     with django_capture_on_commit_callbacks(execute=True):
-        record(conference, world.users["csc_manager"], all_present(world) | {gp: Attendance.DID_NOT_ATTEND}, reports=reports_in(world.csc, world.health, world.school))
+        record(
+            conference,
+            world.users["csc_manager"],
+            all_present(world) | {gp: Attendance.DID_NOT_ATTEND},
+            reports=reports_in(world.csc, world.health, world.school),
+        )
     assert AbsenceFeedback.objects.get(agency=gp).outcome == "no safeguarding lead can see the case"
     assert Notification.objects.count() == 0

@@ -1,4 +1,5 @@
 """Conference pages through HTTP: scheduling, the attendance table, decisions, lists and the attendance report."""
+
 from datetime import date
 
 import pytest
@@ -20,17 +21,35 @@ def manager(world, client_for):
 def schedule_data(world, **changes):
     """The scheduling form as a person fills it: the three suggested agencies invited as offered."""
     data = {
-        "kind": "review_cp", "held_on": "2026-12-01", "start_time": "10:00", "format": "in_person", "chair": world.users["csc_manager"].pk,
-        "agencies-TOTAL_FORMS": 3, "agencies-INITIAL_FORMS": 3, "agencies-MIN_NUM_FORMS": 0, "agencies-MAX_NUM_FORMS": 1000,
+        "kind": "review_cp",
+        "held_on": "2026-12-01",
+        "start_time": "10:00",
+        "format": "in_person",
+        "chair": world.users["csc_manager"].pk,
+        "agencies-TOTAL_FORMS": 3,
+        "agencies-INITIAL_FORMS": 3,
+        "agencies-MIN_NUM_FORMS": 0,
+        "agencies-MAX_NUM_FORMS": 1000,
     }
     for index, agency in enumerate([world.csc, world.health, world.school]):
-        data |= {f"agencies-{index}-agency": agency.pk, f"agencies-{index}-invite": "on", f"agencies-{index}-is_key_agency": "on", f"agencies-{index}-report_requested": "on"}
+        data |= {
+            f"agencies-{index}-agency": agency.pk,
+            f"agencies-{index}-invite": "on",
+            f"agencies-{index}-is_key_agency": "on",
+            f"agencies-{index}-report_requested": "on",
+        }
     return data | changes
 
 
 def test_the_scheduling_page_suggests_the_team_and_childrens_social_care_as_key_agencies(world, manager):
-    make_conference(world.case, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=date(2026, 11, 10),
-                    kind=ConferenceKind.STRATEGY_DISCUSSION, invitations=[world.csc])
+    make_conference(
+        world.case,
+        actor=world.users["csc_manager"],
+        chair=world.users["csc_manager"],
+        held_on=date(2026, 11, 10),
+        kind=ConferenceKind.STRATEGY_DISCUSSION,
+        invitations=[world.csc],
+    )
     html = manager.get(reverse("conferences:conference_schedule", args=[world.case.pk])).content.decode()
     suggested = [world.csc, world.health, world.school]
     for index, agency in enumerate(suggested):
@@ -42,7 +61,12 @@ def test_the_scheduling_page_suggests_the_team_and_childrens_social_care_as_key_
 
 
 def test_scheduling_errors_keep_what_was_typed_and_say_what_to_fix(world, manager):
-    data = schedule_data(world, kind="initial_cp", held_on="", **{"agencies-2-invite": "", "agencies-1-invitee_name": "Dr Priya Shah", "agencies-1-invitee_email": "not-an-email"})
+    data = schedule_data(
+        world,
+        kind="initial_cp",
+        held_on="",
+        **{"agencies-2-invite": "", "agencies-1-invitee_name": "Dr Priya Shah", "agencies-1-invitee_email": "not-an-email"},
+    )
     response = manager.post(reverse("conferences:conference_schedule", args=[world.case.pk]), data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -79,19 +103,33 @@ def test_a_practitioner_outside_childrens_social_care_is_not_offered_scheduling(
 def attendance_data(conference, values):
     """The attendance table posted: `values` maps an agency to (attendance, report date, impact)."""
     invitations = list(conference.invitations.select_related("agency").order_by("-is_key_agency", "agency__name"))
-    data = {"attendance-TOTAL_FORMS": len(invitations), "attendance-INITIAL_FORMS": len(invitations), "attendance-MIN_NUM_FORMS": 0, "attendance-MAX_NUM_FORMS": 1000}
+    data = {
+        "attendance-TOTAL_FORMS": len(invitations),
+        "attendance-INITIAL_FORMS": len(invitations),
+        "attendance-MIN_NUM_FORMS": 0,
+        "attendance-MAX_NUM_FORMS": 1000,
+    }
     for index, invitation in enumerate(invitations):
         attendance, received, impact = values[invitation.agency]
-        data |= {f"attendance-{index}-id": invitation.pk, f"attendance-{index}-attendance": attendance,
-                 f"attendance-{index}-report_received_on": received, f"attendance-{index}-absence_impact": impact}
+        data |= {
+            f"attendance-{index}-id": invitation.pk,
+            f"attendance-{index}-attendance": attendance,
+            f"attendance-{index}-report_received_on": received,
+            f"attendance-{index}-absence_impact": impact,
+        }
     return data
 
 
 def test_the_attendance_table_says_which_row_to_fix_and_keeps_the_rest(world, manager):
     conference = held_review(world)
-    data = attendance_data(conference, {
-        world.csc: (PRESENT, "2026-11-09", ""), world.health: ("", "2026-11-30", ""), world.school: (Attendance.APOLOGIES, "", ""),
-    })
+    data = attendance_data(
+        conference,
+        {
+            world.csc: (PRESENT, "2026-11-09", ""),
+            world.health: ("", "2026-11-30", ""),
+            world.school: (Attendance.APOLOGIES, "", ""),
+        },
+    )
     response = manager.post(reverse("conferences:conference_attendance", args=[conference.pk]), data)
     html = response.content.decode()
     assert response.status_code == 200
@@ -104,10 +142,14 @@ def test_the_attendance_table_says_which_row_to_fix_and_keeps_the_rest(world, ma
 
 def test_recording_the_attendance_table_shows_quorum_and_late_reports(world, manager):
     conference = held_review(world)  # held Tuesday 17 November; reports due Tuesday 10th
-    data = attendance_data(conference, {
-        world.csc: (PRESENT, "2026-11-09", ""), world.health: (Attendance.VIRTUAL, "2026-11-12", ""),
-        world.school: (Attendance.REPORT_ONLY, "2026-11-10", "The school's view of attendance was read out only."),
-    })
+    data = attendance_data(
+        conference,
+        {
+            world.csc: (PRESENT, "2026-11-09", ""),
+            world.health: (Attendance.VIRTUAL, "2026-11-12", ""),
+            world.school: (Attendance.REPORT_ONLY, "2026-11-10", "The school's view of attendance was read out only."),
+        },
+    )
     response = manager.post(reverse("conferences:conference_attendance", args=[conference.pk]), data)
     assert response.status_code == 302
     html = manager.get(response["Location"]).content.decode()
@@ -119,8 +161,14 @@ def test_recording_the_attendance_table_shows_quorum_and_late_reports(world, man
 def test_the_conference_page_shows_only_the_children_the_user_can_see(world, client_for):
     brother = make_child(given_name="Ben", family=world.case.child.family)
     brothers_case = make_case(world.police, child=brother)
-    conference = make_conference(world.case, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=date(2026, 11, 17),
-                                 siblings=[brothers_case], invitations=[world.csc, world.health])
+    conference = make_conference(
+        world.case,
+        actor=world.users["csc_manager"],
+        chair=world.users["csc_manager"],
+        held_on=date(2026, 11, 17),
+        siblings=[brothers_case],
+        invitations=[world.csc, world.health],
+    )
     school_view = client_for(world.users["partner_practitioner"]).get(reverse("conferences:conference_detail", args=[conference.pk])).content.decode()
     csc_view = client_for(world.users["csc_practitioner"]).get(reverse("conferences:conference_detail", args=[conference.pk])).content.decode()
     assert str(world.case.child) in school_view and str(brother) not in school_view
@@ -130,8 +178,16 @@ def test_the_conference_page_shows_only_the_children_the_user_can_see(world, cli
 def test_decisions_say_what_to_fix(world, client_for):
     conference = held_review(world)
     link = conference.links.get()
-    data = {"decisions-TOTAL_FORMS": 1, "decisions-INITIAL_FORMS": 1, "decisions-MIN_NUM_FORMS": 0, "decisions-MAX_NUM_FORMS": 1000,
-            "decisions-0-id": link.pk, "decisions-0-decision": "plan_continued", "decisions-0-cp_category": "", "decisions-0-decision_notes": "Progress is slow"}
+    data = {
+        "decisions-TOTAL_FORMS": 1,
+        "decisions-INITIAL_FORMS": 1,
+        "decisions-MIN_NUM_FORMS": 0,
+        "decisions-MAX_NUM_FORMS": 1000,
+        "decisions-0-id": link.pk,
+        "decisions-0-decision": "plan_continued",
+        "decisions-0-cp_category": "",
+        "decisions-0-decision_notes": "Progress is slow",
+    }
     # Children's social care records decisions (issue 22, finding 2): the school's DSL now gets 403 (tests/access/test_authority.py).
     response = client_for(world.users["csc_manager"]).post(reverse("conferences:conference_decisions", args=[conference.pk]), data)
     html = response.content.decode()

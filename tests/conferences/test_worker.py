@@ -3,6 +3,7 @@
 The clock is real here (a frozen clock would stall the worker's broker timeouts), so dates are
 relative to today.
 """
+
 import time
 from datetime import timedelta
 
@@ -10,10 +11,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from notifications.models import Notification
 from conferences.models import AbsenceFeedback, Attendance, ConferenceKind
 from conferences.tasks import conference_absence_feedback
 from neglect_portal.celery import app
+from notifications.models import Notification
 
 from .builders import held_review, record
 
@@ -42,9 +43,12 @@ def test_a_real_worker_tells_the_absent_agency_once(world, redis_broker_url):
     app.conf.task_always_eager = False
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            record(conference, world.users["csc_manager"],
-                   {world.csc: Attendance.IN_PERSON, world.health: Attendance.VIRTUAL, world.school: Attendance.DID_NOT_ATTEND},
-                   reports={world.csc: received, world.health: received})
+            record(
+                conference,
+                world.users["csc_manager"],
+                {world.csc: Attendance.IN_PERSON, world.health: Attendance.VIRTUAL, world.school: Attendance.DID_NOT_ATTEND},
+                reports={world.csc: received, world.health: received},
+            )
             wait_for(lambda: Notification.objects.filter(emailed_at__isnull=False).exists())
             feedback = AbsenceFeedback.objects.get()
             assert conference_absence_feedback.delay(feedback.pk).get(timeout=30) == "already sent or being sent"

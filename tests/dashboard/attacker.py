@@ -19,6 +19,7 @@ The variables the attacker must not recover are every count of children the publ
 implies: the suppressed counts and cells, each percentage's numerator, denominator and complement,
 each mean's base, and the children on plans for other categories than neglect.
 """
+
 import math
 from dataclasses import dataclass, field
 
@@ -60,7 +61,7 @@ class Attack:
             self.var(name, truth=truth)
 
     def equal(self, total, parts):
-        self.sums.append(({total: 1, **{part: -1 for part in parts}}, 0))
+        self.sums.append(({total: 1, **dict.fromkeys(parts, -1)}, 0))
 
     def difference(self, later, earlier, change):
         self.sums.append(({later: 1, earlier: -1}, change))
@@ -94,8 +95,7 @@ class Attack:
                     changed |= self._narrow(low, high, name, new_low, new_high)
             for numerator, denominator, p_low, p_high in self.ratios:
                 changed |= self._narrow(low, high, numerator, p_low * low[denominator] / 100, p_high * high[denominator] / 100)
-                changed |= self._narrow(low, high, denominator, 100 * low[numerator] / p_high if p_high else 0,
-                                        100 * high[numerator] / p_low if p_low else INF)
+                changed |= self._narrow(low, high, denominator, 100 * low[numerator] / p_high if p_high else 0, 100 * high[numerator] / p_low if p_low else INF)
             if any(low[name] > high[name] for name in low):
                 return None
             if not changed:

@@ -5,18 +5,12 @@ Quarter under test: 2025-26-Q4 (1 January to 31 March 2026, the financial year's
 not the services, because the services refuse dates in the future of the real clock and the
 measures must be checked on both sides of every boundary.
 """
+
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 import pytest
 
-from conferences.models import (
-    Attendance,
-    Conference,
-    ConferenceFormat,
-    ConferenceKind,
-    Invitation,
-)
 from cases.models import (
     Case,
     Child,
@@ -27,6 +21,13 @@ from cases.models import (
     ReferralOutcome,
 )
 from chronologies.models import ChronologyEntry, EntryKind
+from conferences.models import (
+    Attendance,
+    Conference,
+    ConferenceFormat,
+    ConferenceKind,
+    Invitation,
+)
 from tools.models import AssessmentRun, DefinitionStatus, RunStatus, ToolDefinition
 
 CP = PlanKind.CHILD_PROTECTION
@@ -60,8 +61,14 @@ def county(world, settings):
 
     def referral(kid, on, neglect=True, outcome=""):
         return Referral.objects.create(
-            child=kid, referred_on=on, referring_agency=world.school, is_neglect=neglect, reasons="r", recorded_by=recorder,
-            outcome=outcome, outcome_on=on if outcome else None,
+            child=kid,
+            referred_on=on,
+            referring_agency=world.school,
+            is_neglect=neglect,
+            reasons="r",
+            recorded_by=recorder,
+            outcome=outcome,
+            outcome_on=on if outcome else None,
         )
 
     # Child protection plans.
@@ -124,8 +131,13 @@ def county(world, settings):
     def run(tool, kid, on, agency, final=True):
         assessor = world.users["lead_practitioner"]
         return AssessmentRun.objects.create(
-            definition=tool, case=kid.cases.get(), assessor=assessor, agency=agency, assessed_on=on,
-            status=RunStatus.FINAL if final else RunStatus.DRAFT, finalised_at=datetime.combine(on, time(12), UTC) if final else None,
+            definition=tool,
+            case=kid.cases.get(),
+            assessor=assessor,
+            agency=agency,
+            assessed_on=on,
+            status=RunStatus.FINAL if final else RunStatus.DRAFT,
+            finalised_at=datetime.combine(on, time(12), UTC) if final else None,
         )
 
     run(eha, f, date(2026, 1, 1), world.health)  # the day F's plan starts: not before it
@@ -140,8 +152,14 @@ def county(world, settings):
     # Conferences: one on the quarter's last day, one the day after.
     def conference(on, attendance):
         held = Conference.objects.create(
-            kind=ConferenceKind.REVIEW, held_on=on, start_time=time(10), format=ConferenceFormat.VIRTUAL, chair=recorder, chair_agency=world.csc,
-            report_due_on=on, scheduled_by=recorder,
+            kind=ConferenceKind.REVIEW,
+            held_on=on,
+            start_time=time(10),
+            format=ConferenceFormat.VIRTUAL,
+            chair=recorder,
+            chair_agency=world.csc,
+            report_due_on=on,
+            scheduled_by=recorder,
         )
         for agency, attended in attendance.items():
             Invitation.objects.create(conference=held, agency=agency, attendance=attended)
@@ -152,8 +170,15 @@ def county(world, settings):
     # School attendance.
     def attendance(kid, on, percent, supersedes=None):
         return ChronologyEntry.objects.create(
-            child=kid, occurred_on=on, kind=EntryKind.SCHOOL_ATTENDANCE, summary="Attendance", impact_on_child="i", agency=world.school,
-            attendance_percentage=percent, supersedes=supersedes, original=supersedes,
+            child=kid,
+            occurred_on=on,
+            kind=EntryKind.SCHOOL_ATTENDANCE,
+            summary="Attendance",
+            impact_on_child="i",
+            agency=world.school,
+            attendance_percentage=percent,
+            supersedes=supersedes,
+            original=supersedes,
             amendment_reason="Wrong date and figure" if supersedes else "",
         )
 

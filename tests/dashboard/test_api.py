@@ -1,12 +1,13 @@
 """The dashboard API: measures (snapshot or live), queuing a snapshot (202), the signed-off PDF."""
+
 import pytest
 import time_machine
 from rest_framework.test import APIClient
 
 from audit.models import AccessEvent, AuditAction
 from dashboard.models import DashboardSnapshot, SnapshotStatus
-from neglect_portal.quarters import parse_quarter
 from dashboard.selectors import compute_measures
+from neglect_portal.quarters import parse_quarter
 
 Q4 = "2025-26-Q4"
 

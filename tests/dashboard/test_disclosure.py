@@ -4,6 +4,7 @@ Three levels: the rule's parts on hand-picked figures; the whole rule on random 
 the catalogue's definitions (no database), where many figures are small; and the publication CSV of a
 small county built in the database, downloaded through the API and attacked with its trend.
 """
+
 import base64
 import csv
 import io
@@ -13,7 +14,8 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
@@ -28,7 +30,7 @@ from dashboard.disclosure import (
     published_values,
     recoverable,
 )
-from dashboard.exports import CHANGE, TREND
+from dashboard.exports import CHANGE
 from dashboard.measures import CATALOGUE
 from dashboard.pdf import change_since, report_context
 from dashboard.selectors import AGE_BANDS, ETHNIC_GROUPS, compute_measures, measures_history
@@ -44,25 +46,31 @@ BY_KEY = {m.key: m for m in CATALOGUE}
 # --- The rule's parts -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("parts", "total", "recovered"), [
-    ({"a": SMALL, "b": 40}, 43, True),  # 43 - 40
-    ({"a": SMALL, "b": SMALL, "c": 40}, 42, True),  # the two add up to 2: both are 1
-    ({"a": SMALL, "b": SMALL, "c": 40}, 48, True),  # the two add up to 8: both are 4
-    ({"a": SMALL, "b": SMALL, "c": 40}, 45, False),  # 5 = 1 + 4, 2 + 3, ...
-    ({"a": SMALL, "b": WITHHELD, "c": 40}, 46, True),  # a + b = 6 with b above 4: a is 1
-    ({"a": SMALL, "b": WITHHELD, "c": 40}, 50, False),
-    ({"a": SMALL, "b": 0}, SMALL, False),  # the total is as hidden as the part
-])
+@pytest.mark.parametrize(
+    ("parts", "total", "recovered"),
+    [
+        ({"a": SMALL, "b": 40}, 43, True),  # 43 - 40
+        ({"a": SMALL, "b": SMALL, "c": 40}, 42, True),  # the two add up to 2: both are 1
+        ({"a": SMALL, "b": SMALL, "c": 40}, 48, True),  # the two add up to 8: both are 4
+        ({"a": SMALL, "b": SMALL, "c": 40}, 45, False),  # 5 = 1 + 4, 2 + 3, ...
+        ({"a": SMALL, "b": WITHHELD, "c": 40}, 46, True),  # a + b = 6 with b above 4: a is 1
+        ({"a": SMALL, "b": WITHHELD, "c": 40}, 50, False),
+        ({"a": SMALL, "b": 0}, SMALL, False),  # the total is as hidden as the part
+    ],
+)
 def test_a_reader_recovers_a_suppressed_cell_only_when_the_group_pins_it_down(parts, total, recovered):
     assert recoverable(parts, total) is recovered
 
 
-@pytest.mark.parametrize(("cells", "shown"), [
-    ({"north": 1, "central": 1, "south": 40}, {"north": SMALL, "central": SMALL, "south": WITHHELD}),
-    ({"north": 3, "central": 20, "south": 40}, {"north": SMALL, "central": WITHHELD, "south": 40}),
-    ({"north": 0, "central": 20, "south": 40}, {"north": 0, "central": 20, "south": 40}),
-    ({"north": 2, "central": 3, "south": 40}, {"north": SMALL, "central": SMALL, "south": 40}),
-])
+@pytest.mark.parametrize(
+    ("cells", "shown"),
+    [
+        ({"north": 1, "central": 1, "south": 40}, {"north": SMALL, "central": SMALL, "south": WITHHELD}),
+        ({"north": 3, "central": 20, "south": 40}, {"north": SMALL, "central": WITHHELD, "south": 40}),
+        ({"north": 0, "central": 20, "south": 40}, {"north": 0, "central": 20, "south": 40}),
+        ({"north": 2, "central": 3, "south": 40}, {"north": SMALL, "central": SMALL, "south": 40}),
+    ],
+)
 def test_a_breakdown_withholds_the_smallest_cells_until_no_small_one_can_be_worked_out(cells, shown):
     assert protect_group(cells, sum(cells.values())) == shown
 
@@ -79,9 +87,19 @@ def test_an_agency_row_whose_withheld_part_still_gives_the_small_one_away_withho
 def _quarter(**overrides):
     """A quarter where nothing is small, then the figures a test changes (their basis beside them)."""
     values = {
-        "cp_children": 60, "cp_rate_per_10k": 85.7, "cp_neglect_children": 30, "cp_neglect_rate_per_10k": 42.9, "cp_neglect_share_pct": 50.0,
-        "neglect_referrals": 40, "neglect_referrals_share_pct": 40.0, "school_attendance_neglect_pct": 88.0,
-        "basis": {"cp_neglect_share_pct": {"n": 30, "d": 60}, "neglect_referrals_share_pct": {"n": 40, "d": 100}, "school_attendance_neglect_pct": {"base": 20}},
+        "cp_children": 60,
+        "cp_rate_per_10k": 85.7,
+        "cp_neglect_children": 30,
+        "cp_neglect_rate_per_10k": 42.9,
+        "cp_neglect_share_pct": 50.0,
+        "neglect_referrals": 40,
+        "neglect_referrals_share_pct": 40.0,
+        "school_attendance_neglect_pct": 88.0,
+        "basis": {
+            "cp_neglect_share_pct": {"n": 30, "d": 60},
+            "neglect_referrals_share_pct": {"n": 40, "d": 100},
+            "school_attendance_neglect_pct": {"base": 20},
+        },
     }
     basis = overrides.pop("basis", {})
     values.update(overrides)
@@ -90,8 +108,9 @@ def _quarter(**overrides):
 
 
 def test_a_rate_is_withheld_with_its_count():
-    published = published_values(_quarter(cp_neglect_children=3, cp_neglect_rate_per_10k=4.3, cp_neglect_share_pct=5.0,
-                                          basis={"cp_neglect_share_pct": {"n": 3, "d": 60}}), CATALOGUE)
+    published = published_values(
+        _quarter(cp_neglect_children=3, cp_neglect_rate_per_10k=4.3, cp_neglect_share_pct=5.0, basis={"cp_neglect_share_pct": {"n": 3, "d": 60}}), CATALOGUE
+    )
     assert (published["cp_neglect_children"], published["cp_neglect_rate_per_10k"], published["cp_neglect_share_pct"]) == (SMALL, WITHHELD, WITHHELD)
     assert published["cp_children"] == 60 and published["cp_rate_per_10k"] == 85.7
 
@@ -105,8 +124,9 @@ def test_a_count_holding_another_is_withheld_when_their_difference_is_small():
 @pytest.mark.parametrize(("n", "d", "shown"), [(40, 100, 40.0), (3, 100, WITHHELD), (97, 100, WITHHELD), (3, 3, WITHHELD), (0, 6, 0.0), (6, 6, 100.0)])
 def test_a_percentage_needs_its_numerator_denominator_and_complement_safe(n, d, shown):
     value = round(100 * n / d, 1)
-    published = published_values(_quarter(neglect_referrals=n, neglect_referrals_share_pct=value,
-                                          basis={"neglect_referrals_share_pct": {"n": n, "d": d}}), CATALOGUE)
+    published = published_values(
+        _quarter(neglect_referrals=n, neglect_referrals_share_pct=value, basis={"neglect_referrals_share_pct": {"n": n, "d": d}}), CATALOGUE
+    )
     assert published["neglect_referrals_share_pct"] == (value if shown != WITHHELD else WITHHELD)
 
 
@@ -168,8 +188,13 @@ def synthetic_quarter(rng, small=12):
     ratio("persistent_absence_neglect_pct", rng.randint(0, attended), attended)
     compared = rng.randint(0, attended)
     ratio("attendance_improved_pct", rng.randint(0, compared), compared)
-    for key in ("cin_neglect_6m_plus_pct", "neglect_plans_with_prior_eha_pct", "early_help_neglect_escalated_pct", "gcp2_improved_pct",
-                "gcp2_health_improved_pct"):
+    for key in (
+        "cin_neglect_6m_plus_pct",
+        "neglect_plans_with_prior_eha_pct",
+        "early_help_neglect_escalated_pct",
+        "gcp2_improved_pct",
+        "gcp2_health_improved_pct",
+    ):
         d = count()
         ratio(key, rng.randint(0, d), d)
     ended = count()
@@ -199,8 +224,10 @@ def _attack_values(history, quarter):
     published = published_history(history, CATALOGUE)
     current, previous = published[quarter], list(published.values())[-2]
     changes = {key: change_since(current.get(key), previous.get(key)) for key in current if change_since(current.get(key), previous.get(key)) is not None}
-    shown = {name: {key: value for key, value in figures.items() if key in BY_KEY or (name == quarter and key == "breakdowns")}
-             for name, figures in published.items()}
+    shown = {
+        name: {key: value for key, value in figures.items() if key in BY_KEY or (name == quarter and key == "breakdowns")}
+        for name, figures in published.items()
+    }
     return attack_publication(threshold=T, quarter=quarter, published=shown, truth=history, changes=changes, population=POPULATION)
 
 
@@ -220,8 +247,10 @@ def test_the_attacker_has_teeth_against_primary_suppression_alone():
     quarter.update(cp_neglect_children=23, cp_neglect_rate_per_10k=32.9, cp_children=25, cp_rate_per_10k=35.7, cp_neglect_share_pct=92.0)
     quarter["basis"]["cp_neglect_share_pct"] = {"n": 23, "d": 25}
     quarter["breakdowns"]["cp_neglect_children"]["locality"] = {"north": 3, "central": 10, "south": 10, "not_recorded": 0}
-    naive = {name: {key: (SMALL if isinstance(value, int) and 0 < value <= T else value) for key, value in figures.items() if key in BY_KEY}
-             for name, figures in truth.items()}
+    naive = {
+        name: {key: (SMALL if isinstance(value, int) and 0 < value <= T else value) for key, value in figures.items() if key in BY_KEY}
+        for name, figures in truth.items()
+    }
     naive["2025-26-Q4"]["breakdowns"] = {"cp_neglect_children": {"locality": {"north": SMALL, "central": 10, "south": 10, "not_recorded": 0}}}
     attack = attack_publication(threshold=T, quarter="2025-26-Q4", published=naive, truth=truth, changes={}, population=POPULATION)
     recovered = attack.recovered()
@@ -253,8 +282,8 @@ def small_county(world, settings):
     from cases.models import Case, Child, CPCategory, Family, Plan, PlanKind, Referral
     from chronologies.models import ChronologyEntry, EntryKind
     from conferences.models import Attendance, Conference, ConferenceFormat, ConferenceKind, Invitation
-    from tools.models import AssessmentRun, RunStatus
     from tests.tools.builders import published as published_tool
+    from tools.models import AssessmentRun, RunStatus
 
     settings.PARTNERSHIP_UNDER_18_POPULATION = POPULATION
     rng = random.Random(16)
@@ -263,37 +292,86 @@ def small_county(world, settings):
     start = date(2023, 4, 1)
     gcp2 = published_tool("gcp2")
     for n in range(40):
-        child = Child.objects.create(given_name=f"C{n}", family_name="Small", date_of_birth=date(2008, 1, 1) + timedelta(days=rng.randrange(18 * 365 - 800)),
-                                     family=rng.choice(families), ethnicity=rng.choice(["WBRI", "WBRI", "WBRI", "BAFR", "AIND", "MWBC", "NOBT"]),
-                                     disability=rng.random() < 0.15)
+        child = Child.objects.create(
+            given_name=f"C{n}",
+            family_name="Small",
+            date_of_birth=date(2008, 1, 1) + timedelta(days=rng.randrange(18 * 365 - 800)),
+            family=rng.choice(families),
+            ethnicity=rng.choice(["WBRI", "WBRI", "WBRI", "BAFR", "AIND", "MWBC", "NOBT"]),
+            disability=rng.random() < 0.15,
+        )
         case = Case.objects.create(child=child, lead_agency=world.csc, opened_on=date(2022, 1, 1))
         day = start + timedelta(days=rng.randrange(700))
         neglect = rng.random() < 0.7
-        Referral.objects.create(child=child, case=case, referred_on=day, referring_agency=rng.choice([world.school, world.health, world.police]),
-                                is_neglect=neglect, reasons="r", recorded_by=recorder)
+        Referral.objects.create(
+            child=child,
+            case=case,
+            referred_on=day,
+            referring_agency=rng.choice([world.school, world.health, world.police]),
+            is_neglect=neglect,
+            reasons="r",
+            recorded_by=recorder,
+        )
         if rng.random() < 0.2:
-            Referral.objects.create(child=child, case=case, referred_on=day + timedelta(days=rng.randrange(20, 300)), referring_agency=world.school,
-                                    is_neglect=True, reasons="r", recorded_by=recorder)
+            Referral.objects.create(
+                child=child,
+                case=case,
+                referred_on=day + timedelta(days=rng.randrange(20, 300)),
+                referring_agency=world.school,
+                is_neglect=True,
+                reasons="r",
+                recorded_by=recorder,
+            )
         kind = rng.choice([PlanKind.CHILD_PROTECTION, PlanKind.CHILD_PROTECTION, PlanKind.CHILD_IN_NEED, PlanKind.EARLY_HELP, PlanKind.LOOKED_AFTER])
         plan_start = day + timedelta(days=rng.randrange(5, 40))
         plan_end = plan_start + timedelta(days=rng.randrange(60, 500))
         category = (CPCategory.NEGLECT if rng.random() < 0.75 else CPCategory.PHYSICAL) if kind == PlanKind.CHILD_PROTECTION else ""
-        Plan.objects.create(case=case, kind=kind, cp_category=category, started_on=plan_start, ended_on=plan_end if plan_end < date(2026, 6, 1) else None,
-                            end_reason="x" if plan_end < date(2026, 6, 1) else "")
+        Plan.objects.create(
+            case=case,
+            kind=kind,
+            cp_category=category,
+            started_on=plan_start,
+            ended_on=plan_end if plan_end < date(2026, 6, 1) else None,
+            end_reason="x" if plan_end < date(2026, 6, 1) else "",
+        )
         if child.date_of_birth < date(2021, 1, 1):
             for term in range(6):
-                ChronologyEntry.objects.create(child=child, occurred_on=date(2024, 1, 15) + timedelta(days=91 * term), kind=EntryKind.SCHOOL_ATTENDANCE,
-                                               summary="Attendance", impact_on_child="i", agency=world.school, attendance_percentage=rng.randrange(70, 100))
+                ChronologyEntry.objects.create(
+                    child=child,
+                    occurred_on=date(2024, 1, 15) + timedelta(days=91 * term),
+                    kind=EntryKind.SCHOOL_ATTENDANCE,
+                    summary="Attendance",
+                    impact_on_child="i",
+                    agency=world.school,
+                    attendance_percentage=rng.randrange(70, 100),
+                )
         if kind == PlanKind.CHILD_PROTECTION:
             for offset in (20, 120):
                 on = plan_start + timedelta(days=offset)
-                AssessmentRun.objects.create(definition=gcp2, case=case, assessor=world.users["lead_practitioner"], agency=rng.choice([world.health, world.school]),
-                                             assessed_on=on, status=RunStatus.FINAL, finalised_at=on and _noon(on),
-                                             scores={"areas": {"physical_care": rng.randint(1, 4), "safety": 2, "emotional_care": 2, "developmental_care": 2}})
-            held = Conference.objects.create(kind=ConferenceKind.REVIEW, held_on=plan_start + timedelta(days=30), start_time=_ten(), format=ConferenceFormat.VIRTUAL,
-                                             chair=recorder, chair_agency=world.csc, report_due_on=plan_start + timedelta(days=27), scheduled_by=recorder)
+                AssessmentRun.objects.create(
+                    definition=gcp2,
+                    case=case,
+                    assessor=world.users["lead_practitioner"],
+                    agency=rng.choice([world.health, world.school]),
+                    assessed_on=on,
+                    status=RunStatus.FINAL,
+                    finalised_at=on and _noon(on),
+                    scores={"areas": {"physical_care": rng.randint(1, 4), "safety": 2, "emotional_care": 2, "developmental_care": 2}},
+                )
+            held = Conference.objects.create(
+                kind=ConferenceKind.REVIEW,
+                held_on=plan_start + timedelta(days=30),
+                start_time=_ten(),
+                format=ConferenceFormat.VIRTUAL,
+                chair=recorder,
+                chair_agency=world.csc,
+                report_due_on=plan_start + timedelta(days=27),
+                scheduled_by=recorder,
+            )
             for agency in (world.health, world.police, world.school):
-                Invitation.objects.create(conference=held, agency=agency, attendance=rng.choice([Attendance.IN_PERSON, Attendance.APOLOGIES, Attendance.VIRTUAL]))
+                Invitation.objects.create(
+                    conference=held, agency=agency, attendance=rng.choice([Attendance.IN_PERSON, Attendance.APOLOGIES, Attendance.VIRTUAL])
+                )
 
 
 def _noon(day):

@@ -1,4 +1,5 @@
 """generate_county: a small synthetic county has the counts asked for and gives figures for every past quarter."""
+
 from io import StringIO
 
 import pytest
@@ -6,11 +7,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from bench.county import Sizes
-from conferences.models import Conference
 from cases.models import Case, Child, Concern, Plan, Referral
 from chronologies.models import ChronologyEntry
-from neglect_portal.quarters import last_complete_quarter
+from conferences.models import Conference
 from dashboard.selectors import compute_measures
+from neglect_portal.quarters import last_complete_quarter
 from tools.models import AssessmentRun, RunStatus
 
 CHILDREN = 6000

@@ -1,4 +1,5 @@
 """A strategy member sees the dashboard's aggregates and never a child: every child-level URL refuses them."""
+
 import pytest
 from django.urls import reverse
 
@@ -8,7 +9,8 @@ TOOL_RUN_PAGES = {"case_runs", "run_start", "run_detail", "run_details", "run_ar
 # Aggregates by agency that name no child: strategy members read them (tests/access/routes_conferences.py).
 NOT_CHILD_LEVEL = {("conferences:attendance_report", "GET")}
 CHILD_LEVEL = sorted(
-    key for key in ROUTES
+    key
+    for key in ROUTES
     if key not in NOT_CHILD_LEVEL
     and (key[0].split(":")[0] in ("cases", "chronologies", "conferences") or (key[0].startswith("tools:") and key[0].split(":")[1] in TOOL_RUN_PAGES))
 )

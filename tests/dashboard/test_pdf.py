@@ -1,5 +1,6 @@
 """The OSCB report: renders offline, suppresses small counts for publication (so that none can be worked
 out from the rest), carries the figures, draws honest charts, and lays out a county-sized quarter cleanly."""
+
 import subprocess
 from dataclasses import replace
 
@@ -9,8 +10,8 @@ from hypothesis import strategies as st
 
 from dashboard.charts import AGENCIES_PER_CHART, agency_charts, axis_ticks, trend_chart, trend_scale
 from dashboard.pdf import SMALL, WITHHELD, dashboard_pdf, display, published_agency_row, report_context, report_document, suppressed
-from neglect_portal.quarters import parse_quarter
 from dashboard.selectors import compute_measures, measure_by_key, measures_history
+from neglect_portal.quarters import parse_quarter
 
 Q4 = parse_quarter("2025-26-Q4")
 
@@ -88,7 +89,12 @@ def _tool_row(gcp2, ccdc):
 
 
 def _attendance_row(invitations, attended):
-    return {"agency": "A", "invitations": invitations, "attended": attended, "attended_pct": None if not invitations else round(100 * attended / invitations, 1)}
+    return {
+        "agency": "A",
+        "invitations": invitations,
+        "attended": attended,
+        "attended_pct": None if not invitations else round(100 * attended / invitations, 1),
+    }
 
 
 def _hidden(value):
@@ -112,13 +118,16 @@ def assert_nothing_recoverable(original, published):
             assert not any(_hidden(published[count]) for count in counts), f"{key} shown beside a suppressed count"
 
 
-@pytest.mark.parametrize(("original", "withheld"), [
-    (_tool_row(3, 60), "ccdc"),  # 63 - 60 would give the 3: the smaller shown part goes
-    (_tool_row(58, 2), "gcp2"),
-    (_tool_row(2, 2), None),  # both parts and the total are small: three cells hidden already
-    (_tool_row(0, 3), None),  # the 3 and the total of 3 are both hidden; the 0 recovers nothing
-    (_tool_row(5, 2), "gcp2"),  # "5 + fewer than 5 = 7" -> the 5 is withheld
-])
+@pytest.mark.parametrize(
+    ("original", "withheld"),
+    [
+        (_tool_row(3, 60), "ccdc"),  # 63 - 60 would give the 3: the smaller shown part goes
+        (_tool_row(58, 2), "gcp2"),
+        (_tool_row(2, 2), None),  # both parts and the total are small: three cells hidden already
+        (_tool_row(0, 3), None),  # the 3 and the total of 3 are both hidden; the 0 recovers nothing
+        (_tool_row(5, 2), "gcp2"),  # "5 + fewer than 5 = 7" -> the 5 is withheld
+    ],
+)
 def test_a_suppressed_tool_count_cannot_be_worked_out_from_the_total(original, withheld):
     published = published_agency_row(original)
     assert_nothing_recoverable(original, published)
@@ -166,6 +175,7 @@ def test_the_internal_report_prints_agency_rows_unsuppressed(county):
 
 # --- Charts: honest scales, suppressed agencies left out (and said so), page-sized parts. ----------
 
+
 def _svg(chart):
     import base64
 
@@ -195,11 +205,14 @@ def test_a_measure_with_a_target_draws_it_as_a_dashed_line():
 
 def _agencies(count, *, small_every=0):
     """Attendance rows; every `small_every`-th agency has small counts (3 invited, 2 attended)."""
+
     def small(n):
         return bool(small_every) and n % small_every == 0
 
-    return [_attendance_row(3, 2) | {"agency": f"Agency {n:02d}"} if small(n) else _attendance_row(20 + n, 10 + n) | {"agency": f"Agency {n:02d}"}
-            for n in range(count)]
+    return [
+        _attendance_row(3, 2) | {"agency": f"Agency {n:02d}"} if small(n) else _attendance_row(20 + n, 10 + n) | {"agency": f"Agency {n:02d}"}
+        for n in range(count)
+    ]
 
 
 def test_suppressed_agencies_are_left_out_of_the_chart_not_drawn_as_zero():
@@ -216,6 +229,7 @@ def test_a_chart_of_many_agencies_is_split_into_parts_that_fit_a_page():
 
 
 # --- Layout: nothing runs into the page margins, no table row is left alone on a page. ------------
+
 
 def _county_sized_context(*, for_publication, agencies=41):
     """A quarter with about as many agencies in both agency tables as the real county (about 40)."""

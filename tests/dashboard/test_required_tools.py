@@ -4,6 +4,7 @@ Quarter under test: 2025-26-Q4, ending Tuesday 31 March 2026. Twenty working day
 2026 is Tuesday 31 March (no bank holiday between; Good Friday is 3 April): a plan started on 3 March
 was due by the quarter's end, one started on the 4th was not.
 """
+
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -28,13 +29,33 @@ def required(settings):
 
 def _case(world, name, *, plan_on, kind=PlanKind.CHILD_PROTECTION, level=Threshold.SPECIALIST, run_on=None, closed_on=None, plan_ended=None):
     child = Child.objects.create(given_name=name, family_name="Required", date_of_birth=date(2015, 6, 1))
-    case = Case.objects.create(child=child, lead_agency=world.csc, opened_on=date(2025, 1, 1), threshold=level,
-                               status="closed" if closed_on else "open", closed_on=closed_on, closure_reason="x" if closed_on else "")
-    Plan.objects.create(case=case, kind=kind, cp_category="neglect" if kind == PlanKind.CHILD_PROTECTION else "", started_on=plan_on,
-                        ended_on=plan_ended, end_reason="x" if plan_ended else "")
+    case = Case.objects.create(
+        child=child,
+        lead_agency=world.csc,
+        opened_on=date(2025, 1, 1),
+        threshold=level,
+        status="closed" if closed_on else "open",
+        closed_on=closed_on,
+        closure_reason="x" if closed_on else "",
+    )
+    Plan.objects.create(
+        case=case,
+        kind=kind,
+        cp_category="neglect" if kind == PlanKind.CHILD_PROTECTION else "",
+        started_on=plan_on,
+        ended_on=plan_ended,
+        end_reason="x" if plan_ended else "",
+    )
     if run_on:
-        AssessmentRun.objects.create(definition=published("gcp2"), case=case, assessor=world.users["csc_practitioner"], agency=world.csc,
-                                     assessed_on=run_on, status=RunStatus.FINAL, finalised_at=datetime.combine(run_on, time(12), UTC))
+        AssessmentRun.objects.create(
+            definition=published("gcp2"),
+            case=case,
+            assessor=world.users["csc_practitioner"],
+            agency=world.csc,
+            assessed_on=run_on,
+            status=RunStatus.FINAL,
+            finalised_at=datetime.combine(run_on, time(12), UTC),
+        )
     return case
 
 

@@ -1,9 +1,10 @@
 """Each measure against the hand-built county (tests/dashboard/conftest.py); answers counted by hand."""
+
 import pytest
 
-from neglect_portal.quarters import parse_quarter
 from dashboard.models import MeasureTarget
 from dashboard.selectors import HIGHER, LOWER, Measure, catalogue, compute_measures, measures
+from neglect_portal.quarters import parse_quarter
 
 Q4 = parse_quarter("2025-26-Q4")
 Q3 = parse_quarter("2025-26-Q3")
@@ -110,7 +111,15 @@ def test_every_measure_has_a_key_definition_and_theme_once(db):
 
 @pytest.mark.parametrize(
     ("better", "value", "rag"),
-    [(LOWER, 10, "green"), (LOWER, 11, "amber"), (LOWER, 11.1, "red"), (HIGHER, 90, "green"), (HIGHER, 81, "amber"), (HIGHER, 80.9, "red"), (HIGHER, None, None)],
+    [
+        (LOWER, 10, "green"),
+        (LOWER, 11, "amber"),
+        (LOWER, 11.1, "red"),
+        (HIGHER, 90, "green"),
+        (HIGHER, 81, "amber"),
+        (HIGHER, 80.9, "red"),
+        (HIGHER, None, None),
+    ],
 )
 def test_rag_against_a_target(better, value, rag):
     target = 10 if better == LOWER else 90

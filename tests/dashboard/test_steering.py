@@ -1,4 +1,5 @@
 """The strategy group steers its dashboard: measures shown, targets (who, when, why), narrative and sign-off, all audited."""
+
 import subprocess
 
 import pytest
@@ -17,6 +18,8 @@ from dashboard.selectors import measure_by_key, measures
 def shown():
     """The dashboard's measures with the strategy group's targets."""
     return {m.key: m for m in measures()}
+
+
 from neglect_portal.concurrency import EditConflict
 
 Q4 = "2025-26-Q4"
@@ -48,8 +51,13 @@ def test_the_three_strategies_ship_as_measure_sets_naming_catalogue_measures(db)
 
 def test_the_dashboard_shows_the_chosen_set_and_the_measures_added_to_it(world):
     assert len(measures()) == len(measure_by_key())  # no set chosen: the whole catalogue
-    services.setup_save(actor=world.users["strategy"], version=1, measure_set_key="buckinghamshire-2017",
-                        added_measures=["neglect_referrals"], board="Safeguarding Children Partnership Executive")
+    services.setup_save(
+        actor=world.users["strategy"],
+        version=1,
+        measure_set_key="buckinghamshire-2017",
+        added_measures=["neglect_referrals"],
+        board="Safeguarding Children Partnership Executive",
+    )
     keys = [m.key for m in measures()]
     assert "cp_neglect_repeat_after_neglect_pct" in keys and "neglect_referrals" in keys and "cp_neglect_repeat_pct" not in keys
     assert _updates("dashboard_setup") == [("1", "set buckinghamshire-2017; added neglect_referrals")]
@@ -88,12 +96,15 @@ def test_a_removed_target_leaves_the_measure_unrated_and_its_history_kept(world)
     assert MeasureTarget.objects.filter(measure_key="cp_neglect_repeat_pct").count() == 2
 
 
-@pytest.mark.parametrize(("key", "value", "reason", "error"), [
-    ("cp_children", 300, "x", "is a volume"),  # neither more nor fewer is better
-    ("cp_neglect_repeat_pct", 120, "x", "from 0 to 100"),
-    ("cp_neglect_repeat_pct", 15, " ", "Say why"),
-    ("made_up", 15, "x", "from the catalogue"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "reason", "error"),
+    [
+        ("cp_children", 300, "x", "is a volume"),  # neither more nor fewer is better
+        ("cp_neglect_repeat_pct", 120, "x", "from 0 to 100"),
+        ("cp_neglect_repeat_pct", 15, " ", "Say why"),
+        ("made_up", 15, "x", "from the catalogue"),
+    ],
+)
 def test_a_target_needs_a_direction_a_sensible_value_and_a_reason(world, key, value, reason, error):
     with pytest.raises(ValidationError, match=error):
         services.target_set(actor=world.users["strategy"], measure_key=key, value=value, reason=reason)
@@ -137,7 +148,9 @@ def test_the_narrative_is_saved_per_theme_audited_and_conflicts_are_caught(world
 
 def test_signing_off_names_the_person_locks_the_words_and_makes_the_signed_pdf(county, django_capture_on_commit_callbacks):
     strategy = county.world.users["strategy"]
-    services.report_save(actor=strategy, quarter=Q4, version=1, narratives={"protection": "Plans for neglect held steady."}, escalations="GP attendance at conferences.")
+    services.report_save(
+        actor=strategy, quarter=Q4, version=1, narratives={"protection": "Plans for neglect held steady."}, escalations="GP attendance at conferences."
+    )
     with django_capture_on_commit_callbacks(execute=True):
         report = services.quarter_sign_off(actor=strategy, quarter=Q4, version=1, name="Grace Adeyemi", position="Chair, Neglect Strategy Group")
     assert (report.signed_off_name, report.signed_off_by, report.is_signed_off) == ("Grace Adeyemi", strategy, True)
@@ -188,13 +201,17 @@ def test_the_narrative_page_saves_and_signs_off(county, client_for, django_captu
 def test_the_api_writes_the_narrative_and_signs_off(county):
     client = APIClient()
     client.force_authenticate(county.world.users["admin"])
-    body = client.put(f"/api/v1/dashboard/quarters/{Q4}/report/", {"version": 1, "narratives": {"drift": "Long plans fell."}, "escalations": "x"}, format="json")
+    body = client.put(
+        f"/api/v1/dashboard/quarters/{Q4}/report/", {"version": 1, "narratives": {"drift": "Long plans fell."}, "escalations": "x"}, format="json"
+    )
     assert (body.status_code, body.json()["narratives"]) == (200, {"drift": "Long plans fell."})
     stale = client.put(f"/api/v1/dashboard/quarters/{Q4}/report/", {"version": 7, "narratives": {}}, format="json")
     assert stale.status_code == 409
     unknown = client.put(f"/api/v1/dashboard/quarters/{Q4}/report/", {"version": 1, "signed_off_name": "x"}, format="json")
     assert unknown.status_code == 400
-    signed = client.post(f"/api/v1/dashboard/quarters/{Q4}/sign-off/", {"version": 1, "name": "Alex Reid", "position": "Partnership business manager"}, format="json")
+    signed = client.post(
+        f"/api/v1/dashboard/quarters/{Q4}/sign-off/", {"version": 1, "name": "Alex Reid", "position": "Partnership business manager"}, format="json"
+    )
     assert (signed.status_code, signed.json()["signed_off"]["name"]) == (202, "Alex Reid")
     targets = client.post("/api/v1/dashboard/targets/", {"measure": "cp_neglect_repeat_pct", "value": 15, "reason": "National"}, format="json")
     assert targets.status_code == 201 and client.get("/api/v1/dashboard/targets/").json()["targets"][0]["value"] == 15
@@ -216,12 +233,14 @@ def test_the_pdf_names_the_board_prints_targets_with_their_reasons_and_no_settin
     from dashboard.selectors import dashboard_setup
     from neglect_portal.quarters import parse_quarter
 
-    services.setup_save(actor=county.world.users["admin"], version=1, measure_set_key="", added_measures=[], board="Safeguarding Children Partnership Executive")
+    services.setup_save(
+        actor=county.world.users["admin"], version=1, measure_set_key="", added_measures=[], board="Safeguarding Children Partnership Executive"
+    )
     services.target_set(actor=county.world.users["strategy"], measure_key="cp_neglect_12m_plus_pct", value=10, reason="The board's aim for 2026.")
     assert dashboard_setup().board
     text = _pdf_text(quarter_pdf(quarter=parse_quarter(Q4), for_publication=False))
     assert "Report to the Safeguarding Children Partnership Executive" in text
-    assert "Set by strategy on 10 April 2026: The board's aim for 2026." in text, text[text.find("Set by"):text.find("Set by")+200]
+    assert "Set by strategy on 10 April 2026: The board's aim for 2026." in text, text[text.find("Set by") : text.find("Set by") + 200]
     assert "No target set" in text and "Draft: this quarter has not been signed off." in text
     assert "PARTNERSHIP_" not in text and "DASHBOARD_" not in text
     assert "Oxfordshire neglect strategy 2020-23" in text and "Buckinghamshire neglect strategy 2017" in text

@@ -4,6 +4,7 @@ Quarter under test: 2025-26-Q4 (1 January to 31 March 2026), as in tests/dashboa
 with its own children so that the older county's figures stay as they are. Rows are made with the
 ORM (services refuse dates in the future of the real clock).
 """
+
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -31,19 +32,22 @@ class Builder:
 
     def child(self, name, born=date(2015, 6, 1), *, locality=None, ethnicity="NOBT", disability=False, unborn=False):
         family = Family.objects.create(name=f"{name} household", locality=locality) if locality is not None else None
-        kid = Child.objects.create(given_name=name, family_name="Strategy", date_of_birth=born, family=family, ethnicity=ethnicity,
-                                   disability=disability, is_unborn=unborn)
+        kid = Child.objects.create(
+            given_name=name, family_name="Strategy", date_of_birth=born, family=family, ethnicity=ethnicity, disability=disability, is_unborn=unborn
+        )
         Case.objects.create(child=kid, lead_agency=self.world.csc, opened_on=date(2020, 1, 1))
         self.children[name] = kid
         return kid
 
     def plan(self, kid, kind, started, ended=None, category=NEGLECT):
-        return Plan.objects.create(case=kid.cases.get(), kind=kind, cp_category=category if kind == CP else "", started_on=started, ended_on=ended,
-                                   end_reason="x" if ended else "")
+        return Plan.objects.create(
+            case=kid.cases.get(), kind=kind, cp_category=category if kind == CP else "", started_on=started, ended_on=ended, end_reason="x" if ended else ""
+        )
 
     def referral(self, kid, on, *, neglect=True, need="", factors=(), assessed=()):
-        referral = Referral.objects.create(child=kid, referred_on=on, referring_agency=self.world.school, is_neglect=neglect, reasons="r",
-                                           recorded_by=self.recorder)
+        referral = Referral.objects.create(
+            child=kid, referred_on=on, referring_agency=self.world.school, is_neglect=neglect, reasons="r", recorded_by=self.recorder
+        )
         if need or factors:
             ReferralCensus.objects.create(referral=referral, primary_need=need, assessment_factors=list(factors))
         if assessed:
@@ -51,21 +55,43 @@ class Builder:
         return referral
 
     def concern(self, kid, on, *, neglect=True):
-        return Concern.objects.create(case=kid.cases.get(), child=kid, agency=self.world.health, recorded_by=self.recorder, observed_on=on,
-                                      neglect_physical=neglect, suggested_threshold="" if neglect else "universal", description="d",
-                                      impact_on_child="i", action_taken="a")
+        return Concern.objects.create(
+            case=kid.cases.get(),
+            child=kid,
+            agency=self.world.health,
+            recorded_by=self.recorder,
+            observed_on=on,
+            neglect_physical=neglect,
+            suggested_threshold="" if neglect else "universal",
+            description="d",
+            impact_on_child="i",
+            action_taken="a",
+        )
 
     def gcp2(self, kid, on, grades, health):
         """A final GCP2 run with area grades (the stored scores) and the health sub-area's grade (the answers)."""
         return AssessmentRun.objects.create(
-            definition=published("gcp2"), case=kid.cases.get(), assessor=self.world.users["lead_practitioner"], agency=self.world.health,
-            assessed_on=on, status=RunStatus.FINAL, finalised_at=datetime.combine(on, time(12), UTC),
-            scores={"areas": grades, "overall": None}, answers={"physical_care": {"health": {"value": health, "evidence": "e"}}},
+            definition=published("gcp2"),
+            case=kid.cases.get(),
+            assessor=self.world.users["lead_practitioner"],
+            agency=self.world.health,
+            assessed_on=on,
+            status=RunStatus.FINAL,
+            finalised_at=datetime.combine(on, time(12), UTC),
+            scores={"areas": grades, "overall": None},
+            answers={"physical_care": {"health": {"value": health, "evidence": "e"}}},
         )
 
     def attendance(self, kid, on, percent):
-        return ChronologyEntry.objects.create(child=kid, occurred_on=on, kind=EntryKind.SCHOOL_ATTENDANCE, summary="Attendance", impact_on_child="i",
-                                              agency=self.world.school, attendance_percentage=percent)
+        return ChronologyEntry.objects.create(
+            child=kid,
+            occurred_on=on,
+            kind=EntryKind.SCHOOL_ATTENDANCE,
+            summary="Attendance",
+            impact_on_child="i",
+            agency=self.world.school,
+            attendance_percentage=percent,
+        )
 
 
 def grades(physical, safety=2, emotional=2, developmental=2):

@@ -1,4 +1,5 @@
 """The snapshot job: claimed once, written whole or not at all, retried on transient errors, on a real worker too."""
+
 from datetime import timedelta
 
 import pytest
@@ -7,13 +8,13 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from dashboard.models import DashboardSnapshot, SnapshotStatus
-from neglect_portal.quarters import parse_quarter
 from dashboard.services import SnapshotNotAllowed, snapshot_request
 from dashboard.tasks import (
     dashboard_snapshot_compute,
     dashboard_snapshot_previous_quarter,
 )
 from neglect_portal.celery import app
+from neglect_portal.quarters import parse_quarter
 
 Q4 = parse_quarter("2025-26-Q4")
 

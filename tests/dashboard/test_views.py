@@ -1,4 +1,5 @@
 """The dashboard pages: tiles, charts, downloads (audited), recompute, snapshot status, bad quarters."""
+
 import csv
 import io
 
@@ -38,7 +39,7 @@ def targets(county):
 
 def _tile(html, key):
     start = html.index(f'data-testid="tile-{key}"')
-    return html[start:html.index('class="govuk-summary-card"', start)]
+    return html[start : html.index('class="govuk-summary-card"', start)]
 
 
 def _exports():
@@ -139,4 +140,3 @@ def test_a_quarter_still_running_cannot_be_signed_off(county, admin):
     response = admin.post(reverse("dashboard:snapshot_queue", kwargs={"quarter": "2026-27-Q1"}))
     assert (response.status_code, DashboardSnapshot.objects.exists()) == (404, False)
     assert "can be signed off from the day after" in response.content.decode()
-

@@ -8,6 +8,7 @@ Nothing is acknowledged (acks_late), so after the visibility timeout, shortened 
 seconds, Redis gives the message to the second worker, which takes over the dead worker's stale
 claim (DASHBOARD_CLAIM_EXPIRY_SECONDS, also shortened) and stores measures and PDF once.
 """
+
 import os
 import signal
 import subprocess
@@ -19,9 +20,9 @@ import pytest
 from django.db import connection
 
 from dashboard.models import DashboardSnapshot, SnapshotStatus
-from neglect_portal.quarters import parse_quarter
 from dashboard.services import snapshot_request
 from neglect_portal.celery import app
+from neglect_portal.quarters import parse_quarter
 
 Q4 = parse_quarter("2025-26-Q4")
 ROOT = Path(__file__).resolve().parents[2]

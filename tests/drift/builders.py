@@ -1,9 +1,10 @@
 """Records that make (or keep away) drift flags, built through the product's services."""
+
 from datetime import date
 
-from drift.rules import drift_flags_for_cases
 from cases.models import Speaker, VoiceMethod
 from cases.services import child_voice_record, oversight_record
+from drift.rules import drift_flags_for_cases
 
 
 def flags_of(world, user="csc_manager", case=None, today=None):
@@ -19,10 +20,22 @@ def flag(world, code, **kwargs):
 
 
 def oversight_on(world, recorded_on, manager="csc_manager"):
-    return oversight_record(actor=world.users[manager], case=world.case, recorded_on=recorded_on, decision="Continue the plan",
-                            reasons="Progress is steady", next_review_on=date(2027, 1, 1))
+    return oversight_record(
+        actor=world.users[manager],
+        case=world.case,
+        recorded_on=recorded_on,
+        decision="Continue the plan",
+        reasons="Progress is steady",
+        next_review_on=date(2027, 1, 1),
+    )
 
 
 def voice_on(world, recorded_on, speaker=Speaker.CHILD):
-    return child_voice_record(actor=world.users["lead_practitioner"], case=world.case, recorded_on=recorded_on, what_was_said="I like school dinners",
-                              method=VoiceMethod.WORDS, speaker=speaker)
+    return child_voice_record(
+        actor=world.users["lead_practitioner"],
+        case=world.case,
+        recorded_on=recorded_on,
+        what_was_said="I like school dinners",
+        method=VoiceMethod.WORDS,
+        speaker=speaker,
+    )

@@ -1,4 +1,5 @@
 """Acknowledging a flag: a recorded decision until a review date, on the record, audited; never a silent hide."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -6,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AccessEvent
-from drift.rules import drift_acknowledge
 from cases.models import Oversight
 from drift.models import DriftAcknowledgement
+from drift.rules import drift_acknowledge
 from tests.factories import make_plan
 
 from .builders import flag
@@ -41,8 +42,13 @@ def test_the_flag_returns_on_its_review_date(world, long_plan):
 
 def test_an_acknowledgement_does_not_cover_a_flag_that_starts_later(world):
     make_plan(world.case, started_on=date(2025, 12, 24))  # amber today, red from 24 December 2026
-    drift_acknowledge(actor=world.users["csc_manager"], case=world.case, flag=flag(world, "cp_plan_duration"), reason="Review conference soon",
-                      review_on=TODAY + timedelta(days=90))
+    drift_acknowledge(
+        actor=world.users["csc_manager"],
+        case=world.case,
+        flag=flag(world, "cp_plan_duration"),
+        reason="Review conference soon",
+        review_on=TODAY + timedelta(days=90),
+    )
     assert flag(world, "cp_plan_duration", today=date(2026, 12, 23)).is_acknowledged
     red = flag(world, "cp_plan_duration", today=date(2026, 12, 24))
     assert (red.severity, red.is_acknowledged) == ("red", False)

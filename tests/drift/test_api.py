@@ -1,4 +1,5 @@
 """The drift API: one case's flags through access_case, and the manager queue, each read audited once."""
+
 from datetime import date
 
 import pytest

@@ -1,4 +1,5 @@
 """Overseers of every agency in the team see the red flags of its cases, not only the lead agency's (issue 14)."""
+
 from datetime import date
 
 import pytest

@@ -1,4 +1,5 @@
 """The manager queue: whose cases, in what order, filters and counts, and a query count that does not grow."""
+
 from datetime import date
 
 import pytest
@@ -7,14 +8,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AccessEvent
+from cases.models import Threshold
+from cases.services import family_create
 from drift.rules import (
     drift_acknowledge,
     drift_flags_for_cases,
     drift_queue,
     flags_for_case,
 )
-from cases.models import Threshold
-from cases.services import family_create
 from tests.factories import make_action, make_case, make_child, make_plan
 from tests.tools.builders import all_grades, final_run
 
@@ -128,4 +129,3 @@ def test_an_unknown_rule_in_the_query_shows_every_rule(world, client_for):
     response = client_for(world.users["lead_manager"]).get(reverse("drift:queue"), {"rule": "nonsense", "team": "x"})
     assert response.status_code == 200
     assert response.context["rule"] == "" and response.context["team"] is None
-

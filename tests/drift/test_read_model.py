@@ -8,6 +8,7 @@ and for agencies who see part of it (their flags come from the table where nothi
 them, from their own view elsewhere). The other tests pin the mechanics: events mark cases stale
 and refresh them after commit, readers refresh what is stale, the nightly sweep, paging.
 """
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -29,7 +30,7 @@ from tests.conferences.builders import make_conference, record
 from tests.factories import make_action, make_case, make_child, make_plan
 from tests.tools.builders import all_grades, final_run, published
 
-from .builders import oversight_on, voice_on
+from .builders import oversight_on
 from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -77,8 +78,11 @@ def _author(world, name):
 
 
 def _plan(case, kind, started_on, ended):
-    kind_, category = {"cp_neglect": (PlanKind.CHILD_PROTECTION, CPCategory.NEGLECT), "cp_emotional": (PlanKind.CHILD_PROTECTION, CPCategory.EMOTIONAL),
-                       "cin": (PlanKind.CHILD_IN_NEED, "")}[kind]
+    kind_, category = {
+        "cp_neglect": (PlanKind.CHILD_PROTECTION, CPCategory.NEGLECT),
+        "cp_emotional": (PlanKind.CHILD_PROTECTION, CPCategory.EMOTIONAL),
+        "cin": (PlanKind.CHILD_IN_NEED, ""),
+    }[kind]
     ended_on = min(TODAY, started_on + timedelta(days=60)) if ended else None
     return Plan.objects.create(case=case, kind=kind_, cp_category=category, started_on=started_on, ended_on=ended_on, end_reason="Ended" if ended else "")
 
@@ -101,18 +105,45 @@ def build(world, spec, household=None):
         open_kinds |= set() if ended else {kind[:2]}
         plan = _plan(case, kind, max(opened_on, TODAY - timedelta(days=ago)), ended)
         for offset, status in spec["actions"]:
-            PlanAction.objects.create(plan=plan, what="Weekly visit", outcome_for_child="Fed", owner_agency=world.school, due_on=TODAY + timedelta(days=offset), status=status,
-                                      evidence="Seen" if status == ActionStatus.DONE else "")
+            PlanAction.objects.create(
+                plan=plan,
+                what="Weekly visit",
+                outcome_for_child="Fed",
+                owner_agency=world.school,
+                due_on=TODAY + timedelta(days=offset),
+                status=status,
+                evidence="Seen" if status == ActionStatus.DONE else "",
+            )
     for ago in spec["oversight"]:
-        Oversight.objects.create(case=case, manager=users["csc_manager"], recorded_on=max(opened_on, TODAY - timedelta(days=ago)), decision="Carry on", reasons="Steady",
-                                 next_review_on=TODAY + timedelta(days=30))
+        Oversight.objects.create(
+            case=case,
+            manager=users["csc_manager"],
+            recorded_on=max(opened_on, TODAY - timedelta(days=ago)),
+            decision="Carry on",
+            reasons="Steady",
+            next_review_on=TODAY + timedelta(days=30),
+        )
     for ago, speaker in spec["voices"]:
-        ChildVoice.objects.create(case=case, recorded_by=users["lead_practitioner"], agency=world.health, recorded_on=max(opened_on, TODAY - timedelta(days=ago)),
-                                  what_was_said="Fine", method="words", speaker=speaker)
+        ChildVoice.objects.create(
+            case=case,
+            recorded_by=users["lead_practitioner"],
+            agency=world.health,
+            recorded_on=max(opened_on, TODAY - timedelta(days=ago)),
+            what_was_said="Fine",
+            method="words",
+            speaker=speaker,
+        )
     for kind, ago, agency, significance, percentage, restricted in spec["entries"]:
         ChronologyEntry.objects.create(
-            child=child, agency=_agency(world, agency), author=users[_author(world, agency)], occurred_on=TODAY - timedelta(days=ago), kind=kind,
-            summary="Recorded for the test", impact_on_child="Tired", significance=significance, restricted=restricted,
+            child=child,
+            agency=_agency(world, agency),
+            author=users[_author(world, agency)],
+            occurred_on=TODAY - timedelta(days=ago),
+            kind=kind,
+            summary="Recorded for the test",
+            impact_on_child="Tired",
+            significance=significance,
+            restricted=restricted,
             attendance_percentage=Decimal(percentage) if kind == EntryKind.SCHOOL_ATTENDANCE else None,
         )
     for key, ago, grade in spec["runs"]:
@@ -120,8 +151,13 @@ def build(world, spec, household=None):
         values = all_grades(grade) if key == "gcp2" else {area.id: "Written answer" for area in published("eha").parsed.areas}
         final_run(case, users["csc_practitioner"], key, values=values, on=on)
     for ago, school_attended in spec["conferences"]:
-        conference = make_conference(case, actor=users["csc_manager"], chair=users["csc_manager"], held_on=TODAY - timedelta(days=ago),
-                                     invitations=[world.csc, world.health, world.school])
+        conference = make_conference(
+            case,
+            actor=users["csc_manager"],
+            chair=users["csc_manager"],
+            held_on=TODAY - timedelta(days=ago),
+            invitations=[world.csc, world.health, world.school],
+        )
         record(conference, users["csc_manager"], {world.csc: Attendance.IN_PERSON, world.health: Attendance.IN_PERSON, world.school: school_attended})
     return case
 
@@ -129,7 +165,9 @@ def build(world, spec, household=None):
 def acknowledge_first(world, case):
     flag = next((flag for flag in rules.flags_for_case(user=world.users["csc_manager"], case=case, today=TODAY) if not flag.is_acknowledged), None)
     if flag is not None:
-        rules.drift_acknowledge(actor=world.users["csc_manager"], case=case, flag=flag, reason="Proceedings are being prepared", review_on=TODAY + timedelta(days=14), today=TODAY)
+        rules.drift_acknowledge(
+            actor=world.users["csc_manager"], case=case, flag=flag, reason="Proceedings are being prepared", review_on=TODAY + timedelta(days=14), today=TODAY
+        )
 
 
 def expected(world, reader, ids):
@@ -253,7 +291,9 @@ def test_evidence_links_to_a_conference_the_reader_may_not_see_are_dropped(world
     child = make_child()
     earlier = make_case(world.police, child=child, opened_on=date(2026, 1, 5))
     for held in (date(2026, 2, 2), date(2026, 3, 2)):
-        conference = make_conference(earlier, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=held, invitations=[world.csc, world.police])
+        conference = make_conference(
+            earlier, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=held, invitations=[world.csc, world.police]
+        )
         record(conference, world.users["csc_manager"], {world.csc: Attendance.IN_PERSON, world.police: Attendance.DID_NOT_ATTEND})
     case_close(actor=world.users["csc_manager"], case=earlier, closed_on=date(2026, 4, 1), closure_reason="Moved to early help")
     case = make_case(world.health, child=child, team=[world.school], opened_on=date(2026, 4, 2))

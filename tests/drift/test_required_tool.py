@@ -4,6 +4,7 @@ On the drift clock (today: Tuesday 24 November 2026). Twenty working days after 
 2026 is Monday 9 November (no bank holiday between): the tool is due by the 9th, the flag applies
 from the 10th.
 """
+
 from datetime import date
 
 import pytest

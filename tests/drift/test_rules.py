@@ -1,9 +1,13 @@
 """Each drift rule at its boundaries, on the frozen clock (today: Tuesday 24 November 2026)."""
+
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from cases.models import ActionStatus, PlanKind, Speaker
+from cases.services import case_close, plan_action_update
+from chronologies.models import EntryKind, Significance
 from conferences.selectors import (
     AGENCY_ABSENT_IN_A_ROW,
     PLAN_ENDED_KEY_AGENCY_ABSENT,
@@ -11,9 +15,6 @@ from conferences.selectors import (
     ConferenceFlag,
 )
 from drift.rules import CaseFacts, flags_from_facts
-from cases.models import ActionStatus, PlanKind, Speaker
-from cases.services import case_close, plan_action_update
-from chronologies.models import EntryKind, Significance
 from tests.chronologies.builders import make_entry
 from tests.factories import make_action, make_plan
 from tests.tools.builders import all_grades, final_run, published
@@ -230,7 +231,9 @@ def test_a_home_visit_counts_as_direct_contact(world):
 
 def test_conference_flags_are_taken_under_drift_codes_and_others_left_out(world):
     facts = CaseFacts(
-        case=world.case, last_oversight_on=TODAY, last_seen_on=TODAY,
+        case=world.case,
+        last_oversight_on=TODAY,
+        last_seen_on=TODAY,
         conference_flags=[
             ConferenceFlag(AGENCY_ABSENT_IN_A_ROW, "amber", "Riverside School absent from the last 2 conferences", date(2026, 9, 1), 7),
             ConferenceFlag(PLAN_ENDED_KEY_AGENCY_ABSENT, "red", "Plan ended at the review on 1 Nov 2026 without key agency Police", date(2026, 11, 1), 8),
@@ -278,8 +281,14 @@ def test_an_early_help_assessment_before_the_window_does_not(world, three_notabl
 
 @pytest.mark.parametrize(("percentage", "flagged"), [(Decimal("89.9"), True), (Decimal(90), False)])
 def test_attendance_under_90_percent_is_flagged(world, percentage, flagged):
-    make_entry(world.case.child, world.users["partner_practitioner"], occurred_on=date(2026, 10, 20), kind=EntryKind.SCHOOL_ATTENDANCE,
-               attendance_percentage=percentage, summary="Attendance this half term")
+    make_entry(
+        world.case.child,
+        world.users["partner_practitioner"],
+        occurred_on=date(2026, 10, 20),
+        kind=EntryKind.SCHOOL_ATTENDANCE,
+        attendance_percentage=percentage,
+        summary="Attendance this half term",
+    )
     found = flag(world, "low_attendance")
     assert (found is not None) == flagged
     if flagged:

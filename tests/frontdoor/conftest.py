@@ -1,4 +1,5 @@
 """Front-door tests run on a frozen clock: Tuesday 24 November 2026, noon in London."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 

@@ -1,4 +1,5 @@
 """The front door in the API: the queue with its filters, and a decision (issue 14)."""
+
 import json
 from datetime import date
 
@@ -13,15 +14,25 @@ pytestmark = pytest.mark.django_db
 
 
 def ask(world):
-    return concern_record(actor=world.users["partner_practitioner"], case=world.case, observed_on=date(2026, 11, 20), neglect_types=["physical"],
-                          sharing=SHARING, description="Head lice.", impact_on_child="Itchy.", ask_front_door=True, support_reason="Family needs help")
+    return concern_record(
+        actor=world.users["partner_practitioner"],
+        case=world.case,
+        observed_on=date(2026, 11, 20),
+        neglect_types=["physical"],
+        sharing=SHARING,
+        description="Head lice.",
+        impact_on_child="Itchy.",
+        ask_front_door=True,
+        support_reason="Family needs help",
+    )
 
 
 def test_the_queue_lists_open_items_with_their_deadline(world, client_for):
     item = FrontDoorItem.objects.get(concern=ask(world))
     body = client_for(world.users["csc_manager"]).get("/api/v1/front-door/items/").json()
     assert [(row["id"], row["kind"], row["due_on"], row["late"], row["case"]) for row in body] == [
-        (item.pk, "request_for_support", "2026-11-25", False, world.case.pk)]
+        (item.pk, "request_for_support", "2026-11-25", False, world.case.pk)
+    ]
 
 
 def test_overdue_and_kind_filter_the_queue(world, client_for):
@@ -50,9 +61,11 @@ def test_a_decision_through_the_api(world, client_for):
 
 def test_a_decision_without_reasons_is_a_400_keyed_by_field(world, client_for):
     item = FrontDoorItem.objects.get(concern=ask(world))
-    response = client_for(world.users["csc_manager"]).post(f"/api/v1/front-door/items/{item.pk}/decision/",
-                                                          json.dumps({"outcome": "early_help", "threshold": "targeted_early_help", "reasons": "EHA"}),
-                                                          content_type="application/json")
+    response = client_for(world.users["csc_manager"]).post(
+        f"/api/v1/front-door/items/{item.pk}/decision/",
+        json.dumps({"outcome": "early_help", "threshold": "targeted_early_help", "reasons": "EHA"}),
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "early_help_lead" in response.json()
 
 

@@ -1,4 +1,5 @@
 """Front-door deadlines count working days of England and Wales (issue 14, "Done means")."""
+
 from datetime import date
 
 import pytest
@@ -37,11 +38,14 @@ def test_the_partnership_can_set_its_own_deadlines(settings):
     assert deadline_working_days("request_for_support") == 1
 
 
-@pytest.mark.parametrize(("today", "late", "days"), [
-    (date(2026, 4, 7), False, 0),  # due today: not late yet
-    (date(2026, 4, 8), True, 1),
-    (date(2026, 4, 13), True, 4),  # the weekend does not count
-])
+@pytest.mark.parametrize(
+    ("today", "late", "days"),
+    [
+        (date(2026, 4, 7), False, 0),  # due today: not late yet
+        (date(2026, 4, 8), True, 1),
+        (date(2026, 4, 13), True, 4),  # the weekend does not count
+    ],
+)
 def test_an_item_goes_late_the_working_day_after_it_is_due(today, late, days):
     item = FrontDoorItem(status="open", received_on=date(2026, 4, 2), due_on=date(2026, 4, 7))
     assert item.is_late(today) is late

@@ -1,4 +1,5 @@
 """A household concern by address reaches the front door and nobody else; after linking it is on each child's chronology (issue 14)."""
+
 from datetime import date
 
 import pytest
@@ -14,9 +15,14 @@ from tests.factories import SHARING, make_case, make_child
 
 pytestmark = pytest.mark.django_db
 
-AT_THE_FLAT = {"observed_on": date(2026, 11, 20), "neglect_types": ["physical", "nutritional"], "sharing": SHARING,
-               "description": "Three children seen at the flat, unkempt; no food in the kitchen.", "impact_on_child": "The children looked hungry and cold.",
-               "who_was_seen": "Three children, the youngest about 3"}
+AT_THE_FLAT = {
+    "observed_on": date(2026, 11, 20),
+    "neglect_types": ["physical", "nutritional"],
+    "sharing": SHARING,
+    "description": "Three children seen at the flat, unkempt; no food in the kitchen.",
+    "impact_on_child": "The children looked hungry and cold.",
+    "who_was_seen": "Three children, the youngest about 3",
+}
 
 
 @pytest.fixture
@@ -57,16 +63,30 @@ def test_the_recorder_learns_the_same_whether_or_not_the_address_is_known(world,
     client = client_for(world.users["outsider"])
     answers = []
     for address, postcode in (("Flat 3, 12 Example Road", "ZZ1 1AA"), ("99 Nowhere Lane", "ZZ9 9ZZ")):
-        response = client.post("/front-door/household-concerns/new/", {
-            "address": address, "postcode": postcode, "observed_on": "2026-11-20", "neglect_types": ["physical"],
-            "description": AT_THE_FLAT["description"], "impact_on_child": AT_THE_FLAT["impact_on_child"], "sharing_reason": "To keep them safe",
-            "lawful_basis": "public_task", "sharing_condition": "safeguarding", "family_informed": "no", "not_informed_reason": "Could put them at risk",
-        }, follow=True)
+        response = client.post(
+            "/front-door/household-concerns/new/",
+            {
+                "address": address,
+                "postcode": postcode,
+                "observed_on": "2026-11-20",
+                "neglect_types": ["physical"],
+                "description": AT_THE_FLAT["description"],
+                "impact_on_child": AT_THE_FLAT["impact_on_child"],
+                "sharing_reason": "To keep them safe",
+                "lawful_basis": "public_task",
+                "sharing_condition": "safeguarding",
+                "family_informed": "no",
+                "not_informed_reason": "Could put them at risk",
+            },
+            follow=True,
+        )
         messages = [str(message) for message in response.context["messages"]]
         answers.append((response.status_code, [message.split("(reference H")[0] + message.split(")", 1)[1] for message in messages]))
     assert answers[0] == answers[1]
-    assert answers[0][1] == ["Concern recorded . It has gone to children's social care's front door (csc_manager), deciding by 25 November 2026; "
-                             "they find the household and decide what happens next."]
+    assert answers[0][1] == [
+        "Concern recorded . It has gone to children's social care's front door (csc_manager), deciding by 25 November 2026; "
+        "they find the household and decide what happens next."
+    ]
 
 
 def test_only_the_front_door_is_shown_the_households_that_match(world, flat):
@@ -91,8 +111,9 @@ def test_after_linking_it_is_on_each_childs_chronology_and_their_leads_are_told(
     family, sister = flat
     concern, _ = record(world.users["outsider"], address="Flat 3, 12 Example Road", postcode="ZZ1 1AA")
     item = FrontDoorItem.objects.get(household_concern=concern)
-    household_concern_link(actor=world.users["csc_manager"], item=item, family=family, children=[world.case.child, sister],
-                           reason="Same flat; three children known there")
+    household_concern_link(
+        actor=world.users["csc_manager"], item=item, family=family, children=[world.case.child, sister], reason="Same flat; three children known there"
+    )
     entries = ChronologyEntry.objects.filter(source_type=SourceType.HOUSEHOLD_CONCERN, source_id=concern.pk)
     assert {entry.child for entry in entries} == {world.case.child, sister}
     assert all(entry.agency == world.police and entry.kind == "concern" for entry in entries)

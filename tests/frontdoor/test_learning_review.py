@@ -6,6 +6,7 @@ Early Help Assessment. Before issue 14 no rule added the two up. Now a family-wi
 cases (naming, to each reader, only what they may see), the front door gets an item for the
 household, and a named person is told.
 """
+
 from datetime import date
 
 import pytest
@@ -42,15 +43,33 @@ def brook(world):
 def the_review(world, brook):
     family, school_case, health_case, officer = brook
     teacher = world.users["partner_practitioner"]
-    concern_record(actor=teacher, case=school_case, observed_on=date(2026, 10, 20), neglect_types=["physical"], sharing=SHARING,
-                   description="Head lice again. Poor hygiene: her clothes smelt unwashed.", impact_on_child="Other children avoid her.")
-    concern_record(actor=teacher, case=school_case, observed_on=date(2026, 11, 10), neglect_types=["physical"], sharing=SHARING,
-                   description="Head lice still untreated and hygiene poor.", impact_on_child="Scratching, cannot concentrate.")
+    concern_record(
+        actor=teacher,
+        case=school_case,
+        observed_on=date(2026, 10, 20),
+        neglect_types=["physical"],
+        sharing=SHARING,
+        description="Head lice again. Poor hygiene: her clothes smelt unwashed.",
+        impact_on_child="Other children avoid her.",
+    )
+    concern_record(
+        actor=teacher,
+        case=school_case,
+        observed_on=date(2026, 11, 10),
+        neglect_types=["physical"],
+        sharing=SHARING,
+        description="Head lice still untreated and hygiene poor.",
+        impact_on_child="Scratching, cannot concentrate.",
+    )
     noah = health_case.child
     concern_record_for_identifiers(
-        actor=officer, identifiers=ChildIdentifiers(given_name="Noah", family_name="Brook", date_of_birth=noah.date_of_birth),
-        observed_on=date(2026, 11, 16), neglect_types=["physical"], sharing=SHARING,
-        description="Dirty, unhygienic conditions around the 3-year-old: rubbish on the floor, no heating.", impact_on_child="Noah was cold and grubby.",
+        actor=officer,
+        identifiers=ChildIdentifiers(given_name="Noah", family_name="Brook", date_of_birth=noah.date_of_birth),
+        observed_on=date(2026, 11, 16),
+        neglect_types=["physical"],
+        sharing=SHARING,
+        description="Dirty, unhygienic conditions around the 3-year-old: rubbish on the floor, no heating.",
+        impact_on_child="Noah was cold and grubby.",
     )
     return brook
 
@@ -78,7 +97,10 @@ def test_a_family_wide_flag_shows_on_both_cases(world, the_review):
 def test_the_school_sees_the_flag_naming_only_what_it_may_see(world, the_review):
     _family, school_case, _health_case, _officer = the_review
     flag = _flag(world.users["partner_dsl"], school_case)
-    assert "You can see 2 of them (about Ellie Brook; recorded by Riverside School); 1 more is about another child of the household whose record you cannot see." in flag.reason
+    assert (
+        "You can see 2 of them (about Ellie Brook; recorded by Riverside School); 1 more is about another child of the household whose record you cannot see."
+        in flag.reason
+    )
     assert "Noah" not in flag.reason and "County Housing" not in flag.reason
     assert len(flag.evidence) == 2
 
@@ -131,8 +153,15 @@ def test_the_housing_concern_reached_the_younger_childs_lead_professional(world,
 def test_one_child_alone_is_not_a_family_pattern(world, brook):
     _family, school_case, _health_case, _officer = brook
     for day in (date(2026, 10, 20), date(2026, 11, 1)):
-        concern_record(actor=world.users["partner_practitioner"], case=school_case, observed_on=day, neglect_types=["physical"], sharing=SHARING,
-                       description="Head lice.", impact_on_child="Itchy.")
+        concern_record(
+            actor=world.users["partner_practitioner"],
+            case=school_case,
+            observed_on=day,
+            neglect_types=["physical"],
+            sharing=SHARING,
+            description="Head lice.",
+            impact_on_child="Itchy.",
+        )
     assert _flag(world.users["csc_manager"], school_case) is None
 
 

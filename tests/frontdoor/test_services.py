@@ -1,4 +1,5 @@
 """Requests for support, concerns nobody leads, decisions that go back to the referrer (issue 14)."""
+
 from datetime import date
 
 import pytest
@@ -14,20 +15,30 @@ from tests.factories import SHARING, make_case
 
 pytestmark = pytest.mark.django_db
 
-CONCERN = {"observed_on": date(2026, 11, 20), "neglect_types": ["physical"], "sharing": SHARING, "description": "Head lice again.",
-           "impact_on_child": "Teased in class."}
+CONCERN = {
+    "observed_on": date(2026, 11, 20),
+    "neglect_types": ["physical"],
+    "sharing": SHARING,
+    "description": "Head lice again.",
+    "impact_on_child": "Teased in class.",
+}
 
 
 def ask(world, user="partner_practitioner", case=None, **more):
-    return concern_record(actor=world.users[user], case=case or world.case, ask_front_door=True,
-                          support_reason="More help than school can give", **{**CONCERN, **more})
+    return concern_record(
+        actor=world.users[user], case=case or world.case, ask_front_door=True, support_reason="More help than school can give", **{**CONCERN, **more}
+    )
 
 
 def test_a_request_for_support_from_the_concern_form_is_an_item_due_the_next_working_day(world):
     concern = ask(world)
     item = FrontDoorItem.objects.get(concern=concern)
-    assert (item.kind, item.case, item.referred_by, item.referring_agency) == (ItemKind.REQUEST_FOR_SUPPORT, world.case, world.users["partner_practitioner"],
-                                                                              world.school)
+    assert (item.kind, item.case, item.referred_by, item.referring_agency) == (
+        ItemKind.REQUEST_FOR_SUPPORT,
+        world.case,
+        world.users["partner_practitioner"],
+        world.school,
+    )
     assert (item.received_on, item.due_on, item.detail) == (date(2026, 11, 24), date(2026, 11, 25), "More help than school can give")
 
 
@@ -49,8 +60,10 @@ def test_a_concern_on_a_case_with_no_lead_professional_reaches_the_lead_agencys_
     concern = concern_record(actor=world.users["partner_practitioner"], case=case, **CONCERN)
     assert Notification.objects.filter(recipient=world.users["lead_manager"], subject=f"New concern on case {case.pk}").exists()
     assert FrontDoorItem.objects.get(case=case).kind == ItemKind.NO_LEAD_CONCERN
-    assert concern.delivered_to == ["Community Health Trust's managers and designated safeguarding leads (lead_manager)",
-                                    "children's social care's front door (csc_manager), deciding by 25 November 2026"]
+    assert concern.delivered_to == [
+        "Community Health Trust's managers and designated safeguarding leads (lead_manager)",
+        "children's social care's front door (csc_manager), deciding by 25 November 2026",
+    ]
 
 
 def test_a_second_concern_nobody_leads_joins_the_item_already_waiting(world):
@@ -72,8 +85,13 @@ def test_the_front_door_team_is_told_rather_than_every_manager(world):
 
 def test_a_decision_goes_back_to_the_referrer_and_onto_the_chronology(world):
     item = FrontDoorItem.objects.get(concern=ask(world))
-    decision = front_door_decide(actor=world.users["csc_manager"], item=item, outcome="universal_services", threshold="universal_plus",
-                                 reasons="The school nurse and the family hub can help.")
+    decision = front_door_decide(
+        actor=world.users["csc_manager"],
+        item=item,
+        outcome="universal_services",
+        threshold="universal_plus",
+        reasons="The school nurse and the family hub can help.",
+    )
     item.refresh_from_db()
     assert item.status == ItemStatus.DECIDED
     told = Notification.objects.get(recipient=world.users["partner_practitioner"], subject="Front door decision on your request for support")
@@ -86,8 +104,14 @@ def test_a_decision_goes_back_to_the_referrer_and_onto_the_chronology(world):
 def test_early_help_names_its_lead_who_becomes_lead_professional_of_a_case_nobody_leads(world):
     case = make_case(world.health, team=[world.school])
     item = FrontDoorItem.objects.get(concern=ask(world, case=case), kind=ItemKind.REQUEST_FOR_SUPPORT)
-    front_door_decide(actor=world.users["csc_manager"], item=item, outcome="early_help", threshold="targeted_early_help",
-                      reasons="Early help assessment for the family", early_help_lead=world.users["partner_dsl"])
+    front_door_decide(
+        actor=world.users["csc_manager"],
+        item=item,
+        outcome="early_help",
+        threshold="targeted_early_help",
+        reasons="Early help assessment for the family",
+        early_help_lead=world.users["partner_dsl"],
+    )
     case.refresh_from_db()
     assert (case.lead_professional, case.lead_agency) == (world.users["partner_dsl"], world.school)
     assert Notification.objects.filter(recipient=world.users["partner_dsl"], subject__startswith="You are the early help lead").exists()

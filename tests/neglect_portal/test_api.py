@@ -1,4 +1,5 @@
 """The API's one error shape (neglect_portal/api.py): services' errors as 400 by field, edit conflicts as 409, strict input."""
+
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from rest_framework import exceptions, serializers
@@ -15,7 +16,10 @@ def handled(exc, view=None):
 @pytest.mark.parametrize(
     ("error", "body"),
     [
-        (ValidationError({"ended_on": "Before the start", NON_FIELD_ERRORS: "The case is closed"}), {"ended_on": ["Before the start"], "non_field_errors": ["The case is closed"]}),
+        (
+            ValidationError({"ended_on": "Before the start", NON_FIELD_ERRORS: "The case is closed"}),
+            {"ended_on": ["Before the start"], "non_field_errors": ["The case is closed"]},
+        ),
         (ValidationError("The case is closed"), {"non_field_errors": ["The case is closed"]}),
         (exceptions.ValidationError({NON_FIELD_ERRORS: ["From a form's errors"]}), {"non_field_errors": ["From a form's errors"]}),
     ],

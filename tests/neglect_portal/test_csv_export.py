@@ -1,4 +1,5 @@
 """The one CSV writer: no cell a spreadsheet could run as a formula, whatever the text (docs/security.md)."""
+
 import csv
 import io
 import re
@@ -16,8 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 # The signs a spreadsheet may start a formula or command with, and what can come before them.
 TRIGGERS = "=+-@\t\r＝＋－＠"
 text_near_triggers = st.text(alphabet=st.sampled_from(TRIGGERS + " \u00a0\u3000\n'xA1(\"|,;"), max_size=12)
-cells = st.one_of(st.none(), st.text(), text_near_triggers, st.builds(lambda pad, sign, rest: pad + sign + rest,
-                  st.text(alphabet=" \t\r\n\u00a0\u2003\u3000", max_size=4), st.sampled_from(TRIGGERS), st.text(max_size=10)))
+cells = st.one_of(
+    st.none(),
+    st.text(),
+    text_near_triggers,
+    st.builds(
+        lambda pad, sign, rest: pad + sign + rest, st.text(alphabet=" \t\r\n\u00a0\u2003\u3000", max_size=4), st.sampled_from(TRIGGERS), st.text(max_size=10)
+    ),
+)
 
 
 def _read(text):
@@ -43,11 +50,27 @@ def test_nothing_is_lost_but_the_apostrophe(rows):
             assert cell in (text, "'" + text)
 
 
-@pytest.mark.parametrize("text", [
-    "=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1",
-    " =1+1", "   @cmd", "\u00a0=1", "\u3000=1", "\n=1",  # whitespace before the sign
-    "＝1+1", "＋1", "－1", "＠SUM(A1)", " ＝1",  # full-width forms
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '=HYPERLINK("http://x")',
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\t=1",
+        "\r=1",
+        " =1+1",
+        "   @cmd",
+        "\u00a0=1",
+        "\u3000=1",
+        "\n=1",  # whitespace before the sign
+        "＝1+1",
+        "＋1",
+        "－1",
+        "＠SUM(A1)",
+        " ＝1",  # full-width forms
+    ],
+)
 def test_each_trigger_is_defused(text):
     assert csv_cell(text) == "'" + text
 

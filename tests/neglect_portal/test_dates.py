@@ -1,4 +1,5 @@
 """Calendar-month arithmetic (neglect_portal/dates.py): the same day, or the month's last when it has none."""
+
 from datetime import date
 
 import pytest
@@ -8,7 +9,12 @@ from neglect_portal.dates import months_after, months_before, whole_months
 
 @pytest.mark.parametrize(
     ("months", "expected"),
-    [((date(2026, 11, 24), 6), date(2026, 5, 24)), ((date(2026, 8, 31), 6), date(2026, 2, 28)), ((date(2027, 3, 31), 13), date(2026, 2, 28)), ((date(2028, 8, 31), 6), date(2028, 2, 29))],
+    [
+        ((date(2026, 11, 24), 6), date(2026, 5, 24)),
+        ((date(2026, 8, 31), 6), date(2026, 2, 28)),
+        ((date(2027, 3, 31), 13), date(2026, 2, 28)),
+        ((date(2028, 8, 31), 6), date(2028, 2, 29)),
+    ],
 )
 def test_months_before_keeps_the_day_or_takes_the_months_last(months, expected):
     day, count = months

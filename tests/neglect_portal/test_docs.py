@@ -4,6 +4,7 @@ A clone of the project holds nothing beside it, so a comment that cites a design
 points at nothing (docs/conventions.md, "Comments and docs"). These checks read the source tree
 itself; they need no database. Landed migrations are left out: they are never edited.
 """
+
 import os
 import re
 from pathlib import Path
@@ -48,10 +49,7 @@ def _lines(path):
 
 def test_no_file_cites_a_file_outside_the_repository():
     offences = [
-        f"{relative}:{number}: {line.strip()}"
-        for relative, path in source_files()
-        for number, line in enumerate(_lines(path), 1)
-        if OUTSIDE.search(line)
+        f"{relative}:{number}: {line.strip()}" for relative, path in source_files() for number, line in enumerate(_lines(path), 1) if OUTSIDE.search(line)
     ]
     assert offences == [], "Cite docs/<file>.md instead of files outside the repository:\n" + "\n".join(offences)
 
@@ -90,7 +88,7 @@ def test_the_checks_read_the_whole_project():
 
 def test_the_pattern_catches_outside_citations_and_spares_docs_ones():
     design, style = "DESIGN" + ".md", "STYLE" + ".md"
-    assert OUTSIDE.search(f"rules ({design}, \"Access rules\")")
+    assert OUTSIDE.search(f'rules ({design}, "Access rules")')
     assert OUTSIDE.search(f"see {style}")
     assert OUTSIDE.search("copied from ../shared/standards/cin")
     assert not OUTSIDE.search('rules (docs/domain.md, "Access rules")')

@@ -1,4 +1,5 @@
 """A service's errors on a form, and a form shown again after an edit conflict (neglect_portal/govuk_forms.py)."""
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import QueryDict

@@ -6,6 +6,7 @@ URLs, the Celery app, WSGI/ASGI, the header's context processor) may import any 
 imports it; its other modules (forms, PDFs, CSV, dates, charts, jobs) are the bottom layer and
 import no app at all.
 """
+
 import ast
 from collections import defaultdict
 from pathlib import Path
@@ -50,6 +51,7 @@ def import_graph():
 
 def cycles(graph):
     """Pairs (a, b) where a imports b and b reaches back to a, with the places a imports b."""
+
     def reachable(start):
         seen, stack = set(), [start]
         while stack:

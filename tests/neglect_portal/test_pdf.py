@@ -3,6 +3,7 @@
 Each PDF of the portal (chronology, subject access, printed assessment, dashboard) goes through
 `neglect_portal.pdf`; the attacks below are run against the renderer and against each of them.
 """
+
 import base64
 import socket
 import threading
@@ -81,7 +82,7 @@ def test_an_embedded_svg_fetches_nothing_either(listener):
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
         f'<image href="http://127.0.0.1:{listener.port}/a.png" width="10" height="10"/>'
         '<image xlink:href="file:///etc/passwd" width="5" height="5"/>'
-        f'<style>@import url(http://127.0.0.1:{listener.port}/s.css);</style></svg>'
+        f"<style>@import url(http://127.0.0.1:{listener.port}/s.css);</style></svg>"
     )
     uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     _fetched(f'<p>x</p><img src="{uri}" alt="">')  # renders without the SVG's image, or stops: either way
@@ -136,12 +137,15 @@ def _attack(listener):
     return f'<p>x</p><img src="http://127.0.0.1:{listener.port}/tracker.png" alt=""><img src="file:///etc/passwd" alt="">'
 
 
-@pytest.mark.parametrize(("module", "call"), [
-    ("chronologies.pdf", lambda module: module.chronology_pdf(context={})),
-    ("subject_access.pdf", lambda module: module.subject_access_pdf(document={})),
-    ("tools.printing", lambda module: module.run_pdf(context={})),
-    ("dashboard.pdf", lambda module: module.dashboard_pdf(context={})),
-])
+@pytest.mark.parametrize(
+    ("module", "call"),
+    [
+        ("chronologies.pdf", lambda module: module.chronology_pdf(context={})),
+        ("subject_access.pdf", lambda module: module.subject_access_pdf(document={})),
+        ("tools.printing", lambda module: module.run_pdf(context={})),
+        ("dashboard.pdf", lambda module: module.dashboard_pdf(context={})),
+    ],
+)
 def test_every_pdf_of_the_portal_refuses_the_network(listener, monkeypatch, module, call):
     import importlib
 

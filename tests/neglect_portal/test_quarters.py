@@ -1,4 +1,5 @@
 """Financial-year quarters: names, dates, neighbours."""
+
 from datetime import date
 
 import pytest

@@ -1,4 +1,5 @@
 """Settings read from the environment: the production guards, run as a real process."""
+
 import os
 import subprocess
 import sys

@@ -1,4 +1,5 @@
 """The one upload reader: refused by size before reading, and never more than the limit plus one chunk read."""
+
 import io
 
 import pytest
@@ -72,10 +73,16 @@ def test_the_refusal_names_what_and_the_limit():
     assert error.value.messages == ["The logo must be 256 KB or smaller."]
 
 
-@pytest.mark.parametrize(("size", "like", "words"), [
-    (2_000_000, None, "2 MB"), (20 * 1024 * 1024, None, "20 MB"), (256 * 1024, None, "256 KB"), (900, None, "900 bytes"),
-    (2_000_001, 2_000_000, "2.1 MB"),  # rounded up: a file over a limit never reads as within it
-])
+@pytest.mark.parametrize(
+    ("size", "like", "words"),
+    [
+        (2_000_000, None, "2 MB"),
+        (20 * 1024 * 1024, None, "20 MB"),
+        (256 * 1024, None, "256 KB"),
+        (900, None, "900 bytes"),
+        (2_000_001, 2_000_000, "2.1 MB"),  # rounded up: a file over a limit never reads as within it
+    ],
+)
 def test_sizes_read_as_people_write_them(size, like, words):
     assert size_words(size, like=like) == words
 

@@ -1,4 +1,5 @@
 """Working-day arithmetic: weekends, Easter, Christmas and Boxing Day with their substitute days."""
+
 from datetime import date
 
 import pytest

@@ -1,4 +1,5 @@
 """Emails carry absolute links, built from SITE_URL (issue 14)."""
+
 from django.core import mail
 
 from notifications.services import notification_create

@@ -2,13 +2,13 @@
 
 import pytest
 from celery.exceptions import Retry
-from django.core import mail
 from django.conf import settings
+from django.core import mail
 
+from neglect_portal.celery import app
 from notifications.models import Notification
 from notifications.services import notification_create
 from notifications.tasks import notification_email
-from neglect_portal.celery import app
 
 
 def test_notification_is_emailed_once_after_commit(world, django_capture_on_commit_callbacks):

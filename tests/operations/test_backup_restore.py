@@ -1,4 +1,5 @@
 """The documented backup and restore procedure (docs/operations.md) restores every record."""
+
 import shutil
 import subprocess
 

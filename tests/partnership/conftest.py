@@ -5,6 +5,7 @@ way, 2025-26-Q4 the last complete quarter).
 Rows and updates are made with the ORM where a test needs updates for several quarters in a chosen
 order; the services are tested on their own in test_services.py.
 """
+
 from dataclasses import dataclass
 from datetime import date
 
@@ -37,8 +38,14 @@ class Plans:
 
 
 def make_row(plan, author, objective="Every practitioner can use GCP2", **kwargs):
-    fields = {"action": "Train practitioners", "input": "Two trainers for a year", "desired_outcome": "Neglect recognised earlier",
-              "lead": "Head of Public Health Nursing", "timescale": date(2026, 9, 30), **kwargs}
+    fields = {
+        "action": "Train practitioners",
+        "input": "Two trainers for a year",
+        "desired_outcome": "Neglect recognised earlier",
+        "lead": "Head of Public Health Nursing",
+        "timescale": date(2026, 9, 30),
+        **kwargs,
+    }
     return ActionPlanRow.objects.create(plan=plan, objective=objective, created_by=author, updated_by=author, **fields)
 
 

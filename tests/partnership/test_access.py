@@ -1,4 +1,5 @@
 """The access rules for action plans (agencies/access.py, "Agency action plans"), for every kind of user."""
+
 import pytest
 
 from agencies import access

@@ -1,4 +1,5 @@
 """The action-plan API: plans with current RAG and history; quarterly updates with 400 field errors and 409 conflicts."""
+
 import pytest
 from rest_framework.test import APIClient
 

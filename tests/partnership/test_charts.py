@@ -1,4 +1,5 @@
 """The action-plan RAG chart: one scale, split into page-sized parts for a partnership of many agencies."""
+
 import base64
 import re
 from types import SimpleNamespace

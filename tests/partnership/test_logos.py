@@ -1,4 +1,5 @@
 """Logo checks: the type is read from the content; SVGs may not script, link out or declare entities."""
+
 import io
 
 import pytest
@@ -22,17 +23,20 @@ def test_png_jpeg_and_svg_logos_are_accepted(data, content_type):
     assert logo_check(data) == content_type
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "empty"),
-    (b"GIF89a....", "must be a PNG, JPEG or SVG"),
-    (b"\x89PNG\r\n\x1a\n broken", "could not be read"),
-    (SVG.replace(b"<rect", b'<script>alert(1)</script><rect'), "<script>"),
-    (SVG.replace(b"<rect", b'<rect onload="alert(1)"'), "event handlers"),
-    (SVG.replace(b"<rect", b'<image href="https://example.org/x.png"/><rect'), "may not link"),
-    (SVG.replace(b'fill="#1d70b8"', b'style="fill:url(https://example.org/p.svg#a)"'), "may not refer"),
-    (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]>' + SVG, "DOCTYPE"),
-    (b'<html><svg xmlns="http://www.w3.org/2000/svg"/></html>', "not an SVG"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"GIF89a....", "must be a PNG, JPEG or SVG"),
+        (b"\x89PNG\r\n\x1a\n broken", "could not be read"),
+        (SVG.replace(b"<rect", b"<script>alert(1)</script><rect"), "<script>"),
+        (SVG.replace(b"<rect", b'<rect onload="alert(1)"'), "event handlers"),
+        (SVG.replace(b"<rect", b'<image href="https://example.org/x.png"/><rect'), "may not link"),
+        (SVG.replace(b'fill="#1d70b8"', b'style="fill:url(https://example.org/p.svg#a)"'), "may not refer"),
+        (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]>' + SVG, "DOCTYPE"),
+        (b'<html><svg xmlns="http://www.w3.org/2000/svg"/></html>', "not an SVG"),
+    ],
+)
 def test_bad_logos_are_refused_with_the_reason(data, message):
     with pytest.raises(ValidationError) as error:
         logo_check(data)
@@ -50,8 +54,11 @@ def test_a_logo_over_the_size_limit_is_refused(settings):
 
 NS = b'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
 PNG_URI = b"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-PLAIN_LOGO = b'''<?xml version="1.0" encoding="UTF-8"?>
-<svg ''' + NS + b''' width="240" height="80" viewBox="0 0 240 80" version="1.1">
+PLAIN_LOGO = (
+    b"""<?xml version="1.0" encoding="UTF-8"?>
+<svg """
+    + NS
+    + b''' width="240" height="80" viewBox="0 0 240 80" version="1.1">
   <title>Shire Safeguarding Children Partnership</title>
   <!-- made by hand -->
   <defs>
@@ -65,9 +72,12 @@ PLAIN_LOGO = b'''<?xml version="1.0" encoding="UTF-8"?>
     <path d="M10 70 L40 10 L70 70 Z" fill="none" stroke="#fff"/>
   </g>
   <use href="#c" x="150"/>
-  <image x="200" y="10" width="20" height="20" xlink:href="''' + PNG_URI + b'''"/>
+  <image x="200" y="10" width="20" height="20" xlink:href="'''
+    + PNG_URI
+    + b""""/>
   <text x="90" y="45" class="word" font-size="16" aria-label="Shire (SCP)"><tspan>Shire</tspan></text>
-</svg>'''
+</svg>"""
+)
 
 
 def _in_logo(fragment: bytes) -> bytes:
@@ -78,47 +88,53 @@ def test_a_plain_logo_with_gradients_clips_styles_text_and_an_embedded_image_pas
     assert logo_check(PLAIN_LOGO) == "image/svg+xml"
 
 
-@pytest.mark.parametrize(("fragment", "message"), [
-    # Elements that run, load, animate or filter are not drawing elements.
-    (b'<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>', "<foreignObject>"),
-    (b'<set attributeName="href" to="javascript:alert(1)"/>', "<set>"),
-    (b'<a href="#x"><animate attributeName="href" values="javascript:alert(1)"/><rect width="5" height="5"/></a>', "<a>"),
-    (b'<animate attributeName="fill" to="red"/>', "<animate>"),
-    (b'<filter id="f"><feImage href="http://127.0.0.1/secret"/></filter>', "<filter>"),
-    (b'<iframe src="http://example.org"/>', "<iframe>"),
-    (b'<html:script xmlns:html="http://www.w3.org/1999/xhtml">alert(1)</html:script>', "<script>"),
-    (b'<handler xmlns="http://www.w3.org/2001/xml-events">x</handler>', "<handler>"),
-    # Event handlers, whatever their case or namespace.
-    (b'<rect width="5" height="5" ONCLICK="alert(1)"/>', "event handlers"),
-    (b'<rect xmlns:x="urn:x" width="5" height="5" x:onload="alert(1)"/>', "event handlers"),
-    # Links out: javascript:, the network, files, an SVG smuggled as data:, and a <use> of another file.
-    (b'<image width="5" height="5" href="javascript:alert(1)"/>', "may not link"),
-    (b'<image width="5" height="5" xlink:href=" &#106;avascript:alert(1)"/>', "may not link"),
-    (b'<image width="5" height="5" href="file:///etc/passwd"/>', "may not link"),
-    (b'<image width="5" height="5" href="data:image/svg+xml;base64,PHN2Zy8+"/>', "may not link"),
-    (b'<use href="http://example.org/sprite.svg#logo"/>', "may not link"),
-    (b'<rect width="5" height="5" href="data:image/png;base64,AAAA"/>', "may not link"),
-    # CSS that loads, or hides what it loads behind escapes or other functions.
-    (b'<style>rect { fill: url(http://127.0.0.1/x.svg#p) }</style>', "may not refer"),
-    (b'<style>@import "http://example.org/x.css";</style>', "may not refer"),
-    (b'<rect width="5" height="5" style="fill: \\75 rl(http://example.org/p.svg#a)"/>', "may not refer"),
-    (b'<rect width="5" height="5" style="background-image: image-set(&quot;http://x/y.png&quot; 1x)"/>', "may not refer"),
-    (b'<rect width="5" height="5" fill="url( &quot;file:///etc/passwd&quot; )"/>', "may not refer"),
-    # Attributes that are not drawing attributes (editors' private ones, unknown ones).
-    (b'<rect xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" width="5" height="5" inkscape:label="x"/>', "attribute label"),
-    (b'<rect width="5" height="5" attributeName="href"/>', "attribute attributeName"),
-    (b'<?evil data?><rect width="5" height="5"/>', "processing instructions"),
-])
+@pytest.mark.parametrize(
+    ("fragment", "message"),
+    [
+        # Elements that run, load, animate or filter are not drawing elements.
+        (b'<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">x</div></foreignObject>', "<foreignObject>"),
+        (b'<set attributeName="href" to="javascript:alert(1)"/>', "<set>"),
+        (b'<a href="#x"><animate attributeName="href" values="javascript:alert(1)"/><rect width="5" height="5"/></a>', "<a>"),
+        (b'<animate attributeName="fill" to="red"/>', "<animate>"),
+        (b'<filter id="f"><feImage href="http://127.0.0.1/secret"/></filter>', "<filter>"),
+        (b'<iframe src="http://example.org"/>', "<iframe>"),
+        (b'<html:script xmlns:html="http://www.w3.org/1999/xhtml">alert(1)</html:script>', "<script>"),
+        (b'<handler xmlns="http://www.w3.org/2001/xml-events">x</handler>', "<handler>"),
+        # Event handlers, whatever their case or namespace.
+        (b'<rect width="5" height="5" ONCLICK="alert(1)"/>', "event handlers"),
+        (b'<rect xmlns:x="urn:x" width="5" height="5" x:onload="alert(1)"/>', "event handlers"),
+        # Links out: javascript:, the network, files, an SVG smuggled as data:, and a <use> of another file.
+        (b'<image width="5" height="5" href="javascript:alert(1)"/>', "may not link"),
+        (b'<image width="5" height="5" xlink:href=" &#106;avascript:alert(1)"/>', "may not link"),
+        (b'<image width="5" height="5" href="file:///etc/passwd"/>', "may not link"),
+        (b'<image width="5" height="5" href="data:image/svg+xml;base64,PHN2Zy8+"/>', "may not link"),
+        (b'<use href="http://example.org/sprite.svg#logo"/>', "may not link"),
+        (b'<rect width="5" height="5" href="data:image/png;base64,AAAA"/>', "may not link"),
+        # CSS that loads, or hides what it loads behind escapes or other functions.
+        (b"<style>rect { fill: url(http://127.0.0.1/x.svg#p) }</style>", "may not refer"),
+        (b'<style>@import "http://example.org/x.css";</style>', "may not refer"),
+        (b'<rect width="5" height="5" style="fill: \\75 rl(http://example.org/p.svg#a)"/>', "may not refer"),
+        (b'<rect width="5" height="5" style="background-image: image-set(&quot;http://x/y.png&quot; 1x)"/>', "may not refer"),
+        (b'<rect width="5" height="5" fill="url( &quot;file:///etc/passwd&quot; )"/>', "may not refer"),
+        # Attributes that are not drawing attributes (editors' private ones, unknown ones).
+        (b'<rect xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" width="5" height="5" inkscape:label="x"/>', "attribute label"),
+        (b'<rect width="5" height="5" attributeName="href"/>', "attribute attributeName"),
+        (b'<?evil data?><rect width="5" height="5"/>', "processing instructions"),
+    ],
+)
 def test_anything_off_the_allow_list_is_refused_with_its_name(fragment, message):
     with pytest.raises(ValidationError) as error:
         logo_check(_in_logo(fragment))
     assert message in error.value.messages[0]
 
 
-@pytest.mark.parametrize("document", [
-    b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">' + SVG,
-    b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&xxe;</text></svg>',
-])
+@pytest.mark.parametrize(
+    "document",
+    [
+        b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">' + SVG,
+        b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&xxe;</text></svg>',
+    ],
+)
 def test_a_doctype_or_entity_is_refused(document):
     with pytest.raises(ValidationError) as error:
         logo_check(document)

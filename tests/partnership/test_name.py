@@ -1,4 +1,5 @@
 """The partnership's name from the profile page reaches the header, e-mails and PDFs; the setting is the fallback."""
+
 import pytest
 from django.core import mail
 from django.urls import reverse

@@ -1,5 +1,6 @@
 """The dashboard report's action-plan summary and cover: counts of plan rows are never suppressed,
 red rows carry their objective and progress note, the partnership's name and logo come from its profile."""
+
 import io
 import subprocess
 
@@ -7,8 +8,8 @@ import pytest
 from PIL import Image
 
 from dashboard.pdf import dashboard_pdf, report_context
-from neglect_portal.quarters import parse_quarter
 from dashboard.selectors import compute_measures, measures_history
+from neglect_portal.quarters import parse_quarter
 from partnership.models import PartnershipProfile, Rag
 
 from .conftest import make_row, make_update
@@ -36,8 +37,10 @@ def _section(context):
 
 def test_counts_of_plan_rows_are_not_suppressed_for_publication(red_and_green):
     (row,) = _section(_context(for_publication=True))["rows"]
-    assert row["rows"] == [{"agency": "County Police", "red": 0, "amber": 0, "green": 1, "complete": 0},
-                           {"agency": "Public Health", "red": 1, "amber": 0, "green": 0, "complete": 0}]
+    assert row["rows"] == [
+        {"agency": "County Police", "red": 0, "amber": 0, "green": 1, "complete": 0},
+        {"agency": "Public Health", "red": 1, "amber": 0, "green": 0, "complete": 0},
+    ]
     assert row["chart"]["uri"].startswith("data:image/svg+xml;base64,")
 
 

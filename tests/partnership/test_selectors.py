@@ -18,13 +18,14 @@ Rows and their updates (quarter, RAG, in the order recorded):
     As at 2025-26-Q4: Public Health red 2 (r2, r3), green 1 (r1), complete 1 (r4).
     As at 2025-26-Q1: Public Health red 1 (r2) and nothing else.
 """
+
 from datetime import date
 
 import pytest
 
 from cases.models import Case, Child, CPCategory, Plan, PlanKind
-from neglect_portal.quarters import parse_quarter
 from dashboard.selectors import compute_measures, measure_by_key
+from neglect_portal.quarters import parse_quarter
 from partnership.models import PartnershipProfile, Rag
 from partnership.selectors import OVERARCHING_LABEL, action_plan_rag_by_agency, action_plan_red_rows, partnership_profile, plans_overview
 
@@ -40,9 +41,18 @@ def _counts(red=0, amber=0, green=0, complete=0):
 @pytest.fixture
 def rows(plans):
     author = plans.strategy
-    r = {name: make_row(plan, author, objective=f"Objective {name}") for name, plan in [
-        ("r1", plans.own), ("r2", plans.own), ("r3", plans.own), ("r4", plans.own), ("r5", plans.other), ("r6", plans.other), ("r7", plans.overarching),
-    ]}
+    r = {
+        name: make_row(plan, author, objective=f"Objective {name}")
+        for name, plan in [
+            ("r1", plans.own),
+            ("r2", plans.own),
+            ("r3", plans.own),
+            ("r4", plans.own),
+            ("r5", plans.other),
+            ("r6", plans.other),
+            ("r7", plans.overarching),
+        ]
+    }
     make_update(r["r1"], "2025-26-Q2", RED)
     make_update(r["r1"], "2025-26-Q3", AMBER, "Half the staff trained")
     make_update(r["r1"], "2025-26-Q4", GREEN)

@@ -1,4 +1,5 @@
 """Writes of action plans: history kept, the latest update is the status, conflicts caught, every write audited."""
+
 from datetime import date
 
 import pytest
@@ -14,8 +15,18 @@ from .conftest import make_row, make_update
 
 
 def _add(plans, actor=None, plan=None, **overrides):
-    fields = {"objective": "Every practitioner can use GCP2", "action": "Train 200 staff", "input": "Two trainers", "desired_outcome": "Neglect recognised earlier",
-              "lead": "Head of Public Health Nursing", "timescale": date(2026, 9, 30), "quarter": "2025-26-Q4", "rag": Rag.AMBER, "progress": "120 trained", **overrides}
+    fields = {
+        "objective": "Every practitioner can use GCP2",
+        "action": "Train 200 staff",
+        "input": "Two trainers",
+        "desired_outcome": "Neglect recognised earlier",
+        "lead": "Head of Public Health Nursing",
+        "timescale": date(2026, 9, 30),
+        "quarter": "2025-26-Q4",
+        "rag": Rag.AMBER,
+        "progress": "120 trained",
+        **overrides,
+    }
     return services.action_plan_row_add(actor=actor or plans.strategy, plan=plan or plans.own, **fields)
 
 
@@ -53,7 +64,9 @@ def test_the_latest_update_is_the_current_status(plans):
 
 def test_a_correction_for_the_same_quarter_wins_over_the_earlier_update(plans):
     row = _add(plans)
-    services.action_plan_update_record(actor=plans.strategy, row=row, version=row.version, quarter="2025-26-Q4", rag=Rag.GREEN, progress="Corrected: 200 trained")
+    services.action_plan_update_record(
+        actor=plans.strategy, row=row, version=row.version, quarter="2025-26-Q4", rag=Rag.GREEN, progress="Corrected: 200 trained"
+    )
     assert _current(row).current_rag == "green"
     assert row.updates.count() == 2
 
@@ -112,13 +125,16 @@ def test_admins_write_to_any_agencys_plan(plans):
     assert _add(plans, actor=plans.admin, plan=plans.other).plan == plans.other
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("quarter", "2026-27-Q2", "has not started yet"),
-    ("quarter", "Q3 2025", "is not a quarter"),
-    ("rag", "blue", "Choose red, amber, green or complete"),
-    ("progress", "   ", "Enter the progress made"),
-    ("objective", "", "Enter the objective"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("quarter", "2026-27-Q2", "has not started yet"),
+        ("quarter", "Q3 2025", "is not a quarter"),
+        ("rag", "blue", "Choose red, amber, green or complete"),
+        ("progress", "   ", "Enter the progress made"),
+        ("objective", "", "Enter the objective"),
+    ],
+)
 def test_bad_input_names_the_field_and_writes_nothing(plans, field, value, message):
     with pytest.raises(ValidationError) as error:
         _add(plans, **{field: value})

@@ -1,4 +1,5 @@
 """The action-plan and profile pages: lists, history, forms that keep what was typed, conflicts, own-agency edits."""
+
 import pytest
 from django.urls import reverse
 
@@ -7,8 +8,14 @@ from partnership.models import ActionPlan, ActionPlanRow, PartnershipProfile, Ra
 
 from .conftest import make_row, make_update
 
-ROW_FORM = {"objective": "Every practitioner can use GCP2", "action": "Train 200 staff", "input": "Two trainers", "desired_outcome": "Neglect recognised earlier",
-            "lead": "Head of Public Health Nursing", "timescale": "2026-09-30"}
+ROW_FORM = {
+    "objective": "Every practitioner can use GCP2",
+    "action": "Train 200 staff",
+    "input": "Two trainers",
+    "desired_outcome": "Neglect recognised earlier",
+    "lead": "Head of Public Health Nursing",
+    "timescale": "2026-09-30",
+}
 
 
 @pytest.fixture
@@ -31,8 +38,8 @@ def row(plans):
 
 def test_the_list_shows_each_plans_current_rag_counts(strategy, row, plans):
     html = strategy.get(reverse("partnership:plan_list")).content.decode()
-    own = html[html.index(f'data-testid="plan-{plans.world.public_health.pk}"'):]
-    own = own[:own.index("</tr>")]
+    own = html[html.index(f'data-testid="plan-{plans.world.public_health.pk}"') :]
+    own = own[: own.index("</tr>")]
     assert 'govuk-tag--yellow">1<' in own and "govuk-tag--red" not in own
     assert html.count("<h1") == 1
 
@@ -55,7 +62,9 @@ def test_a_strategy_member_may_not_change_another_agencys_plan(strategy, plans):
     other_row = make_row(plans.other, plans.admin)
     before = AccessEvent.objects.filter(action=AuditAction.DENIED).count()
     assert strategy.get(reverse("partnership:row_new", kwargs={"plan_id": plans.other.pk})).status_code == 403
-    response = strategy.post(reverse("partnership:row_update", kwargs={"row_id": other_row.pk}), {"quarter": "2025-26-Q4", "rag": "red", "progress": "x", "version": 1})
+    response = strategy.post(
+        reverse("partnership:row_update", kwargs={"row_id": other_row.pk}), {"quarter": "2025-26-Q4", "rag": "red", "progress": "x", "version": 1}
+    )
     assert response.status_code == 403 and not other_row.updates.exists()
     assert AccessEvent.objects.filter(action=AuditAction.DENIED).count() - before == 2
 
@@ -68,7 +77,9 @@ def test_an_admin_changes_the_overarching_plan_and_a_strategy_member_may_not(str
 
 
 def test_adding_a_row_with_missing_fields_keeps_what_was_typed(strategy, plans):
-    response = strategy.post(reverse("partnership:row_new", kwargs={"plan_id": plans.own.pk}), {**ROW_FORM, "lead": "", "quarter": "2025-26-Q4", "rag": "", "progress": "Half way"})
+    response = strategy.post(
+        reverse("partnership:row_new", kwargs={"plan_id": plans.own.pk}), {**ROW_FORM, "lead": "", "quarter": "2025-26-Q4", "rag": "", "progress": "Half way"}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in html
     assert "Enter who leads the action" in html and "Choose red, amber, green or complete" in html
@@ -78,26 +89,35 @@ def test_adding_a_row_with_missing_fields_keeps_what_was_typed(strategy, plans):
 
 def test_a_rule_broken_in_the_service_comes_back_on_the_form(strategy, plans):
     # The form offers started quarters only; a forged future one is refused by the service's rule, text kept.
-    response = strategy.post(reverse("partnership:row_new", kwargs={"plan_id": plans.own.pk}), {**ROW_FORM, "quarter": "2026-27-Q2", "rag": "red", "progress": "Ahead"})
+    response = strategy.post(
+        reverse("partnership:row_new", kwargs={"plan_id": plans.own.pk}), {**ROW_FORM, "quarter": "2026-27-Q2", "rag": "red", "progress": "Ahead"}
+    )
     html = response.content.decode()
     assert response.status_code == 200 and "Choose one of the quarters listed" in html and "Ahead</textarea>" in html
 
 
 def test_adding_a_row_makes_its_first_update_and_returns_to_the_plan(strategy, plans):
-    response = strategy.post(reverse("partnership:row_new", kwargs={"plan_id": plans.own.pk}), {**ROW_FORM, "quarter": "2025-26-Q4", "rag": "amber", "progress": "Started"})
+    response = strategy.post(
+        reverse("partnership:row_new", kwargs={"plan_id": plans.own.pk}), {**ROW_FORM, "quarter": "2025-26-Q4", "rag": "amber", "progress": "Started"}
+    )
     row = plans.own.rows.get()
     assert response.url.endswith(f"#row-{row.pk}")
     assert list(row.updates.values_list("quarter", "rag")) == [("2025-26-Q4", "amber")]
 
 
 def test_a_quarterly_update_is_added_to_the_history(strategy, row):
-    response = strategy.post(reverse("partnership:row_update", kwargs={"row_id": row.pk}), {"quarter": "2026-27-Q1", "rag": "green", "progress": "Both trainers in post", "version": row.version})
+    response = strategy.post(
+        reverse("partnership:row_update", kwargs={"row_id": row.pk}),
+        {"quarter": "2026-27-Q1", "rag": "green", "progress": "Both trainers in post", "version": row.version},
+    )
     assert response.status_code == 302
     assert list(row.updates.values_list("rag", flat=True)) == ["green", "amber", "red"]
 
 
 def test_an_update_without_progress_keeps_the_choices_made(strategy, row):
-    response = strategy.post(reverse("partnership:row_update", kwargs={"row_id": row.pk}), {"quarter": "2026-27-Q1", "rag": "green", "progress": "", "version": row.version})
+    response = strategy.post(
+        reverse("partnership:row_update", kwargs={"row_id": row.pk}), {"quarter": "2026-27-Q1", "rag": "green", "progress": "", "version": row.version}
+    )
     html = response.content.decode()
     assert "Enter the progress made" in html and 'value="green" checked' in html and 'value="2026-27-Q1" selected' in html
     assert row.updates.count() == 2
@@ -145,6 +165,7 @@ def test_the_nav_links_to_the_plans_for_strategy_members_only(world, client_for)
 
 # --- The partnership profile ---------------------------------------------------------------------
 
+
 def _png():
     import io
 
@@ -162,22 +183,38 @@ def test_an_admin_saves_the_name_population_and_logo_and_it_is_audited(admin):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     before = AccessEvent.objects.filter(action=AuditAction.UPDATE, object_type="partnership_profile").count()
-    response = admin.post(reverse("partnership:profile"), {
-        "name": "Shire Safeguarding Children Partnership", "under_18_population": "98000", "version": "1",
-        "logo": SimpleUploadedFile("logo.png", PNG, content_type="image/png"),
-    })
+    response = admin.post(
+        reverse("partnership:profile"),
+        {
+            "name": "Shire Safeguarding Children Partnership",
+            "under_18_population": "98000",
+            "version": "1",
+            "logo": SimpleUploadedFile("logo.png", PNG, content_type="image/png"),
+        },
+    )
     assert response.status_code == 302
     profile = PartnershipProfile.objects.get()
-    assert (profile.name, profile.under_18_population, profile.logo_type, bytes(profile.logo)) == ("Shire Safeguarding Children Partnership", 98000, "image/png", PNG)
+    assert (profile.name, profile.under_18_population, profile.logo_type, bytes(profile.logo)) == (
+        "Shire Safeguarding Children Partnership",
+        98000,
+        "image/png",
+        PNG,
+    )
     assert AccessEvent.objects.filter(action=AuditAction.UPDATE, object_type="partnership_profile").count() - before == 1
 
 
 def test_a_logo_that_is_not_an_image_and_a_bad_population_are_both_reported_and_the_name_kept(admin):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = admin.post(reverse("partnership:profile"), {
-        "name": "Shire SCP", "under_18_population": "98 thousand", "version": "1", "logo": SimpleUploadedFile("logo.png", b"GIF89a not really", content_type="image/png"),
-    })
+    response = admin.post(
+        reverse("partnership:profile"),
+        {
+            "name": "Shire SCP",
+            "under_18_population": "98 thousand",
+            "version": "1",
+            "logo": SimpleUploadedFile("logo.png", b"GIF89a not really", content_type="image/png"),
+        },
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "The logo must be a PNG, JPEG or SVG image." in html and "Enter the number of children as a whole number" in html
@@ -189,9 +226,15 @@ def test_a_logo_over_the_limit_comes_back_to_the_form_with_the_limit_named(admin
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.PARTNERSHIP_LOGO_MAX_BYTES = 50
-    response = admin.post(reverse("partnership:profile"), {
-        "name": "Shire SCP", "under_18_population": "", "version": "1", "logo": SimpleUploadedFile("logo.png", PNG, content_type="image/png"),
-    })
+    response = admin.post(
+        reverse("partnership:profile"),
+        {
+            "name": "Shire SCP",
+            "under_18_population": "",
+            "version": "1",
+            "logo": SimpleUploadedFile("logo.png", PNG, content_type="image/png"),
+        },
+    )
     assert response.status_code == 200
     assert f"The logo must be 50 bytes or smaller; this file is {len(PNG)} bytes." in response.content.decode()
     assert not PartnershipProfile.objects.exists()
@@ -207,19 +250,21 @@ def test_other_roles_may_not_open_the_profile(strategy):
 def test_the_dashboard_page_shows_the_rag_table_and_the_red_rows(strategy, row, plans):
     # 2025-26-Q4 is the last complete quarter: the row was amber then (red in Q3).
     html = strategy.get(reverse("dashboard:quarter", kwargs={"quarter": "2025-26-Q4"})).content.decode()
-    tile = html[html.index('data-testid="tile-action_plan_rag_by_agency"'):]
+    tile = html[html.index('data-testid="tile-action_plan_rag_by_agency"') :]
     assert '<th scope="row" class="govuk-table__header">Public Health</th>' in tile
     assert "action-plan-red-rows" not in tile
     html = strategy.get(reverse("dashboard:quarter", kwargs={"quarter": "2025-26-Q3"})).content.decode()
-    tile = html[html.index('data-testid="tile-action_plan_rag_by_agency"'):]
+    tile = html[html.index('data-testid="tile-action_plan_rag_by_agency"') :]
     assert "Every practitioner can use GCP2" in tile and "No trainers yet" in tile
 
 
 def test_the_measures_csv_has_a_line_per_plan_and_rag(strategy, row):
     body = strategy.get(reverse("dashboard:measures_csv", kwargs={"quarter": "2025-26-Q4"})).content.decode()
     lines = [line for line in body.splitlines() if line.startswith("2025-26-Q4,action_plan_rag_by_agency")]
-    assert lines == [f"2025-26-Q4,action_plan_rag_by_agency,\"Agency action plans, by RAG\",Public Health,{rag},{n},," for rag, n in
-                     [("red", 0), ("amber", 1), ("green", 0), ("complete", 0)]]
+    assert lines == [
+        f'2025-26-Q4,action_plan_rag_by_agency,"Agency action plans, by RAG",Public Health,{rag},{n},,'
+        for rag, n in [("red", 0), ("amber", 1), ("green", 0), ("complete", 0)]
+    ]
 
 
 def test_an_admin_removes_the_logo_and_the_choice_is_offered_only_when_there_is_one(admin):

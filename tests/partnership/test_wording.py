@@ -1,4 +1,5 @@
 """The wording guide (partnership/wording.py): matching by word forms, and the guide edited by partnership admins."""
+
 import importlib
 
 import pytest
@@ -84,7 +85,14 @@ def test_the_seed_is_in_the_guide(db):
 
 
 def _entry(**fields):
-    return {"phrase": "hard to reach", "also_matches": "", "unless": "", "why": "It puts the distance on the family.", "instead": "Say what was tried.", **fields}
+    return {
+        "phrase": "hard to reach",
+        "also_matches": "",
+        "unless": "",
+        "why": "It puts the distance on the family.",
+        "instead": "Say what was tried.",
+        **fields,
+    }
 
 
 def test_an_admin_adds_changes_and_removes_an_entry_each_with_one_audit_row(world):
@@ -164,5 +172,5 @@ def test_free_text_fields_carry_the_hint(world, client_for, url_name, args, fiel
     check = reverse("partnership:wording_check")
     for name in fields:
         start = page.index(f'name="{name}"')
-        tag = page[page.rindex("<textarea", 0, start):page.index(">", start)]
+        tag = page[page.rindex("<textarea", 0, start) : page.index(">", start)]
         assert f'data-wording-hint="{check}"' in tag, name

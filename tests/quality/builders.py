@@ -5,6 +5,7 @@ grant is their only way into `world.case`), the school's DSL (`partner_dsl`, in 
 manager (`lead_manager`, who moderates). The police officer with an admin grant (`granted`) is not an
 auditor: they are "outside the round".
 """
+
 from datetime import timedelta
 
 from django.utils import timezone
@@ -33,12 +34,20 @@ def neglect_set():
     return QuestionSet.objects.get(key="neglect_audit", status=QuestionSetStatus.PUBLISHED)
 
 
-def audit_round(world, *, state="in_progress", auditors=AUDITORS, moderator=MODERATOR, cases=None, runner="admin", ends_in_days=30, title="Neglect at early help"):
+def audit_round(
+    world, *, state="in_progress", auditors=AUDITORS, moderator=MODERATOR, cases=None, runner="admin", ends_in_days=30, title="Neglect at early help"
+):
     """A round on `world.case` (or `cases`), in `state`: "setup" (no moderator chosen unless given), "ready", "in_progress" or "closed"."""
     actor = world.users[runner]
     today = timezone.localdate()
-    audit_round = services.audit_round_create(actor=actor, title=title, theme="Neglect cases stepped down to early help", question_set=neglect_set(),
-                                              starts_on=today, ends_on=today + timedelta(days=ends_in_days))
+    audit_round = services.audit_round_create(
+        actor=actor,
+        title=title,
+        theme="Neglect cases stepped down to early help",
+        question_set=neglect_set(),
+        starts_on=today,
+        ends_on=today + timedelta(days=ends_in_days),
+    )
     for case in cases if cases is not None else [world.case]:
         services.sample_add(actor=actor, audit_round=audit_round, case_number=case.pk)
     for kind in auditors:
@@ -80,8 +89,14 @@ def sent_link(world, *, respondent=Respondent.PARENT, actor="lead_practitioner",
     """A feedback link as the task sends it; returns (request row, the token as it is in the link)."""
     shipped_sets()
     link = FeedbackRequest.objects.create(
-        case=world.case, occasion=FeedbackOccasion.REVIEW, respondent=respondent, question_set=services.feedback_set_for(respondent),
-        channel=FeedbackChannel.EMAIL, address="", created_by=world.users[actor], expires_at=timezone.now() + expires_in,
+        case=world.case,
+        occasion=FeedbackOccasion.REVIEW,
+        respondent=respondent,
+        question_set=services.feedback_set_for(respondent),
+        channel=FeedbackChannel.EMAIL,
+        address="",
+        created_by=world.users[actor],
+        expires_at=timezone.now() + expires_in,
     )
     value, token_hash = links.token_new()
     FeedbackRequest.objects.filter(pk=link.pk).update(token_hash=token_hash, sent_at=timezone.now())
@@ -90,4 +105,11 @@ def sent_link(world, *, respondent=Respondent.PARENT, actor="lead_practitioner",
 
 
 def parent_answers():
-    return {"understood": "yes", "listened": "partly", "respect": "yes", "had_a_say": "no", "better": "not_sure", "anything_else": "The school nurse helped most."}
+    return {
+        "understood": "yes",
+        "listened": "partly",
+        "respect": "yes",
+        "had_a_say": "no",
+        "better": "not_sure",
+        "anything_else": "The school nurse helped most.",
+    }

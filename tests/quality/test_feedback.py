@@ -1,4 +1,5 @@
 """Family feedback: recorded with the family, or given once through a link that needs no account and reveals nothing."""
+
 import re
 from datetime import timedelta
 
@@ -26,8 +27,13 @@ def family_url(token):
 
 
 def test_a_practitioner_records_a_childs_answers_on_the_case(world):
-    response = services.feedback_record(actor=world.users["partner_practitioner"], case=world.case, occasion=FeedbackOccasion.CONFERENCE,
-                                        respondent=Respondent.CHILD, answers={"listened": "good", "home": "ok", "anything_else": "I like my new bed"})
+    response = services.feedback_record(
+        actor=world.users["partner_practitioner"],
+        case=world.case,
+        occasion=FeedbackOccasion.CONFERENCE,
+        respondent=Respondent.CHILD,
+        answers={"listened": "good", "home": "ok", "anything_else": "I like my new bed"},
+    )
     assert response.via == FeedbackVia.IN_PERSON and response.agency == world.school
     assert response.question_set.key == "family_feedback_child"
     assert [words for _, words in response.answer_rows()] == ["Good", "", "OK", "", "I like my new bed"]
@@ -37,22 +43,32 @@ def test_a_practitioner_records_a_childs_answers_on_the_case(world):
 
 def test_answers_must_fit_the_set(world):
     with pytest.raises(Exception) as error:
-        services.feedback_record(actor=world.users["lead_practitioner"], case=world.case, occasion="party", respondent=Respondent.PARENT, answers={"listened": "yes"})
+        services.feedback_record(
+            actor=world.users["lead_practitioner"], case=world.case, occasion="party", respondent=Respondent.PARENT, answers={"listened": "yes"}
+        )
     assert "occasion" in error.value.message_dict
     with pytest.raises(Exception) as error:
-        services.feedback_record(actor=world.users["lead_practitioner"], case=world.case, occasion=FeedbackOccasion.REVIEW, respondent=Respondent.PARENT,
-                                 answers={"listened": "brilliant"})
+        services.feedback_record(
+            actor=world.users["lead_practitioner"],
+            case=world.case,
+            occasion=FeedbackOccasion.REVIEW,
+            respondent=Respondent.PARENT,
+            answers={"listened": "brilliant"},
+        )
     assert error.value.message_dict == {"listened": ["Choose one of the answers"]}
     with pytest.raises(Exception, match="at least one answer"):
-        services.feedback_record(actor=world.users["lead_practitioner"], case=world.case, occasion=FeedbackOccasion.REVIEW, respondent=Respondent.PARENT, answers={})
+        services.feedback_record(
+            actor=world.users["lead_practitioner"], case=world.case, occasion=FeedbackOccasion.REVIEW, respondent=Respondent.PARENT, answers={}
+        )
 
 
 # --- Sending the link -----------------------------------------------------------------------------------
 
 
 def request_link(world, *, channel=FeedbackChannel.EMAIL, address="parent@example.org", respondent=Respondent.PARENT):
-    return services.feedback_link_request(actor=world.users["lead_practitioner"], case=world.case, occasion=FeedbackOccasion.CASE_CLOSURE, respondent=respondent,
-                                          channel=channel, address=address)
+    return services.feedback_link_request(
+        actor=world.users["lead_practitioner"], case=world.case, occasion=FeedbackOccasion.CASE_CLOSURE, respondent=respondent, channel=channel, address=address
+    )
 
 
 def test_an_emailed_link_names_nothing_about_the_case_and_only_its_hash_is_kept(world, django_capture_on_commit_callbacks):
@@ -120,8 +136,15 @@ def test_the_page_shows_the_questions_and_nothing_about_the_case(world, client):
     html = response.content.decode()
     assert "Did workers listen to you?" in html
     child = world.case.child
-    for secret in (child.given_name, child.family_name, world.health.name, world.school.name, world.csc.name, f"Case {world.case.pk}",
-                   world.users["lead_practitioner"].last_name):
+    for secret in (
+        child.given_name,
+        child.family_name,
+        world.health.name,
+        world.school.name,
+        world.csc.name,
+        f"Case {world.case.pk}",
+        world.users["lead_practitioner"].last_name,
+    ):
         assert secret not in html
     assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
 
@@ -163,8 +186,15 @@ def test_a_used_an_expired_and_a_guessed_link_get_the_same_clear_page(world, cli
     assert "This link cannot be used" in posted and world.case.child.given_name not in posted
     assert FeedbackResponse.objects.count() == 1
     details = list(AccessEvent.objects.filter(action=AuditAction.DENIED, object_type="feedback_request").values_list("detail", flat=True))
-    assert sorted(details) == sorted(["family feedback link already used", "family feedback link expired", "family feedback link not recognised",
-                       "family feedback link not recognised", "family feedback link already used"])
+    assert sorted(details) == sorted(
+        [
+            "family feedback link already used",
+            "family feedback link expired",
+            "family feedback link not recognised",
+            "family feedback link not recognised",
+            "family feedback link already used",
+        ]
+    )
 
 
 def test_a_link_is_only_opened_not_used_by_a_get(world, client):

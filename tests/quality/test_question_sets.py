@@ -1,4 +1,5 @@
 """Question sets are data: checked, versioned, shipped by a migration, and locked once published (as tool definitions)."""
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -22,7 +23,15 @@ def test_every_shipped_set_passes_the_checks_and_is_published_by_the_migration(n
 
 def test_the_neglect_audit_asks_the_seven_questions_and_tags_the_dashboards_two():
     parsed = check(shipped_document("neglect_audit"))
-    assert [q.id for q in parsed.questions] == ["identification", "use_of_tools", "lived_experience", "fathers", "information_sharing", "planning_and_drift", "impact"]
+    assert [q.id for q in parsed.questions] == [
+        "identification",
+        "use_of_tools",
+        "lived_experience",
+        "fathers",
+        "information_sharing",
+        "planning_and_drift",
+        "impact",
+    ]
     assert {q.measure: q.id for q in parsed.questions if q.measure} == {"use_of_gcp": "use_of_tools", "impact_of_plan": "impact"}
 
 
@@ -32,13 +41,27 @@ def test_the_childs_version_answers_with_pictures():
 
 
 def test_every_problem_is_named_by_its_place():
-    document = {"key": "Bad Key", "name": "", "kind": "family_feedback", "scale": [{"value": "yes", "label": "Yes", "picture": "wink"}],
-                "questions": [{"id": "q", "text": "Q?", "type": "stars"}, {"id": "q", "text": "Again", "measure": "impact_of_plan"}], "colour": "red"}
+    document = {
+        "key": "Bad Key",
+        "name": "",
+        "kind": "family_feedback",
+        "scale": [{"value": "yes", "label": "Yes", "picture": "wink"}],
+        "questions": [{"id": "q", "text": "Q?", "type": "stars"}, {"id": "q", "text": "Again", "measure": "impact_of_plan"}],
+        "colour": "red",
+    }
     with pytest.raises(QuestionSetError) as error:
         check(document)
     messages = "\n".join(error.value.messages)
-    for expected in ("document: unknown field 'colour'", "key: use lower-case", "name: required", "audience: required", "scale[0].picture: one of",
-                     "questions[0].type: one of scale, text", "questions[1].id: 'q' twice", "questions[1].measure: only audit questions"):
+    for expected in (
+        "document: unknown field 'colour'",
+        "key: use lower-case",
+        "name: required",
+        "audience: required",
+        "scale[0].picture: one of",
+        "questions[0].type: one of scale, text",
+        "questions[1].id: 'q' twice",
+        "questions[1].measure: only audit questions",
+    ):
         assert expected in messages
 
 

@@ -1,4 +1,5 @@
 """The quality measures for the dashboard: grades by question, audited cases good or better, feedback rates and answers."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -53,8 +54,12 @@ def test_audited_cases_good_or_better_count_rounds_closed_in_the_period(world, g
 
 
 def test_the_tag_follows_the_question_in_each_version(world):
-    document = {"key": "neglect_audit", "name": "Neglect audit v2", "kind": "case_audit",
-                "questions": [{"id": "difference_made", "text": "What difference did the plan make?", "measure": "impact_of_plan"}]}
+    document = {
+        "key": "neglect_audit",
+        "name": "Neglect audit v2",
+        "kind": "case_audit",
+        "questions": [{"id": "difference_made", "text": "What difference did the plan make?", "measure": "impact_of_plan"}],
+    }
     draft = services.question_set_load(document=document, actor=world.users["admin"])
     services.question_set_publish(question_set=draft, actor=world.users["admin"])
     round_ = audit_round(world)
@@ -70,12 +75,24 @@ def test_feedback_response_rate_and_answers_by_question_per_quarter(world):
         answered, _ = sent_link(world)
         sent_link(world)  # never answered
         services.family_feedback_submit(link=answered, answers=parent_answers())
-        services.feedback_record(actor=world.users["lead_practitioner"], case=world.case, occasion="review", respondent=Respondent.PARENT,
-                                 answers={"listened": "yes", "respect": "no"})
-        services.feedback_record(actor=world.users["lead_practitioner"], case=world.case, occasion="review", respondent=Respondent.CHILD, answers={"home": "good"})
+        services.feedback_record(
+            actor=world.users["lead_practitioner"],
+            case=world.case,
+            occasion="review",
+            respondent=Respondent.PARENT,
+            answers={"listened": "yes", "respect": "no"},
+        )
+        services.feedback_record(
+            actor=world.users["lead_practitioner"], case=world.case, occasion="review", respondent=Respondent.CHILD, answers={"home": "good"}
+        )
     quarter = quarter_of(date(2026, 8, 10))
     values = selectors.quarter_measures(quarter=quarter)
-    assert (values["feedback_links_sent"], values["feedback_links_answered"], values["feedback_response_rate_pct"], values["feedback_in_person"]) == (2, 1, 50.0, 2)
+    assert (values["feedback_links_sent"], values["feedback_links_answered"], values["feedback_response_rate_pct"], values["feedback_in_person"]) == (
+        2,
+        1,
+        50.0,
+        2,
+    )
     parents = {row["question_id"]: row for row in values["feedback_parent_by_question"]}
     assert dict(parents["listened"]["answers"]) == {"Yes": 1, "Partly": 1, "No": 0, "Not sure": 0}
     assert parents["respect"]["answered"] == 2

@@ -1,4 +1,5 @@
 """Audit rounds through their services: set up, start (grants), grade, moderate, close (grants end), learn and act."""
+
 import random
 from datetime import date, timedelta
 
@@ -32,23 +33,32 @@ def test_only_admins_and_strategy_members_set_up_rounds(world):
     for kind in ("lead_manager", "csc_manager", "auditor"):
         with pytest.raises(PermissionDenied):
             services.audit_round_create(actor=world.users[kind], title="T", theme="T", question_set=neglect_set(), starts_on=today, ends_on=today)
-    made = services.audit_round_create(actor=world.users["strategy"], title="Strategy's round", theme="Neglect at early help", question_set=neglect_set(),
-                                       starts_on=today, ends_on=today + timedelta(days=7))
+    made = services.audit_round_create(
+        actor=world.users["strategy"],
+        title="Strategy's round",
+        theme="Neglect at early help",
+        question_set=neglect_set(),
+        starts_on=today,
+        ends_on=today + timedelta(days=7),
+    )
     assert made.status == RoundStatus.SETUP
 
 
 def test_a_refusal_is_audited_once_and_not_rolled_back(world):
     before = AccessEvent.objects.filter(action=AuditAction.DENIED).count()
     with pytest.raises(PermissionDenied):
-        services.audit_round_create(actor=world.users["lead_manager"], title="T", theme="T", question_set=neglect_set(), starts_on=date(2026, 1, 1), ends_on=date(2026, 1, 2))
+        services.audit_round_create(
+            actor=world.users["lead_manager"], title="T", theme="T", question_set=neglect_set(), starts_on=date(2026, 1, 1), ends_on=date(2026, 1, 2)
+        )
     assert AccessEvent.objects.filter(action=AuditAction.DENIED).count() == before + 1
 
 
 def test_a_round_needs_a_published_audit_set_and_sensible_dates(world):
     today = timezone.localdate()
     with pytest.raises(ValidationError) as error:
-        services.audit_round_create(actor=world.users["admin"], title="", theme="", question_set=services.feedback_set_for("parent"),
-                                    starts_on=today, ends_on=today - timedelta(days=1))
+        services.audit_round_create(
+            actor=world.users["admin"], title="", theme="", question_set=services.feedback_set_for("parent"), starts_on=today, ends_on=today - timedelta(days=1)
+        )
     assert {"title", "theme", "question_set", "ends_on"} <= set(error.value.message_dict)
 
 
@@ -159,7 +169,9 @@ def test_every_grade_but_not_applicable_needs_evidence(world):
     round_ = audit_round(world)
     sampled = sampled_of(round_)
     with pytest.raises(ValidationError) as error:
-        services.grades_save(actor=world.users["outsider"], sampled_case=sampled, grades={"identification": (Grade.GOOD, " "), "fathers": (Grade.NOT_APPLICABLE, "")})
+        services.grades_save(
+            actor=world.users["outsider"], sampled_case=sampled, grades={"identification": (Grade.GOOD, " "), "fathers": (Grade.NOT_APPLICABLE, "")}
+        )
     assert error.value.message_dict == {"identification.evidence": ["Give the evidence for your grade"]}
     services.grades_save(actor=world.users["outsider"], sampled_case=sampled, grades={"fathers": (Grade.NOT_APPLICABLE, "")})
     assert AuditorGrade.objects.get().grade == Grade.NOT_APPLICABLE
@@ -169,8 +181,11 @@ def test_an_auditor_grades_over_several_sittings_and_changes_their_grade(world):
     round_ = audit_round(world)
     sampled = sampled_of(round_)
     services.grades_save(actor=world.users["outsider"], sampled_case=sampled, grades={"identification": (Grade.GOOD, "Early help started in a week.")})
-    services.grades_save(actor=world.users["outsider"], sampled_case=sampled, grades={"identification": (Grade.INADEQUATE, "Signs missed for a year."),
-                                                                                     "impact": (Grade.GOOD, "Attendance up.")})
+    services.grades_save(
+        actor=world.users["outsider"],
+        sampled_case=sampled,
+        grades={"identification": (Grade.INADEQUATE, "Signs missed for a year."), "impact": (Grade.GOOD, "Attendance up.")},
+    )
     grades = dict(AuditorGrade.objects.values_list("question_id", "grade"))
     assert grades == {"identification": Grade.INADEQUATE, "impact": Grade.GOOD}
 
@@ -201,14 +216,24 @@ def test_only_the_moderator_records_the_agreed_grades_for_every_question(world):
 def test_grades_stand_once_moderated_and_once_the_round_closes(world):
     round_ = audit_round(world)
     sampled = sampled_of(round_)
-    services.moderation_record(actor=world.users["lead_manager"], sampled_case=sampled, grades={q.id: (Grade.GOOD, "") for q in round_.questions},
-                               overall_grade=Grade.GOOD, summary="Agreed")
+    services.moderation_record(
+        actor=world.users["lead_manager"],
+        sampled_case=sampled,
+        grades={q.id: (Grade.GOOD, "") for q in round_.questions},
+        overall_grade=Grade.GOOD,
+        summary="Agreed",
+    )
     with pytest.raises(ValidationError, match="moderated"):
         services.grades_save(actor=world.users["outsider"], sampled_case=sampled_of(round_), grades=all_grades(round_))
     services.audit_round_close(actor=world.users["admin"], audit_round=round_)
     with pytest.raises(ValidationError, match="not in progress"):
-        services.moderation_record(actor=world.users["lead_manager"], sampled_case=sampled_of(round_), grades={q.id: (Grade.INADEQUATE, "") for q in round_.questions},
-                                   overall_grade=Grade.INADEQUATE, summary="Changed")
+        services.moderation_record(
+            actor=world.users["lead_manager"],
+            sampled_case=sampled_of(round_),
+            grades={q.id: (Grade.INADEQUATE, "") for q in round_.questions},
+            overall_grade=Grade.INADEQUATE,
+            summary="Changed",
+        )
 
 
 # --- Learning and actions ---------------------------------------------------------------------------------
@@ -217,22 +242,43 @@ def test_grades_stand_once_moderated_and_once_the_round_closes(world):
 def test_actions_are_tracked_to_done_with_evidence_and_refuse_a_stale_version(world):
     round_ = audit_round(world)
     point = services.learning_point_add(actor=world.users["strategy"], audit_round=round_, text="Fathers were not seen in 4 of 6 cases.", question_id="fathers")
-    action = services.learning_action_add(actor=world.users["strategy"], audit_round=round_, learning_point=point, what="Briefing on seeing fathers",
-                                          owner_agency=world.csc, owner="Principal social worker", due_on=timezone.localdate() + timedelta(days=60))
+    action = services.learning_action_add(
+        actor=world.users["strategy"],
+        audit_round=round_,
+        learning_point=point,
+        what="Briefing on seeing fathers",
+        owner_agency=world.csc,
+        owner="Principal social worker",
+        due_on=timezone.localdate() + timedelta(days=60),
+    )
     with pytest.raises(ValidationError, match="made a difference"):
         services.learning_action_update(actor=world.users["admin"], action=action, version=1, status=LearningActionStatus.DONE, progress="", evidence="")
-    services.learning_action_update(actor=world.users["admin"], action=action, version=1, status=LearningActionStatus.IN_PROGRESS, progress="Drafted", evidence="")
+    services.learning_action_update(
+        actor=world.users["admin"], action=action, version=1, status=LearningActionStatus.IN_PROGRESS, progress="Drafted", evidence=""
+    )
     with pytest.raises(EditConflict):
         services.learning_action_update(actor=world.users["strategy"], action=action, version=1, status=LearningActionStatus.DONE, progress="", evidence="x")
-    done = services.learning_action_update(actor=world.users["strategy"], action=action, version=2, status=LearningActionStatus.DONE, progress="Delivered",
-                                           evidence="Re-audit: fathers seen in 5 of 6 cases")
+    done = services.learning_action_update(
+        actor=world.users["strategy"],
+        action=action,
+        version=2,
+        status=LearningActionStatus.DONE,
+        progress="Delivered",
+        evidence="Re-audit: fathers seen in 5 of 6 cases",
+    )
     assert done.is_done and done.completed_on == timezone.localdate() and done.version == 3
 
 
 def test_an_action_feeds_the_owner_agencys_action_plan_once(world):
     round_ = audit_round(world)
-    action = services.learning_action_add(actor=world.users["admin"], audit_round=round_, what="GCP2 refresher for health visitors", owner_agency=world.public_health,
-                                          owner="Head of 0-19 services", due_on=timezone.localdate() + timedelta(days=90))
+    action = services.learning_action_add(
+        actor=world.users["admin"],
+        audit_round=round_,
+        what="GCP2 refresher for health visitors",
+        owner_agency=world.public_health,
+        owner="Head of 0-19 services",
+        due_on=timezone.localdate() + timedelta(days=90),
+    )
     row = services.learning_action_to_action_plan(actor=world.users["strategy"], action=action)
     assert row.plan.agency == world.public_health and row.action == "GCP2 refresher for health visitors" and row.lead == "Head of 0-19 services"
     assert row.updates.get().rag == Rag.AMBER
@@ -243,7 +289,9 @@ def test_an_action_feeds_the_owner_agencys_action_plan_once(world):
 
 def test_a_strategy_member_cannot_write_another_agencys_action_plan(world):
     round_ = audit_round(world)
-    action = services.learning_action_add(actor=world.users["admin"], audit_round=round_, what="x", owner_agency=world.police, owner="DI", due_on=timezone.localdate())
+    action = services.learning_action_add(
+        actor=world.users["admin"], audit_round=round_, what="x", owner_agency=world.police, owner="DI", due_on=timezone.localdate()
+    )
     with pytest.raises(PermissionDenied):
         services.learning_action_to_action_plan(actor=world.users["strategy"], action=action)
     assert not ActionPlanRow.objects.exists()

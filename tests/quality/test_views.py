@@ -1,4 +1,5 @@
 """The quality pages through HTTP: the round report as PDF (audited as an export), grading and moderating pages, the API."""
+
 import pytest
 from django.urls import reverse
 
@@ -46,7 +47,9 @@ def test_the_moderator_sees_every_agencys_evidence_and_records_the_agreed_grades
     round_ = audit_round(world)
     sampled = SampledCase.objects.get(audit_round=round_)
     client_for(world.users["outsider"]).post(reverse("quality:audit_case", args=[sampled.pk]), grade_form(round_, evidence="Police evidence"))
-    client_for(world.users["partner_dsl"]).post(reverse("quality:audit_case", args=[sampled.pk]), grade_form(round_, grade="inadequate", evidence="School evidence"))
+    client_for(world.users["partner_dsl"]).post(
+        reverse("quality:audit_case", args=[sampled.pk]), grade_form(round_, grade="inadequate", evidence="School evidence")
+    )
     moderator = client_for(world.users["lead_manager"])
     page = moderator.get(reverse("quality:audit_moderate", args=[sampled.pk])).content.decode()
     assert "Police evidence" in page and "School evidence" in page and "County Police" in page and "Riverside School" in page
@@ -67,8 +70,9 @@ def test_the_menu_offers_case_audits_to_those_who_run_them_and_to_auditors(world
 def test_the_api_gives_a_rounds_grades_by_reference_only(world, client_for):
     round_ = audit_round(world)
     body = client_for(world.users["admin"]).get(reverse("api:audit-round-detail", args=[round_.pk])).json()
-    assert body["sample_size"] == 1 and body["cases"] == [{"reference": "Case A", "moderated": False, "overall_grade": "", "grades": dict.fromkeys(
-        [q.id for q in round_.questions], "")}]
+    assert body["sample_size"] == 1 and body["cases"] == [
+        {"reference": "Case A", "moderated": False, "overall_grade": "", "grades": dict.fromkeys([q.id for q in round_.questions], "")}
+    ]
     assert len(body["grades_by_question"]) == 7
 
 

@@ -3,6 +3,7 @@
 These tests commit real transactions (transaction=True): the retention flag is SET LOCAL to a
 transaction, and foreign keys are checked when it commits, as in production.
 """
+
 import json
 from datetime import date
 
@@ -31,8 +32,15 @@ def _old_record(world, *, given_name, family=None):
     child = make_child(given_name=given_name, date_of_birth=date(2012, 4, 1), family=family)
     case = make_case(world.health, child=child, opened_on=date(2018, 1, 8), team=[world.school])
     concern = make_concern(case, world.users["lead_practitioner"], observed_on=date(2018, 6, 1), description=SECRET)
-    concern_amend(actor=world.users["lead_practitioner"], concern=concern, reason="Wrong date", observed_on=date(2018, 6, 2),
-                  neglect_types=["physical"], description=SECRET, impact_on_child="Frightened.")
+    concern_amend(
+        actor=world.users["lead_practitioner"],
+        concern=concern,
+        reason="Wrong date",
+        observed_on=date(2018, 6, 2),
+        neglect_types=["physical"],
+        description=SECRET,
+        impact_on_child="Frightened.",
+    )
     make_entry(child, world.users["granted"], kind=EntryKind.POLICE_CALL_OUT, occurred_on=date(2018, 7, 1), summary=SECRET, restricted=True)
     if family is None:
         adult_add(actor=None, family=child.family, given_name="Dana", family_name="Moss", relationships=[ChildRelationship(child=child, relationship="mother")])
@@ -182,8 +190,9 @@ def test_final_assessments_and_a_conference_about_only_this_child_go_too(world):
     child = make_child(given_name="Dee", date_of_birth=date(2001, 11, 24))
     case = make_case(world.health, child=child, opened_on=date(2018, 1, 8), team=[world.school])
     run = final_run(case, world.users["lead_practitioner"], values=all_grades(3))
-    conference = make_conference(case, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=date(2026, 11, 17),
-                                 invitations=[world.csc, world.health])
+    conference = make_conference(
+        case, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=date(2026, 11, 17), invitations=[world.csc, world.health]
+    )
     case_close(actor=world.users["lead_manager"], case=case, closed_on=date(2026, 11, 20), closure_reason="Moved away")
     review = retention_review_create(today=TODAY)
     assert _item(review, child).record_type == "statutory"  # the conference makes it statutory: due on the 25th birthday, today
@@ -211,8 +220,14 @@ def test_a_conference_that_also_covered_a_sibling_is_kept_for_the_sibling(world)
     sibling = make_child(given_name="Fay", date_of_birth=date(2015, 1, 1), family=child.family)
     case = make_case(world.health, child=child, opened_on=date(2018, 1, 8))
     sibling_case = make_case(world.health, child=sibling, opened_on=date(2018, 1, 8))
-    conference = make_conference(case, actor=world.users["csc_manager"], chair=world.users["csc_manager"], held_on=date(2026, 11, 17),
-                                 invitations=[world.csc, world.health], siblings=[sibling_case])
+    conference = make_conference(
+        case,
+        actor=world.users["csc_manager"],
+        chair=world.users["csc_manager"],
+        held_on=date(2026, 11, 17),
+        invitations=[world.csc, world.health],
+        siblings=[sibling_case],
+    )
     case_close(actor=world.users["lead_manager"], case=case, closed_on=date(2026, 11, 20), closure_reason="Moved away")
     _approve(world, retention_review_create(today=TODAY))
     assert not Child.objects.filter(pk=child.pk).exists()

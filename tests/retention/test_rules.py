@@ -1,4 +1,5 @@
 """Due dates: the record type of a case, closure plus N years, the 25th birthday to the day."""
+
 from datetime import date
 
 import pytest
@@ -12,12 +13,15 @@ def test_a_looked_after_plan_outranks_everything():
     assert record_type(plan_kinds={PlanKind.EARLY_HELP, PlanKind.LOOKED_AFTER}, threshold=Threshold.UNIVERSAL_PLUS, had_conference=False) == LOOKED_AFTER
 
 
-@pytest.mark.parametrize(("plans", "threshold", "conference"), [
-    ({PlanKind.CHILD_PROTECTION}, Threshold.TARGETED_EARLY_HELP, False),
-    ({PlanKind.CHILD_IN_NEED}, Threshold.TARGETED_EARLY_HELP, False),
-    (set(), Threshold.SPECIALIST, False),
-    (set(), Threshold.TARGETED_EARLY_HELP, True),
-])
+@pytest.mark.parametrize(
+    ("plans", "threshold", "conference"),
+    [
+        ({PlanKind.CHILD_PROTECTION}, Threshold.TARGETED_EARLY_HELP, False),
+        ({PlanKind.CHILD_IN_NEED}, Threshold.TARGETED_EARLY_HELP, False),
+        (set(), Threshold.SPECIALIST, False),
+        (set(), Threshold.TARGETED_EARLY_HELP, True),
+    ],
+)
 def test_statutory_work_makes_a_statutory_record(plans, threshold, conference):
     assert record_type(plan_kinds=plans, threshold=threshold, had_conference=conference) == STATUTORY
 

@@ -1,4 +1,5 @@
 """Which children the scan lists: all cases closed and the latest due date reached, not held or listed already."""
+
 from datetime import date
 
 import pytest
@@ -52,4 +53,10 @@ def test_a_listed_child_is_not_listed_again_by_the_next_scan(world):
 def test_the_review_lists_ids_dates_and_types_only(world):
     case = closed_case(world, born=date(2012, 1, 1), closed_on=date(2019, 1, 1))
     item = retention_review_create(today=TODAY).items.get()
-    assert (item.child_id, item.case_ids, item.record_type, item.basis, item.due_on) == (case.child_id, [case.pk], "early_help", "case_closed", date(2025, 1, 1))
+    assert (item.child_id, item.case_ids, item.record_type, item.basis, item.due_on) == (
+        case.child_id,
+        [case.pk],
+        "early_help",
+        "case_closed",
+        date(2025, 1, 1),
+    )

@@ -1,4 +1,5 @@
 """Retention pages: admins decide on a page, a hold without a reason is re-displayed, each read audited once."""
+
 from datetime import date
 
 import pytest
@@ -42,7 +43,9 @@ def test_holding_back_without_a_reason_redisplays_the_page_with_the_ticks_kept(w
 
 def test_approving_on_the_page_records_the_decisions(world, review, client_for):
     items = list(review.items.all())
-    response = client_for(world.users["admin"]).post(reverse("retention:detail", args=[review.pk]), {f"hold_{items[0].pk}": "on", f"reason_{items[0].pk}": "Legal hold"})
+    response = client_for(world.users["admin"]).post(
+        reverse("retention:detail", args=[review.pk]), {f"hold_{items[0].pk}": "on", f"reason_{items[0].pk}": "Legal hold"}
+    )
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.status == ReviewStatus.APPROVED and review.decided_by == world.users["admin"]

@@ -5,6 +5,7 @@ on its own: it can add and read audit rows, and UPDATE, DELETE and TRUNCATE are 
 'permission denied'. Even a role wrongly granted TRUNCATE is stopped by the TRUNCATE trigger.
 Roles are global to the cluster: the role's name is unique to the run and it is dropped afterwards.
 """
+
 import os
 import uuid
 from io import StringIO
@@ -24,7 +25,13 @@ INSERT = "INSERT INTO audit_accessevent (user_id, username, agency_name, role, a
 
 def _conninfo(**overrides):
     settings = connection.settings_dict
-    params = {"host": settings["HOST"] or None, "port": settings["PORT"] or None, "dbname": settings["NAME"], "user": settings["USER"], "password": settings["PASSWORD"] or None}
+    params = {
+        "host": settings["HOST"] or None,
+        "port": settings["PORT"] or None,
+        "dbname": settings["NAME"],
+        "user": settings["USER"],
+        "password": settings["PASSWORD"] or None,
+    }
     params.update(overrides)
     return {key: value for key, value in params.items() if value is not None}
 
@@ -111,7 +118,9 @@ def test_apply_runs_the_same_grants_on_the_database():
         admin.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(name)))
         try:
             out = StringIO()
-            call_command("print_db_grants", owner_role=connection.settings_dict["USER"], app_role=name, database=connection.settings_dict["NAME"], apply=True, stdout=out)
+            call_command(
+                "print_db_grants", owner_role=connection.settings_dict["USER"], app_role=name, database=connection.settings_dict["NAME"], apply=True, stdout=out
+            )
             assert "Applied" in out.getvalue()
             privileges = {
                 privilege: admin.execute("SELECT has_table_privilege(%s, %s, %s)", (name, AUDIT_TABLE, privilege)).fetchone()[0]

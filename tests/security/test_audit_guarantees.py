@@ -4,6 +4,7 @@
 - Exactly one audit row per PDF, per CSV export and per denial.
 - Control characters (and bidirectional overrides) in every logged request value are neutralised.
 """
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -88,4 +89,6 @@ def test_control_characters_in_every_logged_request_value_are_neutralised(world,
     (event,) = _new_events(before)
     assert event.user_agent == "agent??2026-11-24 FAKE ENTRY?[0m??"
     assert "\r" not in event.path and "\n" not in event.path and "\x1b" not in event.path
-    assert not any(ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029\u202e" for field in (event.path, event.user_agent, event.detail) for ch in field)
+    assert not any(
+        ord(ch) < 32 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029\u202e" for field in (event.path, event.user_agent, event.detail) for ch in field
+    )

@@ -9,6 +9,7 @@ builder is added to BUILDERS, so nothing is skipped silently.
 
 Bounded: a few examples per class, no shrinking; the whole module runs in well under a minute.
 """
+
 import importlib
 import pkgutil
 from pathlib import Path
@@ -37,8 +38,12 @@ from tools.models import ToolDefinition
 
 EXAMPLES_PER_CLASS = 12
 FUZZ_SETTINGS = dict(
-    max_examples=EXAMPLES_PER_CLASS, deadline=None, derandomize=True, database=None,
-    phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+    max_examples=EXAMPLES_PER_CLASS,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
 )
 
 # --- Discovery -----------------------------------------------------------------------------------
@@ -105,13 +110,32 @@ def _front_door_people():
     from frontdoor.services import front_door_team_people
 
     return front_door_team_people()
+
+
 # Model forms used only on an existing row (their validation reads it): the row, by model.
 INSTANCES = {
     ConferenceChild: lambda world: held_review(world).links.first(),
 }
 # Parameters every form or serializer takes and that are not constructor requirements.
-STANDARD = {"self", "args", "kwargs", "data", "files", "instance", "request", "auto_id", "prefix", "initial", "error_class",
-            "label_suffix", "empty_permitted", "field_order", "use_required_attribute", "renderer", "bound_field_class"}
+STANDARD = {
+    "self",
+    "args",
+    "kwargs",
+    "data",
+    "files",
+    "instance",
+    "request",
+    "auto_id",
+    "prefix",
+    "initial",
+    "error_class",
+    "label_suffix",
+    "empty_permitted",
+    "field_order",
+    "use_required_attribute",
+    "renderer",
+    "bound_field_class",
+}
 
 
 def _required_arguments(cls):
@@ -124,8 +148,14 @@ def _required_arguments(cls):
         if init is None:
             continue
         for parameter in inspect.signature(init).parameters.values():
-            if parameter.name not in STANDARD and parameter.default is inspect.Parameter.empty and parameter.kind in (
-                inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            if (
+                parameter.name not in STANDARD
+                and parameter.default is inspect.Parameter.empty
+                and parameter.kind
+                in (
+                    inspect.Parameter.KEYWORD_ONLY,
+                    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                )
             ):
                 names.append(parameter.name)
     return list(dict.fromkeys(names))
@@ -150,11 +180,49 @@ def _serializer_context(world):
 # --- Generated input ---------------------------------------------------------------------------------
 
 ODD_STRINGS = [
-    "", " ", "\t\n", "\x00", "a\x00b", "\x1b[31m", "\r\nInjected: header", "\u202eevil", "\ufeff", "\u0000\u0001\u001f\u007f",
-    "0", "-1", "-0", "1.5", "-999999999999999999999", "99999999999999999999999999", "1e309", "NaN", "inf", "0x10",
-    "0000-00-00", "0001-01-01", "9999-12-31", "10000-01-01", "2026-02-30", "1899-12-31", "31/12/1899", "12:00", "2026-13-01T25:61",
-    "true", "false", "on", "null", "None", "[]", "{}", "<script>alert(1)</script>", "=HYPERLINK(\"x\")", "../../etc/passwd",
-    "Robert'); DROP TABLE cases_case;--", "%s%s%s%n", "\U0001F600" * 50, "ß" * 1000,
+    "",
+    " ",
+    "\t\n",
+    "\x00",
+    "a\x00b",
+    "\x1b[31m",
+    "\r\nInjected: header",
+    "\u202eevil",
+    "\ufeff",
+    "\u0000\u0001\u001f\u007f",
+    "0",
+    "-1",
+    "-0",
+    "1.5",
+    "-999999999999999999999",
+    "99999999999999999999999999",
+    "1e309",
+    "NaN",
+    "inf",
+    "0x10",
+    "0000-00-00",
+    "0001-01-01",
+    "9999-12-31",
+    "10000-01-01",
+    "2026-02-30",
+    "1899-12-31",
+    "31/12/1899",
+    "12:00",
+    "2026-13-01T25:61",
+    "true",
+    "false",
+    "on",
+    "null",
+    "None",
+    "[]",
+    "{}",
+    "<script>alert(1)</script>",
+    '=HYPERLINK("x")',
+    "../../etc/passwd",
+    "Robert'); DROP TABLE cases_case;--",
+    "%s%s%s%n",
+    "\U0001f600" * 50,
+    "ß" * 1000,
 ]
 TEXT = st.one_of(
     st.sampled_from(ODD_STRINGS),
@@ -164,8 +232,7 @@ TEXT = st.one_of(
     st.dates().map(str),
     st.just("x" * 100_000),
 )
-JSON_SCALAR = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-                        st.floats(allow_nan=False, allow_infinity=False), TEXT)
+JSON_SCALAR = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_nan=False, allow_infinity=False), TEXT)
 JSON_VALUE = st.recursive(JSON_SCALAR, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(TEXT, inner, max_size=4)), max_leaves=8)
 
 

@@ -4,6 +4,7 @@ Recording a concern, starting a plan, adding a chronology entry, starting a tool
 of its areas. The form's own fields (read from the page's GET) get the same odd input as
 tests/security/test_fuzz_forms.py; the answer is a redisplayed form (200) or a redirect, never 5xx.
 """
+
 import hypothesis
 import pytest
 from django.urls import reverse

@@ -11,6 +11,7 @@ shrinking, derandomised so that a failure repeats.
 The schema is served to signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]): it holds
 no data, but there is no reason to describe the API to strangers.
 """
+
 import os
 import time
 
@@ -92,8 +93,12 @@ def member_token(world, live_server):
 
 def _failures_for(operation, mode, *, base_url, session, path_parameters=None):
     @hypothesis.settings(
-        max_examples=EXAMPLES[mode], deadline=None, derandomize=True, database=None,
-        phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+        max_examples=EXAMPLES[mode],
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
     )
     @hypothesis.given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
     def run(case):

@@ -1,5 +1,6 @@
 """Repeated failed sign-ins lock per account and IP, per IP and per account; the API throttles per
 IP (anonymous) and per user (signed in). Limits are lowered here; the defaults live in settings."""
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -24,7 +25,9 @@ def _sign_in(username, password, ip):
 
 def test_one_ip_guessing_many_accounts_is_locked_for_every_username(world, low_limits):
     # Two failures per username stay under the account-and-IP limit; the sixth from the address locks it.
-    statuses = [_sign_in(name, "wrong-password", "10.1.1.1").status_code for name in ["lead_practitioner", "lead_manager", "partner_practitioner"] for _ in range(2)]
+    statuses = [
+        _sign_in(name, "wrong-password", "10.1.1.1").status_code for name in ["lead_practitioner", "lead_manager", "partner_practitioner"] for _ in range(2)
+    ]
     assert statuses == [200] * 5 + [429]
     locked = _sign_in("partner_dsl", PASSWORD, "10.1.1.1")
     assert locked.status_code == 429

@@ -1,4 +1,5 @@
 """The statutory deadline: one calendar month after receipt, moved to the next working day."""
+
 from datetime import date
 
 import pytest

@@ -1,4 +1,5 @@
 """The export job: once per claim, failures recorded with the reason, retries bounded, a real worker on Redis."""
+
 from datetime import date
 
 import pytest
@@ -12,8 +13,14 @@ from subject_access.tasks import subject_access_export
 
 def _queued(world, child):
     return SubjectAccessRequest.objects.create(
-        subject_kind="child", child=child, requester_name="Dana Moss", requester_relationship="Mother", requester_contact="dana@example.org",
-        received_on=date(2026, 11, 20), due_on=date(2026, 12, 21), created_by=world.users["admin"],
+        subject_kind="child",
+        child=child,
+        requester_name="Dana Moss",
+        requester_relationship="Mother",
+        requester_contact="dana@example.org",
+        received_on=date(2026, 11, 20),
+        due_on=date(2026, 12, 21),
+        created_by=world.users["admin"],
     )
 
 

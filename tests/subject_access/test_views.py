@@ -1,4 +1,5 @@
 """Recording a request, its status page and its downloads: partnership admins only, every read audited once."""
+
 import json
 import shutil
 import subprocess
@@ -20,9 +21,15 @@ LIST = reverse("subject_access:list")
 
 def _form(child, **overrides):
     data = {
-        "subject_kind": "child", "given_name": child.given_name, "family_name": child.family_name,
-        "date_of_birth": child.date_of_birth.isoformat(), "requester_name": "Dana Moss", "requester_relationship": "Mother with parental responsibility",
-        "requester_contact": "dana@example.org", "received_on": "2026-11-20", "identity_checked": "on",
+        "subject_kind": "child",
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth": child.date_of_birth.isoformat(),
+        "requester_name": "Dana Moss",
+        "requester_relationship": "Mother with parental responsibility",
+        "requester_contact": "dana@example.org",
+        "received_on": "2026-11-20",
+        "identity_checked": "on",
     }
     return {**data, **overrides}
 
@@ -82,7 +89,12 @@ def test_each_download_writes_one_export_row(world, done_request, client_for, na
     assert response.status_code == 200 and response["Content-Type"] == content_type
     assert AccessEvent.objects.count() == before + 1
     row = AccessEvent.objects.order_by("-id").first()
-    assert (row.action, row.object_type, row.object_id, row.child_id) == (AuditAction.EXPORT, "subject_access_request", str(done_request.pk), done_request.child_id)
+    assert (row.action, row.object_type, row.object_id, row.child_id) == (
+        AuditAction.EXPORT,
+        "subject_access_request",
+        str(done_request.pk),
+        done_request.child_id,
+    )
 
 
 @pytest.mark.parametrize("kind", ["lead_practitioner", "csc_manager", "strategy", "auditor"])
@@ -95,8 +107,16 @@ def test_other_roles_are_refused_the_download_and_the_refusal_is_audited(world, 
 
 
 def test_a_download_before_the_export_is_ready_is_refused(world, record, client_for):
-    sar = SubjectAccessRequest.objects.create(subject_kind="child", child=record.child, requester_name="x", requester_relationship="y",
-                                              requester_contact="z", received_on=date(2026, 11, 20), due_on=date(2026, 12, 21), created_by=world.users["admin"])
+    sar = SubjectAccessRequest.objects.create(
+        subject_kind="child",
+        child=record.child,
+        requester_name="x",
+        requester_relationship="y",
+        requester_contact="z",
+        received_on=date(2026, 11, 20),
+        due_on=date(2026, 12, 21),
+        created_by=world.users["admin"],
+    )
     response = client_for(world.users["admin"]).get(reverse("subject_access:download_json", args=[sar.pk]))
     assert response.status_code == 409 and b"The export is not ready" in response.content
 
@@ -133,8 +153,15 @@ def test_an_adult_is_found_by_name_and_a_shared_name_asks_for_the_postcode(world
 
 def test_a_failed_export_can_be_run_again_and_then_succeeds(world, record, client_for, django_capture_on_commit_callbacks):
     sar = SubjectAccessRequest.objects.create(
-        subject_kind="child", child=record.child, requester_name="x", requester_relationship="y", requester_contact="z",
-        received_on=date(2026, 11, 20), due_on=date(2026, 12, 21), created_by=world.users["admin"], status=RequestStatus.FAILED,
+        subject_kind="child",
+        child=record.child,
+        requester_name="x",
+        requester_relationship="y",
+        requester_contact="z",
+        received_on=date(2026, 11, 20),
+        due_on=date(2026, 12, 21),
+        created_by=world.users["admin"],
+        status=RequestStatus.FAILED,
         failure_reason="OperationalError: server closed the connection",
     )
     client = client_for(world.users["admin"])

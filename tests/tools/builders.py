@@ -3,6 +3,7 @@
 `published(key)` does not rely on migration 0003's rows: a transactional test (the browser tests)
 flushes every table, so a later test may find the shipped definitions gone and loads them again.
 """
+
 import json
 from datetime import date
 
@@ -53,4 +54,4 @@ def final_run(case, user, key="gcp2", *, values, on=date(2026, 3, 2)):
 
 def all_grades(grade):
     """The same grade in every GCP2 area."""
-    return {area: grade for area in ("physical_care", "safety", "emotional_care", "developmental_care")}
+    return dict.fromkeys(("physical_care", "safety", "emotional_care", "developmental_care"), grade)

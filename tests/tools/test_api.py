@@ -1,4 +1,5 @@
 """The tools API: same access rules as the pages, 400 with field errors, 409 for a final run."""
+
 import json
 from datetime import date
 
@@ -29,7 +30,10 @@ def practitioner(world, client_for):
 def test_case_workers_read_published_definitions_and_admins_every_version(world, client_for):
     gcp2 = published("gcp2")
     draft = definition_new_version(definition=gcp2, actor=world.users["admin"])
-    seen = {kind: {row["id"] for row in api(client_for(world.users[kind]), "GET", "tool-definition-list").json()["results"]} for kind in ("partner_practitioner", "admin", "strategy")}
+    seen = {
+        kind: {row["id"] for row in api(client_for(world.users[kind]), "GET", "tool-definition-list").json()["results"]}
+        for kind in ("partner_practitioner", "admin", "strategy")
+    }
     assert gcp2.pk in seen["partner_practitioner"] and draft.pk not in seen["partner_practitioner"]
     assert draft.pk in seen["admin"]
     assert seen["strategy"] == set()
@@ -46,7 +50,12 @@ def test_a_run_is_created_filled_and_finalised_through_the_api(world, practition
     answers = answers_for(gcp2, {**all_grades(2), "safety": [3, 3]}, age_band=created.json()["age_band"])
     saved = api(practitioner, "PATCH", "tool-run-detail", {"people_present": PRESENT, "child_voice": VOICE, "answers": answers}, pk=run_id)
     assert saved.status_code == 200
-    assert saved.json()["area_status"] == {"physical_care": "completed", "safety": "completed", "emotional_care": "completed", "developmental_care": "completed"}
+    assert saved.json()["area_status"] == {
+        "physical_care": "completed",
+        "safety": "completed",
+        "emotional_care": "completed",
+        "developmental_care": "completed",
+    }
     finalised = api(practitioner, "POST", "tool-run-finalise", pk=run_id)
     assert finalised.status_code == 200
     # Version 2 of the shipped GCP2: each area at its worst sub-area grade, no overall figure (docs/tools.md).
@@ -63,7 +72,9 @@ def test_a_client_cannot_set_scores_or_status(world, practitioner):
 def test_invalid_input_answers_400_with_field_errors(world, practitioner):
     run = draft_run(world.case, world.users["partner_practitioner"])
     response = api(
-        practitioner, "PATCH", "tool-run-detail",
+        practitioner,
+        "PATCH",
+        "tool-run-detail",
         {"assessed_on": "2026-04-01", "age_band": "teen", "answers": {"safety": {"safety_in_absence": {"value": 6, "evidence": EVIDENCE}}}},
         pk=run.pk,
     )
@@ -73,7 +84,10 @@ def test_invalid_input_answers_400_with_field_errors(world, practitioner):
         "age_band": ["Choose one of the age bands given"],
         "answers": {"safety.safety_in_absence": ["Safety when the carer is absent: Choose one of the answers given (1, 2, 3, 4, 5)"]},
     }
-    assert api(practitioner, "POST", "tool-run-list", {"case": "x"}).json() == {"case": ["A valid integer is required."], "definition": ["This field is required."]}
+    assert api(practitioner, "POST", "tool-run-list", {"case": "x"}).json() == {
+        "case": ["A valid integer is required."],
+        "definition": ["This field is required."],
+    }
 
 
 def test_finalising_an_incomplete_run_answers_400_with_the_gaps(world, practitioner):
@@ -121,7 +135,10 @@ def test_the_progress_endpoint_compares_the_childs_runs(world, practitioner):
     # Version 2 of the shipped GCP2 has no overall figure: rows are the areas, each with its rule in words.
     assert gcp2["overall"] is None
     assert gcp2["rows"][0] == {
-        "id": "physical_care", "title": "Physical care", "scores": [3.0, 3.0], "change": "same",
+        "id": "physical_care",
+        "title": "Physical care",
+        "scores": [3.0, 3.0],
+        "change": "same",
         "rule": "The highest (worst) of its sub-area grades: a sub-area graded 4 is never averaged away.",
     }
     assert gcp2["flag"]["kind"] == "no_change" and gcp2["flag"]["since"] == "2026-03-02"

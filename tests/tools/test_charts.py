@@ -1,4 +1,5 @@
 """The progress chart: pygal SVG with no script, usable as an <img> data URI, with alt text."""
+
 import base64
 import logging
 from datetime import date

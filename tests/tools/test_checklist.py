@@ -1,5 +1,6 @@
 """The Child Care and Development Checklist, version 2: the public checklist's sections and signs,
 evidence for every "No" and "Borderline", and no total (docs/tools.md, "Child Care and Development Checklist")."""
+
 import re
 from pathlib import Path
 
@@ -21,14 +22,29 @@ def _checklist():
 
 def test_the_sections_follow_the_public_checklist():
     assert [area.title for area in _checklist().areas] == [
-        "Development and education", "Health care", "Feeding and eating", "Clothing and hygiene", "Emotion and behaviour", "Supervision and safety",
+        "Development and education",
+        "Health care",
+        "Feeding and eating",
+        "Clothing and hygiene",
+        "Emotion and behaviour",
+        "Supervision and safety",
     ]
 
 
 @pytest.mark.parametrize(
     "sign",
-    ["skin_condition", "no_recurrent_infections", "no_frequent_emergency_visits", "no_stealing_hoarding", "sent_prepared",
-     "collected_on_time", "immunisations", "hearing_sight_speech", "usual_appetite", "dressed_for_weather"],
+    [
+        "skin_condition",
+        "no_recurrent_infections",
+        "no_frequent_emergency_visits",
+        "no_stealing_hoarding",
+        "sent_prepared",
+        "collected_on_time",
+        "immunisations",
+        "hearing_sight_speech",
+        "usual_appetite",
+        "dressed_for_weather",
+    ],
 )
 def test_signs_the_public_checklist_names_are_asked(sign):
     assert sign in {item.id for area in _checklist().areas for item in area.items}
@@ -76,8 +92,10 @@ def test_a_no_without_evidence_stops_finalising_and_a_yes_without_it_does_not(wo
         "Health care: A skin condition they have is well managed – give the evidence for your answer",
         "Feeding and eating: Shows no sign of stealing or hoarding food – give the evidence for your answer",
     ]
-    evidence = {"feeding_eating": {"no_stealing_hoarding": {"value": "no", "evidence": "Found bread hidden in his school bag, twice this week"}},
-                "health_care": {"skin_condition": {"value": "borderline", "evidence": "Eczema on both hands, cream prescribed but not seen"}}}
+    evidence = {
+        "feeding_eating": {"no_stealing_hoarding": {"value": "no", "evidence": "Found bread hidden in his school bag, twice this week"}},
+        "health_care": {"skin_condition": {"value": "borderline", "evidence": "Eczema on both hands, cream prescribed but not seen"}},
+    }
     run = services.run_finalise(run=services.run_save_draft(run=run, actor=user, answers=evidence), actor=user)
     assert run.is_final and run.scores == {"areas": {area.id: None for area in checklist.parsed.areas}, "overall": None}
 

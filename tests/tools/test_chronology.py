@@ -1,4 +1,5 @@
 """A finalised assessment appears in the child's chronology (a draft does not)."""
+
 from agencies.access import chronology_entries_visible_to
 
 from .builders import all_grades, draft_run, final_run

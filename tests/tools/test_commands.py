@@ -1,4 +1,5 @@
 """`manage.py load_tool FILE`: loads a checked file as a draft (or publishes it); refuses a broken one."""
+
 import json
 
 import pytest
@@ -26,7 +27,9 @@ def test_a_licensed_copy_loads_as_the_next_version_and_publishes(db, tmp_path):
 
 def test_a_yaml_file_loads_as_a_draft(db, tmp_path):
     path = tmp_path / "visit.yml"
-    path.write_text("key: visit\nname: Visit notes\nscales: {notes: {kind: text}}\nscoring: {area: none, overall: none}\nareas:\n  - {id: notes, title: Notes, items: [{id: seen, title: What was seen, scale: notes}]}\n")
+    path.write_text(
+        "key: visit\nname: Visit notes\nscales: {notes: {kind: text}}\nscoring: {area: none, overall: none}\nareas:\n  - {id: notes, title: Notes, items: [{id: seen, title: What was seen, scale: notes}]}\n"
+    )
     call_command("load_tool", str(path))
     assert ToolDefinition.objects.get(key="visit").status == DefinitionStatus.DRAFT
 

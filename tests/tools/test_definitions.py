@@ -1,4 +1,5 @@
 """Definition files: the shipped ones pass, and a file with errors is refused with each error's place."""
+
 import copy
 
 import pytest
@@ -16,7 +17,11 @@ BASE = {
     "age_bands": [{"id": "under_5", "label": "Under 5", "from_months": 0, "to_months": 60}, {"id": "over_5", "label": "5 and over", "from_months": 60}],
     "scoring": {"area": "rounded_mean", "overall": "worst"},
     "areas": [
-        {"id": "kitchen", "title": "Kitchen", "items": [{"id": "food", "title": "Food", "scale": "grade"}, {"id": "hygiene", "title": "Hygiene", "scale": "grade"}]},
+        {
+            "id": "kitchen",
+            "title": "Kitchen",
+            "items": [{"id": "food", "title": "Food", "scale": "grade"}, {"id": "hygiene", "title": "Hygiene", "scale": "grade"}],
+        },
         {"id": "bedroom", "title": "Bedroom", "items": [{"id": "bed", "title": "Bed", "scale": "grade", "age_bands": ["under_5"]}]},
         {"id": "notes", "title": "Notes", "scoring": "none", "items": [{"id": "other", "title": "Anything else", "scale": "notes", "required": False}]},
     ],
@@ -135,7 +140,12 @@ def test_json_syntax_errors_give_the_line_and_column():
 
 
 def test_yaml_files_are_read_and_their_errors_located():
-    structure = check(parse_text("key: tiny\nname: Tiny\nscales:\n  notes: {kind: text}\nscoring: {area: none, overall: none}\nareas:\n  - id: a\n    title: A\n    items:\n      - {id: b, title: B, scale: notes}\n", filename="tiny.yaml"))
+    structure = check(
+        parse_text(
+            "key: tiny\nname: Tiny\nscales:\n  notes: {kind: text}\nscoring: {area: none, overall: none}\nareas:\n  - id: a\n    title: A\n    items:\n      - {id: b, title: B, scale: notes}\n",
+            filename="tiny.yaml",
+        )
+    )
     assert structure.area("a").items[0].scale.kind == "text"
     with pytest.raises(DefinitionError) as refused:
         parse_text("key: [unclosed\n", filename="broken.yml")

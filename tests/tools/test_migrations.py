@@ -1,4 +1,5 @@
 """Migrations 0003 and 0004 load the shipped definitions (version 1, then version 2), and leave a tool the partnership holds alone."""
+
 import importlib
 
 from django.apps import apps

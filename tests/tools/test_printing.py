@@ -1,4 +1,5 @@
 """The printed assessment (tools/printing.py): one final run as a PDF, access-checked, with one EXPORT audit row."""
+
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,7 +32,11 @@ def test_a_final_run_prints_as_a_pdf_with_one_export_row(world, client_for):
     assert AccessEvent.objects.count() == before + 1
     event = AccessEvent.objects.first()
     assert (event.action, event.object_type, event.object_id, event.child_id, event.detail) == (
-        AuditAction.EXPORT, "assessmentrun", str(run.pk), world.case.child_id, "PDF conference"
+        AuditAction.EXPORT,
+        "assessmentrun",
+        str(run.pk),
+        world.case.child_id,
+        "PDF conference",
     )
 
 
@@ -54,7 +59,10 @@ def test_a_draft_is_not_printed(world, client_for):
 
 def _printed(run, audience="conference"):
     context = printing.run_print_context(
-        run=AssessmentRun.objects.get(pk=run.pk), audience=audience, partnership_name="Example County", printed_at=timezone.now(),
+        run=AssessmentRun.objects.get(pk=run.pk),
+        audience=audience,
+        partnership_name="Example County",
+        printed_at=timezone.now(),
         printed_by=run.assessor,
     )
     return render_to_string("tools/run_pdf.html", context)
@@ -88,5 +96,9 @@ def test_the_printer_fetches_nothing_over_the_network(world, monkeypatch):
     monkeypatch.setattr(printing, "render_to_string", lambda *args, **kwargs: '<p>x</p><img src="http://127.0.0.1:9/tracker.png" alt="">')
     with pytest.raises(FatalURLFetchingError):
         printing.run_pdf(context=context)
-    monkeypatch.setattr(printing, "render_to_string", lambda *args, **kwargs: '<img src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=" alt="">')
+    monkeypatch.setattr(
+        printing,
+        "render_to_string",
+        lambda *args, **kwargs: '<img src="data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=" alt="">',
+    )
     assert printing.run_pdf(context=context).startswith(b"%PDF")

@@ -1,4 +1,5 @@
 """Required tools (`TOOLS_REQUIRED`, tools/requirements.py): the setting read and checked, and due dates in working days."""
+
 from datetime import date
 
 import pytest

@@ -1,4 +1,5 @@
 """Scoring rules, each with expectations worked out by hand."""
+
 from decimal import Decimal
 
 import pytest

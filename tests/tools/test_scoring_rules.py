@@ -2,6 +2,7 @@
 
 Every expectation below is worked by hand in its comment, so a reader can check it without the code.
 """
+
 from decimal import Decimal
 
 from tools.definitions import DefinitionError, check
@@ -15,12 +16,18 @@ D = Decimal
 def _tool(scoring, areas=None, *, higher_is="worse"):
     """A small tool: grades 1-5; area a has three items, area b two (unless `areas` says otherwise)."""
     areas = areas or {"a": ["a1", "a2", "a3"], "b": ["b1", "b2"]}
-    return check({
-        "key": "hand", "name": "Hand-worked", "higher_is": higher_is,
-        "scales": {"grade": {"kind": "points", "points": [{"value": value, "label": str(value)} for value in range(1, 6)]}},
-        "scoring": scoring,
-        "areas": [{"id": area, "title": area.upper(), "items": [{"id": item, "title": item, "scale": "grade"} for item in items]} for area, items in areas.items()],
-    })
+    return check(
+        {
+            "key": "hand",
+            "name": "Hand-worked",
+            "higher_is": higher_is,
+            "scales": {"grade": {"kind": "points", "points": [{"value": value, "label": str(value)} for value in range(1, 6)]}},
+            "scoring": scoring,
+            "areas": [
+                {"id": area, "title": area.upper(), "items": [{"id": item, "title": item, "scale": "grade"} for item in items]} for area, items in areas.items()
+            ],
+        }
+    )
 
 
 def _answers(grades):
@@ -129,8 +136,12 @@ def test_lookup_at_a_boundary_takes_the_band_it_reaches_and_below_the_first_band
 
 def test_lookup_of_a_count():
     # items at or above 4 across the tool: 4, 4 -> 2 -> "at least 2" -> 3
-    overall = {"rule": "lookup", "of": {"rule": "count_at_or_above", "grade": 4}, "over": "items",
-               "table": [{"at_least": 0, "score": 1}, {"at_least": 1, "score": 2}, {"at_least": 2, "score": 3}]}
+    overall = {
+        "rule": "lookup",
+        "of": {"rule": "count_at_or_above", "grade": 4},
+        "over": "items",
+        "table": [{"at_least": 0, "score": 1}, {"at_least": 1, "score": 2}, {"at_least": 2, "score": 3}],
+    }
     assert score_run(_tool({"area": "none", "overall": overall}), GRADES)["overall"] == 3
 
 

@@ -1,4 +1,5 @@
 """Progress over time and the drift flags read from it: direction comes from each definition."""
+
 from datetime import date
 
 from cases.services import case_close

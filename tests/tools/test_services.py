@@ -1,4 +1,5 @@
 """Definition and run services: versions lock, final runs never change, every write is audited once."""
+
 from datetime import date
 
 import pytest
@@ -30,7 +31,12 @@ def test_loading_a_known_tool_makes_its_next_version_a_draft(world):
     gcp2 = published("gcp2")
     document = shipped_document("gcp2") | {"name": "Graded Care Profile 2 (licensed wording)"}
     draft = services.definition_load(document=document, actor=world.users["admin"])
-    assert (draft.key, draft.version, draft.status, draft.name) == ("gcp2", gcp2.version + 1, DefinitionStatus.DRAFT, "Graded Care Profile 2 (licensed wording)")
+    assert (draft.key, draft.version, draft.status, draft.name) == (
+        "gcp2",
+        gcp2.version + 1,
+        DefinitionStatus.DRAFT,
+        "Graded Care Profile 2 (licensed wording)",
+    )
     assert draft.owner == "Example County Safeguarding Children Partnership"
     assert audit_rows(AuditAction.CREATE, "tooldefinition").get().object_id == str(draft.pk)
 
@@ -70,7 +76,9 @@ def test_publishing_a_new_version_retires_the_old_one_and_its_runs_stay_readable
 
 def test_a_draft_can_be_edited_but_its_key_cannot_change(world):
     draft = services.definition_new_version(definition=published("eha"), actor=world.users["admin"])
-    edited = services.definition_update(definition=draft, document=shipped_document("eha") | {"name": "Early Help Assessment (county form)"}, actor=world.users["admin"])
+    edited = services.definition_update(
+        definition=draft, document=shipped_document("eha") | {"name": "Early Help Assessment (county form)"}, actor=world.users["admin"]
+    )
     assert edited.name == "Early Help Assessment (county form)"
     with pytest.raises(ValidationError, match="key: must stay 'eha'"):
         services.definition_update(definition=draft, document=shipped_document("eha") | {"key": "other"}, actor=world.users["admin"])
@@ -109,7 +117,11 @@ def test_starting_a_run_records_version_assessor_agency_date_and_age_band(world)
     gcp2 = published("gcp2")
     run = services.run_start(case=world.case, definition=gcp2, actor=world.users["partner_practitioner"], today=date(2026, 3, 2))
     assert (run.status, run.definition.version, run.assessor, run.agency, run.assessed_on) == (
-        RunStatus.DRAFT, gcp2.version, world.users["partner_practitioner"], world.school, date(2026, 3, 2)
+        RunStatus.DRAFT,
+        gcp2.version,
+        world.users["partner_practitioner"],
+        world.school,
+        date(2026, 3, 2),
     )
     assert run.age_band == "age_5_to_10"  # born 1 June 2015: 10 years 9 months
     event = audit_rows(AuditAction.CREATE, "assessmentrun").get()

@@ -1,5 +1,6 @@
 """A tool's page (tools/views.py, `tool_about`): aims, methodology, adaptations, scoring in words, the
 questions with what each answer means, and when the partnership expects the tool."""
+
 import re
 
 import pytest
@@ -36,8 +37,7 @@ def test_the_checklist_page_says_it_has_no_total_and_which_answers_need_evidence
 def test_the_page_says_when_the_partnership_expects_the_tool(world, client_for, settings):
     settings.TOOLS_REQUIRED = [{"tool": "gcp2", "level": "specialist", "within_working_days": 20, "after": ["child_protection"]}]
     page = _page(client_for(world.users["lead_practitioner"]), published("gcp2"))
-    assert ("Graded Care Profile 2 within 20 working days of a Child Protection plan starting, "
-            "for a case at the Specialist / Statutory level of need.") in page
+    assert ("Graded Care Profile 2 within 20 working days of a Child Protection plan starting, for a case at the Specialist / Statutory level of need.") in page
 
 
 def test_the_final_run_shows_the_rule_beside_each_score_and_every_sub_area_grade(world, client_for):
@@ -51,7 +51,7 @@ def test_the_final_run_shows_the_rule_beside_each_score_and_every_sub_area_grade
 def test_starting_a_run_links_to_each_tools_page_and_the_summary_speaks_to_practitioners(world, client_for):
     page = client_for(world.users["lead_practitioner"]).get(reverse("tools:run_start", args=[world.case.pk])).content.decode()
     assert reverse("tools:tool_about", args=[published("ccdc").pk]) in page
-    hints = page[page.index('<div class="govuk-radios"'):page.index("</fieldset>")]
+    hints = page[page.index('<div class="govuk-radios"') : page.index("</fieldset>")]
     assert "Graded Care Profile 2" in hints and "licen" not in hints.lower()
 
 

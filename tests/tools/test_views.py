@@ -1,4 +1,5 @@
 """Tool pages through HTTP: starting and filling a run over sittings, finalising, refusals, audit."""
+
 import json
 from datetime import date
 
@@ -71,7 +72,7 @@ def test_the_task_list_shows_each_area_status_across_sittings(world, practitione
 
 def _status(page, task_id):
     start = page.index(f'id="{task_id}-status">') + len(f'id="{task_id}-status">')
-    text = page[start:page.index("</div>", start)]
+    text = page[start : page.index("</div>", start)]
     return " ".join(text.replace('<strong class="govuk-tag">', "").replace("</strong>", "").split()).split(">")[-1].strip()
 
 
@@ -102,7 +103,12 @@ def test_the_task_list_offers_finalising_exactly_when_the_run_may_be_finalised(w
     run = draft_run(world.case, world.users["lead_practitioner"], key="gcp2_optional_development", values={"physical_care": 2, "safety": 2})
     tasks = practitioner.get(url("run_detail", run.pk)).content.decode()
     assert (_status(tasks, "area-emotional_care"), _status(tasks, "finalise"), run.is_ready_to_finalise) == ("Not started", "Cannot start yet", False)
-    run = run_save_draft(run=run, actor=world.users["lead_practitioner"], answers=answers_for(run.definition, {"emotional_care": 2}, age_band=run.age_band), today=date(2026, 3, 2))
+    run = run_save_draft(
+        run=run,
+        actor=world.users["lead_practitioner"],
+        answers=answers_for(run.definition, {"emotional_care": 2}, age_band=run.age_band),
+        today=date(2026, 3, 2),
+    )
     tasks = practitioner.get(url("run_detail", run.pk)).content.decode()
     assert (_status(tasks, "area-developmental_care"), _status(tasks, "finalise"), run.is_ready_to_finalise) == ("Not started", "Not started", True)
     assert url("run_finalise", run.pk) in tasks

@@ -1,8 +1,9 @@
 """Print the GRANT/REVOKE script for the production database roles (see audit/db_grants.py).
 
-    manage.py print_db_grants --owner-role neglect_owner --app-role neglect_app | psql -U neglect_owner neglect_portal
-    manage.py print_db_grants --apply    # run them on the configured database (as the owner role)
+manage.py print_db_grants --owner-role neglect_owner --app-role neglect_app | psql -U neglect_owner neglect_portal
+manage.py print_db_grants --apply    # run them on the configured database (as the owner role)
 """
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection

@@ -1,4 +1,5 @@
 """python manage.py export_cin_census --year 2026 --la-code 931 > return.xml (problems on stderr)."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.models import AuditAction
@@ -19,7 +20,10 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         audit_record(
-            user=None, username="manage.py export_cin_census", action=AuditAction.EXPORT, object_type="cin_census",
+            user=None,
+            username="manage.py export_cin_census",
+            action=AuditAction.EXPORT,
+            object_type="cin_census",
             detail=f"year {year}, LA {la_code}: {export.children} children, {len(export.problems)} data-quality problems",
         )
         self.stdout.write(export.xml.decode("utf-8"), ending="")

@@ -5,6 +5,7 @@ care. Prints the counts (new, updated, unchanged, rejected) and every rejected e
 LAchildID, path and reason. The command runs as an operator: its audit row names the command, and
 --recorded-by names the person the new referrals are recorded by (a referral needs one).
 """
+
 from pathlib import Path
 
 from django.contrib.auth import get_user_model

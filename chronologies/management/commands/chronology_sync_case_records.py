@@ -7,6 +7,7 @@ amendments replayed in order, so that its entry ends as the latest amendment rea
 versions beneath it; a concern that has one is synced from its latest version only (replaying the
 original again would read as a correction back to it).
 """
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 

@@ -1,4 +1,5 @@
 """Add (or replace) a measure set from a JSON file, as the three shipped strategies are (dashboard/strategy_sets.json)."""
+
 import json
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from dashboard.selectors import catalogue
 class Command(BaseCommand):
     help = (
         "Add a partnership's own measure set: a JSON file with key, name, source and items [[measure key, the strategy's line], ...], "
-        "or {\"sets\": [...]} as dashboard/strategy_sets.json. Every key must be a catalogue measure (docs/dashboard.md)."
+        'or {"sets": [...]} as dashboard/strategy_sets.json. Every key must be a catalogue measure (docs/dashboard.md).'
     )
 
     def add_arguments(self, parser):
@@ -37,8 +38,15 @@ class Command(BaseCommand):
                 measure_set, _ = MeasureSet.objects.update_or_create(key=data["key"], defaults={"name": data["name"], "source": data.get("source", "")})
                 measure_set.items.all().delete()
                 MeasureSetItem.objects.bulk_create(
-                    MeasureSetItem(measure_set=measure_set, measure_key=key, source_line=line, position=position) for position, (key, line) in enumerate(data["items"])
+                    MeasureSetItem(measure_set=measure_set, measure_key=key, source_line=line, position=position)
+                    for position, (key, line) in enumerate(data["items"])
                 )
-                audit_record(user=None, action=AuditAction.UPDATE, object_type="dashboard_measure_set", object_id=measure_set.key,
-                             detail=f"{len(data['items'])} measures", username="manage.py add_measure_set")
+                audit_record(
+                    user=None,
+                    action=AuditAction.UPDATE,
+                    object_type="dashboard_measure_set",
+                    object_id=measure_set.key,
+                    detail=f"{len(data['items'])} measures",
+                    username="manage.py add_measure_set",
+                )
                 self.stdout.write(f"{measure_set.key}: {measure_set.name}, {len(data['items'])} measures")

@@ -1,4 +1,5 @@
 """Fill the database with a synthetic county (bench/county.py) for benchmarks and demonstrations."""
+
 import time
 
 from django.conf import settings
@@ -29,8 +30,10 @@ class Command(BaseCommand):
         if years < 3:
             raise CommandError("--years must be at least 3 (the dashboard's trend needs 8 past quarters, with plans started before them).")
         sizes = Sizes.for_children(children)
-        self.stdout.write(f"Generating {sizes.children:,} children, {sizes.cases:,} cases, {sizes.plans:,} plans, {sizes.referrals:,} referrals, "
-                          f"{sizes.concerns:,} concerns, {sizes.conferences:,} conferences, {sizes.chronology:,} chronology entries...")
+        self.stdout.write(
+            f"Generating {sizes.children:,} children, {sizes.cases:,} cases, {sizes.plans:,} plans, {sizes.referrals:,} referrals, "
+            f"{sizes.concerns:,} concerns, {sizes.conferences:,} conferences, {sizes.chronology:,} chronology entries..."
+        )
         started = time.monotonic()
         try:
             made = generate_county(children=children, seed=seed, years=years, append=append, log=lambda line: self.stdout.write(f"  {line}"))

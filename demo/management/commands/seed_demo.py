@@ -8,6 +8,7 @@ overdue), two years of quarterly action-plan updates, and the strategy group's d
 targets with their reasons, a narrative and a signed-off quarter. Every step runs once: running the
 command again changes nothing.
 """
+
 import random
 from datetime import date, timedelta
 
@@ -25,7 +26,7 @@ from cases.services import case_open, child_create, family_create, team_add
 from census.models import ReferralCensus
 from dashboard import services as dashboard
 from dashboard.models import DashboardSetup, MeasureTarget, QuarterReport
-from neglect_portal.quarters import last_complete_quarter, quarter_of
+from neglect_portal.quarters import last_complete_quarter
 from partnership.models import ActionPlan, Rag
 from partnership.services import action_plan_row_add, action_plan_start, action_plan_update_record
 
@@ -83,8 +84,13 @@ class Command(BaseCommand):
                 user = User.objects.filter(username=username).first()
                 if user is None:
                     user = user_create(
-                        username=username, email=f"{username}@example.org", agency=agencies[agency_name], role=role,
-                        password=DEMO_PASSWORD, first_name=first, last_name=last,
+                        username=username,
+                        email=f"{username}@example.org",
+                        agency=agencies[agency_name],
+                        role=role,
+                        password=DEMO_PASSWORD,
+                        first_name=first,
+                        last_name=last,
                     )
                 users[username] = user
             if not Family.objects.filter(name="Brook household").exists():
@@ -125,31 +131,73 @@ class Command(BaseCommand):
         """Public Health's plan (the demo strategy member's agency) and the strategy group's overarching plan."""
         admin = users["partnership.admin"]
         rows = [
-            (agencies["Public Health"], "Health visitors and school nurses use GCP2 where neglect is suspected",
-             "Train all 0-19 staff in GCP2", "Two GCP2 trainers", "Neglect recognised and assessed earlier", "Head of 0-19 Service",
-             date(2027, 3, 31), Rag.AMBER, "Trainer appointed; 40 of 120 staff trained."),
-            (agencies["Public Health"], "Dental neglect is recognised", "Add dental neglect to the universal health review",
-             "Community dental service time", "Referrals for dental neglect made early", "Consultant in Dental Public Health",
-             date(2026, 12, 31), Rag.GREEN, "Included in the review since September."),
-            (None, "Key agencies attend every initial child protection conference", "Quarterly attendance report to each agency",
-             "Business unit analyst", "Attendance of GPs and housing above 80%", "Partnership business manager",
-             date(2027, 3, 31), Rag.RED, "GP attendance 41% this quarter; raised with the ICB."),
+            (
+                agencies["Public Health"],
+                "Health visitors and school nurses use GCP2 where neglect is suspected",
+                "Train all 0-19 staff in GCP2",
+                "Two GCP2 trainers",
+                "Neglect recognised and assessed earlier",
+                "Head of 0-19 Service",
+                date(2027, 3, 31),
+                Rag.AMBER,
+                "Trainer appointed; 40 of 120 staff trained.",
+            ),
+            (
+                agencies["Public Health"],
+                "Dental neglect is recognised",
+                "Add dental neglect to the universal health review",
+                "Community dental service time",
+                "Referrals for dental neglect made early",
+                "Consultant in Dental Public Health",
+                date(2026, 12, 31),
+                Rag.GREEN,
+                "Included in the review since September.",
+            ),
+            (
+                None,
+                "Key agencies attend every initial child protection conference",
+                "Quarterly attendance report to each agency",
+                "Business unit analyst",
+                "Attendance of GPs and housing above 80%",
+                "Partnership business manager",
+                date(2027, 3, 31),
+                Rag.RED,
+                "GP attendance 41% this quarter; raised with the ICB.",
+            ),
         ]
         # Two years of quarterly reviews: each row's status moves towards its status now.
         quarters = last_complete_quarter(timezone.localdate()).last(8)
-        path = {Rag.GREEN: [Rag.RED, Rag.AMBER, Rag.AMBER, Rag.GREEN], Rag.AMBER: [Rag.RED, Rag.RED, Rag.AMBER, Rag.AMBER],
-                Rag.RED: [Rag.AMBER, Rag.AMBER, Rag.RED, Rag.RED]}
+        path = {
+            Rag.GREEN: [Rag.RED, Rag.AMBER, Rag.AMBER, Rag.GREEN],
+            Rag.AMBER: [Rag.RED, Rag.RED, Rag.AMBER, Rag.AMBER],
+            Rag.RED: [Rag.AMBER, Rag.AMBER, Rag.RED, Rag.RED],
+        }
         for agency, objective, action, input_, outcome, lead, timescale, rag, progress in rows:
             plan = action_plan_start(actor=admin, agency=agency)
             row = action_plan_row_add(
-                actor=admin, plan=plan, objective=objective, action=action, input=input_, desired_outcome=outcome, lead=lead,
-                timescale=timescale, quarter=quarters[0].name, rag=path[rag][0], progress="Action agreed at the strategy group.",
+                actor=admin,
+                plan=plan,
+                objective=objective,
+                action=action,
+                input=input_,
+                desired_outcome=outcome,
+                lead=lead,
+                timescale=timescale,
+                quarter=quarters[0].name,
+                rag=path[rag][0],
+                progress="Action agreed at the strategy group.",
             )
             for index, quarter in enumerate(quarters[1:], start=1):
                 status = rag if index == len(quarters) - 1 else path[rag][min(index * len(path[rag]) // len(quarters), len(path[rag]) - 1)]
                 row.refresh_from_db()
-                action_plan_update_record(actor=admin, row=row, version=row.version, quarter=quarter.name, rag=status,
-                                          progress=progress if index == len(quarters) - 1 else f"Reviewed at the {quarter.name} strategy group.")
+                action_plan_update_record(
+                    actor=admin,
+                    row=row,
+                    version=row.version,
+                    quarter=quarter.name,
+                    rag=status,
+                    progress=progress if index == len(quarters) - 1 else f"Reviewed at the {quarter.name} strategy group.",
+                )
 
     def _county(self):
         """The synthetic county at demo size, then what the generator does not make: census codes and plan actions."""
@@ -163,7 +211,11 @@ class Command(BaseCommand):
             if referral.is_neglect:
                 codings.append(ReferralCensus(referral=referral, primary_need="N1", assessment_factors=["16A", rng.choice(["1B", "2B", "3B", "4B"])]))
             else:
-                codings.append(ReferralCensus(referral=referral, primary_need=rng.choice(["N1", "N3", "N4", "N5"]), assessment_factors=[rng.choice(["3B", "4B", "18C", "21"])]))
+                codings.append(
+                    ReferralCensus(
+                        referral=referral, primary_need=rng.choice(["N1", "N3", "N4", "N5"]), assessment_factors=[rng.choice(["3B", "4B", "18C", "21"])]
+                    )
+                )
         ReferralCensus.objects.bulk_create(codings)
         actions = []
         open_plans = Plan.objects.filter(ended_on__isnull=True, kind__in=[PlanKind.CHILD_PROTECTION, PlanKind.CHILD_IN_NEED]).select_related("case")
@@ -171,8 +223,17 @@ class Command(BaseCommand):
             for what, outcome, owner in ACTIONS:
                 due = plan.started_on + timedelta(days=rng.randrange(30, 240))
                 status = ActionStatus.DONE if due < today and rng.random() < 0.6 else rng.choice([ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS])
-                actions.append(PlanAction(plan=plan, what=what, outcome_for_child=outcome, owner_agency_id=owner(plan), due_on=due, status=status,
-                                          evidence="Seen at the core group." if status == ActionStatus.DONE else ""))
+                actions.append(
+                    PlanAction(
+                        plan=plan,
+                        what=what,
+                        outcome_for_child=outcome,
+                        owner_agency_id=owner(plan),
+                        due_on=due,
+                        status=status,
+                        evidence="Seen at the core group." if status == ActionStatus.DONE else "",
+                    )
+                )
         PlanAction.objects.bulk_create(actions)
         self.stdout.write(f"  county: {len(codings)} referrals coded for the census, {len(actions)} plan actions")
 
@@ -202,8 +263,11 @@ class Command(BaseCommand):
 
 # Plan actions the county's open plans get (owner: children's social care, the school or health).
 ACTIONS = [
-    ("Weekly home visits to see the children's sleeping arrangements", "The children sleep in a safe, warm bed every night",
-     lambda plan: plan.case.lead_agency_id),
+    (
+        "Weekly home visits to see the children's sleeping arrangements",
+        "The children sleep in a safe, warm bed every night",
+        lambda plan: plan.case.lead_agency_id,
+    ),
     ("Book and attend a dental check", "The child's teeth are checked and treated", lambda plan: plan.case.lead_agency_id),
 ]
 

@@ -4,6 +4,7 @@ A partnership uses this to load its licensed wording of a tool (for example its 
 Graded Care Profile 2) as the next version of the shipped one, or a tool of its own. A file with
 errors is refused with every problem and its place in the file, and nothing is stored.
 """
+
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
