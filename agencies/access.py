@@ -1587,3 +1587,20 @@ def household_entries_counted_for(user, family_ids):
         return registry.ChronologyEntry.objects.none()
     readable_restricted = chronology_entries_visible_to(user).filter(restricted=True).values("pk")
     return registry.ChronologyEntry.objects.filter(child__family_id__in=family_ids).filter(Q(restricted=False) | Q(pk__in=readable_restricted))
+
+
+# --- Chronology PDFs prepared in the background (issue 18, chronologies/pdf_exports.py) ----------------
+
+
+def access_chronology_export(user, export_id, *, request=None):
+    """A chronology PDF prepared by a job: only for the user who asked, and only while they may still see the child.
+
+    The child's visibility is checked again each time the export's page or file is read (access
+    may have changed since the PDF was asked for): 404, audited, as for the child itself. Reading
+    the page writes no audit row of its own; downloading the file writes the EXPORT.
+    """
+    export = apps.get_model("chronologies.ChronologyExport").objects.filter(pk=export_id, requested_by_id=getattr(user, "pk", None)).first()
+    if export is None or membership_of(user) is None:
+        _deny_not_found(user, request, "chronology_export", export_id, "not an export this user asked for")
+    child_for_export(user=user, child_id=export.child_id, request=request)
+    return export

@@ -222,6 +222,19 @@ def agency_cases(*, user):
     return case_list_for(user=user).filter(overseen)
 
 
+CASES_TO_OVERSEE_PAGE = 50
+
+
+def cases_to_oversee(*, user):
+    """`agency_cases`, newest first, each with `last_oversight_on` (None when never overseen).
+
+    The manager's "cases to oversee" list, paged by the view; the date is a subquery per shown case
+    rather than every oversight of every case (issue 18: the list's cost does not grow with them).
+    """
+    latest = Oversight.objects.filter(case_id=OuterRef("pk")).order_by("-recorded_on").values("recorded_on")[:1]
+    return agency_cases(user=user).annotate(last_oversight_on=Subquery(latest))
+
+
 # --- Repeat plans and repeat referrals ---------------------------------------------------------
 
 

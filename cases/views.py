@@ -14,6 +14,7 @@ from audit.models import AuditAction
 from audit.services import audit_record, audit_record_children_listed
 from neglect_portal.concurrency import EditConflict
 from neglect_portal.govuk_forms import add_service_errors, form_after_conflict
+from neglect_portal.pagination import page_of, pagination_links, query_without_page
 from notifications.selectors import unread_notifications
 
 from . import case_page, field_policy, forms, household_selectors, selectors, services
@@ -187,10 +188,19 @@ def concern_new(request):
 def manager_cases(request):
     """A manager's (or designated safeguarding lead's) cases to oversee."""
     access.require(request.user, access.is_overseer(request.user), request=request, what="manager pages")
-    cases = list(selectors.agency_cases(user=request.user).prefetch_related("oversights")[:200])
-    audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"manager list, {len(cases)} cases", request=request)
+    # Paged in SQL, never capped (issue 18): every case overseen is reachable, one page at a time.
+    page = page_of(selectors.cases_to_oversee(user=request.user), request.GET.get("page"), per_page=selectors.CASES_TO_OVERSEE_PAGE)
+    cases = list(page.object_list)
+    audit_record(
+        user=request.user,
+        action=AuditAction.VIEW,
+        object_type="case_list",
+        detail=f"manager list, page {page.number}: {len(cases)} of {page.paginator.count} cases",
+        request=request,
+    )
     audit_record_children_listed(user=request.user, child_ids=[case.child_id for case in cases], detail="cases to oversee", request=request)
-    return render(request, "cases/manager_cases.html", {"cases": cases, "today": timezone.localdate()})
+    context = {"cases": cases, "page": page, "pagination": pagination_links(page, query_without_page(request)), "today": timezone.localdate()}
+    return render(request, "cases/manager_cases.html", context)
 
 
 # --- The case page and the family -------------------------------------------------------------------

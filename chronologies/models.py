@@ -140,6 +140,10 @@ class ChronologyEntry(RecordedOnce):
         indexes = [
             models.Index(fields=["child", "occurred_on"]),
             models.Index(fields=["child", "kind", "occurred_on"]),
+            # Issue 18, chosen from EXPLAIN at county scale: a child's chronology in page order (walked
+            # backwards for newest first, stopping after the page), and which agencies recorded for a child.
+            models.Index(fields=["child", "occurred_on", "created_at", "id"], name="chronology_entry_child_order"),
+            models.Index(fields=["child", "agency"], name="chronology_entry_child_agency"),
         ]
         constraints = [
             # Per child: one record may concern several children (a conference about siblings).
@@ -278,3 +282,39 @@ class EntryThemes(models.Model):
 
     def __str__(self):
         return f"themes of entry {self.entry_id}: {self.themes or 'none'}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Being prepared"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ChronologyExport(models.Model):
+    """A chronology PDF too long to lay out inside a web request, prepared by a Celery job (issue 18).
+
+    WeasyPrint lays out about a hundred entries a second, so a chronology of more than
+    `pdf.max_entries()` entries is made in the background (chronologies/pdf_exports.py) and
+    downloaded when ready. Only the user who asked may read it, and only while they may still see
+    the child (`agencies.access.access_chronology_export`); the job checks that again when it
+    runs. `query` is the chronology's filters as the page's query string, so the PDF holds exactly
+    what the page showed. The job is claimed with a conditional UPDATE, like the other report jobs.
+    """
+
+    child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="chronology_exports")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    query = models.CharField(max_length=1000, blank=True)
+    entry_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    failure_reason = models.TextField(blank=True)
+    pdf = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["requested_by", "created_at"], name="chronology_export_requester")]
+
+    def __str__(self):
+        return f"Chronology PDF {self.pk} of child {self.child_id} ({self.get_status_display()})"

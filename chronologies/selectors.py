@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from agencies import access
 from agencies.access import (
@@ -65,8 +65,14 @@ NO_FILTERS = ChronologyFilters()
 
 
 def current_versions(entries):
-    """The latest version of each chain: entries nothing supersedes (an indexed anti-join)."""
-    return entries.filter(superseded_by__isnull=True)
+    """The latest version of each chain: entries nothing supersedes (an indexed anti-join).
+
+    Written as NOT EXISTS rather than `superseded_by__isnull=True` (a LEFT JOIN ... IS NULL), whose
+    row estimate PostgreSQL takes for one row: it then sorted a whole chronology to show 50 entries.
+    With NOT EXISTS it walks the chronology's index and stops after the page (issue 18: 34 ms -> 0.2 ms
+    for 5,000 entries; their count 46 ms -> 9 ms).
+    """
+    return entries.filter(~Exists(ChronologyEntry.objects.filter(supersedes_id=OuterRef("pk"))))
 
 
 def _joined(entries):
@@ -90,7 +96,8 @@ def chronology_for_family(*, user, family_id: int, filters: ChronologyFilters = 
 
 def recording_agencies(*, entries):
     """The agencies that recorded any of `entries` (a chronology queryset), by name: the agency filter's choices."""
-    return Agency.objects.filter(pk__in=entries.order_by().values("agency_id")).order_by("name")
+    # One indexed probe per agency (chronology_entry_child_agency), not a read of every entry.
+    return Agency.objects.filter(Exists(entries.filter(agency_id=OuterRef("pk")).order_by())).order_by("name")
 
 
 def with_history(*, user, entries: list[ChronologyEntry]) -> list[ChronologyEntry]:
@@ -133,8 +140,12 @@ def chronology_page(*, user, entries, page_number) -> ChronologyPage:
     Each entry also says whether the user may amend it from the page (`can_amend`): their agency
     recorded it and it was not made from a case record (those are corrected at their record).
     """
-    page = Paginator(entries, PAGE_SIZE).get_page(page_number)
-    entries = with_history(user=user, entries=list(page.object_list))
+    # Page over ids first (the order needs the entry alone; an index walks it and stops after the page),
+    # then read the page's 50 entries with what they show: the cost does not grow with the chronology.
+    page = Paginator(entries.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
+    shown = entries.filter(pk__in=list(page.object_list)).in_bulk()
+    page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
+    entries = with_history(user=user, entries=page.object_list)
     for entry in entries:
         entry.can_amend = not entry.is_automatic and can_amend_entry(user, entry)
     return ChronologyPage(page=page, entries=entries)

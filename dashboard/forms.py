@@ -9,14 +9,13 @@ class PdfForm(GovukFormMixin, forms.Form):
         label="For publication",
         help_text=(
             "Counts of children from 1 to 4 are shown as “fewer than 5”, and any figure they could be worked out from "
-            "(a total, a percentage) as “not shown”, so no child can be recognised."
+            "(a rate, a percentage, a total, a change since last quarter, a chart point) as “not shown”, so no child can be recognised. "
+            "The strategy group’s narrative is left out."
         ),
     )
 
 
 # --- The strategy group's pages: set-up, targets, narrative and sign-off -----------------------------
-
-NO_CHILD_DATA = "This is read across the partnership and printed in the quarterly report: do not name or describe a child or family."
 
 
 class _VersionField(forms.IntegerField):
@@ -75,7 +74,7 @@ class ReportForm(GovukFormMixin, forms.Form):
         label="Issues to escalate to the safeguarding partnership",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=NO_CHILD_DATA,
+        help_text="Do not name or describe a child or family.",
     )
     version = _VersionField()
 
@@ -83,10 +82,10 @@ class ReportForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         narratives = {
             f"narrative_{key}": forms.CharField(
-                label=f"{title}: what the strategy group reads in these figures and what it will do",
+                label=title,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4}),
-                help_text=NO_CHILD_DATA,
+                help_text="Do not name or describe a child or family.",
             )
             for key, title in themes
         }

@@ -134,15 +134,33 @@ def _model(label):
     return apps.get_model(label)
 
 
+EVIDENCE_SHOWN = 20  # records listed behind one flag; the rest are summed up in one link
+
+
+def _as_shown(flag):
+    """At most `EVIDENCE_SHOWN` records behind a flag, then one line for the rest.
+
+    Cumulative concerns list every concern of six months (hundreds on a busy chronology), all
+    links to the same chronology: the page shows the first ones and says how many more there are,
+    so its cost does not grow with the record.
+    """
+    if len(flag.evidence) <= EVIDENCE_SHOWN:
+        return flag
+    shown, rest = flag.evidence[:EVIDENCE_SHOWN], flag.evidence[EVIDENCE_SHOWN:]
+    urls = {item.url for item in rest}
+    more = rules.Evidence(f"And {len(rest)} more record{'s' if len(rest) > 1 else ''}", urls.pop() if len(urls) == 1 else rest[0].url)
+    return replace(flag, evidence=(*shown, more))
+
+
 def _without_hidden_evidence(user, found):
-    """Drop evidence links to records the user may not see, asking the access layer once per kind of record.
+    """Drop evidence links to records the user may not see, asking the access layer once per kind of record; then `_as_shown`.
 
     Readers who see the whole record see every record. For anyone else the three questions are
     always asked (an impossible id when there is nothing to ask), so a page's number of queries
     does not depend on what its flags link to.
     """
     if sees_whole_record(user):
-        return found
+        return {case_id: [_as_shown(flag) for flag in flags] for case_id, flags in found.items()}
     wanted = defaultdict(set)
     for flags in found.values():
         for flag in flags:
@@ -160,7 +178,9 @@ def _without_hidden_evidence(user, found):
         label = item.record.partition(":")[0]
         return label not in _EVIDENCE_CHECKS or item.record in shown
 
-    return {case_id: [replace(flag, evidence=tuple(item for item in flag.evidence if keep(item))) for flag in flags] for case_id, flags in found.items()}
+    return {
+        case_id: [_as_shown(replace(flag, evidence=tuple(item for item in flag.evidence if keep(item)))) for flag in flags] for case_id, flags in found.items()
+    }
 
 
 # --- The manager queue ----------------------------------------------------------------------------------

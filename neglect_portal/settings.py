@@ -335,6 +335,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 # A dashboard snapshot claimed longer ago than this belongs to a worker that died, and the redelivered
 # job may take it over. Above the job's hard time limit, below the visibility timeout (dashboard/checks.py).
 DASHBOARD_CLAIM_EXPIRY_SECONDS = env.int("DASHBOARD_CLAIM_EXPIRY_SECONDS", default=900)
+# Counts of children from 1 to this are suppressed in the dashboard's publications (docs/dashboard.md, "Disclosure control").
+DASHBOARD_SUPPRESS_UP_TO = env.int("DASHBOARD_SUPPRESS_UP_TO", default=4)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Europe/London"
 

@@ -49,7 +49,7 @@ def grades_chart(rows):
         title="Agreed grades by question",
         x_labels=list(reversed(labels)),
         legend_at_bottom=True,
-        legend_at_bottom_columns=3,
+        legend_at_bottom_columns=2,
         truncate_label=-1,
         truncate_legend=-1,
         print_values=False,

@@ -151,7 +151,7 @@ def round_sample_add(request, round_id):
         except ValidationError as error:
             add_service_errors(add, error)
         else:
-            messages.success(request, f"Case {sampled.case_id} added to the sample as {sampled.label}.")
+            messages.success(request, f"Case number {sampled.case_id} added to the sample as {sampled.label}.")
             return redirect("quality:round_sample", audit_round.pk)
     return _sample_page(request, audit_round, forms.SampleDrawForm(initial={"size": 6}), add)
 

@@ -28,7 +28,8 @@ from dashboard import services as dashboard
 from dashboard.models import DashboardSetup, MeasureTarget, QuarterReport
 from neglect_portal.quarters import last_complete_quarter
 from partnership.models import ActionPlan, Rag
-from partnership.services import action_plan_row_add, action_plan_start, action_plan_update_record
+from partnership.selectors import profile_record
+from partnership.services import action_plan_row_add, action_plan_start, action_plan_update_record, partnership_profile_update
 
 DEMO_PASSWORD = "demo-Password-2026"
 # The demo county: 3,000 children make about 500 cases, 200 plans, 400 referrals and 20,000 chronology entries
@@ -240,6 +241,10 @@ class Command(BaseCommand):
     def _dashboard(self, users):
         """The strategy group's dashboard: its board, a few targets with reasons, the last quarter's narrative, the one before signed off."""
         strategy = users["strategy.member"]
+        profile = profile_record()
+        if profile.under_18_population is None:
+            # The county's children are all the children of the demo partnership: rates per 10,000 read as a real county's would.
+            partnership_profile_update(actor=users["partnership.admin"], version=profile.version, name=profile.name, under_18_population=COUNTY_CHILDREN)
         if not DashboardSetup.objects.exists():
             dashboard.setup_save(actor=strategy, version=1, measure_set_key="", added_measures=[], board="Safeguarding Children Partnership Executive")
         if not MeasureTarget.objects.exists():
