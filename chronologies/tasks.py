@@ -1,9 +1,32 @@
-"""Background jobs of the chronology: keep the key-word themes of entries once they are matched (pattern_aggregates.py)."""
+"""Background jobs of the chronology: long chronology PDFs (pdf_exports.py); the key-word themes of entries once matched (pattern_aggregates.py)."""
 
 from celery import shared_task
 from django.db import DatabaseError
 
+from neglect_portal.jobs import run_claimed
+
 from .models import EntryThemes
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, soft_time_limit=600, time_limit=720)
+def chronology_export_make(self, export_id):
+    """Lay out one long chronology PDF, once per claim (pdf_exports.py).
+
+    Idempotent: the claim is a conditional update that must change exactly one row, so a second
+    delivery (acks_late redelivers after a worker dies) finds the export done or running and stops.
+    The requester's access to the child is checked again here; a transient error gives the claim
+    back and retries with backoff; any other error, or running out of time, marks the export failed
+    with the reason shown on its page.
+    """
+    from .pdf_exports import chronology_export_claim, chronology_export_compute, chronology_export_fail, chronology_export_release
+
+    return run_claimed(
+        self,
+        claim=lambda: chronology_export_claim(export_id=export_id),
+        work=lambda: chronology_export_compute(export_id=export_id),
+        release=lambda: chronology_export_release(export_id=export_id),
+        fail=lambda reason: chronology_export_fail(export_id=export_id, reason=reason),
+    )
 
 
 @shared_task(acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)

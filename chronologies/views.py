@@ -14,21 +14,19 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies import access
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases import field_policy
 from cases.selectors import family_view
 from neglect_portal.govuk_forms import add_service_errors
-from partnership.selectors import partnership_name
 
-from . import importing, selectors, services
+from . import importing, pdf_exports, selectors, services
 from .forms import AmendEntryForm, ChronologyFilterForm, ImportConfirmForm, ImportUploadForm, NewEntryForm
-from .models import EntryKind
+from .models import EntryKind, ExportStatus
 from .patterns import patterns_for_child, patterns_for_family
-from .pdf import chronology_pdf, max_entries
+from .pdf import max_entries
 
 case_workers_only = access.role_required(access.can_see_case_work)
 
@@ -118,15 +116,17 @@ def family_chronology(request, family_id):
 def child_chronology_pdf(request, child_id):
     """The chronology as filtered on the page, every matching entry (not one page), as a PDF.
 
-    A chronology longer than `pdf.max_entries()` is not rendered: the page says how to narrow it.
+    Up to `pdf.max_entries()` entries it is laid out here; a longer one (up to
+    `pdf_exports.job_max_entries()`) is prepared by a Celery job and the user is sent to its
+    "PDF being prepared" page; longer still, the page says how to narrow it.
     """
     user = request.user
     child = selectors.child_for_export(user=user, child_id=child_id, request=request)
-    everything = selectors.chronology_for_child(user=user, child=child)
-    form = ChronologyFilterForm(request.GET or None, agencies=selectors.recording_agencies(entries=everything))
-    filters = form.filters()
-    matching = selectors.chronology_for_child(user=user, child=child, filters=filters)
+    form, filters, matching = pdf_exports.chronology_for_pdf(user=user, child=child, query=_query_without_page(request))
     count = matching.count()
+    if max_entries() < count <= pdf_exports.job_max_entries():
+        export = pdf_exports.chronology_export_request(actor=user, child=child, query=_query_without_page(request), entry_count=count, request=request)
+        return redirect("chronologies:pdf_export", export.pk)
     if count > max_entries():
         audit_record(
             user=user,
@@ -134,42 +134,49 @@ def child_chronology_pdf(request, child_id):
             object_type="chronology",
             object_id=child.pk,
             child_id=child.pk,
-            detail=f"PDF not made: {count} entries, over {max_entries()}",
+            detail=f"PDF not made: {count} entries, over {pdf_exports.job_max_entries()}",
             request=request,
         )
-        context = {"child": child, "count": count, "limit": max_entries(), "query": _query_without_page(request)}
+        context = {"child": child, "count": count, "limit": pdf_exports.job_max_entries(), "query": _query_without_page(request)}
         return render(request, "chronologies/pdf_too_long.html", context)
-    entries = selectors.with_history(user=user, entries=list(matching))
+    pdf, laid_out = pdf_exports.pdf_of(user=user, child=child, form=form, filters=filters, matching=matching)
     now = timezone.localtime()
-    pdf = chronology_pdf(
-        context={
-            "partnership_name": partnership_name(),
-            "child": child,
-            # The field policy decides who reads the NHS number (health agencies, the lead, social care).
-            "show_nhs_number": field_policy.for_child(user, child).may_read("child", "nhs_number"),
-            "entries": entries,
-            "patterns": patterns_for_child(user=user, child=child),
-            "applied": form.applied(),
-            "date_from": filters.date_from or (min(entry.occurred_on for entry in entries) if entries else None),
-            "date_to": filters.date_to or (max(entry.occurred_on for entry in entries) if entries else None),
-            "oldest_first": filters.oldest_first,
-            "generated_by": user.get_full_name() or user.get_username(),
-            "generated_agency": access.membership_of(user).agency.name,
-            "generated_at": now,
-        }
-    )
     audit_record(
         user=user,
         action=AuditAction.EXPORT,
         object_type="chronology",
         object_id=child.pk,
         child_id=child.pk,
-        detail=f"PDF of {len(entries)} entries; filters: {'; '.join(form.applied()) or 'none'}",
+        detail=f"PDF of {laid_out} entries; filters: {'; '.join(form.applied()) or 'none'}",
         request=request,
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="chronology-{child.pk}-{now:%Y-%m-%d}.pdf"'
     return response
+
+
+@login_required
+@require_safe
+def pdf_export(request, export_id):
+    """A long chronology's PDF being prepared in the background, then ready to download (it refreshes itself while waiting)."""
+    export = access.access_chronology_export(request.user, export_id, request=request)
+    return render(request, "chronologies/pdf_export.html", {"export": export, "child": export.child, "waiting": export.status in WAITING})
+
+
+@login_required
+@require_safe
+def pdf_export_download(request, export_id):
+    """The prepared PDF: access is checked again now (it may have changed since), and the download is audited (EXPORT)."""
+    export = access.access_chronology_export(request.user, export_id, request=request)
+    if export.status != ExportStatus.DONE:
+        return redirect("chronologies:pdf_export", export.pk)
+    pdf_exports.chronology_export_download_audit(actor=request.user, export=export, request=request)
+    response = HttpResponse(bytes(export.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="chronology-{export.child_id}-{timezone.localtime(export.completed_at):%Y-%m-%d}.pdf"'
+    return response
+
+
+WAITING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
 
 
 @login_required

@@ -61,6 +61,12 @@ class Measure:
     breakdowns: bool = False  # a count broken down by DIMENSIONS
     assumption: str = ""  # where the figure rests on the portal's reading, that reading in words
     target_set_by: str = ""  # who set the target, when and why (printed beside it)
+    notes: tuple = ()  # keys of NOTES: readings many measures share, printed once in the report
+
+    @property
+    def assumptions(self):
+        """The measure's own assumption and the shared readings it rests on, in full (the page's tile)."""
+        return " ".join(filter(None, [self.assumption, *(NOTES[note][1] for note in self.notes)]))
 
     @property
     def kind(self):
@@ -93,6 +99,12 @@ EARLY_HELP_FOR_NEGLECT = (
     "An Early Help plan carries no category: the portal counts it as for neglect when, by its start, a concern naming a "
     "type of neglect had been recorded about the child or the child had been referred for neglect."
 )
+# Readings that many measures rest on: (heading, words). The page prints them with each measure, the
+# report once, above its definitions (docs/dashboard.md, "Shared rules, written once").
+NOTES = {
+    "neglect_plan": ("Neglect plans without a category", NEGLECT_PLAN),
+    "early_help": ("Early help for neglect", EARLY_HELP_FOR_NEGLECT),
+}
 
 CATALOGUE = [
     # --- Children on child protection plans ---------------------------------------------------------
@@ -166,7 +178,7 @@ CATALOGUE = [
         "drift",
         LOWER,
         "percent",
-        assumption=NEGLECT_PLAN,
+        notes=("neglect_plan",),
     ),
     Measure(
         "cp_neglect_length_median_days",
@@ -181,7 +193,7 @@ CATALOGUE = [
         "Children whose looked-after plan started in the quarter, for neglect.",
         "drift",
         breakdowns=True,
-        assumption=NEGLECT_PLAN,
+        notes=("neglect_plan",),
     ),
     # --- Referrals and early help -------------------------------------------------------------------
     Measure(
@@ -225,7 +237,7 @@ CATALOGUE = [
         "front_door",
         HIGHER,
         "percent",
-        assumption=NEGLECT_PLAN,
+        notes=("neglect_plan",),
     ),
     Measure(
         "early_help_neglect_children",
@@ -233,7 +245,7 @@ CATALOGUE = [
         "Children with an Early Help plan for neglect open at the end of the quarter.",
         "front_door",
         breakdowns=True,
-        assumption=EARLY_HELP_FOR_NEGLECT,
+        notes=("early_help",),
     ),
     Measure(
         "early_help_neglect_escalated_pct",
@@ -243,7 +255,8 @@ CATALOGUE = [
         "front_door",
         LOWER,
         "percent",
-        assumption=EARLY_HELP_FOR_NEGLECT + " Escalation is read from plans: a Child in Need or child protection plan starting, not a referral alone.",
+        assumption="Escalation is read from plans: a Child in Need or child protection plan starting, not a referral alone.",
+        notes=("early_help",),
     ),
     # --- Tools and conference attendance ------------------------------------------------------------
     Measure(
@@ -271,7 +284,8 @@ CATALOGUE = [
         HIGHER,
         "percent",
         assumption="The strategy asks for outcome measures without fixing them; the change in Graded Care Profile 2 grades over a plan is "
-        "the portal's reading. " + NEGLECT_PLAN,
+        "the portal's reading.",
+        notes=("neglect_plan",),
     ),
     # --- School, health and adolescents -------------------------------------------------------------
     Measure(
@@ -283,7 +297,7 @@ CATALOGUE = [
         HIGHER,
         "percent",
         basis="average",
-        assumption=NEGLECT_PLAN,
+        notes=("neglect_plan",),
     ),
     Measure(
         "persistent_absence_neglect_pct",
@@ -293,7 +307,7 @@ CATALOGUE = [
         "education",
         LOWER,
         "percent",
-        assumption=NEGLECT_PLAN,
+        notes=("neglect_plan",),
     ),
     Measure(
         "attendance_improved_pct",
@@ -313,14 +327,15 @@ CATALOGUE = [
         HIGHER,
         "percent",
         assumption="The strategy asks for health improvement beside school attendance; the Graded Care Profile 2 health grade "
-        "over a plan is the portal's reading. " + NEGLECT_PLAN,
+        "over a plan is the portal's reading.",
+        notes=("neglect_plan",),
     ),
     Measure(
         "adolescents_on_neglect_plans",
         "Adolescents on neglect plans",
         f"Children aged {ADOLESCENT_AGE} or over at the end of the quarter with a child protection or Child in Need plan for neglect open then.",
         "education",
-        assumption=NEGLECT_PLAN,
+        notes=("neglect_plan",),
     ),
     # --- Agency action plans ------------------------------------------------------------------------
     Measure(

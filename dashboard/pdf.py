@@ -16,7 +16,7 @@ from partnership.selectors import action_plan_red_rows, partnership_profile
 
 from .charts import agency_charts, trend_chart
 from .disclosure import SMALL, WITHHELD, published_agency_row, published_history, published_values, small_words, suppressed, threshold
-from .measures import DIMENSIONS
+from .measures import DIMENSIONS, NOTES
 from .selectors import THEMES, catalogue, category_label, dashboard_setup, measure_sources, measures, quarter_report
 
 STYLESHEET = Path(__file__).resolve().parent / "pdf.css"
@@ -46,7 +46,13 @@ def report_context(*, quarter, values, history, for_publication=False):
         rows = []
         for measure in (m for m in shown if m.theme == theme):
             value = values.get(measure.key)
-            row = {"measure": measure, "rag": measure.rag(value), "left_out": 0, "sources": sources.get(measure.key, [])}
+            row = {
+                "measure": measure,
+                "rag": measure.rag(value),
+                "left_out": 0,
+                "sources": sources.get(measure.key, []),
+                "note_headings": [NOTES[note][0] for note in measure.notes],
+            }
             if measure.key == "action_plan_rag_by_agency":
                 row["rows"] = [dict(r) for r in value or []]
                 row["charts"] = rag_charts(measure, row["rows"])
@@ -85,6 +91,7 @@ def report_context(*, quarter, values, history, for_publication=False):
         "small": small_words(),
         "withheld": WITHHELD,
         "threshold": threshold(),
+        "notes": [NOTES[key] for key in NOTES if any(key in m.notes for m in shown)],
     }
 
 

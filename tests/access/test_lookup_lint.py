@@ -44,6 +44,7 @@ CHILD_DATA_MODELS = frozenset(
         "DriftAcknowledgement",
         "DriftFlag",
         "DriftCaseState",
+        "ChronologyExport",
         # subject_access/, census/, retention/
         "SubjectAccessRequest",
         "ChildCensus",
@@ -92,6 +93,18 @@ ALLOWED = {
     ("drift/refresh.py", "DriftCaseState"): "locks and records the state of the cases being refreshed",
     ("drift/selectors.py", "DriftAcknowledgement"): "acknowledgements of a cases queryset that starts from cases_visible_to",
     ("drift/selectors.py", "DriftFlag"): "stored flags of a cases queryset that starts from cases_visible_to (agency_cases, drift_flags_for_reader)",
+    ("cases/selectors.py", "Oversight"): "cases_to_oversee: the last oversight date of each case of agency_cases, which starts from cases_visible_to",
+    # --- Chronology pages at a cost that does not grow with the record (issue 18).
+    ("chronologies/selectors.py", "ChronologyEntry"): "current_versions: NOT EXISTS a later version, a condition on entries the caller scoped",
+    (
+        "chronologies/pattern_aggregates.py",
+        "ChronologyEntry",
+    ): "re-reads by id the entries of patterns found among a queryset from chronology_entries_visible_to",
+    ("chronologies/tasks.py", "ChronologyEntry"): "which ids of a page's theme matches still exist, before storing them (no content read)",
+    (
+        "chronologies/pdf_exports.py",
+        "ChronologyExport",
+    ): "the export job claims, stores and fails its own row by id; the requester is checked again (access_chronology_export, child_for_export)",
     # --- The case page and family page: rows of a case or household reached through access_case / access_family.
     ("cases/selectors.py", "Adult"): "a household's adults, reached through a visible child; their child links are narrowed to visible children",
     ("cases/selectors.py", "ConcernAmendment"): "prefetch of the amendments of concerns on a case the view got through access_case",

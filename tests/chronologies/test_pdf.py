@@ -98,7 +98,9 @@ def test_a_child_the_user_cannot_see_is_not_exported(world, client_for):
 
 
 def test_a_chronology_too_long_for_one_pdf_asks_to_be_narrowed(world, client_for, settings):
+    # Longer than a background job lays out (issue 18: between the two limits it is prepared by a job, tests/chronologies/test_pdf_exports.py).
     settings.CHRONOLOGY_PDF_MAX_ENTRIES = 5
+    settings.CHRONOLOGY_PDF_JOB_MAX_ENTRIES = 5
     bulk_entries(world.case.child, world.school, 6)
     client = client_for(world.users["csc_practitioner"])
     before = AccessEvent.objects.count()
