@@ -54,6 +54,12 @@ TABLES = (
     "cases_invitation",
     "chronologies_chronologyentry",
     "agencies_agency",
+    # Issue 16: early help for neglect (concerns), breakdowns (households, census records), the DfE codes of referrals.
+    "cases_concern",
+    "cases_family",
+    "census_childcensus",
+    "census_referralcensus",
+    "census_censusassessment",
 )
 
 

@@ -32,8 +32,7 @@ class WordingCheckMixin:
     """Free text gets the partnership's wording guide as a hint beside the field (partnership/wording.py).
 
     The hint shows as the practitioner types (the fields in `wording_fields` are marked for it) and
-    never holds back saving: what they wrote is saved as written. `wording_hints()` is what the
-    views ask before saving; it is always empty now that there is no second look to hold the save for.
+    never holds back saving: what they wrote is saved as written.
     """
 
     wording_fields = ()
@@ -41,9 +40,6 @@ class WordingCheckMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         mark_wording_fields(self, self.wording_fields)
-
-    def wording_hints(self):
-        return []
 
 
 class ChildIdentifiersForm(GovukFormMixin, forms.Form):

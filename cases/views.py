@@ -91,25 +91,23 @@ def _case_form(
     if version_of is not None:
         form_kwargs["initial"] = {**form_kwargs.get("initial", {}), "version": version_of(case, record)}
     form = form_class(request.POST or None, **form_kwargs)
-    hints, conflict_current = [], None
+    conflict_current = None
     if request.method == "POST" and form.is_valid():
-        hints = form.wording_hints() if hasattr(form, "wording_hints") else []
-        if not hints:
-            try:
-                saved = save(case, record, form)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            except EditConflict as conflict:
-                form, conflict_current = _conflicted_form(form_class, form_kwargs, request.POST, conflict, case, record, current)
-            else:
-                destination = getattr(saved, "case", case)
-                if callable(success):  # a message that depends on what was saved (who a concern reached: issue 14)
-                    success = success(saved)
-                if destination.pk != case.pk:
-                    success = f"{success} This case is closed, so it was recorded on case {destination.pk} for review."
-                messages.success(request, success)
-                return redirect(_case_url(destination, anchor))
-    return _render_form(request, template, form, case, title, wording_hints=hints, conflict_current=conflict_current)
+        try:
+            saved = save(case, record, form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except EditConflict as conflict:
+            form, conflict_current = _conflicted_form(form_class, form_kwargs, request.POST, conflict, case, record, current)
+        else:
+            destination = getattr(saved, "case", case)
+            if callable(success):  # a message that depends on what was saved (who a concern reached: issue 14)
+                success = success(saved)
+            if destination.pk != case.pk:
+                success = f"{success} This case is closed, so it was recorded on case {destination.pk} for review."
+            messages.success(request, success)
+            return redirect(_case_url(destination, anchor))
+    return _render_form(request, template, form, case, title, conflict_current=conflict_current)
 
 
 def _conflicted_form(form_class, form_kwargs, data, conflict, case, record, current):
@@ -162,26 +160,23 @@ def concern_new(request):
         form = forms.ConcernByIdentifiersForm(initial={name: request.POST.get(name, "") for name in IDENTIFIER_FIELDS})
     else:
         form = forms.ConcernByIdentifiersForm(request.POST or None)
-    hints = []
     if form.is_bound and form.is_valid():
-        hints = form.wording_hints()
-        if not hints:
-            try:
-                recorded = services.concern_record_for_identifiers(
-                    actor=request.user,
-                    identifiers=form.identifiers(),
-                    agencies_told=form.cleaned_data["agencies_told"],
-                    request=request,
-                    **form.service_arguments(),
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                # The same answer whatever the register holds (issue 22, finding 4): a reference, no child, no case.
-                asked = services.ASKED_FRONT_DOOR if form.cleaned_data.get("ask_front_door") else ""
-                messages.success(request, f"{services.CONCERN_FOR_THE_LEAD}{asked} Reference: concern {recorded.concern_id}.")
-                return redirect("home")
-    return render(request, "cases/concern_new.html", {"form": form, "wording_hints": hints, "title": "Record a concern"})
+        try:
+            recorded = services.concern_record_for_identifiers(
+                actor=request.user,
+                identifiers=form.identifiers(),
+                agencies_told=form.cleaned_data["agencies_told"],
+                request=request,
+                **form.service_arguments(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            # The same answer whatever the register holds (issue 22, finding 4): a reference, no child, no case.
+            asked = services.ASKED_FRONT_DOOR if form.cleaned_data.get("ask_front_door") else ""
+            messages.success(request, f"{services.CONCERN_FOR_THE_LEAD}{asked} Reference: concern {recorded.concern_id}.")
+            return redirect("home")
+    return render(request, "cases/concern_new.html", {"form": form, "title": "Record a concern"})
 
 
 @login_required
@@ -305,20 +300,15 @@ def concern_amend(request, case_id, concern_id):
         "suggested_threshold": current.suggested_threshold,
     }
     form = forms.ConcernAmendForm(request.POST or None, initial=initial)
-    hints = []
     if request.method == "POST" and form.is_valid():
-        hints = form.wording_hints()
-        if not hints:
-            try:
-                services.concern_amend(actor=request.user, concern=concern, reason=form.cleaned_data["reason"], request=request, **form.service_arguments())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "Amendment recorded. The original concern stays visible.")
-                return redirect(_case_url(concern.case, "concerns"))
-    return render(
-        request, "cases/concern_form.html", {"form": form, "case": concern.case, "concern": concern, "wording_hints": hints, "title": "Amend a concern"}
-    )
+        try:
+            services.concern_amend(actor=request.user, concern=concern, reason=form.cleaned_data["reason"], request=request, **form.service_arguments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Amendment recorded. The original concern stays visible.")
+            return redirect(_case_url(concern.case, "concerns"))
+    return render(request, "cases/concern_form.html", {"form": form, "case": concern.case, "concern": concern, "title": "Amend a concern"})
 
 
 @login_required

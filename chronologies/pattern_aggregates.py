@@ -84,12 +84,17 @@ class PatternEntries(Sequence):
 # --- Key-word themes, matched once per entry ---------------------------------------------------------
 
 
+_matchers = {}  # digest -> the themes' matchers (stemming the theme words once per set of words, per process)
+
+
 def keyword_themes():
     """[(code, label, matcher)] of the key-word themes in force (patterns.theme_keywords, one query), and their digest."""
     keywords = patterns.theme_keywords()
-    found = [(f"theme_{slugify(label).replace('-', '_')}", label, themes.ThemeMatcher.of(words)) for label, words in keywords.items()]
     digest = hashlib.sha1(json.dumps(list(keywords.items()), sort_keys=False).encode(), usedforsecurity=False).hexdigest()
-    return found, digest
+    if digest not in _matchers:
+        _matchers.clear()
+        _matchers[digest] = [(f"theme_{slugify(label).replace('-', '_')}", label, themes.ThemeMatcher.of(words)) for label, words in keywords.items()]
+    return _matchers[digest], digest
 
 
 def _has(code):

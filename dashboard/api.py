@@ -152,11 +152,51 @@ class CanSignOffDashboard(permissions.BasePermission):
         return access.can_sign_off_dashboard(request.user)
 
 
+class MeasureSetOutput(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    source = serializers.CharField()
+    shipped = serializers.BooleanField()
+    measures = serializers.ListField(child=serializers.DictField())
+
+
+class SetupOutput(serializers.Serializer):
+    measure_set = serializers.CharField()
+    added_measures = serializers.ListField(child=serializers.CharField())
+    board = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class TargetOutput(serializers.Serializer):
+    measure = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    reason = serializers.CharField()
+    set_by = serializers.CharField()
+    set_at = serializers.DateTimeField()
+    words = serializers.CharField()
+
+
+class TargetsOutput(serializers.Serializer):
+    targets = TargetOutput(many=True)
+    history = TargetOutput(many=True)
+    measures = serializers.ListField(child=serializers.DictField())
+
+
+class ReportOutput(serializers.Serializer):
+    quarter = serializers.CharField()
+    narratives = serializers.DictField(child=serializers.CharField())
+    escalations = serializers.CharField()
+    version = serializers.IntegerField()
+    themes = serializers.ListField(child=serializers.CharField())
+    signed_off = serializers.DictField(allow_null=True)
+
+
 class MeasureSetsView(APIView):
     """The measure sets (the three strategies shipped, and any the partnership added), each measure with the strategy's line."""
 
     permission_classes = [access.HasActiveMembership, CanSeeDashboard]
 
+    @extend_schema(responses={200: MeasureSetOutput(many=True)})
     def get(self, request):
         return Response(
             [
@@ -193,10 +233,11 @@ class SetupView(APIView):
 
     permission_classes = [access.HasActiveMembership, CanSteerDashboard]
 
+    @extend_schema(responses={200: SetupOutput})
     def get(self, request):
         return Response(_setup_body(dashboard_setup()))
 
-    @extend_schema(request=SetupInputSerializer)
+    @extend_schema(request=SetupInputSerializer, responses={200: SetupOutput})
     def put(self, request):
         data = SetupInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -234,6 +275,7 @@ class TargetsView(APIView):
 
     permission_classes = [access.HasActiveMembership, CanSteerDashboard]
 
+    @extend_schema(responses={200: TargetsOutput})
     def get(self, request):
         return Response(
             {
@@ -243,7 +285,7 @@ class TargetsView(APIView):
             }
         )
 
-    @extend_schema(request=TargetInputSerializer)
+    @extend_schema(request=TargetInputSerializer, responses={201: TargetOutput})
     def post(self, request):
         data = TargetInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -289,11 +331,12 @@ class QuarterReportView(APIView):
 
     permission_classes = [access.HasActiveMembership, CanSteerDashboard]
 
+    @extend_schema(responses={200: ReportOutput})
     def get(self, request, quarter):
         parsed = _quarter(quarter)
         return Response(_report_body(parsed, quarter_report(quarter=parsed)))
 
-    @extend_schema(request=ReportInputSerializer)
+    @extend_schema(request=ReportInputSerializer, responses={200: ReportOutput})
     def put(self, request, quarter):
         parsed = _quarter(quarter)
         data = ReportInputSerializer(data=request.data)
@@ -315,7 +358,7 @@ class QuarterSignOffView(APIView):
 
     permission_classes = [access.HasActiveMembership, CanSignOffDashboard]
 
-    @extend_schema(request=SignOffInputSerializer)
+    @extend_schema(request=SignOffInputSerializer, responses={202: ReportOutput})
     def post(self, request, quarter):
         parsed = _quarter(quarter, ended=True)
         data = SignOffInputSerializer(data=request.data)

@@ -476,9 +476,14 @@ GCP2_HEALTH = ("physical_care", "health")
 
 
 def _gcp2_areas():
-    """The area ids of the latest published Graded Care Profile 2 (their grades are compared run to run)."""
+    """The area ids of the latest published Graded Care Profile 2 (their grades are compared run to run).
+
+    Read from the stored structure as it is: a definition that does not parse (a stand-in without
+    areas) simply has none, and the measure has no data rather than the snapshot failing.
+    """
     definition = ToolDefinition.objects.filter(key=GCP2_KEY, status=DefinitionStatus.PUBLISHED).order_by("-version").first()
-    return [area.id for area in definition.parsed.areas] if definition is not None else []
+    areas = (definition.structure or {}).get("areas") if definition is not None else None
+    return [area["id"] for area in areas if isinstance(area, dict) and area.get("id")] if isinstance(areas, list) else []
 
 
 def _outcomes(quarter, basis):

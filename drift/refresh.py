@@ -77,12 +77,10 @@ def _bump(ids):
     """Add one to each case's version (creating its state row if it has none): one statement."""
     table = DriftCaseState._meta.db_table
     rows = ", ".join(["(%s, 1, 0, 0, 0, '')"] * len(ids))
+    # The table name comes from the model and the values are parameters.
+    sql = f"INSERT INTO {table} (case_id, version, computed_version, flag_count, worst, codes) VALUES {rows} ON CONFLICT (case_id) DO UPDATE SET version = {table}.version + 1"  # nosec B608
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (case_id, version, computed_version, flag_count, worst, codes) VALUES {rows} "  # noqa: S608 - table name from the model, values are parameters
-            f"ON CONFLICT (case_id) DO UPDATE SET version = {table}.version + 1",
-            ids,
-        )
+        cursor.execute(sql, ids)
 
 
 class _PendingRefresh:

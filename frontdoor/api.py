@@ -75,7 +75,7 @@ class ItemSerializer(serializers.ModelSerializer):
         return DecisionSerializer(decision).data if decision else None
 
 
-class DecisionInputSerializer(StrictWriteMixin, serializers.Serializer):
+class FrontDoorDecisionInputSerializer(StrictWriteMixin, serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     threshold = serializers.ChoiceField(choices=Threshold.choices)
     reasons = serializers.CharField()
@@ -119,11 +119,11 @@ class FrontDoorItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         item = access.access_front_door_item(request.user, self.kwargs["pk"], request=request._request)
         return Response(ItemSerializer(item).data)
 
-    @extend_schema(request=DecisionInputSerializer, responses={201: ItemSerializer})
+    @extend_schema(request=FrontDoorDecisionInputSerializer, responses={201: ItemSerializer})
     @action(detail=True, methods=["post"], url_path="decision", url_name="decision")
     def decision(self, request, pk=None):
         item = access.access_front_door_item(request.user, pk, request=request._request)
-        serializer = DecisionInputSerializer(data=request.data)
+        serializer = FrontDoorDecisionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         lead = None

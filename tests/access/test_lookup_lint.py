@@ -136,6 +136,7 @@ ALLOWED = {
     ("dashboard/selectors.py", "ChronologyEntry"): "quarterly aggregates (counts only)",
     ("dashboard/selectors.py", "Plan"): "quarterly aggregates (counts only)",
     ("dashboard/selectors.py", "Referral"): "quarterly aggregates (counts only)",
+    ("dashboard/selectors.py", "Concern"): "quarterly aggregates (counts only): a concern of neglect before a plan, as a subquery",
     ("census/annex_a.py", "Concern"): "Ofsted Annex A lists: statutory returns for partnership admins (can_exchange_statutory_returns)",
     ("census/annex_a.py", "ConferenceChild"): "Ofsted Annex A lists (can_exchange_statutory_returns)",
     ("census/annex_a.py", "Plan"): "Ofsted Annex A lists (can_exchange_statutory_returns)",
@@ -181,6 +182,9 @@ ALLOWED = {
     ("chronologies/management/commands/chronology_sync_case_records.py", "Plan"): "an operator's command re-syncing every chronology",
     ("chronologies/management/commands/chronology_sync_case_records.py", "Referral"): "an operator's command re-syncing every chronology",
     ("demo/management/commands/seed_demo.py", "Case"): "the demo seed checks whether it has run already",
+    ("demo/management/commands/seed_demo.py", "Family"): "the demo seed checks whether it has run already",
+    ("demo/management/commands/seed_demo.py", "Referral"): "the demo seed codes its own synthetic county's referrals for the census",
+    ("demo/management/commands/seed_demo.py", "Plan"): "the demo seed gives its own synthetic county's open plans their actions",
     # --- quality/ (issue 17): rounds are run by partnership admins and strategy members (can_run_case_audits) and show numbers and
     # grades only; auditors reach a case through access_sampled_case; measures are counts for the dashboard.
     (

@@ -3,6 +3,7 @@
 import pytest
 import time_machine
 
+from dashboard.services import target_set
 from tests.dashboard.conftest import county  # noqa: F401  (fixture)
 from tests.factories import PASSWORD
 
@@ -19,7 +20,9 @@ def april_2026():
 
 
 @pytest.mark.usefixtures("county")
-def test_a_strategy_member_reads_the_dashboard(page, screenshot, april_2026):
+def test_a_strategy_member_reads_the_dashboard(world, page, screenshot, april_2026):
+    # No built-in targets: the strategy group sets one, and only then is there a RAG.
+    target_set(actor=world.users["strategy"], measure_key="cp_neglect_12m_plus_pct", value=10, reason="Board's aim for 2025-26")
     sign_in(page, "strategy", PASSWORD)
     page.wait_for_url("**/")
     page.goto("/dashboard/")

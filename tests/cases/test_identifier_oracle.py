@@ -115,7 +115,7 @@ def _message(response):
 
 
 def test_the_concern_page_answers_the_same_whatever_the_register_holds(world, client_for, known):
-    form = {**CONCERN, "wording_checked": "yes"}
+    form = CONCERN
     (first, first_rows), (second, second_rows) = [  # a client each, so that each answer's messages are its own
         _send(client_for(world.users["outsider"]), "POST", "cases:concern_new", {**form, **_identifiers(known, number)}, json_body=False)
         for number in (KNOWN, UNKNOWN)

@@ -54,3 +54,20 @@ def test_it_refuses_to_run_without_debug_or_force(db, settings):
     with pytest.raises(CommandError, match="DEBUG=true or --force"):
         call_command("generate_county", "--children", "200")
     assert not Child.objects.exists()
+
+
+def test_without_copy_the_county_is_written_with_bulk_create_as_on_sqlite(db, time_machine, monkeypatch):
+    """The fallback other databases take (SQLite, the demo): the same county, through the ORM."""
+    from django.db import connection
+
+    time_machine.move_to(TODAY, tick=True)
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    call_command("generate_county", "--children", "300", "--seed", "7", "--force", stdout=StringIO())
+    sizes = Sizes.for_children(300)
+    assert (Child.objects.count(), Case.objects.count(), Referral.objects.count(), ChronologyEntry.objects.count()) == (
+        sizes.children,
+        sizes.cases,
+        sizes.referrals,
+        sizes.chronology,
+    )
+    assert Conference.objects.exists() and AssessmentRun.objects.filter(status=RunStatus.FINAL).exclude(scores={}).exists()

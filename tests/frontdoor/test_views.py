@@ -30,7 +30,7 @@ def ask(world):
 def test_the_queue_shows_each_item_with_its_deadline_and_audits_the_children_listed(world, client_for):
     item = FrontDoorItem.objects.get(concern=ask(world))
     page = client_for(world.users["csc_manager"]).get("/front-door/").content.decode()
-    assert f"/front-door/items/{item.pk}/" in page and "Wednesday 25 Nov 2026" in page and "Late" not in page
+    assert f"/front-door/items/{item.pk}/" in page and "Wednesday 25 Nov 2026" in page and 'govuk-tag--red">Late' not in page
     assert AccessEvent.objects.filter(object_type="child_listed", child_id=world.case.child_id, detail="front-door queue").exists()
 
 

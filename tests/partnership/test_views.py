@@ -262,7 +262,7 @@ def test_the_measures_csv_has_a_line_per_plan_and_rag(strategy, row):
     body = strategy.get(reverse("dashboard:measures_csv", kwargs={"quarter": "2025-26-Q4"})).content.decode()
     lines = [line for line in body.splitlines() if line.startswith("2025-26-Q4,action_plan_rag_by_agency")]
     assert lines == [
-        f'2025-26-Q4,action_plan_rag_by_agency,"Agency action plans, by RAG",Public Health,{rag},{n},,'
+        f'2025-26-Q4,action_plan_rag_by_agency,"Agency action plans, by RAG",Public Health,{rag},{n},,,,'
         for rag, n in [("red", 0), ("amber", 1), ("green", 0), ("complete", 0)]
     ]
 
