@@ -26,8 +26,46 @@ class AgencyForm(GovukFormMixin, forms.ModelForm):
 
     class Meta:
         model = Agency
-        fields = ["name", "kind", "locality", "is_active"]
+        fields = ["name", "kind", "locality", "ods_code", "urn", "police_force_code", "is_active"]
         labels = {"is_active": "Agency is active (its users can sign in and work)"}
+        help_texts = {
+            "ods_code": "Health agencies only: the NHS Organisation Data Service code, like RJ1 or A81001",
+            "urn": "Schools, early years settings and education services only: the unique reference number, like 100001",
+            "police_force_code": "Police only: the Home Office force code, like 01",
+        }
+        error_messages = {
+            "name": {"required": "Enter the agency's name"},
+            "kind": {"required": "Select what kind of agency it is", "invalid_choice": "Select what kind of agency it is, from the list"},
+        }
+
+    # Typed as people see them ("rj1", "RJ 1"); stored upper-case without spaces before the format is checked.
+    def clean_ods_code(self):
+        return self.cleaned_data["ods_code"].replace(" ", "").upper()
+
+    def clean_urn(self):
+        return self.cleaned_data["urn"].replace(" ", "")
+
+    def clean_police_force_code(self):
+        return self.cleaned_data["police_force_code"].replace(" ", "")
+
+
+class AgencyMergeForm(GovukFormMixin, forms.Form):
+    """Which agency the duplicate is merged into: an active agency, not itself, not already merged."""
+
+    keep = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="Agency to keep",
+        empty_label="Choose the agency to keep",
+        error_messages={"required": "Choose the agency to keep", "invalid_choice": "Choose an agency from the list"},
+    )
+    confirm = forms.BooleanField(
+        label="I have checked these are the same organisation",
+        error_messages={"required": "Confirm that you have checked these are the same organisation"},
+    )
+
+    def __init__(self, *args, merge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = Agency.objects.filter(merged_into__isnull=True).exclude(pk=merge.pk).order_by("name")
 
 
 class UserBaseForm(GovukFormMixin, forms.Form):

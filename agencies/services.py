@@ -3,14 +3,15 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from . import access, tasks, tokens
-from .models import Agency, AgencyKind, Membership, Role
+from . import access, selectors, tasks, tokens
+from .models import Agency, AgencyKind, Membership, Role, agency_name_key
 
 User = get_user_model()
 
@@ -25,11 +26,11 @@ def _check_choice(value, choices, what):
 
 
 @transaction.atomic
-def agency_create(*, name, kind, locality="", actor=None, request=None):
+def agency_create(*, name, kind, locality="", ods_code="", urn="", police_force_code="", actor=None, request=None):
     """Create an agency and its django-guardian group. Returns the agency."""
     _check_choice(kind, AgencyKind, "agency kind")
     group = Group.objects.create(name=f"agency:{name}")
-    agency = Agency(name=name, kind=kind, locality=locality, group=group)
+    agency = Agency(name=name, kind=kind, locality=locality, ods_code=ods_code, urn=urn, police_force_code=police_force_code, group=group)
     agency.full_clean()
     agency.save()
     audit_record(user=actor, action=AuditAction.CREATE, object_type="agency", object_id=agency.pk, detail=name, request=request)
@@ -51,9 +52,9 @@ def agency_update(*, agency, actor, request=None, **fields):
 
 
 def agency_ensure(*, name, kind, locality=""):
-    """Idempotent create for bootstrap scripts: returns (agency, created)."""
+    """Idempotent create for bootstrap scripts: returns (agency, created). Names compare ignoring case and spacing."""
     _check_choice(kind, AgencyKind, "agency kind")
-    existing = Agency.objects.filter(name=name).first()
+    existing = Agency.objects.filter(name_key=agency_name_key(name)).first() or Agency.objects.filter(name=name).first()
     if existing is not None:
         if existing.kind != kind:
             raise UnknownChoice(f"Agency {name!r} already exists with kind {existing.kind!r}, not {kind!r}.")
@@ -215,3 +216,95 @@ def password_reset_request(*, email, request=None):
         )
         transaction.on_commit(lambda pk=user.pk: tasks.password_link_email.delay(pk, tasks.PASSWORD_RESET))
     return len(users)
+
+
+# --- Merging a duplicate agency ---------------------------------------------------------------------
+
+# Rows that only say "this agency is in it": when both duplicates have one for the same thing (both on
+# a case's team, both in a user's groups, both granted the same case), the merged agency's row is
+# redundant and goes. Any other clash stops the merge (`agency_merge`).
+REDUNDANT_ON_CLASH = frozenset({"cases.TeamMembership", "auth.User_groups", "cases.CaseGroupObjectPermission"})
+
+
+def _unique_sets(model, field):
+    """The unique field sets of `model` that include `field`, each with its condition (a Q or None)."""
+    sets = []
+    meta = model._meta
+    if meta.get_field(field).unique:
+        sets.append(((field,), None))
+    for fields in meta.unique_together:
+        if field in fields:
+            sets.append((tuple(fields), None))
+    for constraint in meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields and field in constraint.fields:
+            sets.append((tuple(constraint.fields), constraint.condition))
+    return sets
+
+
+def _clashes(model, field, old, new):
+    """Rows pointing at `old` that would break a unique rule if they pointed at `new`."""
+    rows = model._default_manager.filter(**{field: old})
+    clash_pks = set()
+    for fields, condition in _unique_sets(model, field):
+        others = [f for f in fields if f != field]
+        scope = model._default_manager.filter(condition) if condition is not None else model._default_manager.all()
+        kept = scope.filter(**{field: new})
+        candidates = rows.filter(condition) if condition is not None else rows
+        for row in candidates:
+            if not others or kept.filter(**{f"{f}": getattr(row, model._meta.get_field(f).attname) for f in others}).exists():
+                clash_pks.add(row.pk)
+    return clash_pks
+
+
+def agency_merge(*, keep, merge, actor, request=None):
+    """Merge the duplicate agency `merge` into `keep`: everything that pointed at it points at `keep`.
+
+    Its people (memberships and the agency group), cases led, team places, records, conference
+    invitations, grants and every other foreign key found through the app registry move; a row made
+    redundant (both agencies on one team) goes. Records kept "exactly as recorded" change only their
+    agency column, under the database's merge exception (migration agencies 0007). The merged agency
+    stays, inactive, with `merged_into` set, as the record of the merge. Partnership admins only
+    (the access layer refuses and audits anyone else); one UPDATE audit row naming both.
+    """
+    access.require(actor, access.can_manage_partnership(actor), request=request, what="agency merge: partnership admin needed")
+    if keep.pk == merge.pk:
+        raise ValidationError({"keep": "Choose a different agency to keep: an agency cannot be merged into itself"})
+    if merge.merged_into_id is not None or keep.merged_into_id is not None:
+        raise ValidationError({"keep": "Choose agencies that have not been merged already"})
+    with transaction.atomic():
+        keep = Agency.objects.select_for_update().get(pk=keep.pk)
+        merge = Agency.objects.select_for_update().get(pk=merge.pk)
+        blocking = []
+        plan = []
+        for target, relation in selectors.agency_relations():
+            old, new = (merge, keep) if target is Agency else (merge.group, keep.group)
+            model, field = selectors.relation_table(relation)
+            clash = _clashes(model, field, old, new)
+            if clash and model._meta.label not in REDUNDANT_ON_CLASH:
+                blocking.append(f"{model._meta.verbose_name_plural} ({len(clash)})")
+            plan.append((model, field, old, new, clash))
+        if blocking:
+            raise ValidationError(
+                {"keep": f"These records of {merge.name} clash with {keep.name}'s and cannot be merged: {', '.join(blocking)}. Ask your system administrator."}
+            )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('neglect.agency_merge', %s, true)", [f"{merge.pk}:{keep.pk}"])
+        moved = []
+        for model, field, old, new, clash in plan:
+            # A plain QuerySet: the recorded-once models' own querysets refuse every update, and the
+            # database's merge exception (above) is what guards these rows during a merge.
+            rows = models.QuerySet(model).filter(**{field: old})
+            removed = rows.filter(pk__in=clash).delete()[0] if clash else 0
+            count = rows.update(**{field: new})
+            if count or removed:
+                moved.append(f"{model._meta.label}.{field}: {count} moved" + (f", {removed} duplicate removed" if removed else ""))
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('neglect.agency_merge', '', true)")
+        Agency.objects.filter(merged_into=merge).update(merged_into=keep)
+        Agency.objects.filter(pk=merge.pk).update(is_active=False, merged_into=keep, name_key=None)
+        detail = f"merged {merge.name} (agency {merge.pk}) into {keep.name}: " + ("; ".join(moved) or "nothing pointed at it")
+        audit_record(user=actor, action=AuditAction.UPDATE, object_type="agency", object_id=keep.pk, detail=detail[:500], request=request)
+    keep.refresh_from_db()
+    return keep

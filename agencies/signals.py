@@ -20,4 +20,7 @@ def audit_logout(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def audit_login_failed(sender, credentials, request=None, **kwargs):
-    audit_record(user=None, action=AuditAction.LOGIN_FAILED, object_type="session", username=credentials.get("username", ""), request=request)
+    # A refused single sign-on has no typed username: sso/backends.py leaves the provider's email on the request.
+    username = credentials.get("username") or getattr(request, "sso_refused_email", "")
+    detail = getattr(request, "sso_refusal_detail", "")
+    audit_record(user=None, action=AuditAction.LOGIN_FAILED, object_type="session", username=username, detail=detail, request=request)

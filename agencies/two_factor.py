@@ -34,6 +34,9 @@ ALLOWED_URL_NAMES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    # Single sign-on: the provider's return reaches a session that has not passed a second factor.
+    "sso_start",
+    "sso_callback",
 }
 RECOVERY_CODES = 10
 
@@ -49,12 +52,25 @@ def is_verified(user):
     return True if check is None or not settings.TWO_FACTOR_REQUIRED else bool(check())
 
 
+# Session key: the user whose OpenID Connect provider asserted multi-factor authentication at sign-in
+# (set by sso/views.py only when the ID token's amr/acr say so, see OIDC_MFA_AMR_VALUES).
+MFA_ASSERTED_USER = "sso_mfa_asserted_user"
+
+
+def provider_mfa_counts(request):
+    """True when this session's user signed in through an OpenID Connect provider that asserted MFA."""
+    return request.session.get(MFA_ASSERTED_USER) == request.user.pk
+
+
 class TwoFactorRequiredMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
+        if user.is_authenticated and settings.TWO_FACTOR_REQUIRED and provider_mfa_counts(request):
+            # This session signed in through the agency's provider, which asserted MFA (sso/backends.py).
+            user.is_verified = lambda: True
         if user.is_authenticated and not is_verified(user) and not request.path.startswith(settings.STATIC_URL):
             match = resolve(request.path_info)
             if match.url_name not in ALLOWED_URL_NAMES:

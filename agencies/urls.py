@@ -7,6 +7,7 @@ urlpatterns = [
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/new/", views.agency_create, name="agency_create"),
     path("agencies/<int:agency_id>/", views.agency_edit, name="agency_edit"),
+    path("agencies/<int:agency_id>/merge/", views.agency_merge, name="agency_merge"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:user_id>/", views.user_edit, name="user_edit"),

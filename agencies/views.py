@@ -1,16 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from neglect_portal.govuk_forms import add_service_errors
+
 from . import access, selectors, services, two_factor
-from .forms import AgencyForm, UserCreateForm, UserEditForm
+from .forms import AgencyForm, AgencyMergeForm, UserCreateForm, UserEditForm
 from .models import Agency
 
 
 def accessibility(request):
-    return render(request, "accessibility.html")
+    """The accessibility statement, on the GOV.UK model; anyone may read it, signed in or not."""
+    return render(request, "accessibility.html", {"accessibility_contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL})
 
 
 @access.role_required(access.can_manage_partnership)
@@ -24,7 +28,8 @@ def agency_create(request):
     form = AgencyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.agency_create(name=data["name"], kind=data["kind"], locality=data["locality"], actor=request.user, request=request)
+        identifiers = {field: data[field] for field in ("ods_code", "urn", "police_force_code")}
+        services.agency_create(name=data["name"], kind=data["kind"], locality=data["locality"], actor=request.user, request=request, **identifiers)
         messages.success(request, f"Agency {form.cleaned_data['name']} added.")
         return redirect("agencies:agency_list")
     return render(request, "agencies/agency_form.html", {"form": form, "title": "Add an agency"})
@@ -39,7 +44,25 @@ def agency_edit(request, agency_id):
         services.agency_update(agency=form.instance, actor=request.user, request=request, **{f: form.cleaned_data[f] for f in form.changed_data})
         messages.success(request, f"Agency {form.cleaned_data['name']} saved.")
         return redirect("agencies:agency_list")
-    return render(request, "agencies/agency_form.html", {"form": form, "title": f"Edit {agency.name}"})
+    return render(request, "agencies/agency_form.html", {"form": form, "title": f"Edit {agency.name}", "agency": agency})
+
+
+@access.role_required(access.can_manage_partnership)
+@require_http_methods(["GET", "POST"])
+def agency_merge(request, agency_id):
+    """Merge a duplicate agency into the one to keep (agencies.services.agency_merge)."""
+    merge = get_object_or_404(Agency, pk=agency_id, merged_into__isnull=True)
+    form = AgencyMergeForm(request.POST if request.method == "POST" else None, merge=merge)
+    if request.method == "POST" and form.is_valid():
+        try:
+            keep = services.agency_merge(keep=form.cleaned_data["keep"], merge=merge, actor=request.user, request=request)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{merge.name} merged into {keep.name}.")
+            return redirect("agencies:agency_list")
+    context = {"form": form, "merge": merge, "references": selectors.agency_reference_summary(merge)}
+    return render(request, "agencies/agency_merge.html", context)
 
 
 @access.role_required(access.can_manage_partnership)

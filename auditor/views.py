@@ -9,6 +9,7 @@ from audit.selectors import event_search
 from audit.services import audit_record, query_detail
 from neglect_portal.csv_export import csv_response
 
+from . import words
 from .forms import EventSearchForm
 
 CSV_COLUMNS = ["at", "username", "agency_name", "role", "action", "object_type", "object_id", "child_id", "detail", "path", "ip_address", "user_agent"]
@@ -30,7 +31,17 @@ def event_list(request):
     page = Paginator(events, 50).get_page(request.GET.get("page")) if events is not None else None
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/event_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    rows = [_in_words(event) for event in page] if page is not None else []
+    return render(request, "audit/event_list.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()})
+
+
+def _in_words(event):
+    return {
+        "event": event,
+        "who": words.who(event),
+        "role": words.role_name(event.role),
+        "record_type": words.record_type_name(event.object_type),
+    }
 
 
 @require_safe

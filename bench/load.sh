@@ -28,12 +28,17 @@ export LOAD_FIXTURES="$out/fixtures.json"
 SECRET_KEY="$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')"
 export SECRET_KEY
 
+.venv/bin/python manage.py migrate --no-input -v 0  # the county database may predate the latest migrations
 .venv/bin/python manage.py collectstatic --no-input -v 0
 .venv/bin/python -m bench.load.setup
 .venv/bin/celery -A neglect_portal purge -f >/dev/null
 
 pids=()
-stop() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done; }
+stop() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  .venv/bin/python -m bench.load.setup forget || true  # the dashboard snapshots setup made: bench/dashboard.py computes, never reads
+}
 trap stop EXIT
 .venv/bin/gunicorn neglect_portal.wsgi:application --bind "127.0.0.1:$port" --workers "${LOAD_WORKERS:-3}" --timeout 60 --preload \
   --log-level warning --access-logfile /dev/null >"$out/gunicorn.log" 2>&1 &

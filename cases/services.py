@@ -32,6 +32,7 @@ from agencies.models import Agency, AgencyKind
 from audit.models import AuditAction
 from audit.services import audit_record
 from neglect_portal.concurrency import EditConflict
+from neglect_portal.dates import long_date
 from notifications.services import notification_create
 
 from . import events
@@ -52,6 +53,7 @@ from .models import (
     Oversight,
     Plan,
     PlanAction,
+    PlanKind,
     Referral,
     Sex,
     Speaker,
@@ -548,7 +550,7 @@ def _tell_lead_professional(*, case: Case, concern: Concern, recorder: User) -> 
         recorder=recorder,
         case=case,
         subject=f"New concern on case {case.pk}",
-        body=f"{concern.agency.name} recorded a concern observed on {concern.observed_on:%d %B %Y}.",
+        body=f"{concern.agency.name} recorded a concern observed on {long_date(concern.observed_on)}.",
     )
 
 
@@ -1059,6 +1061,74 @@ def plan_end(
     )
     events.plan_ended.send(sender=Plan, plan=plan, actor=actor)
     return plan
+
+
+CP_PLAN_BY_HAND_REFUSED = "A child protection plan starts only from a conference decision: record the decision on the conference's page"
+
+
+@transaction.atomic
+def plan_start_by_hand(
+    *,
+    actor: User | None,
+    case: Case,
+    kind: str,
+    started_on: date,
+    cp_category: str = "",
+    request: Request = None,
+) -> Plan:
+    """Start a plan typed in by a user. A child protection plan is refused: a conference decision starts it."""
+    if kind == PlanKind.CHILD_PROTECTION:
+        raise ValidationError({"kind": CP_PLAN_BY_HAND_REFUSED})
+    return plan_start(actor=actor, case=case, kind=kind, started_on=started_on, cp_category=cp_category, request=request)
+
+
+@transaction.atomic
+def plan_follow_conference(
+    *,
+    actor: User | None,
+    case: Case,
+    decision: str,
+    cp_category: str,
+    held_on: date,
+    request: Request = None,
+) -> Plan | None:
+    """Make the case's child protection plan follow a conference decision (the decision's code, as a string).
+
+    "plan_started" starts the plan (category from the decision, start date = the conference date);
+    "plan_ended" ends the open plan on the conference date; "category_changed" re-categorises the
+    open plan. Other decisions change no plan. Cases does not know the conference: the caller
+    passes the decision's code and the date.
+    """
+    open_plan = Plan.objects.select_for_update().filter(case=case, kind=PlanKind.CHILD_PROTECTION, ended_on__isnull=True).first()
+    if decision == "plan_started":
+        if open_plan is None:
+            return plan_start(actor=actor, case=case, kind=PlanKind.CHILD_PROTECTION, started_on=held_on, cp_category=cp_category, request=request)
+        if open_plan.started_on != held_on:
+            raise ValidationError({"decision": f"Case {case.pk} already has an open child protection plan: record a review decision instead"})
+        decision = "category_changed"  # the same conference's decision recorded again
+    if decision == "plan_ended":
+        if open_plan is None:
+            return None  # no open plan (recorded before plans followed decisions, or already ended)
+        return plan_end(actor=actor, plan=open_plan, ended_on=held_on, end_reason=f"Ended by the conference of {long_date(held_on)}", request=request)
+    if decision == "category_changed":
+        if open_plan is None or open_plan.cp_category == cp_category:
+            return open_plan
+        before = open_plan.get_cp_category_display()
+        open_plan.cp_category = cp_category
+        open_plan.full_clean()
+        _versioned_update(Plan, pk=open_plan.pk, expected_version=open_plan.version, cp_category=cp_category)
+        open_plan.refresh_from_db()
+        audit_record(
+            user=actor,
+            action=AuditAction.UPDATE,
+            object_type="plan",
+            object_id=open_plan.pk,
+            child_id=case.child_id,
+            detail=f"category {before} -> {open_plan.get_cp_category_display()} by the conference of {held_on}",
+            request=request,
+        )
+        return open_plan
+    return None
 
 
 @transaction.atomic

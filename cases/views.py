@@ -316,7 +316,9 @@ def concern_amend(request, case_id, concern_id):
 def plan_new(request, case_id):
     def save(case, record, form):
         data = form.cleaned_data
-        services.plan_start(actor=request.user, case=case, kind=data["kind"], cp_category=data["cp_category"], started_on=data["started_on"], request=request)
+        services.plan_start_by_hand(
+            actor=request.user, case=case, kind=data["kind"], cp_category=data["cp_category"], started_on=data["started_on"], request=request
+        )
 
     return _case_form(
         request,

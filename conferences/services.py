@@ -31,8 +31,9 @@ from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_record
 from cases.models import Case
-from cases.services import team_add
+from cases.services import plan_follow_conference, team_add
 from chronologies import services as chronology
+from neglect_portal.dates import long_date
 from neglect_portal.working_days import add_working_days
 from notifications.services import notification_create
 
@@ -353,6 +354,8 @@ def conference_record_decisions(*, actor, conference: Conference, decisions: Seq
             raise ValidationError({"decision": "Choose the decision"})
         link.full_clean()
         link.save()
+        # The decision is the source of the plan: started, ended or re-categorised on the case, in this transaction.
+        plan_follow_conference(actor=actor, case=link.case, decision=link.decision, cp_category=link.cp_category, held_on=conference.held_on, request=request)
         recorded.append(link)
     _queue_absence_feedback(conference)
     _conference_recorded(conference, author=actor)
@@ -412,7 +415,7 @@ def _feedback_body(*, conference, invitation, links):
         what.append("sent no report")
     lines = [
         f"{invitation.agency.name} was a key agency for the {conference.get_kind_display().lower()} on "
-        f"{conference.held_on:%-d %B %Y} and {' and '.join(what)}.",
+        f"{long_date(conference.held_on)} and {' and '.join(what)}.",
     ]
     for link in links:
         if link.decision:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from agencies import access
 from cases.models import CaseStatus
 from drift import rules
+from neglect_portal.dates import long_date
 from notifications.services import notification_create
 
 from .models import FlagNotice, ItemKind
@@ -65,7 +66,7 @@ def _notify(case, flag):
         notification_create(
             recipient=person,
             subject=f"Red flag on case {case.pk}: {flag.title}",
-            body=f"{flag.title}, since {flag.since.day} {flag.since:%B %Y}. Open the case to see why and the records behind it.",
+            body=f"{flag.title}, since {long_date(flag.since)}. Open the case to see why and the records behind it.",
             link=reverse("cases:case_detail", args=[case.pk]) + "#flags",
         )
     return True

@@ -28,6 +28,7 @@ from cases.models import CaseStatus, ConcernContent, NeglectType
 from cases.sharing import SharingDetails, sharing_details_errors
 from cases.validators import validate_known_neglect_types
 from chronologies.household_entries import chronology_entries_from_front_door_decision, chronology_entries_from_household_concern
+from neglect_portal.dates import long_date
 from notifications.services import notification_create
 
 from .deadlines import due_on
@@ -54,7 +55,7 @@ def _person(user):
 
 
 def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
+    return long_date(value)
 
 
 def _item_link(item):

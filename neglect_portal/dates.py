@@ -13,6 +13,11 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 
+def long_date(day: date) -> str:
+    """A date as every notification and email writes it, the GOV.UK way: "4 December 2026" (no leading zero, month in full)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def months_before(day: date, months: int) -> date:
     """The same day `months` calendar months earlier; the month's last day when it has no such day."""
     return day - relativedelta(months=months)

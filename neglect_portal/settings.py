@@ -149,9 +149,11 @@ INSTALLED_APPS = [
     "quality",
     "frontdoor",
     "demo",
+    "sso",
 ]
 
 MIDDLEWARE = [
+    "neglect_portal.errors.DebugErrorPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -166,6 +168,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "neglect_portal.middleware.SecurityHeadersMiddleware",
 ]
+
+# With DEBUG on, Django's debug pages for errors (tracebacks, every URL) only when this is on too;
+# otherwise the portal's own 404 and 500 pages, as in production (neglect_portal/errors.py).
+DEBUG_ERROR_PAGES = env.bool("DEBUG_ERROR_PAGES", default=False)
 
 ROOT_URLCONF = "neglect_portal.urls"
 WSGI_APPLICATION = "neglect_portal.wsgi.application"
@@ -210,6 +216,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+    # Single sign-on through an agency's own OpenID Connect provider (sso/, docs/security.md).
+    "sso.backends.AgencyOidcBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -236,6 +244,18 @@ API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=24)
 # Two-factor authentication (TOTP + recovery codes) before any child's data is reachable.
 TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
 OTP_TOTP_ISSUER = PARTNERSHIP_NAME
+
+# Single sign-on (OpenID Connect, mozilla-django-oidc; providers per agency in sso.OidcProvider).
+# The portal's second factor is skipped only when the provider's ID token asserts multi-factor
+# authentication: an `amr` value in OIDC_MFA_AMR_VALUES or an `acr` in OIDC_MFA_ACR_VALUES.
+# An empty OIDC_MFA_AMR_VALUES and OIDC_MFA_ACR_VALUES means everyone still does the portal's second factor.
+OIDC_MFA_AMR_VALUES = env.list("OIDC_MFA_AMR_VALUES", default=["mfa", "otp", "hwk"])
+OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
 
 # Idle timeout: the session cookie lives SESSION_IDLE_MINUTES and is renewed on every request.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
@@ -348,6 +368,14 @@ EMAIL_BACKEND = env.str(
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="neglect-portal@localhost")
+# GOV.UK Notify, when EMAIL_BACKEND is "neglect_portal.notify_email.NotifyEmailBackend" (SMTP otherwise):
+# the API key, and the id of a Notify email template whose subject and body are ((subject)) and ((body)).
+NOTIFY_API_KEY = _secret("NOTIFY_API_KEY", default="")
+NOTIFY_EMAIL_TEMPLATE_ID = env.str("NOTIFY_EMAIL_TEMPLATE_ID", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_TIMEOUT_SECONDS = env.int("NOTIFY_TIMEOUT_SECONDS", default=30)
+# Where the accessibility statement tells people to report a problem or ask for another format.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="accessibility@example.org")
 
 # --- Internationalisation ----------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from agencies import account_views, two_factor_views
@@ -28,6 +30,8 @@ api_v1 = [
 handler403 = "neglect_portal.errors.permission_denied"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico whatever the page says; the portal's own icon (not GOV.UK's Crown).
+    path("favicon.ico", RedirectView.as_view(url=static("images/favicon.ico"), permanent=True), name="favicon"),
     path("", case_views.home, name="home"),
     path("accessibility/", agency_views.accessibility, name="accessibility"),
     path(
@@ -36,6 +40,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # "Sign in with <organisation>": single sign-on through an agency's OpenID Connect provider.
+    path("", include("sso.urls")),
     path("accounts/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
     path("accounts/two-factor/recovery-codes/", two_factor_views.recovery_codes, name="two_factor_recovery_codes"),
     path("accounts/two-factor/", two_factor_views.verify, name="two_factor_verify"),

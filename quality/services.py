@@ -32,6 +32,7 @@ from agencies import access
 from audit.models import AuditAction
 from audit.services import audit_record
 from neglect_portal.concurrency import EditConflict
+from neglect_portal.dates import long_date
 from neglect_portal.quarters import quarter_of
 from notifications.services import notification_create
 from partnership import services as partnership_services
@@ -365,7 +366,7 @@ def audit_round_start(*, actor, audit_round, request=None):
             recipient=auditor.user,
             subject=f"Case audit: {audit_round.title}",
             body=f"You are {auditor.agency}'s auditor in the multi-agency case audit \u201c{audit_round.title}\u201d. "
-            f"You can read and grade its {audit_round.sample.count()} cases until {audit_round.ends_on:%-d %B %Y}.",
+            f"You can read and grade its {audit_round.sample.count()} cases until {long_date(audit_round.ends_on)}.",
             link=link,
         )
     return audit_round

@@ -20,6 +20,9 @@ def rows(prefix):
 
 def main(prefixes):
     missed = []
+    measured = [int(re.search(r"u(\d+)$", prefix).group(1)) for prefix in prefixes]
+    if TARGET_USERS not in measured:
+        missed.append(f"no run at {TARGET_USERS} users, so the p95 target was not checked")
     for prefix in prefixes:
         users = int(re.search(r"u(\d+)$", prefix).group(1))
         print(f"\n{users} concurrent users")

@@ -9,8 +9,9 @@ the benchmark database, whose sessions only the local gunicorn started there rea
 
 Writes var/load/fixtures.json: per role, the session cookies and the case and child ids each user
 may read, a concern's form fields (checked by posting one through Django's test client), and the
-dashboard quarter whose PDF the strategy group downloads (its snapshot computed here, as the
-quarterly job does, so the stored PDF is what is downloaded).
+dashboard quarter whose PDF the strategy group downloads (its snapshot and those of the seven quarters
+of its trend computed here, as the quarterly job does, so the stored PDF is what is downloaded and the
+page reads its trend; `python -m bench.load.setup forget` removes the snapshots made here).
 """
 
 import json
@@ -99,18 +100,36 @@ def check_concern_post(user, device, case_id):
         sys.exit(f"The load test's concern was refused: {errors}")
 
 
-def dashboard_quarter():
-    """The latest complete quarter, with its snapshot (and stored PDF) computed as the quarterly job does."""
+def dashboard_quarters():
+    """The latest complete quarter and the seven before it, each with its snapshot (and stored PDF) computed as the quarterly job does.
+
+    In use the quarterly job has stored every past quarter, so the dashboard page reads its 8-quarter
+    trend from snapshots; without them each page view would compute seven quarters. Returns the
+    latest quarter's name and the names of the snapshots made here (`forget` removes them after the
+    run, so bench/dashboard.py still computes rather than reads).
+    """
     from dashboard.models import DashboardSnapshot, SnapshotStatus
     from dashboard.services import snapshot_compute
     from neglect_portal.quarters import last_complete_quarter
 
-    quarter = last_complete_quarter(timezone.localdate())
-    if not DashboardSnapshot.objects.filter(quarter=quarter.name, status=SnapshotStatus.DONE).exists():
-        DashboardSnapshot.objects.filter(quarter=quarter.name).delete()
-        DashboardSnapshot.objects.create(quarter=quarter.name, status=SnapshotStatus.RUNNING, claimed_at=timezone.now())
-        snapshot_compute(quarter_name=quarter.name)
-    return quarter.name
+    latest = last_complete_quarter(timezone.localdate())
+    made = []
+    for quarter in latest.last(8):
+        if not DashboardSnapshot.objects.filter(quarter=quarter.name, status=SnapshotStatus.DONE).exists():
+            DashboardSnapshot.objects.filter(quarter=quarter.name).delete()
+            DashboardSnapshot.objects.create(quarter=quarter.name, status=SnapshotStatus.RUNNING, claimed_at=timezone.now())
+            snapshot_compute(quarter_name=quarter.name)
+            made.append(quarter.name)
+    return latest.name, made
+
+
+def forget():
+    """Remove the dashboard snapshots this setup made (bench/load.sh calls it when the run ends)."""
+    from dashboard.models import DashboardSnapshot
+
+    if OUT.exists():
+        made = json.loads(OUT.read_text()).get("snapshots_made", [])
+        DashboardSnapshot.objects.filter(quarter__in=made).delete()
 
 
 def main():
@@ -132,7 +151,7 @@ def main():
                     "children": [child_id for _, child_id in cases],
                 }
             )
-    fixtures["quarter"] = dashboard_quarter()
+    fixtures["quarter"], fixtures["snapshots_made"] = dashboard_quarters()
 
     from cases.models import Case
     from drift.refresh import drift_flags_forget_closed, drift_flags_refresh, fresh  # the nightly sweep, if it has not run today
@@ -150,4 +169,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    forget() if sys.argv[1:] == ["forget"] else main()

@@ -11,17 +11,42 @@ def case_pk(world):
     return {"pk": world.case.pk}
 
 
+def sso_provider(world):
+    from sso.models import OidcProvider
+
+    return OidcProvider.objects.get_or_create(
+        slug="riverside",
+        defaults={
+            "agency": world.school,
+            "display_name": "Riverside School",
+            "issuer": "https://login.riverside.example",
+            "authorization_endpoint": "https://login.riverside.example/authorize",
+            "token_endpoint": "https://login.riverside.example/token",
+            "userinfo_endpoint": "https://login.riverside.example/userinfo",
+            "jwks_endpoint": "https://login.riverside.example/jwks",
+            "client_id": "neglect-portal",
+            "client_secret_env": "OIDC_SECRET_RIVERSIDE",
+        },
+    )[0]
+
+
 ROUTES = {
     ("home", "GET"): Row(page(SIGNED_IN)),
     ("accessibility", "GET"): Row(everyone(200)),
+    ("favicon", "GET"): Row(everyone(301)),
     ("login", "GET"): Row({**everyone(200), **dict.fromkeys(SIGNED_IN, 302)}),
     ("login", "POST"): Row({**everyone(200), **dict.fromkeys(SIGNED_IN, 302)}),
     ("logout", "POST"): Row(everyone(302)),
+    # Single sign-on: the start sends anyone to the agency's provider; the return without a code refuses.
+    ("sso_start", "GET"): Row(everyone(302), kwargs=lambda w: {"slug": sso_provider(w).slug}),
+    ("sso_callback", "GET"): Row(everyone(403)),
     ("agencies:agency_list", "GET"): Row(page(ADMIN)),
     ("agencies:agency_create", "GET"): Row(page(ADMIN)),
     ("agencies:agency_create", "POST"): Row(page(ADMIN)),
     ("agencies:agency_edit", "GET"): Row(page(ADMIN), kwargs=lambda w: {"agency_id": w.school.pk}),
     ("agencies:agency_edit", "POST"): Row(page(ADMIN), kwargs=lambda w: {"agency_id": w.school.pk}),
+    ("agencies:agency_merge", "GET"): Row(page(ADMIN), kwargs=lambda w: {"agency_id": w.public_health.pk}),
+    ("agencies:agency_merge", "POST"): Row(page(ADMIN), kwargs=lambda w: {"agency_id": w.public_health.pk}),
     ("agencies:user_list", "GET"): Row(page(ADMIN)),
     ("agencies:user_create", "GET"): Row(page(ADMIN)),
     ("agencies:user_create", "POST"): Row(page(ADMIN)),

@@ -18,8 +18,8 @@ def test_agency_form_errors_keep_what_was_typed(world, client_for):
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html
-    assert "Agency with this Name already exists." in html
-    assert "Select a valid choice" in html
+    assert "An agency called Riverside School already exists" in html
+    assert "Select what kind of agency it is, from the list" in html
     assert 'value="Riverside School"' in html
 
 

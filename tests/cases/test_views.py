@@ -136,12 +136,17 @@ def test_a_manager_records_oversight_and_a_practitioner_cannot(world, client_for
     assert world.case.oversights.get().decision == "Continue the plan"
 
 
-def test_a_plan_needs_a_category_only_for_child_protection(world, client_for):
+def test_a_child_protection_plan_is_not_typed_in_by_hand_it_follows_a_conference(world, client_for):
     client = client_for(world.users["csc_practitioner"])
-    response = client.post(reverse("cases:plan_new", args=[world.case.pk]), {"kind": "child_protection", "cp_category": "", "started_on": "2026-11-01"})
-    assert response.status_code == 200 and "cp_category" in response.context["form"].errors
-    ok = client.post(reverse("cases:plan_new", args=[world.case.pk]), {"kind": "child_protection", "cp_category": "neglect", "started_on": "2026-11-01"})
-    assert ok.status_code == 302 and world.case.plans.get().cin_category_code == "NEG"
+    refused = client.post(reverse("cases:plan_new", args=[world.case.pk]), {"kind": "child_protection", "cp_category": "neglect", "started_on": "2026-11-01"})
+    assert refused.status_code == 200 and "starts only from a conference decision" in refused.content.decode()
+    assert not world.case.plans.exists()
+    with_category = client.post(
+        reverse("cases:plan_new", args=[world.case.pk]), {"kind": "child_in_need", "cp_category": "neglect", "started_on": "2026-11-01"}
+    )
+    assert with_category.status_code == 200 and "cp_category" in with_category.context["form"].errors
+    ok = client.post(reverse("cases:plan_new", args=[world.case.pk]), {"kind": "child_in_need", "cp_category": "", "started_on": "2026-11-01"})
+    assert ok.status_code == 302 and world.case.plans.get().kind == "child_in_need"
 
 
 def test_home_page_lists_actions_due_for_my_agency(world, client_for):

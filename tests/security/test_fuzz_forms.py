@@ -103,6 +103,8 @@ BUILDERS = {
     # issue 14: the front door's link form (a household's children) and its team form (children's social care's case workers)
     "household_children": lambda world: access.children_visible_to(world.users["csc_manager"]).filter(family=world.case.child.family),
     "front_door_people": lambda world: _front_door_people(),
+    # issue 20: the agency merge form (the duplicate being merged)
+    "merge": lambda world: world.public_health,
 }
 
 
