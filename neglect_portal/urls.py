@@ -29,9 +29,19 @@ api_v1 = [
 # A refusal with a reason shows it (agencies.access.Refused); see neglect_portal/errors.py.
 handler403 = "neglect_portal.errors.permission_denied"
 
+
+class FaviconRedirect(RedirectView):
+    """The icon's address, asked for when a browser asks (with hashed static files it is known only after collectstatic)."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("images/favicon.ico")
+
+
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; the portal's own icon (not GOV.UK's Crown).
-    path("favicon.ico", RedirectView.as_view(url=static("images/favicon.ico"), permanent=True), name="favicon"),
+    path("favicon.ico", FaviconRedirect.as_view(), name="favicon"),
     path("", case_views.home, name="home"),
     path("accessibility/", agency_views.accessibility, name="accessibility"),
     path(
