@@ -26,11 +26,11 @@ from audit.models import AuditAction
 from audit.services import audit_record, audit_record_children_listed, query_detail
 from neglect_portal.api import StrictWriteMixin
 from neglect_portal.concurrency import EditConflict
+from sharing.models import FamilyInformed, LawfulBasis, SharingCondition, SharingDecision
+from sharing.services import SharingDetails
 
 from . import field_policy, selectors, services
 from .models import Case, Child, ChildVoice, Concern, NeglectType, Oversight, Plan, PlanAction, TeamMembership, Threshold
-from .sharing import SharingDetails
-from .sharing_models import FamilyInformed, LawfulBasis, SharingCondition, SharingDecision
 
 
 class PolicyReadMixin:
@@ -141,7 +141,7 @@ class ConcernSerializer(StrictWriteMixin, serializers.ModelSerializer):
     agency = serializers.CharField(source="agency.name", read_only=True)
     case = serializers.IntegerField(source="case_id", read_only=True)
     suggested_threshold = serializers.ChoiceField(choices=Threshold.values, required=False, allow_blank=True, default="")
-    # The information-sharing decision (cases.sharing): required, and not echoed back.
+    # The information-sharing decision (sharing/services.py): required, and not echoed back.
     sharing_reason = serializers.CharField(
         write_only=True, error_messages={"required": "Say why you are sharing this information", "blank": "Say why you are sharing this information"}
     )

@@ -3,12 +3,10 @@
 from rest_framework.routers import SimpleRouter
 
 from .api import CaseViewSet, ChildViewSet, ConcernViewSet
-from .household_api import FamilyViewSet
 
 router = SimpleRouter()
 router.register("cases", CaseViewSet, basename="case")
 router.register("children", ChildViewSet, basename="child")
 router.register("concerns", ConcernViewSet, basename="concern")
-router.register("families", FamilyViewSet, basename="family")
 
 urlpatterns = [*router.urls]

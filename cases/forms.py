@@ -11,11 +11,10 @@ from agencies import access
 from agencies.models import Agency, Role
 from neglect_portal.govuk_forms import GovukFormMixin
 from partnership.wording import mark_wording_fields
+from sharing.forms import SharingDecisionFields
 
-from .models import ActionStatus, CPCategory, NeglectType, PlanKind, ReferralOutcome, Relationship, Speaker, Threshold, VoiceMethod
+from .models import ActionStatus, CPCategory, NeglectType, PlanKind, ReferralOutcome, Speaker, Threshold, VoiceMethod
 from .selectors import ChildIdentifiers
-from .sharing import SharingDetails
-from .sharing_models import FamilyInformed, LawfulBasis, SharingCondition
 
 
 def _date_field(label, *, required=True, help_text=""):
@@ -60,71 +59,6 @@ class ChildIdentifiersForm(GovukFormMixin, forms.Form):
             nhs_number=data.get("nhs_number", ""),
             upn=data.get("upn", ""),
         )
-
-
-class SharingDecisionFields(forms.Form):
-    """The information-sharing decision asked of whoever records a concern (who and when are known).
-
-    Required, with no answer chosen for the user: the decision is theirs, and the government's
-    advice asks them to record why and on what basis. Consent is not asked for (it is not the
-    basis for safeguarding sharing); whether the family knows is, and why not when they do not.
-    """
-
-    sharing_reason = forms.CharField(
-        label="Why you are sharing this",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recording a concern shares it with the team around the child and the agencies you told. For example: "
-        "the child may be suffering neglect and the team needs to know to keep them safe.",
-        error_messages={"required": "Say why you are sharing this information"},
-    )
-    lawful_basis = forms.ChoiceField(
-        label="Lawful basis for sharing (UK GDPR Article 6)",
-        choices=LawfulBasis.choices,
-        widget=forms.RadioSelect,
-        help_text="Public bodies and services acting for them usually share for their public task.",
-        error_messages={"required": "Choose the lawful basis for sharing"},
-    )
-    sharing_condition = forms.ChoiceField(
-        label="Condition for special category data (UK GDPR Article 9, DPA 2018 Schedule 1)",
-        choices=SharingCondition.choices,
-        widget=forms.RadioSelect,
-        help_text="Health and other sensitive details need a condition as well. Safeguarding usually applies.",
-        error_messages={"required": "Choose the condition for sharing special category data"},
-    )
-    family_informed = forms.ChoiceField(
-        label="Does the family know this is being shared?",
-        choices=[(FamilyInformed.YES, "Yes"), (FamilyInformed.NO, "No")],
-        widget=forms.RadioSelect,
-        help_text="You do not need consent to share to safeguard a child, but tell the family unless that could put the child at risk.",
-        error_messages={"required": "Say whether the family knows this is being shared"},
-    )
-    not_informed_reason = forms.CharField(
-        label="If not, why not",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
-        help_text="For example: telling them could put the child at risk, or they could not be reached yet.",
-    )
-
-    SHARING_FIELDS = ("sharing_reason", "lawful_basis", "sharing_condition", "family_informed", "not_informed_reason")
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("family_informed") == FamilyInformed.NO and not (cleaned.get("not_informed_reason") or "").strip():
-            self.add_error("not_informed_reason", "Say why the family has not been told")
-        return cleaned
-
-    def sharing_details(self):
-        data = self.cleaned_data
-        return SharingDetails(
-            reason=data["sharing_reason"],
-            lawful_basis=data["lawful_basis"],
-            condition=data["sharing_condition"],
-            family_informed=data["family_informed"],
-            not_informed_reason=data.get("not_informed_reason", ""),
-        )
-
-    def sharing_fields(self):
-        return [self[name] for name in self.SHARING_FIELDS]
 
 
 class NeglectTypesField(forms.MultipleChoiceField):
@@ -341,34 +275,3 @@ class ReassignLeadForm(GovukFormMixin, VersionedForm):
             people = people.filter(membership__agency__team_memberships__case=case)
         self.fields["lead_professional"].queryset = people.select_related("membership__agency").order_by("last_name", "first_name")
         self.fields["lead_professional"].label_from_instance = lambda user: f"{user.get_full_name() or user.username} ({user.membership.agency})"
-
-
-class AdultForm(GovukFormMixin, forms.Form):
-    given_name = forms.CharField(max_length=100, error_messages={"required": "Enter the adult's given name"})
-    family_name = forms.CharField(max_length=100, error_messages={"required": "Enter the adult's family name"})
-    is_father_or_male_carer = forms.BooleanField(
-        label="Father or male carer", required=False, help_text="Fathers and male carers are seen and involved, not only mothers."
-    )
-    mental_health = forms.BooleanField(label="Mental health needs", required=False)
-    substance_misuse = forms.BooleanField(label="Substance misuse", required=False)
-    domestic_abuse = forms.BooleanField(label="Domestic abuse", required=False)
-    learning_disability = forms.BooleanField(label="Learning disability", required=False)
-    lived_experience_notes = forms.CharField(label="The adult's own experience", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-
-    def __init__(self, *args, children, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.children = list(children)
-        for child in self.children:
-            self.fields[f"relationship_{child.pk}"] = forms.ChoiceField(
-                label=f"Relationship to {child}", choices=[("", "None")] + Relationship.choices, required=False
-            )
-            self.fields[f"pr_{child.pk}"] = forms.BooleanField(label=f"Has parental responsibility for {child}", required=False)
-        self.apply_govuk_classes()
-
-    def relationships(self):
-        """(child, relationship, parental responsibility) for each child the adult is linked to."""
-        return [
-            (child, self.cleaned_data[f"relationship_{child.pk}"], self.cleaned_data[f"pr_{child.pk}"])
-            for child in self.children
-            if self.cleaned_data.get(f"relationship_{child.pk}")
-        ]

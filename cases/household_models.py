@@ -4,7 +4,7 @@ A child's current household is still `Child.family` (every selector, the census 
 read it), and an adult's is `Adult.family`. What those foreign keys cannot say is *when* someone
 joined or left, who decided it and why: the learning review found a new partner in the home that
 nobody had put on the record. So every join and every departure is a `HouseholdMember` row (kept:
-leaving sets `left_on`, nothing is deleted), written only by `cases/household_services.py`, which
+leaving sets `left_on`, nothing is deleted), written only by `households/services.py`, which
 keeps the foreign keys in step and puts the change on the children's chronologies.
 
 The household's address is on `Family` (lines, postcode, UPRN) and each address it has had is a

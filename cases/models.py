@@ -22,6 +22,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from agencies.models import AgencyKind
+from neglect_portal.records import ImmutableRecordError  # noqa: F401  (raised by cases' recorded-once records; importable from here)
 
 from .validators import validate_nhs_number, validate_upn
 
@@ -331,10 +332,6 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase, CaseGrantDetails):
 
 
 # --- Concerns: recorded once, corrected by amendment ------------------------------------------
-
-
-class ImmutableRecordError(Exception):
-    """Raised when code tries to change a record that is kept exactly as it was first written."""
 
 
 class RecordedOnceQuerySet(models.QuerySet):
@@ -823,4 +820,3 @@ class ChildVoice(models.Model):
 
 
 from .household_models import *  # noqa: E402,F401,F403  (household members and addresses, issue 14)
-from .sharing_models import *  # noqa: E402,F401,F403  (information-sharing decisions)

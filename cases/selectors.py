@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from agencies.access import can_see_case_work, cases_visible_to, children_visible_to, is_overseer, membership_of
+from sharing.models import SharingDecision
 
 from .history import is_repeat_plan, is_repeat_referral
 from .models import (
@@ -36,7 +37,6 @@ from .models import (
     Plan,
     PlanAction,
     Referral,
-    SharingDecision,
     TeamMembership,
     Threshold,
 )

@@ -34,12 +34,12 @@ from audit.services import audit_record
 from neglect_portal.concurrency import EditConflict
 from neglect_portal.dates import long_date
 from notifications.services import notification_create
+from sharing.models import SharedItem
+from sharing.services import SharingDetails, joining_details, sharing_decision_record, sharing_details_errors, system_rule
 
 from . import events
 from .household_models import HouseholdMember, MemberRelationship
 from .models import (
-    Adult,
-    AdultChildRelationship,
     Case,
     CaseStatus,
     Child,
@@ -61,8 +61,6 @@ from .models import (
     Threshold,
 )
 from .selectors import ChildIdentifiers, children_matching_identifiers
-from .sharing import SharingDetails, joining_details, sharing_decision_record, sharing_details_errors, system_rule
-from .sharing_models import SharedItem
 from .validators import normalise_nhs_number, normalise_upn, validate_known_neglect_types
 
 # Annotations only: the configured user model, and the request when the action comes from one.
@@ -246,75 +244,6 @@ def _tell_front_door_of_a_possible_duplicate(*, case: Case, recorder: User) -> N
         "the number was not copied. Check whether this is the same child."
     )
     _refer_to_front_door(kind=FRONT_DOOR_DUPLICATE_CHECK, case=case, concern=None, actor=recorder, detail=detail)
-
-
-# An adult's relationship to a child (`Relationship`) as the way they belong to the household, most telling first.
-ADULT_MEMBER_RELATIONSHIP = {
-    "mother": MemberRelationship.PARENT,
-    "father": MemberRelationship.PARENT,
-    "step_parent": MemberRelationship.STEP_PARENT,
-    "mothers_partner": MemberRelationship.PARTNER,
-    "fathers_partner": MemberRelationship.PARTNER,
-}
-
-
-@dataclass(frozen=True)
-class ChildRelationship:
-    """How a new adult is related to one child of the household (see `adult_add`)."""
-
-    child: Child
-    relationship: str
-    parental_responsibility: bool = False
-
-
-@transaction.atomic
-def adult_add(
-    *,
-    actor: User | None,
-    family: Family,
-    given_name: str,
-    family_name: str,
-    relationships: Sequence[ChildRelationship] = (),
-    is_father_or_male_carer: bool = False,
-    mental_health: bool = False,
-    substance_misuse: bool = False,
-    domestic_abuse: bool = False,
-    learning_disability: bool = False,
-    lived_experience_notes: str = "",
-    request: Request = None,
-) -> Adult:
-    """Add an adult to a household, with their relationship to each of its children ("think family")."""
-    adult = _save_valid(
-        Adult(
-            family=family,
-            given_name=_text(given_name),
-            family_name=_text(family_name),
-            is_father_or_male_carer=is_father_or_male_carer,
-            mental_health=mental_health,
-            substance_misuse=substance_misuse,
-            domestic_abuse=domestic_abuse,
-            learning_disability=learning_disability,
-            lived_experience_notes=_text(lived_experience_notes),
-        )
-    )
-    for link in relationships:
-        _save_valid(AdultChildRelationship(adult=adult, child=link.child, relationship=link.relationship, parental_responsibility=link.parental_responsibility))
-    # Living in the household from today (issue 14), as a parent, step-parent or partner when their relationships say so.
-    kinds = {ADULT_MEMBER_RELATIONSHIP.get(link.relationship, MemberRelationship.OTHER) for link in relationships}
-    relationship = next((kind for kind in ADULT_MEMBER_RELATIONSHIP.values() if kind in kinds), MemberRelationship.OTHER)
-    HouseholdMember.objects.create(
-        family=family, adult=adult, relationship=relationship, joined_on=timezone.localdate(), reason="Added to the household's record", added_by=actor
-    )
-    children = ", ".join(str(link.child.pk) for link in relationships) or "none"
-    audit_record(
-        user=actor,
-        action=AuditAction.CREATE,
-        object_type="adult",
-        object_id=adult.pk,
-        detail=f"family {family.pk}; children {children}",
-        request=request,
-    )
-    return adult
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import household_views, views
+from . import views
 
 app_name = "cases"
 urlpatterns = [
@@ -18,13 +18,4 @@ urlpatterns = [
     path("<int:case_id>/oversight/new/", views.oversight_new, name="oversight_new"),
     path("<int:case_id>/voice/new/", views.voice_new, name="voice_new"),
     path("<int:case_id>/lead/", views.reassign_lead, name="reassign_lead"),
-    path("families/<int:family_id>/", views.family_detail, name="family_detail"),
-    path("families/<int:family_id>/adults/new/", views.adult_new, name="adult_new"),
-    # Households (issue 14): cases/household_views.py
-    path("families/new/", household_views.family_new, name="family_new"),
-    path("families/<int:family_id>/edit/", household_views.family_edit, name="family_edit"),
-    path("families/<int:family_id>/move/", household_views.family_move, name="family_move"),
-    path("families/<int:family_id>/members/add/", household_views.member_add, name="family_member_add"),
-    path("families/<int:family_id>/members/<int:member_id>/remove/", household_views.member_remove, name="family_member_remove"),
-    path("families/<int:family_id>/merge/", household_views.family_merge, name="family_merge"),
 ]

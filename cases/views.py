@@ -17,7 +17,7 @@ from neglect_portal.govuk_forms import add_service_errors, form_after_conflict
 from neglect_portal.pagination import page_of, pagination_links, query_without_page
 from notifications.selectors import unread_notifications
 
-from . import case_page, field_policy, forms, household_selectors, selectors, services
+from . import case_page, field_policy, forms, selectors, services
 
 
 @login_required
@@ -218,48 +218,6 @@ def case_detail(request, case_id):
         "child_fields": set(field_policy.readable("child", field_policy.for_case(request.user, page.case), field_policy.READ["child"])),
     }
     return render(request, "cases/case_detail.html", context)
-
-
-@login_required
-def family_detail(request, family_id):
-    access.access_family(request.user, family_id, request=request)
-    view = household_selectors.household_view(user=request.user, family_id=family_id)
-    if view is None:
-        raise Http404("No such record, or you do not have access to it.")
-    audit_record_children_listed(user=request.user, child_ids=[child.pk for child in view.children], detail=f"family {family_id}", request=request)
-    return render(request, "cases/family_detail.html", {"view": view})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def adult_new(request, family_id):
-    family = access.access_family(request.user, family_id, request=request)
-    access.require(request.user, access.can_see_case_work(request.user), request=request, what="add an adult")
-    view = household_selectors.household_view(user=request.user, family_id=family.pk)
-    form = forms.AdultForm(request.POST or None, children=view.children)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.adult_add(
-                actor=request.user,
-                family=family,
-                given_name=data["given_name"],
-                family_name=data["family_name"],
-                relationships=[services.ChildRelationship(child=c, relationship=r, parental_responsibility=pr) for c, r, pr in form.relationships()],
-                is_father_or_male_carer=data["is_father_or_male_carer"],
-                mental_health=data["mental_health"],
-                substance_misuse=data["substance_misuse"],
-                domestic_abuse=data["domestic_abuse"],
-                learning_disability=data["learning_disability"],
-                lived_experience_notes=data["lived_experience_notes"],
-                request=request,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{data['given_name']} {data['family_name']} added to the household.")
-            return redirect("cases:family_detail", family_id=family.pk)
-    return render(request, "cases/adult_form.html", {"form": form, "family": family, "title": "Add an adult to the household"})
 
 
 # --- Case work forms -------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import ConcernContent, Threshold
-from cases.sharing_models import FamilyInformed, LawfulBasis, SharingCondition
+from sharing.models import FamilyInformed, LawfulBasis, SharingCondition
 
 
 class ItemKind(models.TextChoices):

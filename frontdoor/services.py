@@ -25,11 +25,12 @@ from agencies import access
 from audit.models import AuditAction
 from audit.services import audit_record
 from cases.models import CaseStatus, ConcernContent, NeglectType
-from cases.sharing import SharingDetails, sharing_details_errors
 from cases.validators import validate_known_neglect_types
 from chronologies.household_entries import chronology_entries_from_front_door_decision, chronology_entries_from_household_concern
+from households.services import normalise_postcode, normalise_uprn
 from neglect_portal.dates import long_date
 from notifications.services import notification_create
+from sharing.services import SharingDetails, sharing_details_errors
 
 from .deadlines import due_on
 from .models import (
@@ -189,8 +190,6 @@ def household_concern_record(
     recorder: whether the address matches a household is the front door's question, so the
     answer is the same whatever the portal holds. Returns the concern and who was told, in words.
     """
-    from cases.household_services import normalise_postcode, normalise_uprn
-
     access.require(
         actor,
         access.can_record_household_concern(actor),

@@ -135,7 +135,9 @@ INSTALLED_APPS = [
     "agencies",
     "audit",
     "notifications",
+    "sharing",
     "cases",
+    "households",
     "conferences",
     "drift",
     "chronologies",
@@ -334,7 +336,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.models.CaseStatus",
         "ActionStatusEnum": "cases.models.ActionStatus",
         "ConferenceKindEnum": "conferences.models.ConferenceKind",
-        "SharingConditionEnum": "cases.sharing_models.SharingCondition",
+        "SharingConditionEnum": "sharing.models.SharingCondition",
         "AuditRoundStatusEnum": "quality.models.RoundStatus",
     },
 }

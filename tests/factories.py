@@ -5,7 +5,7 @@ from datetime import date
 
 from agencies.models import AgencyKind, Role
 from agencies.services import agency_create, user_create
-from cases.models import CPCategory, FamilyInformed, LawfulBasis, PlanKind, SharingCondition, Threshold
+from cases.models import CPCategory, PlanKind, Threshold
 from cases.services import (
     case_open,
     child_create,
@@ -17,7 +17,8 @@ from cases.services import (
     referral_record,
     team_add,
 )
-from cases.sharing import SharingDetails
+from sharing.models import FamilyInformed, LawfulBasis, SharingCondition
+from sharing.services import SharingDetails
 
 PASSWORD = "correct-Horse-battery-9"
 _counter = itertools.count(1)
@@ -46,7 +47,7 @@ def make_case(lead_agency, child=None, team=(), lead_professional=None, opened_o
     return case
 
 
-# The information-sharing decision every recorded concern needs (cases.sharing).
+# The information-sharing decision every recorded concern needs (sharing/services.py).
 SHARING = SharingDetails(
     reason="The team needs to know to keep the child safe",
     lawful_basis=LawfulBasis.PUBLIC_TASK,

@@ -34,7 +34,7 @@ from agencies.access import cases_visible_to  # noqa: E402
 from agencies.models import Agency, AgencyKind, Role  # noqa: E402
 from bench.pages import bench_user  # noqa: E402
 from cases.models import CaseStatus  # noqa: E402
-from cases.sharing_models import FamilyInformed, LawfulBasis, SharingCondition  # noqa: E402
+from sharing.models import FamilyInformed, LawfulBasis, SharingCondition  # noqa: E402
 
 OUT = Path(os.environ.get("LOAD_FIXTURES", "var/load/fixtures.json"))
 USERS_PER_ROLE = int(os.environ.get("LOAD_USERS_PER_ROLE", "8"))

@@ -145,7 +145,7 @@ ROUTES = {
     ("cases:voice_new", "POST"): Row(page(CASE_VISIBLE, denied=404), kwargs=case_id),
     ("cases:reassign_lead", "GET"): Row(visible_only(LEAD_OVERSEERS), kwargs=case_id),
     ("cases:reassign_lead", "POST"): Row(visible_only(LEAD_OVERSEERS), kwargs=case_id),
-    ("cases:family_detail", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=family_id),
-    ("cases:adult_new", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=family_id),
-    ("cases:adult_new", "POST"): Row(page(CASE_VISIBLE, denied=404), kwargs=family_id),
+    ("households:family_detail", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=family_id),
+    ("households:adult_new", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=family_id),
+    ("households:adult_new", "POST"): Row(page(CASE_VISIBLE, denied=404), kwargs=family_id),
 }

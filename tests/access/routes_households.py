@@ -45,21 +45,21 @@ def another_health_child(world):
 
 
 ROUTES = {
-    ("cases:family_new", "GET"): Row(page(CASE_WORKERS)),
-    ("cases:family_new", "POST"): Row(page(CASE_WORKERS, allowed_status=302), data=lambda w: NEW_HOUSEHOLD),
-    ("cases:family_edit", "GET"): Row(visible_only(EDITORS), kwargs=family_id),
-    ("cases:family_edit", "POST"): Row(_redirects(visible_only(EDITORS)), kwargs=family_id, data=lambda w: {"name": "Brook household"}),
-    ("cases:family_move", "GET"): Row(visible_only(EDITORS), kwargs=family_id),
-    ("cases:family_move", "POST"): Row(
+    ("households:family_new", "GET"): Row(page(CASE_WORKERS)),
+    ("households:family_new", "POST"): Row(page(CASE_WORKERS, allowed_status=302), data=lambda w: NEW_HOUSEHOLD),
+    ("households:family_edit", "GET"): Row(visible_only(EDITORS), kwargs=family_id),
+    ("households:family_edit", "POST"): Row(_redirects(visible_only(EDITORS)), kwargs=family_id, data=lambda w: {"name": "Brook household"}),
+    ("households:family_move", "GET"): Row(visible_only(EDITORS), kwargs=family_id),
+    ("households:family_move", "POST"): Row(
         _redirects(visible_only(EDITORS)), kwargs=family_id, data=lambda w: {"address": "4 Sample Close", "postcode": "ZZ2 2BB", "moved_on": "2026-01-10"}
     ),
-    ("cases:family_member_add", "GET"): Row(visible_only(EDITORS), kwargs=family_id),
+    ("households:family_member_add", "GET"): Row(visible_only(EDITORS), kwargs=family_id),
     # An empty form comes back with its errors (200) for those who may change the household.
-    ("cases:family_member_add", "POST"): Row(visible_only(EDITORS), kwargs=family_id),
-    ("cases:family_member_remove", "GET"): Row(visible_only(EDITORS), kwargs=member_ids),
-    ("cases:family_member_remove", "POST"): Row(visible_only(EDITORS), kwargs=member_ids),
-    ("cases:family_merge", "GET"): Row(visible_only(EDITORS), kwargs=family_id),
-    ("cases:family_merge", "POST"): Row(visible_only(EDITORS), kwargs=family_id),
+    ("households:family_member_add", "POST"): Row(visible_only(EDITORS), kwargs=family_id),
+    ("households:family_member_remove", "GET"): Row(visible_only(EDITORS), kwargs=member_ids),
+    ("households:family_member_remove", "POST"): Row(visible_only(EDITORS), kwargs=member_ids),
+    ("households:family_merge", "GET"): Row(visible_only(EDITORS), kwargs=family_id),
+    ("households:family_merge", "POST"): Row(visible_only(EDITORS), kwargs=family_id),
     ("api:family-list", "POST"): Row(api(CASE_WORKERS, allowed_status=201, denied=403), data=lambda w: NEW_HOUSEHOLD, encoding="json"),
     ("api:family-detail", "GET"): Row(api(CASE_VISIBLE), kwargs=family_pk),
     ("api:family-members", "POST"): Row(_visible_api(EDITORS) | dict.fromkeys(EDITORS, 201), kwargs=family_pk, data=another_health_child, encoding="json"),

@@ -204,10 +204,10 @@ ALLOWED = {
     ("quality/selectors.py", "FeedbackRequest"): "quarterly counts of feedback links sent and answered (the dashboard's measures)",
     ("quality/selectors.py", "FeedbackResponse"): "quarterly counts of answers by question (the dashboard's measures); free text is counted, never read",
     # --- Households and the front door (issue 14).
-    ("cases/household_services.py", "Family"): "locks or updates the household the view got through access_family(edit=True), asked again here",
-    ("cases/household_services.py", "Child"): "keeps Child.family in step with a membership row the service just wrote for a child the actor sees",
-    ("cases/household_services.py", "Adult"): "keeps Adult.family in step with a membership row the service just wrote",
-    ("cases/household_services.py", "HouseholdMember"): "locks the membership rows of households the view got through access_family(edit=True)",
+    ("households/services.py", "Family"): "locks or updates the household the view got through access_family(edit=True), asked again here",
+    ("households/services.py", "Child"): "keeps Child.family in step with a membership row the service just wrote for a child the actor sees",
+    ("households/services.py", "Adult"): "keeps Adult.family in step with a membership row the service just wrote",
+    ("households/services.py", "HouseholdMember"): "locks the membership rows of households the view got through access_family(edit=True)",
     ("cases/selectors.py", "HouseholdMember"): "subqueries on a visible household's adults: whether each still lives there",
     ("chronologies/household_entries.py", "Child"): "the children living in a household whose membership changed, to put the change on their chronologies",
     (

@@ -56,7 +56,7 @@ def test_the_family_page_names_each_visible_child(world, client_for):
     sister = make_child(given_name="Amy", family=world.case.child.family)
     make_case(world.police, child=sister)  # the school cannot see her
     before = _last_id()
-    response = client_for(world.users["partner_practitioner"]).get(reverse("cases:family_detail", args=[world.case.child.family_id]))
+    response = client_for(world.users["partner_practitioner"]).get(reverse("households:family_detail", args=[world.case.child.family_id]))
     assert response.status_code == 200
     assert _listed_after(before) == [world.case.child_id]
 

@@ -18,7 +18,8 @@ from cases.selectors import (
     plans_with_repeat_flag,
     referrals_with_repeat_flag,
 )
-from cases.services import ChildRelationship, adult_add, case_close, child_voice_record, concern_amend, oversight_record
+from cases.services import case_close, child_voice_record, concern_amend, oversight_record
+from households.services import ChildRelationship, adult_add
 from tests.factories import make_action, make_agency, make_case, make_child, make_concern, make_plan, make_referral, make_user
 
 from .conftest import TODAY

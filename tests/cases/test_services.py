@@ -9,8 +9,6 @@ from agencies.access import cases_visible_to
 from audit.models import AccessEvent
 from cases.models import ActionStatus, CaseStatus, Concern, PlanKind, Relationship, Speaker, TeamMembership, VoiceMethod
 from cases.services import (
-    ChildRelationship,
-    adult_add,
     case_close,
     case_open,
     case_reassign_lead,
@@ -23,6 +21,7 @@ from cases.services import (
     plan_start,
     referral_record,
 )
+from households.services import ChildRelationship, adult_add
 from notifications.models import Notification
 from tests.factories import make_action, make_case, make_child, make_concern, make_plan
 

@@ -161,5 +161,5 @@ def test_family_page_shows_only_visible_siblings(world, client_for):
 
     hidden_sibling = make_child(given_name="Hidden", family_name=world.case.child.family_name, family=world.case.child.family)
     make_case(world.police, child=hidden_sibling)
-    html = client_for(world.users["partner_practitioner"]).get(reverse("cases:family_detail", args=[world.case.child.family_id])).content.decode()
+    html = client_for(world.users["partner_practitioner"]).get(reverse("households:family_detail", args=[world.case.child.family_id])).content.decode()
     assert str(world.case.child) in html and "Hidden" not in html

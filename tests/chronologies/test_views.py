@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AccessEvent, AuditAction
-from cases.services import adult_add
 from chronologies.models import ChronologyEntry, EntryKind, Significance
 from chronologies.services import chronology_entry_amend
+from households.services import adult_add
 from tests.factories import make_case, make_child, make_concern
 
 from .builders import bulk_entries, make_entry

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from agencies.access import cases_visible_to
-from cases.models import SharingDecision, TeamMembership
+from cases.models import TeamMembership
 from conferences.services import InvitationRequest, invitation_add
+from sharing.models import SharingDecision
 from tests.factories import make_agency, make_case, make_child
 
 from .builders import make_conference

@@ -99,7 +99,7 @@ def test_only_the_front_door_is_shown_the_households_that_match(world, flat):
 
 
 def test_a_parents_name_finds_the_household_of_an_adult_of_that_name(world, flat):
-    from cases.services import adult_add
+    from households.services import adult_add
 
     family, _ = flat
     adult_add(actor=None, family=family, given_name="Dee", family_name="Brook")

@@ -11,12 +11,14 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from audit.models import AccessEvent, AuditAction
-from cases.models import Adult, Case, Child, Concern, ConcernAmendment, Family, SharingDecision
-from cases.services import ChildRelationship, adult_add, case_close, concern_amend
+from cases.models import Adult, Case, Child, Concern, ConcernAmendment, Family
+from cases.services import case_close, concern_amend
 from chronologies.models import ChronologyEntry, EntryKind
+from households.services import ChildRelationship, adult_add
 from retention.models import AppendOnlyError, Decision, Outcome, RetentionDeletionLog, RetentionItem, ReviewStatus
 from retention.services import retention_item_process, retention_review_create, retention_review_decide
 from retention.tasks import retention_review_delete
+from sharing.models import SharingDecision
 from tests.chronologies.builders import make_entry
 from tests.factories import make_case, make_child, make_concern
 

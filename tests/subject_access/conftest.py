@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from cases.services import ChildRelationship, adult_add, child_voice_record, oversight_record
+from cases.services import child_voice_record, oversight_record
 from chronologies.models import EntryKind
+from households.services import ChildRelationship, adult_add
 from tests.chronologies.builders import make_entry
 from tests.factories import make_child, make_concern, make_plan, make_referral
 

@@ -133,7 +133,7 @@ def test_the_pdf_marks_restricted_information_for_review(world, done_request, cl
 
 
 def test_an_adult_is_found_by_name_and_a_shared_name_asks_for_the_postcode(world, record, client_for, django_capture_on_commit_callbacks):
-    from cases.services import adult_add
+    from households.services import adult_add
     from tests.factories import make_child
 
     other = make_child(given_name="Zed", family_name="Other")

@@ -8,14 +8,15 @@ is recorded instead, because telling them is the norm unless it would put the ch
 
 A decision is a disclosure log entry, kept exactly as recorded: the model refuses to save an
 existing row, its queryset refuses bulk update and delete, and on PostgreSQL a trigger refuses
-UPDATE and DELETE on the table and on its recipients (migration 0007).
+UPDATE and DELETE on the table and on its recipients (cases/migrations/0007, from when it lived in cases/).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .models import Case, Child, Concern, ImmutableRecordError, _raise_if
+from neglect_portal.records import ImmutableRecordError
 
 __all__ = ["FamilyInformed", "LawfulBasis", "SharedItem", "SharingCondition", "SharingDecision"]
 
@@ -69,14 +70,14 @@ class SharingDecisionQuerySet(models.QuerySet):
 class SharingDecision(models.Model):
     """One decision to share information about a child: who decided, what, with whom, why, on what basis."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="sharing_decisions")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="sharing_decisions")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="sharing_decisions")
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="sharing_decisions")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="sharing_decisions")
     # The decider's agency at the time (people move; the record does not). Null only for a rule of the system.
     decided_by_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="sharing_decisions")
     decided_at = models.DateTimeField(auto_now_add=True)
     shared_item = models.CharField("what is shared", max_length=20, choices=SharedItem.choices)
-    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, null=True, blank=True, related_name="sharing_decisions")
+    concern = models.ForeignKey("cases.Concern", on_delete=models.PROTECT, null=True, blank=True, related_name="sharing_decisions")
     shared_with = models.ManyToManyField("agencies.Agency", related_name="sharing_decisions_received", help_text="The agencies the information goes to.")
     reason = models.TextField("why", error_messages={"blank": "Say why you are sharing this information"})
     lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices, error_messages={"blank": "Choose the lawful basis for sharing"})
@@ -94,6 +95,7 @@ class SharingDecision(models.Model):
     objects = SharingDecisionQuerySet.as_manager()
 
     class Meta:
+        db_table = "cases_sharingdecision"  # kept from when it lived in cases/
         ordering = ["-decided_at", "-pk"]
         indexes = [models.Index(fields=["case", "decided_at"])]
         constraints = [
@@ -123,7 +125,8 @@ class SharingDecision(models.Model):
             errors["not_informed_reason"] = "Say why the family has not been told"
         if self.case_id and self.child_id and self.case.child_id != self.child_id:
             errors["child"] = "A sharing decision must be about the child of its case"
-        _raise_if(errors)
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -13,15 +13,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from agencies import access
+from audit.services import audit_record_children_listed
 from neglect_portal.govuk_forms import add_service_errors
 
-from . import household_forms as forms
-from . import household_selectors as selectors
-from . import household_services as services
+from . import forms, selectors, services
 
 
 def _page(request, template, **context):
-    return render(request, f"cases/{template}", context)
+    return render(request, f"households/{template}", context)
 
 
 @login_required
@@ -36,7 +35,7 @@ def family_new(request):
             add_service_errors(form, error)
         else:
             messages.success(request, f"Household recorded: {family} (household {family.pk}). Add the children and adults who live there.")
-            return redirect("cases:family_detail", family_id=family.pk)
+            return redirect("households:family_detail", family_id=family.pk)
     return _page(request, "household_form.html", form=form, title="Record a household")
 
 
@@ -53,7 +52,7 @@ def family_edit(request, family_id):
             add_service_errors(form, error)
         else:
             messages.success(request, "Household details changed.")
-            return redirect("cases:family_detail", family_id=family.pk)
+            return redirect("households:family_detail", family_id=family.pk)
     return _page(request, "household_form.html", form=form, family=family, title="Change the household's details")
 
 
@@ -69,7 +68,7 @@ def family_move(request, family_id):
             add_service_errors(form, error)
         else:
             messages.success(request, "New address recorded. The old one is kept in the household's address history.")
-            return redirect("cases:family_detail", family_id=family.pk)
+            return redirect("households:family_detail", family_id=family.pk)
     return _page(request, "household_form.html", form=form, family=family, title="Record a move to a new address")
 
 
@@ -104,7 +103,7 @@ def member_add(request, family_id):
             add_service_errors(form, error)
         else:
             messages.success(request, f"{child} added to the household. The decision is on their chronology.")
-            return redirect("cases:family_detail", family_id=family.pk)
+            return redirect("households:family_detail", family_id=family.pk)
     return _page(request, "household_member_form.html", form=form, family=family, title="Add a child to the household")
 
 
@@ -125,7 +124,7 @@ def member_remove(request, family_id, member_id):
             add_service_errors(form, error)
         else:
             messages.success(request, f"{member.person} no longer lives in the household. The record of their time there is kept.")
-            return redirect("cases:family_detail", family_id=family.pk)
+            return redirect("households:family_detail", family_id=family.pk)
     return _page(request, "household_form.html", form=form, family=family, title=f"{member.person} no longer lives here")
 
 
@@ -143,5 +142,47 @@ def family_merge(request, family_id):
             add_service_errors(form, error)
         else:
             messages.success(request, f"Household {duplicate.pk} merged into this one: its members and addresses are here now.")
-            return redirect("cases:family_detail", family_id=family.pk)
+            return redirect("households:family_detail", family_id=family.pk)
     return _page(request, "household_form.html", form=form, family=family, title="Merge a duplicate household into this one")
+
+
+@login_required
+def family_detail(request, family_id):
+    access.access_family(request.user, family_id, request=request)
+    view = selectors.household_view(user=request.user, family_id=family_id)
+    if view is None:
+        raise Http404("No such record, or you do not have access to it.")
+    audit_record_children_listed(user=request.user, child_ids=[child.pk for child in view.children], detail=f"family {family_id}", request=request)
+    return render(request, "households/family_detail.html", {"view": view})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adult_new(request, family_id):
+    family = access.access_family(request.user, family_id, request=request)
+    access.require(request.user, access.can_see_case_work(request.user), request=request, what="add an adult")
+    view = selectors.household_view(user=request.user, family_id=family.pk)
+    form = forms.AdultForm(request.POST or None, children=view.children)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.adult_add(
+                actor=request.user,
+                family=family,
+                given_name=data["given_name"],
+                family_name=data["family_name"],
+                relationships=[services.ChildRelationship(child=c, relationship=r, parental_responsibility=pr) for c, r, pr in form.relationships()],
+                is_father_or_male_carer=data["is_father_or_male_carer"],
+                mental_health=data["mental_health"],
+                substance_misuse=data["substance_misuse"],
+                domestic_abuse=data["domestic_abuse"],
+                learning_disability=data["learning_disability"],
+                lived_experience_notes=data["lived_experience_notes"],
+                request=request,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{data['given_name']} {data['family_name']} added to the household.")
+            return redirect("households:family_detail", family_id=family.pk)
+    return render(request, "households/adult_form.html", {"form": form, "family": family, "title": "Add an adult to the household"})

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AccessEvent
 from cases.household_models import HouseholdAddress, HouseholdMember
-from cases.household_services import household_create, household_member_add, household_member_remove, household_merge, household_move
 from cases.models import Child
 from chronologies.models import ChronologyEntry, EntryKind, SourceType
+from households.services import household_create, household_member_add, household_member_remove, household_merge, household_move
 from tests.factories import make_case, make_child
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_adding_a_child_is_a_recorded_decision_on_their_chronology(world):
 
 
 def test_an_adult_joining_goes_on_every_childs_chronology(world):
-    from cases.services import adult_add
+    from households.services import adult_add
 
     family = world.case.child.family
     sister = make_case(world.health, child=make_child("Ava", family=family)).child
@@ -144,7 +144,7 @@ def test_the_api_adds_a_child_and_ends_a_membership(world, client_for):
 
 
 def test_the_api_adds_an_adult_with_their_relationship(world, client_for):
-    from cases.services import adult_add
+    from households.services import adult_add
 
     partner = adult_add(actor=None, family=world.case.child.family, given_name="Sam", family_name="Jones")
     member = HouseholdMember.objects.get(adult=partner)

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from agencies.access import can_edit_family, children_visible_to, families_visible_to, household_members_visible_to
-
-from .household_models import HouseholdAddress, HouseholdMember
-from .models import AdultChildRelationship, Family
-from .selectors import ChildIdentifiers, visible_children_matching
+from cases.household_models import HouseholdAddress, HouseholdMember
+from cases.models import AdultChildRelationship, Family
+from cases.selectors import ChildIdentifiers, visible_children_matching
 
 
 @dataclass(frozen=True)

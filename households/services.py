@@ -11,6 +11,8 @@ the children's chronologies (`events.household_member_changed`, which `chronolog
 entries and `frontdoor` uses to look at the household's family-wide flag again).
 """
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -22,10 +24,9 @@ from django.utils import timezone
 from agencies import access
 from audit.models import AuditAction
 from audit.services import audit_record
-
-from . import events
-from .household_models import ADULT_RELATIONSHIPS, CHILD_RELATIONSHIPS, HouseholdAddress, HouseholdMember, MemberRelationship
-from .models import Adult, Child, Family
+from cases import events
+from cases.household_models import ADULT_RELATIONSHIPS, CHILD_RELATIONSHIPS, HouseholdAddress, HouseholdMember, MemberRelationship
+from cases.models import Adult, AdultChildRelationship, Child, Family
 
 User = AbstractBaseUser
 Request = HttpRequest | None
@@ -35,6 +36,12 @@ MERGED = "Households merged: {duplicate} was a duplicate record of {keep}"
 
 def _text(value):
     return (value or "").strip()
+
+
+def _save_valid(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
 
 
 def normalise_postcode(value: str) -> str:
@@ -348,3 +355,72 @@ def household_merge(*, actor: User, keep: Family, duplicate: Family, reason: str
             request=request,
         )
     return keep
+
+
+# An adult's relationship to a child (`Relationship`) as the way they belong to the household, most telling first.
+ADULT_MEMBER_RELATIONSHIP = {
+    "mother": MemberRelationship.PARENT,
+    "father": MemberRelationship.PARENT,
+    "step_parent": MemberRelationship.STEP_PARENT,
+    "mothers_partner": MemberRelationship.PARTNER,
+    "fathers_partner": MemberRelationship.PARTNER,
+}
+
+
+@dataclass(frozen=True)
+class ChildRelationship:
+    """How a new adult is related to one child of the household (see `adult_add`)."""
+
+    child: Child
+    relationship: str
+    parental_responsibility: bool = False
+
+
+@transaction.atomic
+def adult_add(
+    *,
+    actor: User | None,
+    family: Family,
+    given_name: str,
+    family_name: str,
+    relationships: Sequence[ChildRelationship] = (),
+    is_father_or_male_carer: bool = False,
+    mental_health: bool = False,
+    substance_misuse: bool = False,
+    domestic_abuse: bool = False,
+    learning_disability: bool = False,
+    lived_experience_notes: str = "",
+    request: Request = None,
+) -> Adult:
+    """Add an adult to a household, with their relationship to each of its children ("think family")."""
+    adult = _save_valid(
+        Adult(
+            family=family,
+            given_name=_text(given_name),
+            family_name=_text(family_name),
+            is_father_or_male_carer=is_father_or_male_carer,
+            mental_health=mental_health,
+            substance_misuse=substance_misuse,
+            domestic_abuse=domestic_abuse,
+            learning_disability=learning_disability,
+            lived_experience_notes=_text(lived_experience_notes),
+        )
+    )
+    for link in relationships:
+        _save_valid(AdultChildRelationship(adult=adult, child=link.child, relationship=link.relationship, parental_responsibility=link.parental_responsibility))
+    # Living in the household from today (issue 14), as a parent, step-parent or partner when their relationships say so.
+    kinds = {ADULT_MEMBER_RELATIONSHIP.get(link.relationship, MemberRelationship.OTHER) for link in relationships}
+    relationship = next((kind for kind in ADULT_MEMBER_RELATIONSHIP.values() if kind in kinds), MemberRelationship.OTHER)
+    HouseholdMember.objects.create(
+        family=family, adult=adult, relationship=relationship, joined_on=timezone.localdate(), reason="Added to the household's record", added_by=actor
+    )
+    children = ", ".join(str(link.child.pk) for link in relationships) or "none"
+    audit_record(
+        user=actor,
+        action=AuditAction.CREATE,
+        object_type="adult",
+        object_id=adult.pk,
+        detail=f"family {family.pk}; children {children}",
+        request=request,
+    )
+    return adult

@@ -1,13 +1,13 @@
-"""Forms for households (issue 14). They parse and check shapes; the rules are in household_services.py."""
+"""Forms for households (issue 14). They parse and check shapes; the rules are in households/services.py."""
 
 from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from cases.forms import ChildIdentifiersForm
+from cases.household_models import CHILD_RELATIONSHIPS, MemberRelationship
+from cases.models import Relationship
 from neglect_portal.govuk_forms import GovukFormMixin
-
-from .forms import ChildIdentifiersForm
-from .household_models import CHILD_RELATIONSHIPS, MemberRelationship
 
 
 def _date(label, *, required=False, help_text=""):
@@ -125,3 +125,34 @@ class HouseholdMergeForm(GovukFormMixin, forms.Form):
     reason = forms.CharField(
         label="Why they are the same household", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Say why these are the same household"}
     )
+
+
+class AdultForm(GovukFormMixin, forms.Form):
+    given_name = forms.CharField(max_length=100, error_messages={"required": "Enter the adult's given name"})
+    family_name = forms.CharField(max_length=100, error_messages={"required": "Enter the adult's family name"})
+    is_father_or_male_carer = forms.BooleanField(
+        label="Father or male carer", required=False, help_text="Fathers and male carers are seen and involved, not only mothers."
+    )
+    mental_health = forms.BooleanField(label="Mental health needs", required=False)
+    substance_misuse = forms.BooleanField(label="Substance misuse", required=False)
+    domestic_abuse = forms.BooleanField(label="Domestic abuse", required=False)
+    learning_disability = forms.BooleanField(label="Learning disability", required=False)
+    lived_experience_notes = forms.CharField(label="The adult's own experience", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, children, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.children = list(children)
+        for child in self.children:
+            self.fields[f"relationship_{child.pk}"] = forms.ChoiceField(
+                label=f"Relationship to {child}", choices=[("", "None")] + Relationship.choices, required=False
+            )
+            self.fields[f"pr_{child.pk}"] = forms.BooleanField(label=f"Has parental responsibility for {child}", required=False)
+        self.apply_govuk_classes()
+
+    def relationships(self):
+        """(child, relationship, parental responsibility) for each child the adult is linked to."""
+        return [
+            (child, self.cleaned_data[f"relationship_{child.pk}"], self.cleaned_data[f"pr_{child.pk}"])
+            for child in self.children
+            if self.cleaned_data.get(f"relationship_{child.pk}")
+        ]

@@ -2,8 +2,8 @@
 
 Same rules as the pages: the household comes through `access.access_family` (404 when not visible,
 403 with the reason when the caller may not change it), a child to add through `access.access_child`,
-and the writes call cases/household_services.py. A household's members are only those the caller
-may see (`household_selectors.household_view`).
+and the writes call households/services.py. A household's members are only those the caller
+may see (`households.selectors.household_view`).
 
     POST   /api/v1/families/                          {"name", "address", "postcode", "uprn", ...}
     GET    /api/v1/families/{id}/
@@ -19,11 +19,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from agencies import access
+from cases.household_models import ADULT_RELATIONSHIPS, CHILD_RELATIONSHIPS, HouseholdAddress, HouseholdMember
+from cases.models import Adult, Family
 from neglect_portal.api import StrictWriteMixin
 
-from . import household_selectors, household_services
-from .household_models import ADULT_RELATIONSHIPS, CHILD_RELATIONSHIPS, HouseholdAddress, HouseholdMember
-from .models import Adult, Family
+from . import selectors as household_selectors
+from . import services as household_services
 
 
 class HouseholdAddressSerializer(serializers.ModelSerializer):

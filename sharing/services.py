@@ -24,7 +24,7 @@ from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from .sharing_models import FamilyInformed, LawfulBasis, SharedItem, SharingCondition, SharingDecision
+from .models import FamilyInformed, LawfulBasis, SharedItem, SharingCondition, SharingDecision
 
 # Model field -> the name forms and the API use for it.
 FIELD_NAMES = {

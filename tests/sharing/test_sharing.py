@@ -10,9 +10,10 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from audit.models import AccessEvent, AuditAction
-from cases.models import Concern, FamilyInformed, ImmutableRecordError, SharedItem, SharingDecision
+from cases.models import Concern, ImmutableRecordError
 from cases.selectors import ChildIdentifiers
 from cases.services import concern_record, concern_record_for_identifiers, team_add
+from sharing.models import FamilyInformed, SharedItem, SharingDecision
 from tests.factories import SHARING, make_concern
 
 pytestmark = pytest.mark.django_db
