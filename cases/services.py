@@ -33,6 +33,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from neglect_portal.concurrency import EditConflict
 from neglect_portal.dates import long_date
+from neglect_portal.records import save_valid as _save_valid
 from notifications.services import notification_create
 from sharing.models import SharedItem
 from sharing.services import SharingDetails, joining_details, sharing_decision_record, sharing_details_errors, system_rule
@@ -76,12 +77,6 @@ def _agency_of(actor: User) -> Agency:
     membership = access.membership_of(actor)
     access.require(actor, membership is not None, reason="Only an active member of a partner agency can record case work.")
     return membership.agency
-
-
-def _save_valid(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def _text(value: str | None) -> str:

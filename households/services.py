@@ -27,6 +27,7 @@ from audit.services import audit_record
 from cases import events
 from cases.household_models import ADULT_RELATIONSHIPS, CHILD_RELATIONSHIPS, HouseholdAddress, HouseholdMember, MemberRelationship
 from cases.models import Adult, AdultChildRelationship, Child, Family
+from neglect_portal.records import save_valid
 
 User = AbstractBaseUser
 Request = HttpRequest | None
@@ -36,12 +37,6 @@ MERGED = "Households merged: {duplicate} was a duplicate record of {keep}"
 
 def _text(value):
     return (value or "").strip()
-
-
-def _save_valid(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
 
 
 def normalise_postcode(value: str) -> str:
@@ -393,7 +388,7 @@ def adult_add(
     request: Request = None,
 ) -> Adult:
     """Add an adult to a household, with their relationship to each of its children ("think family")."""
-    adult = _save_valid(
+    adult = save_valid(
         Adult(
             family=family,
             given_name=_text(given_name),
@@ -407,7 +402,7 @@ def adult_add(
         )
     )
     for link in relationships:
-        _save_valid(AdultChildRelationship(adult=adult, child=link.child, relationship=link.relationship, parental_responsibility=link.parental_responsibility))
+        save_valid(AdultChildRelationship(adult=adult, child=link.child, relationship=link.relationship, parental_responsibility=link.parental_responsibility))
     # Living in the household from today (issue 14), as a parent, step-parent or partner when their relationships say so.
     kinds = {ADULT_MEMBER_RELATIONSHIP.get(link.relationship, MemberRelationship.OTHER) for link in relationships}
     relationship = next((kind for kind in ADULT_MEMBER_RELATIONSHIP.values() if kind in kinds), MemberRelationship.OTHER)
