@@ -103,6 +103,8 @@ CASE_ACTIONS = {
     "change_lead": OVERSEER_ROLES,
     # scheduling a conference, inviting, recording attendance outside children's social care (`convene_action`)
     "convene": OVERSEER_ROLES,
+    # stepping the level of need up or down (`can_change_level_of_need`; need/services.py)
+    "change_level_of_need": OVERSEER_ROLES,
 }
 
 VIEW_PERMISSION = "cases.view_case"
@@ -473,10 +475,58 @@ class _Authority:
         self.rule, self.reason = rule, reason
 
 
+# --- The level of need, stepped up and down (issue 15 item 2, need/services.py) --------------------
+
+LEVEL_OF_NEED_REFUSED = (
+    "Only the lead agency's managers and designated safeguarding leads, or children's social care managers, "
+    "change the level of need. A case at the specialist/statutory level is stepped down only by children's social care."
+)
+LEVEL_OF_NEED_STATUTORY_REFUSED = (
+    "Only children's social care steps a case up to, or down from, the specialist/statutory level. "
+    "Choose another level, or ask children's social care's front door."
+)
+
+
+def can_change_level_of_need(user, case):
+    """Recording a level-of-need decision on `case` (stepping it up or down).
+
+    * children's social care's managers and DSLs, for any case (statutory responsibility), or
+    * the lead agency's managers and DSLs, while the case is below the specialist/statutory level.
+
+    A partner agency sees the case but does not decide its level: that is the lead's line of
+    accountability. A statutory case is led by children's social care, so only they step it down.
+    """
+    membership = membership_of(user)
+    if membership is None or membership.role not in OVERSEER_ROLES:
+        return False
+    if _is_csc_overseer(membership):
+        return True
+    if case.threshold == STATUTORY_THRESHOLD:
+        return False
+    return membership.agency_id == case.lead_agency_id
+
+
+def can_set_level_of_need(user, case, to_level):
+    """`can_change_level_of_need`, for one new level: only children's social care moves a case to or from specialist/statutory."""
+    if not can_change_level_of_need(user, case):
+        return False
+    if to_level != STATUTORY_THRESHOLD and case.threshold != STATUTORY_THRESHOLD:
+        return True
+    return _is_csc_overseer(membership_of(user))
+
+
+def require_level_of_need(user, case, to_level, *, request=None):
+    """403 with the reason (one audit row) unless `user` may move `case` to `to_level`."""
+    allowed = can_set_level_of_need(user, case, to_level)
+    reason = LEVEL_OF_NEED_REFUSED if not can_change_level_of_need(user, case) else LEVEL_OF_NEED_STATUTORY_REFUSED
+    require(user, allowed, request=request, reason=reason, object_type="case", object_id=case.pk, child_id=case.child_id)
+
+
 # Actions of `access_case` that need more than a role: the rule must hold for the case itself.
 CASE_AUTHORITY = {
     "oversee": _Authority(can_oversee, OVERSEE_REFUSED),
     "change_lead": _Authority(can_change_lead, CHANGE_LEAD_REFUSED),
+    "change_level_of_need": _Authority(can_change_level_of_need, LEVEL_OF_NEED_REFUSED),
 }
 
 

@@ -27,6 +27,9 @@ household_member_changed = Signal()  # member (cases.HouseholdMember), actor, jo
 # tells the front door): kind is "request_for_support", "no_lead_concern" or "duplicate_check". Each
 # receiver returns who it told, in words, for the recorder's confirmation.
 front_door_referred = Signal()  # kind, case, concern (or None), actor, detail
+# Issue 15: the lead professional changed ("who the family now works with, and why"): `chronologies`
+# puts it on the child's chronology. `record_id` is the change's audit row (the change has no record of its own).
+lead_professional_changed = Signal()  # case, lead_professional, agency, actor, reason, record_id
 
 ALL = (
     concern_recorded,
@@ -39,4 +42,5 @@ ALL = (
     plan_action_changed,
     household_member_changed,
     front_door_referred,
+    lead_professional_changed,
 )

@@ -371,7 +371,7 @@ def case_reassign_lead(
             sharing=system_rule(f"{LEAD_AGENCY_TEAM_REASON}: {_text(reason)}"),
             request=request,
         )
-        audit_record(
+        change = audit_record(
             user=actor,
             action=AuditAction.UPDATE,
             object_type="case",
@@ -379,6 +379,9 @@ def case_reassign_lead(
             child_id=case.child_id,
             detail=f"lead professional {lead_professional.get_username()} of {membership.agency.name}: {_text(reason)}",
             request=request,
+        )
+        events.lead_professional_changed.send(
+            sender=Case, case=case, lead_professional=lead_professional, agency=membership.agency, actor=actor, reason=_text(reason), record_id=change.pk
         )
         if lead_professional.pk != actor.pk:
             notification_create(

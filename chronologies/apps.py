@@ -26,6 +26,10 @@ class ChronologiesConfig(AppConfig):
             events.household_member_changed: lambda member, actor, joined, **_: household_entries.chronology_entries_from_household_change(
                 member=member, actor=actor, joined=joined
             ),
+            # Issue 15: who the family now works with, and why.
+            events.lead_professional_changed: lambda case, lead_professional, agency, actor, reason, record_id, **_: services.chronology_entry_from_lead_change(
+                case=case, lead_professional=lead_professional, agency=agency, actor=actor, reason=reason, record_id=record_id
+            ),
         }
         for number, (event, receiver) in enumerate(subscriptions.items()):
             event.connect(receiver, weak=False, dispatch_uid=f"chronology-{number}")

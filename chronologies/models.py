@@ -58,6 +58,9 @@ class EntryKind(models.TextChoices):
     MANAGEMENT_OVERSIGHT = "management_oversight", "Management oversight"
     HOUSEHOLD_CHANGE = "household_change", "Household change"
     FRONT_DOOR_DECISION = "front_door_decision", "Front door decision"
+    # Issue 15: the level of need stepped up or down (need/), and who the family now works with.
+    LEVEL_OF_NEED = "level_of_need", "Level of need decision"
+    LEAD_PROFESSIONAL_CHANGED = "lead_professional_changed", "Lead professional changed"
     OTHER = "other", "Other"
 
 
@@ -93,6 +96,9 @@ class SourceType(models.TextChoices):
     HOUSEHOLD_LEFT = "household_left", "Household membership ending"
     HOUSEHOLD_CONCERN = "household_concern", "Household concern"
     FRONT_DOOR_DECISION = "front_door_decision", "Front door decision"
+    # Issue 15: a level-of-need decision (by its id); a lead professional change (by the id of its audit row).
+    LEVEL_OF_NEED = "level_of_need", "Level of need decision"
+    LEAD_PROFESSIONAL = "lead_professional", "Lead professional change"
 
 
 def _neglect_field(kind):

@@ -26,6 +26,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from agencies import access
 from agencies.models import Agency
@@ -462,6 +463,26 @@ def chronology_entry_from_child_voice(*, voice) -> ChronologyEntry:
         kind=EntryKind.CHILDS_VOICE,
         summary=f"{speaker} ({voice.get_method_display().lower()}): {voice.what_was_said}",
         impact_on_child=voice.how_they_feel or "How the child feels was not recorded.",
+    )
+
+
+def chronology_entry_from_lead_change(*, case, lead_professional, agency, actor: User, reason: str, record_id: int) -> ChronologyEntry:
+    """A new lead professional (called inside `case_reassign_lead`): who the family now works with, and why.
+
+    The change has no record of its own (the case row changes), so the entry's source is the
+    change's audit row; recorded for the actor's agency, dated the day of the change.
+    """
+    person = lead_professional.get_full_name() or lead_professional.get_username()
+    return chronology_sync_from_source(
+        source_type=SourceType.LEAD_PROFESSIONAL,
+        source_id=record_id,
+        child=case.child,
+        agency=_acting_agency(actor, case.lead_agency),
+        author=actor,
+        occurred_on=timezone.localdate(),
+        kind=EntryKind.LEAD_PROFESSIONAL_CHANGED,
+        summary=f"The family now works with {person} of {agency.name} as lead professional. Why: {reason}",
+        impact_on_child="The child and family have a new named person to go to, who coordinates the help around them.",
     )
 
 

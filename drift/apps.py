@@ -15,6 +15,7 @@ class DriftConfig(AppConfig):
         from cases import events as case_events
         from chronologies import events as chronology_events
         from conferences import events as conference_events
+        from need import events as need_events
 
         from . import refresh, selectors
 
@@ -34,6 +35,9 @@ class DriftConfig(AppConfig):
             case_events.plan_action_changed: lambda action, **_: cases(action.plan.case_id),
             chronology_events.entries_recorded: lambda child_ids, **_: refresh.drift_children_touched(child_ids=child_ids),
             conference_events.conference_recorded: lambda case_ids, **_: cases(*case_ids),
+            # Issue 15: a step down with no early-help lead, answered by naming a lead professional.
+            need_events.level_of_need_changed: lambda decision, **_: cases(decision.case_id),
+            case_events.lead_professional_changed: lambda case, **_: cases(case.pk),
         }
         for number, (event, receiver) in enumerate(subscriptions.items()):
             event.connect(receiver, weak=False, dispatch_uid=f"drift-{number}")

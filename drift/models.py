@@ -16,14 +16,17 @@ __all__ = ["DriftAcknowledgement", "DriftCaseState", "DriftFlag", "DriftSeverity
 class DriftAcknowledgement(models.Model):
     """An oversight decision against one rule's flags on one case, until a review date.
 
-    It covers the flags of `code` that already applied on `acknowledged_on` (a flag starting later,
+    It covers the flag of `key` (drift/rules.py, `DriftFlag.key`: the rule's code and what the flag is
+    about, such as one plan or one absent agency) that already applied on `acknowledged_on` (a flag starting later,
     such as the escalation of a plan from amber to red, is a new situation and shows in full), and
     only until `review_on`; after that the flag shows again as before. The decision is also an
-    `Oversight` on the case, so it is on the record where oversight is read.
+    `Oversight` on the case, so it is on the record where oversight is read. Acknowledgements
+    recorded before flags had keys have an empty `key` and cover every flag of their `code`, as they did.
     """
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="drift_acknowledgements")
     code = models.CharField(max_length=40)
+    key = models.CharField(max_length=120, blank=True, default="")
     reason = models.TextField(error_messages={"blank": "Give the reason for your decision"})
     acknowledged_on = models.DateField()
     review_on = models.DateField()
@@ -74,6 +77,8 @@ class DriftFlag(models.Model):
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="drift_flags")
     code = models.CharField(max_length=40)
+    # What the flag is about, when a rule can raise several (drift/rules.py, `DriftFlag.subject`).
+    subject = models.CharField(max_length=80, blank=True, default="")
     position = models.PositiveSmallIntegerField(default=0)
     severity = models.CharField(max_length=5, choices=DriftSeverity.choices)
     reason = models.TextField()

@@ -176,6 +176,7 @@ def _rows(case_id, flags, now):
         yield DriftFlag(
             case_id=case_id,
             code=flag.code,
+            subject=flag.subject,
             position=positions[flag.code],
             severity=flag.severity,
             reason=flag.reason,

@@ -32,6 +32,7 @@ Cumulative concerns and school attendance use the chronology's own settings
 (CHRONOLOGY_CUMULATIVE_*, CHRONOLOGY_ATTENDANCE_*; see chronologies/patterns.py).
 """
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -63,6 +64,7 @@ from cases.models import (
     Speaker,
 )
 from neglect_portal.dates import months_after, months_before, whole_months
+from neglect_portal.working_days import add_working_days
 
 from .models import DriftAcknowledgement
 
@@ -87,6 +89,7 @@ RULES = {
     "low_attendance": "Low school attendance",
     "required_tool_missing": "Expected assessment tool not done",
     "family_concerns": "Concerns about the household's children add up",
+    "step_down_no_lead": "Stepped down with no early-help lead",
 }
 
 
@@ -118,6 +121,14 @@ def acknowledgement_max_days():
     return _setting("DRIFT_ACKNOWLEDGEMENT_MAX_DAYS", 90)
 
 
+def no_assessment_grace_working_days():
+    return _setting("DRIFT_NO_ASSESSMENT_GRACE_WORKING_DAYS", 20)
+
+
+def step_down_no_lead_working_days():
+    return _setting("DRIFT_STEP_DOWN_NO_LEAD_WORKING_DAYS", 5)
+
+
 # --- Flags -----------------------------------------------------------------------------------------
 
 
@@ -135,8 +146,28 @@ class Evidence:
     record: str = ""
 
 
+# A subject longer than this (many overdue actions, a long agency name) is kept as its digest, so a
+# key fits `DriftAcknowledgement.key` and `models.DriftFlag.subject`.
+SUBJECT_MAX_LENGTH = 64
+
+
+def _compact(subject: str) -> str:
+    if len(subject) <= SUBJECT_MAX_LENGTH:
+        return subject
+    return f"sha256:{hashlib.sha256(subject.encode()).hexdigest()[:40]}"
+
+
+def flag_key(code: str, subject: str) -> str:
+    """`code:subject`, or the code alone for a rule that raises one flag per case (see `DriftFlag.subject`)."""
+    return f"{code}:{subject}" if subject else code
+
+
 @dataclass(frozen=True)
 class DriftFlag:
+    """One flag. `subject` names what it is about when a rule can raise several on one case
+    (a plan, a conference's absent agency, the set of overdue actions, a tool, a decision), so that
+    `key` tells the flags of one rule apart: an acknowledgement covers the flag of its key only."""
+
     code: str
     severity: str  # RED or AMBER
     title: str
@@ -144,6 +175,11 @@ class DriftFlag:
     since: date
     evidence: tuple = ()
     acknowledgement: DriftAcknowledgement | None = None
+    subject: str = ""
+
+    @property
+    def key(self):
+        return flag_key(self.code, self.subject)
 
     @property
     def rank(self):
@@ -154,8 +190,12 @@ class DriftFlag:
         return self.acknowledgement is not None
 
 
-def _flag(code, severity, reason, since, *evidence):
-    return DriftFlag(code=code, severity=severity, title=RULES[code], reason=reason, since=since, evidence=tuple(evidence))
+def _flag(code, severity, reason, since, *evidence, subject=""):
+    return DriftFlag(code=code, severity=severity, title=RULES[code], reason=reason, since=since, evidence=tuple(evidence), subject=_compact(subject))
+
+
+def _plan_subject(plan):
+    return f"plan:{plan.pk}"
 
 
 # --- Dates in words ----------------------------------------------------------------------------------
@@ -202,6 +242,7 @@ class CaseFacts:
     low_attendance_entry: object = None
     family_pattern: object = None  # chronologies/family_patterns.py, issue 14
     family_early_help_on: date | None = None  # the household's latest final Early Help Assessment the reader sees
+    step_down: object = None  # the case's latest level-of-need decision when it was a step down (need.LevelOfNeedDecision)
 
 
 def _case_url(case, anchor):
@@ -243,7 +284,7 @@ def cp_plan_duration(facts: CaseFacts, today: date) -> list[DriftFlag]:
         else:
             continue
         reason = f"Child protection plan for neglect open {_plural(whole_months(plan.started_on, today), 'month')} (since {_day(plan.started_on)})"
-        flags.append(_flag("cp_plan_duration", severity, reason, since, _plan_evidence(plan)))
+        flags.append(_flag("cp_plan_duration", severity, reason, since, _plan_evidence(plan), subject=_plan_subject(plan)))
     return flags
 
 
@@ -259,7 +300,7 @@ def cin_plan_duration(facts: CaseFacts, today: date) -> list[DriftFlag]:
             f"Child in need plan open {_plural(whole_months(plan.started_on, today), 'month')} (since {_day(plan.started_on)}), "
             f"over the {LONG_CIN_PLAN.months} months expected"
         )
-        flags.append(_flag("cin_plan_duration", AMBER, reason, LONG_CIN_PLAN.long_from(plan.started_on), _plan_evidence(plan)))
+        flags.append(_flag("cin_plan_duration", AMBER, reason, LONG_CIN_PLAN.long_from(plan.started_on), _plan_evidence(plan), subject=_plan_subject(plan)))
     return flags
 
 
@@ -273,7 +314,7 @@ def repeat_cp_plan(facts: CaseFacts, today: date) -> list[DriftFlag]:
     for plan in facts.open_plans:
         if _is_cp_neglect(plan) and plan.previous_plans:
             reason = f"This is the child's {_ordinal(plan.previous_plans + 1)} child protection plan for neglect; this one started {_day(plan.started_on)}"
-            flags.append(_flag("repeat_cp_plan", RED, reason, plan.started_on, _plan_evidence(plan)))
+            flags.append(_flag("repeat_cp_plan", RED, reason, plan.started_on, _plan_evidence(plan), subject=_plan_subject(plan)))
     return flags
 
 
@@ -306,14 +347,22 @@ def no_assessment(facts: CaseFacts, today: date) -> list[DriftFlag]:
     """No final assessment-tool run since the latest open plan started: progress cannot be measured.
 
     The latest plan is the one now in force (a child protection plan started after a child in
-    need plan supersedes it); a run on the plan's first day counts.
+    need plan supersedes it); a run on the plan's first day counts. A new plan has a grace period
+    of DRIFT_NO_ASSESSMENT_GRACE_WORKING_DAYS working days (20, about four weeks) to finalise one:
+    the flag applies from the working day after the grace ends, never on the plan's first day.
     """
     plan = _latest_plan(facts)
     if plan is None or (facts.last_run_on is not None and facts.last_run_on >= plan.started_on):
         return []
+    due = add_working_days(plan.started_on, no_assessment_grace_working_days())
+    if today <= due:
+        return []
     before = f"; the last was on {_day(facts.last_run_on)}" if facts.last_run_on else ""
-    reason = f"No assessment tool run finalised since the {plan.get_kind_display().lower()} plan started on {_day(plan.started_on)}{before}"
-    return [_flag("no_assessment", AMBER, reason, plan.started_on, _plan_evidence(plan), _runs_evidence(facts.case))]
+    reason = (
+        f"No assessment tool run finalised since the {plan.get_kind_display().lower()} plan started on {_day(plan.started_on)}{before}; "
+        f"one was expected by {_day(due)}"
+    )
+    return [_flag("no_assessment", AMBER, reason, due + timedelta(days=1), _plan_evidence(plan), _runs_evidence(facts.case), subject=_plan_subject(plan))]
 
 
 def no_reassessment(facts: CaseFacts, today: date) -> list[DriftFlag]:
@@ -342,6 +391,7 @@ def scores_not_improving(facts: CaseFacts, today: date) -> list[DriftFlag]:
             flag.since,
             Evidence(f"{flag.tool_name} of {_day(flag.since)}", reverse("tools:run_detail", args=[flag.run_id]), _record("tools.assessmentrun", flag.run_id)),
             Evidence("Progress over time", reverse("tools:child_progress", args=[flag.child_id])),
+            subject=f"tool:{flag.tool_key}",
         )
         for flag in facts.progress_flags
     ]
@@ -362,7 +412,9 @@ def actions_overdue(facts: CaseFacts, today: date) -> list[DriftFlag]:
         )
         for action in actions
     ]
-    return [_flag("actions_overdue", AMBER, reason, oldest.due_on + timedelta(days=1), *evidence)]
+    # The subject is the set of actions: one newly overdue is a new situation, not covered by an earlier decision.
+    subject = "actions:" + ",".join(str(action.pk) for action in sorted(actions, key=lambda action: action.pk))
+    return [_flag("actions_overdue", AMBER, reason, oldest.due_on + timedelta(days=1), *evidence, subject=subject)]
 
 
 def child_not_seen(facts: CaseFacts, today: date) -> list[DriftFlag]:
@@ -391,6 +443,13 @@ def child_not_seen(facts: CaseFacts, today: date) -> list[DriftFlag]:
 CONFERENCE_CODES = {"agency_absent_in_a_row": ("conference_absence", AMBER), "plan_ended_key_agency_absent": ("plan_ended_without_agency", RED)}
 
 
+def _conference_subject(flag):
+    """The conference, and for repeated absence the agency (its name leads the reason; several agencies can be absent at once)."""
+    if flag.code == "agency_absent_in_a_row":
+        return f"conference:{flag.conference_id}:{flag.reason.split(' absent from ')[0]}"
+    return f"conference:{flag.conference_id}"
+
+
 def conference_flags(facts: CaseFacts, today: date) -> list[DriftFlag]:
     """Conferences' own flags: a key agency absent again and again, or a plan ended without one."""
     flags = []
@@ -400,7 +459,7 @@ def conference_flags(facts: CaseFacts, today: date) -> list[DriftFlag]:
             evidence = Evidence(
                 "The conference", reverse("conferences:conference_detail", args=[flag.conference_id]), _record("conferences.conference", flag.conference_id)
             )
-            flags.append(_flag(code, severity, flag.reason, flag.since, evidence))
+            flags.append(_flag(code, severity, flag.reason, flag.since, evidence, subject=_conference_subject(flag)))
     return flags
 
 
@@ -451,7 +510,7 @@ def low_attendance(facts: CaseFacts, today: date) -> list[DriftFlag]:
         f"School attendance {entry.attendance_percentage.normalize():f}% on {_day(entry.occurred_on)}, "
         f"under {attendance_threshold().normalize():f}% (recorded by {entry.agency.name})"
     )
-    return [_flag("low_attendance", AMBER, reason, entry.occurred_on, _entry_evidence(entry))]
+    return [_flag("low_attendance", AMBER, reason, entry.occurred_on, _entry_evidence(entry), subject=f"entry:{entry.pk}")]
 
 
 def required_tool_missing(facts: CaseFacts, today: date) -> list[DriftFlag]:
@@ -475,7 +534,7 @@ def required_tool_missing(facts: CaseFacts, today: date) -> list[DriftFlag]:
             f"so it was due by {_day(expected.due_on)}; none has been finalised since"
         )
         evidence = [_runs_evidence(facts.case)] + ([_plan_evidence(expected.plan)] if expected.plan else [])
-        flags.append(_flag("required_tool_missing", AMBER, reason, expected.due_on + timedelta(days=1), *evidence))
+        flags.append(_flag("required_tool_missing", AMBER, reason, expected.due_on + timedelta(days=1), *evidence, subject=f"tool:{requirement.tool_key}"))
     return flags
 
 
@@ -501,6 +560,31 @@ def family_concerns(facts: CaseFacts, today: date) -> list[DriftFlag]:
     return [_flag("family_concerns", RED, reason, pattern.since, *(_entry_evidence(entry) for entry in pattern.visible))]
 
 
+def step_down_no_lead(facts: CaseFacts, today: date) -> list[DriftFlag]:
+    """The level of need was stepped down, no early-help lead was named and nobody has led the case since (issue 15).
+
+    A step down hands the family from one service to another; a learning review's "nobody picked
+    it up" starts here. The flag applies from the working day after DRIFT_STEP_DOWN_NO_LEAD_WORKING_DAYS
+    (5) working days from the decision (working days of England and Wales, as the front door's
+    deadlines count them). Naming a lead professional since the decision answers it; a later
+    decision replaces it.
+    """
+    from need.levels import level_label
+
+    decision = facts.step_down
+    if decision is None or decision.early_help_lead_id or facts.case.lead_professional_id != decision.lead_professional_then_id:
+        return []
+    due = add_working_days(decision.decided_on, step_down_no_lead_working_days())
+    if today <= due:
+        return []
+    reason = (
+        f"Level of need stepped down to {level_label(decision.to_level)} on {_day(decision.decided_on)} with no early-help lead named; "
+        f"one was expected within {_plural(step_down_no_lead_working_days(), 'working day')} (by {_day(due)})"
+    )
+    evidence = Evidence("The level of need on this case", _case_url(facts.case, "summary"))
+    return [_flag("step_down_no_lead", AMBER, reason, due + timedelta(days=1), evidence, subject=f"decision:{decision.pk}")]
+
+
 RULE_FUNCTIONS = (
     cp_plan_duration,
     cin_plan_duration,
@@ -516,6 +600,7 @@ RULE_FUNCTIONS = (
     low_attendance,
     required_tool_missing,
     family_concerns,
+    step_down_no_lead,
 )
 
 
@@ -531,7 +616,10 @@ def flags_from_facts(facts: CaseFacts, today: date, acknowledgements=()) -> list
 
 
 def _covering(flag, acknowledgements, today):
-    covering = [a for a in acknowledgements if a.code == flag.code and a.acknowledged_on >= flag.since and today < a.review_on]
+    """The acknowledgement of this flag: same key (or, made before flags had keys, same code), made after it applied, not yet due for review."""
+    covering = [
+        a for a in acknowledgements if a.code == flag.code and (not a.key or a.key == flag.key) and a.acknowledged_on >= flag.since and today < a.review_on
+    ]
     return max(covering, key=lambda a: (a.review_on, a.pk), default=None)
 
 
@@ -556,6 +644,7 @@ def drift_flags_for_cases(*, user, case_ids, today: date | None = None) -> dict[
     )
     from chronologies.selectors import current_versions
     from conferences.selectors import conference_flags_for_cases
+    from need.models import LevelOfNeedDecision
     from tools.models import AssessmentRun, RunStatus
     from tools.selectors import progress_flags_for_cases, required_tool_names
 
@@ -567,6 +656,9 @@ def drift_flags_for_cases(*, user, case_ids, today: date | None = None) -> dict[
         .annotate(
             last_oversight_on=_latest(Oversight.objects.filter(case_id=OuterRef("pk"), recorded_on__lte=today), "recorded_on"),
             last_voice_on=_latest(ChildVoice.objects.filter(case_id=OuterRef("pk"), speaker=Speaker.CHILD, recorded_on__lte=today), "recorded_on"),
+            latest_level_decision_id=Subquery(
+                LevelOfNeedDecision.objects.filter(case_id=OuterRef("pk"), decided_on__lte=today).order_by("-decided_on", "-created_at", "-pk").values("pk")[:1]
+            ),
         )
     )
     if not cases:
@@ -600,6 +692,16 @@ def drift_flags_for_cases(*, user, case_ids, today: date | None = None) -> dict[
             if row["definition__key"] == early_help_tool_key():
                 case_facts.last_early_help_on = row["last_on"]
 
+    # A finalised assessment that recorded the child's voice is direct contact with the child too (issue 15).
+    voiced_runs = (
+        records_visible_to(user, AssessmentRun)
+        .filter(status=RunStatus.FINAL, case__child_id__in=child_ids, assessed_on__lte=today)
+        .exclude(child_voice="")
+        .values("case__child_id")
+        .annotate(last_on=Max("assessed_on"))
+    )
+    last_voiced_run = {row["case__child_id"]: row["last_on"] for row in voiced_runs}
+
     visits = (
         current_versions(chronology_entries_visible_to(user))
         .filter(child_id__in=child_ids, kind=EntryKind.HOME_VISIT, occurred_on__lte=today)
@@ -608,7 +710,7 @@ def drift_flags_for_cases(*, user, case_ids, today: date | None = None) -> dict[
     )
     last_visit = {row["child_id"]: row["last_on"] for row in visits}
     for case in cases:
-        seen = [day for day in (case.last_voice_on, last_visit.get(case.child_id)) if day]
+        seen = [day for day in (case.last_voice_on, last_visit.get(case.child_id), last_voiced_run.get(case.child_id)) if day]
         facts[case.pk].last_seen_on = max(seen, default=None)
 
     for case_id, flags in progress_flags_for_cases(user=user, case_ids=ids).items():
@@ -631,6 +733,12 @@ def drift_flags_for_cases(*, user, case_ids, today: date | None = None) -> dict[
     ).items():
         for case_facts in by_child[child_id]:
             case_facts.family_pattern, case_facts.family_early_help_on = pattern, early_help_on
+
+    # Issue 15: each case's latest level-of-need decision, kept when it stepped the case down.
+    latest_ids = [case.latest_level_decision_id for case in cases if case.latest_level_decision_id]
+    for decision in LevelOfNeedDecision.objects.filter(pk__in=latest_ids):
+        if decision.is_step_down:
+            facts[decision.case_id].step_down = decision
 
     acknowledgements = defaultdict(list)
     for acknowledgement in DriftAcknowledgement.objects.filter(case_id__in=ids, review_on__gt=today).select_related("acknowledged_by"):
@@ -754,6 +862,7 @@ def drift_acknowledge(
     acknowledgement = DriftAcknowledgement(
         case=case,
         code=flag.code,
+        key=flag.key,
         reason=reason.strip(),
         acknowledged_on=today,
         review_on=review_on,
@@ -768,7 +877,7 @@ def drift_acknowledge(
         object_type="drift_acknowledgement",
         object_id=acknowledgement.pk,
         child_id=case.child_id,
-        detail=flag.code,
+        detail=flag.key,
         request=request,
     )
     return acknowledgement

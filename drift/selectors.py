@@ -108,6 +108,7 @@ def _stored_flags(*, case_ids, today) -> dict[int, list[rules.DriftFlag]]:
             reason=row.reason,
             since=row.since,
             evidence=tuple(rules.Evidence(**item) for item in row.evidence),
+            subject=row.subject,
         )
         found[row.case_id].append((row.position, replace(flag, acknowledgement=rules._covering(flag, acknowledgements[row.case_id], today))))
     return {case_id: _in_order(flags) for case_id, flags in found.items()}

@@ -69,9 +69,14 @@ def queue(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def acknowledge(request, case_id, code):
-    """Record an oversight decision against a flag that applies to the case now (404 if none does)."""
+    """Record an oversight decision against a flag that applies to the case now (404 if none does).
+
+    `?flag=<key>` names the one flag (drift/rules.py, `DriftFlag.key`) when a rule raises several on
+    the case; the decision covers that flag only. Without it, the rule's first flag (older links).
+    """
     case = access.access_case(request.user, case_id, action="oversee", request=request)
-    flag = next((flag for flag in drift.flags_for_case(user=request.user, case=case) if flag.code == code), None)
+    key = request.GET.get("flag", "")
+    flag = next((flag for flag in drift.flags_for_case(user=request.user, case=case) if flag.code == code and (not key or flag.key == key)), None)
     if flag is None:
         raise Http404("This flag does not apply to the case now.")
     form = AcknowledgeForm(request.POST or None)

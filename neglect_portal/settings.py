@@ -74,6 +74,14 @@ DRIFT_OVERSIGHT_DAYS = env.int("DRIFT_OVERSIGHT_DAYS", default=28)
 DRIFT_REASSESSMENT_MONTHS = env.int("DRIFT_REASSESSMENT_MONTHS", default=3)
 DRIFT_CHILD_SEEN_DAYS = env.int("DRIFT_CHILD_SEEN_DAYS", default=42)
 DRIFT_ACKNOWLEDGEMENT_MAX_DAYS = env.int("DRIFT_ACKNOWLEDGEMENT_MAX_DAYS", default=90)
+# A new plan's grace before "no assessment since the plan started" (working days of England and Wales).
+DRIFT_NO_ASSESSMENT_GRACE_WORKING_DAYS = env.int("DRIFT_NO_ASSESSMENT_GRACE_WORKING_DAYS", default=20)
+# A step down of the level of need with no early-help lead is flagged after this many working days.
+DRIFT_STEP_DOWN_NO_LEAD_WORKING_DAYS = env.int("DRIFT_STEP_DOWN_NO_LEAD_WORKING_DAYS", default=5)
+
+# The partnership's own words for the four levels of need (need/levels.py), as JSON over the
+# defaults, e.g. PARTNERSHIP_LEVEL_LABELS='{"targeted_early_help": "Early Help (level 3)"}'.
+PARTNERSHIP_LEVEL_LABELS = env.json("PARTNERSHIP_LEVEL_LABELS", default={})
 
 # Tools the partnership expects at a level of need, and by when (tools/requirements.py): a JSON list
 # such as [{"tool": "gcp2", "level": "specialist", "within_working_days": 20,
@@ -141,6 +149,7 @@ INSTALLED_APPS = [
     "conferences",
     "drift",
     "chronologies",
+    "need",
     "tools",
     "dashboard",
     "census",

@@ -74,6 +74,7 @@ urlpatterns = [
     path("tools/", include("tools.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("drift/", include("drift.urls")),
+    path("need/", include("need.urls")),
     path("front-door/", include("frontdoor.urls")),
     path("census/", include("census.urls")),
     path("subject-access/", include("subject_access.urls")),

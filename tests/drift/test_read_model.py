@@ -26,6 +26,7 @@ from drift import rules, selectors
 from drift.models import DriftCaseState, DriftFlag
 from drift.refresh import _PendingRefresh, drift_flags_refresh
 from drift.tasks import drift_flags_sweep
+from need.models import LevelOfNeedDecision
 from tests.conferences.builders import make_conference, record
 from tests.factories import make_action, make_case, make_child, make_plan
 from tests.tools.builders import all_grades, final_run, published
@@ -64,6 +65,7 @@ case_specs = st.fixed_dictionaries(
         "conferences": st.lists(st.tuples(st.integers(1, 200), st.sampled_from([Attendance.IN_PERSON, Attendance.DID_NOT_ATTEND])), max_size=2),
         "earlier_case": st.sampled_from([None, "health", "police"]),  # an earlier, closed case of the same child (led by), with a plan and a run on it
         "acknowledge": st.booleans(),
+        "step_down": st.sampled_from([None, 2, 30]),  # a step down of the level of need this many days ago, no early-help lead named
         "sibling": st.booleans(),  # the child lives with the previous case's child (the family-wide rule reads both)
     }
 )
@@ -159,6 +161,17 @@ def build(world, spec, household=None):
             invitations=[world.csc, world.health, world.school],
         )
         record(conference, users["csc_manager"], {world.csc: Attendance.IN_PERSON, world.health: Attendance.IN_PERSON, world.school: school_attended})
+    if spec["step_down"] is not None:
+        lower = Threshold.TARGETED_EARLY_HELP if spec["threshold"] == Threshold.SPECIALIST else Threshold.UNIVERSAL_PLUS
+        LevelOfNeedDecision.objects.create(
+            case=case,
+            from_level=spec["threshold"],
+            to_level=lower,
+            reasons="Needs now met by early help",
+            decided_by=users["csc_manager"],
+            decided_on=max(opened_on, TODAY - timedelta(days=spec["step_down"])),
+            review_on=TODAY + timedelta(days=60),
+        )
     return case
 
 

@@ -134,8 +134,28 @@ def plan_from_june(world):
 def test_run_the_day_before_the_plan_started_leaves_no_assessment(world, plan_from_june):
     final_run(world.case, world.users["lead_practitioner"], values=all_grades(3), on=date(2026, 5, 31))
     found = flag(world, "no_assessment")
-    assert (found.severity, found.since) == ("amber", date(2026, 6, 1))
-    assert "since the child in need plan started on 1 Jun 2026; the last was on 31 May 2026" in found.reason
+    # 20 working days of grace after Monday 1 June: one was expected by Monday 29 June.
+    assert (found.severity, found.since) == ("amber", date(2026, 6, 30))
+    assert "since the child in need plan started on 1 Jun 2026; the last was on 31 May 2026; one was expected by 29 Jun 2026" in found.reason
+
+
+@pytest.mark.parametrize(
+    ("started_on", "flagged"),
+    [
+        (date(2026, 11, 24), False),  # the plan's first day
+        (date(2026, 10, 27), False),  # 20 working days ago: the last day of the grace
+        (date(2026, 10, 26), True),  # 21 working days ago
+    ],
+)
+def test_a_new_plan_has_a_grace_period_before_no_assessment(world, started_on, flagged):
+    make_plan(world.case, kind=PlanKind.CHILD_IN_NEED, started_on=started_on)
+    assert (flag(world, "no_assessment") is not None) == flagged
+
+
+def test_the_no_assessment_grace_comes_from_settings(world, settings):
+    settings.DRIFT_NO_ASSESSMENT_GRACE_WORKING_DAYS = 0
+    make_plan(world.case, kind=PlanKind.CHILD_IN_NEED, started_on=date(2026, 11, 23))
+    assert flag(world, "no_assessment").since == date(2026, 11, 24)
 
 
 def test_run_on_the_day_the_plan_started_counts(world, plan_from_june):
@@ -303,7 +323,7 @@ def test_flags_are_most_severe_first_then_oldest(world):
     assert [(f.code, f.severity, f.since) for f in flags_of(world)] == [
         ("child_not_seen", "red", date(2026, 2, 17)),
         ("cp_plan_duration", "red", date(2026, 10, 4)),
-        ("no_assessment", "amber", date(2025, 10, 4)),
+        ("no_assessment", "amber", date(2025, 11, 1)),  # 20 working days after the plan started
         ("no_oversight", "amber", date(2026, 2, 3)),
     ]
 
