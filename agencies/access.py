@@ -619,6 +619,34 @@ def chronology_entries_visible_to(user):
     return entries.filter(unrestricted | recorded_by_my_agency | shared_with_my_agency)
 
 
+def restricted_entry_readable(user):
+    """A condition on a chronology entry row: the entry, if restricted, is one `user` may read.
+
+    The same rule as `chronology_entries_visible_to`, written on the row itself (correlated EXISTS
+    subqueries on the entry's child and on its sharing rows) so that it can be combined with
+    `restricted=True` inside another correlated subquery without listing every restricted entry the
+    user's agency may read in the partnership. None when the user may read no entry at all.
+    tests/access/test_entry_visibility_property.py holds it equal to `chronology_entries_visible_to`.
+    """
+    membership = membership_of(user)
+    if membership is None or membership.role not in CASE_WORKING_ROLES:
+        return None
+    case_visible = Q(Exists(cases_visible_to(user).filter(child_id=OuterRef("child_id"))))
+    if membership.agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE:
+        return case_visible
+    shared_with_my_agency = Q(
+        Exists(registry.ChronologyEntry.shared_with.through.objects.filter(chronologyentry_id=OuterRef("pk"), agency_id=membership.agency_id))
+    )
+    return case_visible & (Q(agency_id=membership.agency_id) | shared_with_my_agency)
+
+
+def restricted_entries_hidden_from(user, entries):
+    """The restricted entries among `entries` that `user` may not read (see `restricted_entry_readable`)."""
+    readable = restricted_entry_readable(user)
+    restricted = entries.filter(restricted=True)
+    return restricted if readable is None else restricted.exclude(readable)
+
+
 # --- Conferences ----------------------------------------------------------------------------------
 #
 # A conference is visible through its children: a user sees it when they may see at least one of the
@@ -1224,9 +1252,8 @@ def record_hidden_from(user):
     child's cases they may not see. Where it holds, the whole-record flags could say more (or less)
     than the user's own view, so the user's flags are computed from their view instead.
     """
-    hidden_entry = registry.ChronologyEntry.objects.filter(child_id=OuterRef("child_id"), restricted=True).exclude(
-        pk__in=chronology_entries_visible_to(user).filter(restricted=True).values("pk")
-    )
+    # Conditions on each entry row (not `pk__in` a list of every restricted entry the agency may read).
+    hidden_entry = restricted_entries_hidden_from(user, registry.ChronologyEntry.objects.filter(child_id=OuterRef("child_id")))
     run_model = apps.get_model("tools.AssessmentRun")
     hidden_run = run_model.objects.filter(case__child_id=OuterRef("child_id")).exclude(case__in=cases_visible_to(user).values("pk"))
     # Issue 14: the family-wide rule reads the household's other children too (drift/rules.py, `family_concerns`).
@@ -1235,9 +1262,7 @@ def record_hidden_from(user):
         .exclude(pk=OuterRef("child_id"))
         .exclude(pk__in=children_visible_to(user).values("pk"))
     )
-    hidden_sibling_entry = registry.ChronologyEntry.objects.filter(child__family_id=OuterRef("child__family_id"), restricted=True).exclude(
-        pk__in=chronology_entries_visible_to(user).filter(restricted=True).values("pk")
-    )
+    hidden_sibling_entry = restricted_entries_hidden_from(user, registry.ChronologyEntry.objects.filter(child__family_id=OuterRef("child__family_id")))
     # The household's Early Help Assessments answer the family-wide rule: a sibling's run on a case the user may not see.
     hidden_sibling_run = run_model.objects.filter(case__child__family_id=OuterRef("child__family_id")).exclude(case__in=cases_visible_to(user).values("pk"))
     return Exists(hidden_entry) | Exists(hidden_run) | Exists(hidden_sibling) | Exists(hidden_sibling_entry) | Exists(hidden_sibling_run)
@@ -1635,8 +1660,9 @@ def household_entries_counted_for(user, family_ids):
     """
     if not can_see_case_work(user):
         return registry.ChronologyEntry.objects.none()
-    readable_restricted = chronology_entries_visible_to(user).filter(restricted=True).values("pk")
-    return registry.ChronologyEntry.objects.filter(child__family_id__in=family_ids).filter(Q(restricted=False) | Q(pk__in=readable_restricted))
+    readable = restricted_entry_readable(user)
+    counted = Q(restricted=False) if readable is None else Q(restricted=False) | readable
+    return registry.ChronologyEntry.objects.filter(child__family_id__in=family_ids).filter(counted)
 
 
 # --- Chronology PDFs prepared in the background (issue 18, chronologies/pdf_exports.py) ----------------

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
@@ -102,11 +102,13 @@ def _has(code):
 
 
 def match_themes(entries, keyword, digest):
-    """The key-word themes of those of `entries` not yet matched under `digest`, as an expression for the aggregate.
+    """The key-word themes of each of `entries`, as an expression for the aggregate over `entries`.
 
     One query (returning nothing in steady state). Entries met for the first time are matched here,
     for this page, and stored after commit by a job (tasks.entry_themes_store), so a page never
-    writes and the next one counts them in SQL alone.
+    writes and the next one counts them in SQL alone. The stored answers are read through one LEFT
+    JOIN (`stored_themes`, at most one row per entry and digest), not a subquery per entry and theme:
+    the caller annotates `entries` with `themes_joined(digest)`.
     """
     new = entries.exclude(Exists(EntryThemes.objects.filter(entry_id=OuterRef("pk"), dictionary=digest)))
     by_themes = defaultdict(list)
@@ -118,10 +120,15 @@ def match_themes(entries, keyword, digest):
 
         matches = [[pk, themes_] for themes_, ids in by_themes.items() for pk in ids]
         transaction.on_commit(lambda: entry_themes_store.delay(digest, matches), robust=True)
-    stored = Subquery(EntryThemes.objects.filter(entry_id=OuterRef("pk"), dictionary=digest).values("themes")[:1])
+    stored = F("stored_themes__themes")
     if not by_themes:
         return stored
     return Coalesce(stored, Case(*(When(pk__in=ids, then=Value(themes_)) for themes_, ids in by_themes.items()), default=Value("")))
+
+
+def themes_joined(digest):
+    """`stored_themes`: the entry's stored theme matches under `digest` (unique per entry and digest), for `match_themes`."""
+    return FilteredRelation("theme_matches", condition=Q(theme_matches__dictionary=digest))
 
 
 # --- The patterns --------------------------------------------------------------------------------------
@@ -151,7 +158,7 @@ def patterns_from_aggregates(entries, *, today: date) -> list[Pattern]:
     theme_conditions = [(f"theme_neglect_{kind.value}", f"{kind.label} neglect", in_theme_window & Q(**{kind.field_name: True})) for kind in NeglectType]
     theme_conditions += [(code, label, in_theme_window & Q(matched__contains=_has(code))) for code, label, _ in keyword]
 
-    counted = window.annotate(matched=matched)
+    counted = window.annotate(stored_themes=themes_joined(digest)).annotate(matched=matched)
     totals = (
         counted.order_by()
         .values("agency_id", "agency__name", "child_id")
