@@ -13,7 +13,6 @@ no data, but there is no reason to describe the API to strangers.
 """
 
 import os
-import time
 
 import hypothesis
 import pytest
@@ -27,9 +26,7 @@ from schemathesis.checks import positive_data_acceptance
 from tests.factories import PASSWORD
 
 EXAMPLES = {GenerationMode.POSITIVE: 6, GenerationMode.NEGATIVE: 4}
-# About 40 s on an idle two-core machine; the guard is looser so a busy CI machine does not fail it,
-# but an operation count or example budget that grows out of hand does.
-TIME_BUDGET_SECONDS = 120
+# The run is bounded by this example budget, not by a clock: about 40 s on an idle two-core machine.
 # Left out: "schema-valid data is accepted". The API checks domain rules an OpenAPI schema cannot
 # state (an NHS number's check digit, dates not in the future, a child that exists and is visible,
 # a lawful basis that fits the sharing), and answers 400 with field errors: by design, not a bug.
@@ -135,13 +132,11 @@ def test_every_api_operation_passes_the_schemathesis_checks(live_server, records
     schema = schemathesis.openapi.from_dict(schema_response.json())
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 10, "the schema lists the API's operations"
-    started, failures = time.monotonic(), []
+    failures = []
     for operation in operations:
         for mode in EXAMPLES:
             failures += _failures_for(operation, mode, base_url=live_server.url, session=session)
         real = _real_path_parameters(operation, records)
         if real:
             failures += _failures_for(operation, GenerationMode.POSITIVE, base_url=live_server.url, session=session, path_parameters=real)
-    elapsed = time.monotonic() - started
     assert failures == [], "\n\n".join(failures)
-    assert elapsed < TIME_BUDGET_SECONDS, f"{len(operations)} operations took {elapsed:.0f} s"
