@@ -28,7 +28,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -174,6 +174,21 @@ def children_visible_to(user):
     return registry.Child.objects.filter(Exists(visible_cases))
 
 
+def case_visible(user, case_field="case_id"):
+    """A condition on any row: the case its `case_field` names is one `user` may see.
+
+    Correlated (EXISTS on the case's own id), for filters on rows that belong to a case. Written as
+    `case__in=cases_visible_to(user)` it made PostgreSQL build the list of every case the user may
+    see in the partnership (thousands for a partner agency) on each query that used it.
+    """
+    return Exists(cases_visible_to(user).filter(pk=OuterRef(case_field)))
+
+
+def child_visible(user, child_field="child_id"):
+    """A condition on any row: the child its `child_field` names has a case `user` may see (`children_visible_to`, correlated)."""
+    return Exists(cases_visible_to(user).filter(child_id=OuterRef(child_field)))
+
+
 def _deny_not_found(user, request, object_type, object_id, reason):
     audit_record(
         user=user,
@@ -263,7 +278,7 @@ def access_case(user, case_id, *, action, request=None):
 
 def records_visible_to(user, model):
     """Rows of `model` (any model with a `case` foreign key) whose case the user may see."""
-    return model.objects.filter(case__in=cases_visible_to(user).values("pk"))
+    return model.objects.filter(case_visible(user))
 
 
 def access_case_record(user, model, record_id, *, action, request=None):
@@ -742,6 +757,43 @@ def access_invitation(user, invitation_id, *, action, request=None):
     links = conference_links_visible_to(user).filter(conference__invitations__pk=invitation_id)
     _checked_conference(user, links, action=action, object_type="invitation", object_id=invitation_id, request=request)
     return invitations_visible_to(user).select_related("conference", "agency", "invitee").get(pk=invitation_id)
+
+
+# --- Conferences: an invited agency's own invitations (issue 15, item 4) ----------------------------
+#
+# Partner agencies see their own agency's invitations (dates, report deadlines) on the "Upcoming
+# conferences" page and record that their report was sent. Only their agency's invitations, and only
+# to conferences they can already see through a case: this narrows `invitations_visible_to`.
+
+
+def can_see_own_agency_invitations(user):
+    """Case workers outside children's social care: their agency's invitations, not the partnership's list."""
+    return can_see_case_work(user) and not _is_childrens_social_care(user)
+
+
+def can_see_upcoming_page(user):
+    """The "Upcoming conferences" page: children's social care's full list, or a partner's own invitations."""
+    return can_see_upcoming_conferences(user) or can_see_own_agency_invitations(user)
+
+
+def own_agency_invitations_visible_to(user):
+    """Invitations of the user's own agency to conferences the user can see; none without a membership."""
+    membership = membership_of(user)
+    if membership is None:
+        return registry.Invitation.objects.none()
+    return invitations_visible_to(user).filter(agency_id=membership.agency_id)
+
+
+def access_own_invitation(user, invitation_id, *, request=None):
+    """An invitation of the user's own agency, to record its report: 404 when it is not visible to the
+    user or is another agency's (not revealed), 403 for a role that does no case work."""
+    invitation = own_agency_invitations_visible_to(user).select_related("conference", "agency").filter(pk=invitation_id).first()
+    if invitation is None:
+        _deny_not_found(user, request, "invitation", invitation_id, "invitation not visible or another agency's (report)")
+    if not can_see_case_work(user):
+        child_id = conference_links_visible_to(user).filter(conference_id=invitation.conference_id).values_list("case__child_id", flat=True).first()
+        _deny_forbidden(user, request, "invitation", invitation_id, child_id, "role may not record an agency's report", shown=ROLE_REFUSED)
+    return invitation
 
 
 CHRONOLOGY_ENTRY = "chronology_entry"
@@ -1252,19 +1304,18 @@ def record_hidden_from(user):
     child's cases they may not see. Where it holds, the whole-record flags could say more (or less)
     than the user's own view, so the user's flags are computed from their view instead.
     """
-    # Conditions on each entry row (not `pk__in` a list of every restricted entry the agency may read).
+    # Conditions on each row, correlated (not `pk__in` / `case__in` a list of every entry, case or child
+    # the user may see in the partnership: PostgreSQL built those whole, for every case page).
     hidden_entry = restricted_entries_hidden_from(user, registry.ChronologyEntry.objects.filter(child_id=OuterRef("child_id")))
     run_model = apps.get_model("tools.AssessmentRun")
-    hidden_run = run_model.objects.filter(case__child_id=OuterRef("child_id")).exclude(case__in=cases_visible_to(user).values("pk"))
+    hidden_run = run_model.objects.filter(case__child_id=OuterRef("child_id")).exclude(case_visible(user))
     # Issue 14: the family-wide rule reads the household's other children too (drift/rules.py, `family_concerns`).
-    hidden_sibling = (
-        registry.Child.objects.filter(family_id=OuterRef("child__family_id"))
-        .exclude(pk=OuterRef("child_id"))
-        .exclude(pk__in=children_visible_to(user).values("pk"))
-    )
-    hidden_sibling_entry = restricted_entries_hidden_from(user, registry.ChronologyEntry.objects.filter(child__family_id=OuterRef("child__family_id")))
+    # The case's household by a subquery, not `child__family_id`: that joined every child in the county.
+    family_id = Subquery(registry.Child.objects.filter(pk=OuterRef(OuterRef("child_id"))).values("family_id")[:1])
+    hidden_sibling = registry.Child.objects.filter(family_id=family_id).exclude(pk=OuterRef("child_id")).exclude(child_visible(user, "pk"))
+    hidden_sibling_entry = restricted_entries_hidden_from(user, registry.ChronologyEntry.objects.filter(child__family_id=family_id))
     # The household's Early Help Assessments answer the family-wide rule: a sibling's run on a case the user may not see.
-    hidden_sibling_run = run_model.objects.filter(case__child__family_id=OuterRef("child__family_id")).exclude(case__in=cases_visible_to(user).values("pk"))
+    hidden_sibling_run = run_model.objects.filter(case__child__family_id=family_id).exclude(case_visible(user))
     return Exists(hidden_entry) | Exists(hidden_run) | Exists(hidden_sibling) | Exists(hidden_sibling_entry) | Exists(hidden_sibling_run)
 
 
@@ -1401,7 +1452,7 @@ def household_concerns_visible_to(user):
 
 def household_members_visible_to(user):
     """Membership rows of children the user may see, and of adults of households the user may read."""
-    child_rows = Q(child__in=children_visible_to(user).values("pk"))
+    child_rows = Q(child_visible(user))
     adult_rows = Q(adult__isnull=False, family__in=families_visible_to(user).values("pk"))
     return registry.HouseholdMember.objects.filter(child_rows | adult_rows)
 
@@ -1485,7 +1536,7 @@ def sampled_cases_visible_to(user):
     is_auditor = Exists(registry.RoundAuditor.objects.filter(audit_round_id=OuterRef("audit_round_id"), user_id=user.pk))
     in_progress = Q(audit_round__status=AUDIT_ROUND_IN_PROGRESS)
     in_date = Q(audit_round__ends_on__gte=timezone.localdate())
-    readable = Q(case__in=cases_visible_to(user).values("pk"))
+    readable = Q(case_visible(user))
     return registry.SampledCase.objects.filter(is_auditor, in_progress, in_date, readable)
 
 

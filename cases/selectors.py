@@ -18,7 +18,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from agencies.access import can_see_case_work, cases_visible_to, children_visible_to, is_overseer, membership_of
+from agencies.access import can_see_case_work, case_visible, cases_visible_to, child_visible, children_visible_to, is_overseer, membership_of
 from sharing.models import SharingDecision
 
 from .history import is_repeat_plan, is_repeat_referral
@@ -147,7 +147,7 @@ def _adults_with_visible_children(user, family_id):
     """The household's adults; each one's `child_links` leave out children the user may not see."""
     if family_id is None:
         return []
-    links = AdultChildRelationship.objects.filter(child__in=children_visible_to(user)).select_related("child")
+    links = AdultChildRelationship.objects.filter(child_visible(user)).select_related("child")
     # Issue 14: an adult who has left the household (their membership ended, none current) is no longer listed.
     left = HouseholdMember.objects.filter(adult_id=OuterRef("pk"), family_id=family_id, left_on__isnull=False)
     living_here = HouseholdMember.objects.filter(adult_id=OuterRef("pk"), family_id=family_id, left_on__isnull=True)
@@ -179,9 +179,7 @@ def my_cases(*, user):
 def my_recent_concerns(*, user):
     """The concerns the user recorded most recently, on cases they may still see."""
     return (
-        Concern.objects.filter(recorded_by=user, case__in=cases_visible_to(user))
-        .select_related("case", "child", "agency")
-        .order_by("-created_at", "-pk")[:RECENT_CONCERNS]
+        Concern.objects.filter(case_visible(user), recorded_by=user).select_related("case", "child", "agency").order_by("-created_at", "-pk")[:RECENT_CONCERNS]
     )
 
 
@@ -196,9 +194,9 @@ def actions_due(*, user, today: date):
     return (
         PlanAction.objects.unfinished()
         .filter(
+            case_visible(user, "plan__case_id"),
             owner_agency_id=membership.agency_id,
             plan__ended_on__isnull=True,
-            plan__case__in=cases_visible_to(user),
             due_on__lte=today + ACTIONS_DUE_WITHIN,
         )
         .with_overdue_flag(today)
@@ -247,7 +245,7 @@ def plans_with_repeat_flag(*, user, case: Case | None = None):
     where, and a repeat plan is exactly the pattern the partnership must not miss (docs/domain.md,
     "Drift and delay").
     """
-    plans = Plan.objects.filter(case__in=cases_visible_to(user))
+    plans = Plan.objects.filter(case_visible(user))
     if case is not None:
         plans = plans.filter(case=case)
     return plans.annotate(is_repeat=is_repeat_plan()).order_by("-started_on", "-pk")
@@ -263,7 +261,7 @@ def referrals_with_repeat_flag(*, user, child: Child | None = None):
     A referral is visible on a case the user may see or, before it is linked to a case, when the
     user may see the child.
     """
-    visible = Q(case__in=cases_visible_to(user)) | Q(case__isnull=True, child__in=children_visible_to(user))
+    visible = Q(case_visible(user)) | Q(child_visible(user), case__isnull=True)
     referrals = Referral.objects.filter(visible)
     if child is not None:
         referrals = referrals.filter(child=child)

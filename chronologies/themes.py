@@ -13,6 +13,7 @@ The words come from the built-in list (`patterns.DEFAULT_THEME_KEYWORDS`, or the
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from partnership.wording import stems
 
@@ -34,11 +35,13 @@ class ThemeMatcher:
         return cls(tuple(frozenset(found) for found in (stems(word) for word in words) if found))
 
     def matches(self, text: str) -> bool:
-        for sentence in _SENTENCE_BREAK.split(text or ""):
-            present = set(stems(sentence))
-            if present and any(phrase <= present for phrase in self.phrases):
-                return True
-        return False
+        return any(present and any(phrase <= present for phrase in self.phrases) for present in _sentence_stems(text or ""))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_stems(text: str) -> tuple:
+    """The stems of each sentence of `text`, as sets: one entry's text is matched against every theme, on many pages."""
+    return tuple(frozenset(stems(sentence)) for sentence in _SENTENCE_BREAK.split(text))
 
 
 def with_partnership_words(keywords: dict) -> dict:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from agencies.access import can_edit_family, children_visible_to, families_visible_to, household_members_visible_to
+from agencies.access import can_edit_family, child_visible, families_visible_to, household_members_visible_to
 from cases.household_models import HouseholdAddress, HouseholdMember
 from cases.models import AdultChildRelationship, Family
 from cases.selectors import ChildIdentifiers, visible_children_matching
@@ -39,7 +39,7 @@ def household_view(*, user, family_id: int) -> HouseholdView | None:
     family = families_visible_to(user).filter(pk=family_id).first()
     if family is None:
         return None
-    links = AdultChildRelationship.objects.filter(child__in=children_visible_to(user)).select_related("child")
+    links = AdultChildRelationship.objects.filter(child_visible(user)).select_related("child")
     rows = (
         household_members_visible_to(user)
         .filter(family_id=family.pk)

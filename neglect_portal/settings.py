@@ -83,6 +83,9 @@ DRIFT_STEP_DOWN_NO_LEAD_WORKING_DAYS = env.int("DRIFT_STEP_DOWN_NO_LEAD_WORKING_
 # defaults, e.g. PARTNERSHIP_LEVEL_LABELS='{"targeted_early_help": "Early Help (level 3)"}'.
 PARTNERSHIP_LEVEL_LABELS = env.json("PARTNERSHIP_LEVEL_LABELS", default={})
 
+# How long a conference lasts in the invitation's calendar file (conferences/calendar.py).
+CONFERENCE_DURATION_MINUTES = env.int("CONFERENCE_DURATION_MINUTES", default=90)
+
 # Tools the partnership expects at a level of need, and by when (tools/requirements.py): a JSON list
 # such as [{"tool": "gcp2", "level": "specialist", "within_working_days": 20,
 # "after": ["child_in_need", "child_protection"]}]. Drift flags a missing one; the dashboard
@@ -214,6 +217,11 @@ if _secret("DATABASE_PASSWORD"):
     DATABASES["default"]["PASSWORD"] = _secret("DATABASE_PASSWORD")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
+# PostgreSQL's JIT compiler starts when a plan's estimated cost passes jit_above_cost; the access layer's
+# correlated conditions inflate estimates, so short queries paid 0.3-0.6 s of compiling each (EXPLAIN
+# at county scale, issue 18). Pages run many small queries, never the long analytical ones JIT is for.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool("DATABASE_JIT_OFF", default=True):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # PostgreSQL roles in production: the owner runs migrations; the app role (what DATABASE_URL names)
 # may only INSERT and SELECT on the access log. `manage.py print_db_grants` prints the grants.

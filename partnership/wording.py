@@ -49,6 +49,7 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
+@lru_cache(maxsize=65536)  # a word always has the same stem; a county's chronologies use a few thousand words again and again
 def _stem(word):
     return WILDCARD if word == WILDCARD else _stemmer().stemWord(word.lower().replace("’", "'"))
 

@@ -70,7 +70,8 @@ CHILD_DATA_MODELS = frozenset(
 )
 WRITES = frozenset({"create", "bulk_create", "none"})
 MANAGERS = frozenset({"objects", "_default_manager"})
-SCOPED = re.compile(r"_visible_to$")
+# `case_visible(user)` / `child_visible(user)`: the same scope as a condition on the row (agencies/access.py).
+SCOPED = re.compile(r"_visible_to$|^(case|child)_visible$")
 THE_ACCESS_LAYER = "agencies/access.py"
 
 # (file, model) -> why its reads outside a scoped queryset are safe. Keep it short: a new entry needs a reason a reviewer accepts.
@@ -93,6 +94,8 @@ ALLOWED = {
     ("drift/refresh.py", "DriftCaseState"): "locks and records the state of the cases being refreshed",
     ("drift/selectors.py", "DriftAcknowledgement"): "acknowledgements of a cases queryset that starts from cases_visible_to",
     ("drift/selectors.py", "DriftFlag"): "stored flags of a cases queryset that starts from cases_visible_to (agency_cases, drift_flags_for_reader)",
+    ("conferences/selectors.py", "AbsenceFeedback"): "prefetch of feedback rows of a conference already read through conferences_visible_to (conference_for_page)",
+    ("conferences/selectors.py", "Conference"): "the attendance report's conferences decided without quorum: reference, date and kind only, no child and no free text",
     ("cases/selectors.py", "Oversight"): "cases_to_oversee: the last oversight date of each case of agency_cases, which starts from cases_visible_to",
     # --- Chronology pages at a cost that does not grow with the record (issue 18).
     ("chronologies/selectors.py", "ChronologyEntry"): "current_versions: NOT EXISTS a later version, a condition on entries the caller scoped",
@@ -315,6 +318,7 @@ def test_the_lint_catches_a_lookup():
     assert offending("rows = Concern.objects.select_related('case').filter(pk=1)") == [("Concern", False)]
     assert offending("runs = AssessmentRun._default_manager.all()") == [("AssessmentRun", False)]
     assert offending("x = Plan.objects.filter(case__in=cases_visible_to(user))") == [("Plan", True)]
+    assert offending("x = Plan.objects.filter(case_visible(user))") == [("Plan", True)]
     assert offending("x = Invitation.objects.filter(\n    conference__in=access.conferences_visible_to(user),\n)") == [("Invitation", True)]
     assert offending("Case.objects.create(child=child)") == []
     assert offending("Agency.objects.get(pk=1)") == []
