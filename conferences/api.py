@@ -60,6 +60,7 @@ class InvitationSerializer(serializers.ModelSerializer):
             "report_on_time",
             "attendance",
             "absence_impact",
+            "emailed_at",
         ]
         read_only_fields = fields
 
@@ -92,6 +93,9 @@ class ConferenceSerializer(serializers.ModelSerializer):
     chair_agency = serializers.CharField(source="chair_agency.name")
     outside_timescale = serializers.BooleanField(source="is_outside_timescale")
     quorum = QuorumSerializer(allow_null=True)
+    # Declared: read-only model fields lose allow_blank, and the schema then refuses "" for these.
+    location = serializers.CharField(read_only=True, help_text="Place or joining link, or blank.")
+    inquorate_reason = serializers.CharField(read_only=True, help_text="The chair's reason for deciding although the conference was not quorate, or blank.")
     children = ConferenceChildSerializer(source="visible_links", many=True)
     invitations = InvitationSerializer(many=True)
 
@@ -103,6 +107,7 @@ class ConferenceSerializer(serializers.ModelSerializer):
             "held_on",
             "start_time",
             "format",
+            "location",
             "chair",
             "chair_agency",
             "strategy_discussion_on",
@@ -111,6 +116,7 @@ class ConferenceSerializer(serializers.ModelSerializer):
             "outside_timescale",
             "attendance_recorded_at",
             "quorum",
+            "inquorate_reason",
             "children",
             "invitations",
         ]
@@ -140,6 +146,7 @@ class ConferenceCreateSerializer(StrictWriteMixin, serializers.Serializer):
     held_on = serializers.DateField()
     start_time = serializers.TimeField()
     format = serializers.ChoiceField(choices=ConferenceFormat.choices)
+    location = serializers.CharField(required=False, allow_blank=True, default="", max_length=500, help_text="Place or joining link.")
     chair = serializers.IntegerField(help_text="A case worker of children's social care.")
     strategy_discussion_on = serializers.DateField(required=False, allow_null=True, default=None)
     invitations = InvitationInputSerializer(many=True)
@@ -164,6 +171,11 @@ class DecisionInputSerializer(StrictWriteMixin, serializers.Serializer):
 
 class DecisionsSerializer(StrictWriteMixin, serializers.Serializer):
     decisions = DecisionInputSerializer(many=True, allow_empty=False)
+    inquorate_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Required when the recorded attendance makes the conference not quorate: why decisions are made all the same.",
+    )
 
 
 def _invitation_requests(rows):
@@ -245,6 +257,7 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             held_on=data["held_on"],
             start_time=data["start_time"],
             format=data["format"],
+            location=data["location"],
             chair=chair,
             strategy_discussion_on=data["strategy_discussion_on"],
             sibling_cases=siblings,
@@ -264,7 +277,13 @@ class ConferenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             services.DecisionEntry(case_id=row["case"], decision=row["decision"], cp_category=row["cp_category"], notes=row["notes"])
             for row in given.validated_data["decisions"]
         ]
-        services.conference_record_decisions(actor=request.user, conference=conference, decisions=entries, request=request._request)
+        services.conference_record_decisions(
+            actor=request.user,
+            conference=conference,
+            decisions=entries,
+            inquorate_reason=given.validated_data.get("inquorate_reason"),
+            request=request._request,
+        )
         return Response(ConferenceSerializer(selectors.conference_for_page(user=request.user, conference=conference)).data)
 
 

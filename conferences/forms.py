@@ -49,6 +49,12 @@ class ConferenceScheduleForm(GovukFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the format"},
     )
+    location = forms.CharField(
+        label="Place or joining link",
+        required=False,
+        max_length=500,
+        help_text="Where the conference is held, or the link to join it online. The invitations give it to each agency.",
+    )
     chair = ChairChoiceField(queryset=None, label="Chair", empty_label="Choose the chair", error_messages={"required": "Choose the chair"})
     strategy_discussion_on = forms.DateField(
         label="Date of the strategy discussion",
@@ -174,6 +180,17 @@ class DecisionRowForm(GovukFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = [("", "Choose")] + decision_choices
         mark_wording_fields(self, ["decision_notes"])  # the wording guide's hint beside it (partnership/wording.py)
+
+
+class InquorateReasonForm(GovukFormMixin, forms.Form):
+    """The chair's reason for deciding although the conference is not quorate (shown only then)."""
+
+    inquorate_reason = forms.CharField(
+        label="Why decisions are made although the conference is not quorate",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example, why the decision could not wait for a quorate conference. It is kept with the conference.",
+        error_messages={"required": "Enter why decisions are made although the conference is not quorate"},
+    )
 
 
 DecisionFormSet = forms.modelformset_factory(ConferenceChild, form=DecisionRowForm, extra=0, edit_only=True)

@@ -96,6 +96,12 @@ class Conference(models.Model):
     held_on = models.DateField("date", help_text="The day the conference is, or was, held.")
     start_time = models.TimeField()
     format = models.CharField(max_length=20, choices=ConferenceFormat.choices)
+    location = models.CharField(
+        "place or joining link",
+        max_length=500,
+        blank=True,
+        help_text="Where the conference is held, or the link to join it online. It goes into the invitations.",
+    )
     chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conferences_chaired")
     chair_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="conferences_chaired")
     strategy_discussion_on = models.DateField("date of the strategy discussion", null=True, blank=True)
@@ -104,6 +110,11 @@ class Conference(models.Model):
     cases = models.ManyToManyField(Case, through="ConferenceChild", related_name="conferences")
     scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conferences_scheduled")
     attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+    inquorate_reason = models.TextField(
+        "why decisions are made although the conference is not quorate",
+        blank=True,
+        help_text="The chair's reason, required before the decisions of a conference that is not quorate are recorded.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -148,6 +159,17 @@ class Conference(models.Model):
 
     def has_taken_place(self, today):
         return self.held_on <= today
+
+    @property
+    def is_inquorate(self):
+        """Attendance is recorded and the conference was not quorate (a reason is then needed for decisions)."""
+        quorum = self.quorum
+        return quorum is not None and not quorum.is_quorate
+
+    @property
+    def reference(self):
+        """A reference that names no one, for invitations and calendars."""
+        return f"CONF-{self.pk}"
 
     @property
     def quorum(self):
@@ -253,6 +275,10 @@ class Invitation(models.Model):
     report_received_on = models.DateField("report received", null=True, blank=True)
     attendance = models.CharField(max_length=20, choices=Attendance.choices, blank=True)
     absence_impact = models.TextField("impact of the absence", blank=True)
+    # The invitation email (with its calendar file): claimed, then sent once, to the addresses kept here.
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField("invitation emailed", null=True, blank=True)
+    emailed_to = models.CharField("invitation emailed to", max_length=500, blank=True)
 
     class Meta:
         db_table = "cases_invitation"  # kept from when it lived in cases/

@@ -23,6 +23,8 @@ from cases.models import Case, CaseStatus, TeamMembership
 
 from .models import (
     PRESENT,
+    AbsenceFeedback,
+    Conference,
     ConferenceChild,
     ConferenceDecision,
     ConferenceKind,
@@ -41,6 +43,9 @@ can_see_upcoming_conferences = access.can_see_upcoming_conferences
 can_see_attendance_report = access.can_see_attendance_report
 access_conference = access.access_conference
 access_invitation = access.access_invitation
+can_see_upcoming_page = access.can_see_upcoming_page
+can_see_own_agency_invitations = access.can_see_own_agency_invitations
+access_own_invitation = access.access_own_invitation
 
 
 # --- Pages ---------------------------------------------------------------------------------------
@@ -63,7 +68,13 @@ def conference_for_page(*, user, conference):
 
     Read again through `conferences_visible_to`, so a hidden one raises Conference.DoesNotExist.
     """
-    return conferences_visible_to(user).select_related("chair", "chair_agency").prefetch_related(_visible_links(user), _invitations()).get(pk=conference.pk)
+    feedback = Prefetch("absence_feedback", queryset=AbsenceFeedback.objects.select_related("agency").order_by("agency__name"))
+    return (
+        conferences_visible_to(user)
+        .select_related("chair", "chair_agency")
+        .prefetch_related(_visible_links(user), _invitations(), feedback)
+        .get(pk=conference.pk)
+    )
 
 
 def conference_list_for(*, user, case_id=None):
@@ -100,6 +111,26 @@ def upcoming_conferences(*, user, today, chaired_by=None):
     if chaired_by is not None:
         conferences = conferences.filter(chair=chaired_by)
     return conferences.select_related("chair").prefetch_related(_visible_links(user)).order_by("held_on", "start_time", "pk")
+
+
+def own_agency_upcoming_invitations(*, user, today):
+    """The user's own agency's invitations to conferences from today on, soonest first.
+
+    Starts from `access.own_agency_invitations_visible_to`: only the agency's invitations, and only to
+    conferences the user can see through a case; children are the ones the user may see.
+    """
+    children = Prefetch(
+        "conference__links",
+        queryset=conference_links_visible_to(user).select_related("case__child").order_by("case__child__date_of_birth", "pk"),
+        to_attr="visible_links",
+    )
+    return (
+        access.own_agency_invitations_visible_to(user)
+        .filter(conference__held_on__gte=today)
+        .select_related("conference", "conference__chair", "agency", "invitee")
+        .prefetch_related(children)
+        .order_by("conference__held_on", "conference__start_time", "pk")
+    )
 
 
 def sibling_cases_for_scheduling(*, user, case):
@@ -310,6 +341,7 @@ class AgencyAttendance:
     attended: int
     reports_requested: int
     reports_on_time: int
+    reports_late: int = 0  # arrived after the deadline (requested reports not yet received are neither)
 
     @property
     def attended_percent(self):
@@ -341,6 +373,7 @@ def attendance_by_agency(*, start, end):
             attended=Count("pk", filter=Q(attendance__in=PRESENT)),
             requested=Count("pk", filter=Q(report_requested=True)),
             on_time=Count("pk", filter=Q(report_requested=True, report_received_on__lte=F("conference__report_due_on"))),
+            late=Count("pk", filter=Q(report_requested=True, report_received_on__gt=F("conference__report_due_on"))),
         )
         .order_by("agency__name")
     )
@@ -352,9 +385,30 @@ def attendance_by_agency(*, start, end):
             attended=row["attended"],
             reports_requested=row["requested"],
             reports_on_time=row["on_time"],
+            reports_late=row["late"],
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class InquorateDecision:
+    """A conference whose decisions were made although it was not quorate, and the chair's reason."""
+
+    reference: str
+    held_on: date
+    kind: str
+
+
+def inquorate_decisions(*, start, end):
+    """Conferences held from `start` to `end` whose chair recorded decisions although not quorate.
+
+    Named by reference, date and kind, never by child: the attendance report is read by strategy
+    members. The chair's reason is free text that may name a child, so it stays on the conference
+    page (read through the access layer) and is not repeated here.
+    """
+    conferences = Conference.objects.filter(held_on__range=(start, end)).exclude(inquorate_reason="").order_by("held_on", "start_time", "pk")
+    return [InquorateDecision(reference=c.reference, held_on=c.held_on, kind=c.get_kind_display()) for c in conferences]
 
 
 # --- For the chronology ----------------------------------------------------------------------------

@@ -11,6 +11,11 @@ conference, every child's decision, so that the message can name it), each key a
 not take part or sent no requested report gets one `AbsenceFeedback` row, and a Celery task,
 enqueued after commit, tells its safeguarding leads (`absence_feedback_send`).
 
+Invitations: each invitation saved is emailed once, after commit, to the person invited (or the
+agency's safeguarding leads when nobody was named), with an iCalendar file that names no child
+(`invitation_email_send`, `conferences.calendar`). Decisions of a conference that was not quorate
+need the chair's reason (`_check_inquorate_reason`).
+
 The chronology: `_conference_recorded` is the one point where a recorded conference leaves this
 module; see its docstring.
 """
@@ -20,14 +25,16 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies import access
-from agencies.models import Agency
+from agencies.models import Agency, Role
 from audit.models import AuditAction
 from audit.services import audit_record
 from cases.models import Case
@@ -161,6 +168,9 @@ def _invite(conference, asked: InvitationRequest, *, cases, actor, request):
     )
     invitation.full_clean()
     invitation.save()
+    from .tasks import conference_invitation_email  # here, not at the top: the task module imports this one
+
+    transaction.on_commit(lambda pk=invitation.pk: conference_invitation_email.delay(pk))
     for case in cases:
         team_add(case=case, agency=asked.agency, reason=f"Invited to the {conference}", actor=actor, request=request)
     return invitation
@@ -179,6 +189,7 @@ def conference_schedule(
     invitations: Sequence[InvitationRequest],
     sibling_cases: Sequence[Case] = (),
     strategy_discussion_on: date | None = None,
+    location: str = "",
     request=None,
 ) -> Conference:
     """Schedule a conference for a child (and brothers and sisters), and invite agencies.
@@ -199,6 +210,7 @@ def conference_schedule(
         held_on=held_on,
         start_time=start_time,
         format=format,
+        location=_text(location),
         chair=chair,
         chair_agency=chair.membership.agency,
         strategy_discussion_on=strategy_discussion_on if kind == ConferenceKind.INITIAL else None,
@@ -279,6 +291,36 @@ def _attendance_recorded(conference, *, request):
 
 
 @transaction.atomic
+def invitation_report_sent(*, actor, invitation: Invitation, request=None) -> Invitation:
+    """The invited agency records that its report was sent today (the view got the invitation through
+    `access.access_own_invitation`: the actor's own agency's). On time or late follows from the deadline.
+
+    Once the conference's attendance is recorded the chair's table is the record, so it is corrected there.
+    """
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("agency", "conference").get(pk=invitation.pk)
+    if not invitation.report_requested:
+        raise ValidationError({NON_FIELD_ERRORS: f"No report was asked of {invitation.agency}"})
+    if invitation.report_received_on is not None:
+        raise ValidationError({NON_FIELD_ERRORS: f"{invitation.agency}'s report was already recorded on {long_date(invitation.report_received_on)}"})
+    if invitation.conference.attendance_recorded_at is not None:
+        raise ValidationError({NON_FIELD_ERRORS: "The conference's attendance is recorded: ask the chair to record your report"})
+    invitation.report_received_on = timezone.localdate()
+    invitation.full_clean()
+    invitation.save(update_fields=["report_received_on"])
+    on_time = "on time" if invitation.report_on_time else "late"
+    audit_record(
+        user=actor,
+        action=AuditAction.UPDATE,
+        object_type="invitation",
+        object_id=invitation.pk,
+        child_id=_first_child_id(invitation.conference),
+        detail=f"{invitation.agency.name}: report sent {invitation.report_received_on} ({on_time})",
+        request=request,
+    )
+    return invitation
+
+
+@transaction.atomic
 def conference_record_attendance(*, actor, conference: Conference, entries: Sequence[AttendanceEntry], request=None) -> Conference:
     """Record every invited agency's attendance and report at once (the attendance table).
 
@@ -328,16 +370,40 @@ def invitation_record_attendance(*, actor, invitation: Invitation, entry: Attend
     return invitation
 
 
+INQUORATE_REASON_MISSING = "Enter why decisions are made although the conference is not quorate"
+
+
+def _check_inquorate_reason(conference, reason):
+    """A conference that was not quorate needs the chair's reason before its decisions are recorded.
+
+    `reason` None keeps the reason already given (a correction of the decisions); a blank one
+    is refused. The reason is kept on the conference.
+    """
+    conference = Conference.objects.select_for_update(of=("self",)).get(pk=conference.pk)
+    kept = conference.inquorate_reason if reason is None else _text(reason)
+    if not conference.is_inquorate:
+        return
+    if not kept:
+        raise ValidationError({"inquorate_reason": INQUORATE_REASON_MISSING})
+    if kept != conference.inquorate_reason:
+        Conference.objects.filter(pk=conference.pk).update(inquorate_reason=kept)
+
+
 @transaction.atomic
-def conference_record_decisions(*, actor, conference: Conference, decisions: Sequence[DecisionEntry], request=None) -> list[ConferenceChild]:
+def conference_record_decisions(
+    *, actor, conference: Conference, decisions: Sequence[DecisionEntry], inquorate_reason: str | None = None, request=None
+) -> list[ConferenceChild]:
     """Record the conference's decision for each child given; only children the actor may see can be decided.
 
     A child protection conference decides per child: an initial one starts a plan or not, a
-    review continues, ends or re-categorises it; the plan's category is recorded with it.
+    review continues, ends or re-categorises it; the plan's category is recorded with it. When
+    the recorded attendance makes the conference not quorate, `inquorate_reason` (the chair's
+    reason for deciding all the same) is required and kept on the conference.
     """
     _require_taken_place(conference)
     if not conference.decides_on_plans:
         raise ValidationError({NON_FIELD_ERRORS: f"A {conference.get_kind_display().lower()} does not decide on a plan"})
+    _check_inquorate_reason(conference, inquorate_reason)
     visible = conference_links_visible_to(actor).filter(conference=conference).select_for_update(of=("self",))
     links = {link.case_id: link for link in visible.select_related("case")}
     unknown = [entry.case_id for entry in decisions if entry.case_id not in links]
@@ -458,6 +524,8 @@ def _send_feedback(feedback_id):
         outcome = "no longer absent"
     else:
         links = list(conference.links.order_by("pk"))
+        subject = f"{feedback.agency.name} was absent from a {conference.get_kind_display().lower()}"
+        told = []
         for lead in safeguarding_leads(agency=feedback.agency):
             visible = set(access.cases_visible_to(lead).filter(pk__in=[link.case_id for link in links]).values_list("pk", flat=True))
             seen = [link for link in links if link.case_id in visible]
@@ -465,12 +533,13 @@ def _send_feedback(feedback_id):
                 continue
             notification_create(
                 recipient=lead,
-                subject=f"{feedback.agency.name} was absent from a {conference.get_kind_display().lower()}",
+                subject=subject,
                 body=_feedback_body(conference=conference, invitation=invitation, links=seen),
                 link=reverse("cases:case_detail", args=[seen[0].case_id]),
             )
-            sent += 1
-        outcome = f"sent to {sent}" if sent else "no safeguarding lead can see the case"
+            told.append(_person(lead))
+        sent = len(told)
+        outcome = _feedback_fallback(conference=conference, invitation=invitation, links=links, subject=subject, told=told)
     AbsenceFeedback.objects.filter(pk=feedback_id).update(sent_at=timezone.now(), outcome=outcome)
     audit_record(
         user=None,
@@ -481,6 +550,136 @@ def _send_feedback(feedback_id):
         detail=f"{feedback.agency.name}: {outcome}",
     )
     return "sent" if sent else outcome
+
+
+def _person(user):
+    return user.get_full_name() or user.get_username()
+
+
+def _outcome(text):
+    field = AbsenceFeedback._meta.get_field("outcome")
+    return text if len(text) <= field.max_length else text[: field.max_length - 1] + "…"
+
+
+def _feedback_fallback(*, conference, invitation, links, subject, told):
+    """Who was told, as the conference page shows it; when no safeguarding lead could be, someone else is.
+
+    First the agency's safeguarding leads who can see a case (told by the caller); failing them, the
+    person invited (in the portal if they have an account, else by email to the address given);
+    failing that, the partnership admins, so that an absence is never reported to nobody.
+    """
+    if told:
+        return _outcome(f"Told the agency's safeguarding leads: {', '.join(told)}")
+    body = _feedback_body(conference=conference, invitation=invitation, links=links)
+    invitee = invitation.invitee
+    if invitee is not None and invitee.is_active and invitee.email:
+        notification_create(recipient=invitee, subject=subject, body=body, link=reverse("conferences:conference_detail", args=[conference.pk]))
+        return _outcome(f"No safeguarding lead could be told: told the invited person, {_person(invitee)}")
+    if invitation.invitee_email:
+        from .tasks import conference_email  # here, not at the top: the task module imports this one
+
+        address = invitation.invitee_email
+        transaction.on_commit(lambda: conference_email.delay(address, subject, body))
+        return _outcome(f"No safeguarding lead could be told: emailed the invited person at {address}")
+    admins = list(get_user_model().objects.filter(is_active=True, membership__role=Role.PARTNERSHIP_ADMIN).order_by("pk"))
+    for admin in admins:
+        notification_create(
+            recipient=admin,
+            subject=subject,
+            body=f"{body}\n\n{invitation.agency.name} has no safeguarding lead who can see the case and no invited person's email address: please pass this on.",
+        )
+    if admins:
+        return _outcome(f"No safeguarding lead or invited person's email: told the partnership admins: {', '.join(_person(admin) for admin in admins)}")
+    return "Nobody could be told: no safeguarding lead, invited person's email or partnership admin"
+
+
+# --- Invitation emails -----------------------------------------------------------------------------
+
+INVITATION_CLAIM_EXPIRY_SECONDS = 600
+
+
+def _invitation_addresses(invitation):
+    """Who an invitation is emailed to: the invited person (their account's address, else the one
+    typed); when nobody was named, the agency's safeguarding leads, so that it reaches the agency."""
+    invitee = invitation.invitee
+    if invitee is not None and invitee.is_active and invitee.email:
+        return [invitee.email]
+    if invitation.invitee_email:
+        return [invitation.invitee_email]
+    return [lead.email for lead in safeguarding_leads(agency=invitation.agency) if lead.email]
+
+
+def _where(conference):
+    if not conference.location:
+        return "Place or joining link: the chair will send it"
+    if conference.location.startswith(("https://", "http://")):
+        return f"Joining link: {conference.location}"
+    return f"Place: {conference.location}"
+
+
+def invitation_message(invitation, *, to):
+    """The invitation email with its calendar file. It names no child: the conference's reference only."""
+    from notifications.sender import sender_name
+    from notifications.tasks import absolute_link
+
+    from .calendar import conference_start, invitation_ics
+
+    conference = invitation.conference
+    link = absolute_link(reverse("conferences:conference_detail", args=[conference.pk]))
+    kind = conference.get_kind_display()
+    start = timezone.localtime(conference_start(conference))
+    report = (
+        f"Report: please send {invitation.agency.name}'s report by {long_date(conference.report_due_on)}. "
+        "You can record that it was sent on the Upcoming conferences page."
+        if invitation.report_requested
+        else "Report: no report is asked of your agency."
+    )
+    body = "\n\n".join(
+        [
+            f"{invitation.agency.name} is invited to a {kind.lower()} (reference {conference.reference})"
+            + (" as a key agency." if invitation.is_key_agency else "."),
+            f"Date: {long_date(conference.held_on)}, {start:%H:%M} (UK time)\nFormat: {conference.get_format_display()}\n{_where(conference)}",
+            report,
+            f"See the conference (sign in): {link}",
+            "The attached calendar file adds the conference to your calendar.",
+        ]
+    )
+    message = EmailMessage(
+        subject=f"[{sender_name()}] Invitation: {kind}, {long_date(conference.held_on)} (reference {conference.reference})",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+    )
+    message.attach(f"conference-{conference.reference}.ics", invitation_ics(invitation=invitation, link=link), "text/calendar")
+    return message
+
+
+def invitation_email_send(*, invitation_id) -> str:
+    """Email one invitation, with its calendar file, once.
+
+    The row is claimed with a conditional update (only an unsent, unclaimed or stale-claimed
+    invitation changes), so two deliveries of the task cannot both send; a mail-server failure
+    releases the claim for the task's retry. Who it went to is kept on the invitation.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=INVITATION_CLAIM_EXPIRY_SECONDS)
+    claimed = Invitation.objects.filter(Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=stale), pk=invitation_id, emailed_at__isnull=True).update(
+        email_claimed_at=now
+    )
+    if claimed != 1:
+        return "already sent or being sent"
+    invitation = Invitation.objects.select_related("conference", "agency", "invitee").get(pk=invitation_id)
+    addresses = _invitation_addresses(invitation)
+    if not addresses:
+        Invitation.objects.filter(pk=invitation_id).update(emailed_at=now, emailed_to="")
+        return "no address"
+    try:
+        invitation_message(invitation, to=addresses).send()
+    except OSError:
+        Invitation.objects.filter(pk=invitation_id).update(email_claimed_at=None)
+        raise
+    Invitation.objects.filter(pk=invitation_id).update(emailed_at=timezone.now(), emailed_to=", ".join(addresses)[:500])
+    return "sent"
 
 
 # --- The chronology ------------------------------------------------------------------------------

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:conference_id>/", views.conference_detail, name="conference_detail"),
     path("<int:conference_id>/attendance/", views.conference_attendance, name="conference_attendance"),
     path("<int:conference_id>/decisions/", views.conference_decisions, name="conference_decisions"),
+    path("invitations/<int:invitation_id>/report/", views.invitation_report, name="invitation_report"),
 ]

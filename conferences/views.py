@@ -5,8 +5,9 @@ pages get it from `conference_selectors.access_conference` (404 when none of its
 visible, 403 when the role may not act; an allowed GET is audited there, once). Scheduling and
 recording attendance need the "convene" right (children's social care case workers, or managers
 and DSLs elsewhere); decisions are children's social care's (`access.can_record_conference_decision`:
-its managers and DSLs, or the chair). The upcoming list is for
-children's social care; the attendance report (aggregates only) for strategy members, managers
+its managers and DSLs, or the chair). The upcoming list is
+children's social care's whole list, or another agency's own invitations (where it records that its
+report was sent); the attendance report (aggregates only) for strategy members, managers
 and DSLs.
 """
 
@@ -31,6 +32,7 @@ from .forms import (
     AttendanceReportForm,
     ConferenceScheduleForm,
     DecisionFormSet,
+    InquorateReasonForm,
     InvitationFormSet,
     form_errors,
     formset_errors,
@@ -100,6 +102,7 @@ def conference_schedule(request, case_id):
                 held_on=data["held_on"],
                 start_time=data["start_time"],
                 format=data["format"],
+                location=data["location"],
                 chair=data["chair"],
                 strategy_discussion_on=data["strategy_discussion_on"],
                 sibling_cases=list(data.get("sibling_cases", ())),
@@ -172,6 +175,7 @@ def conference_attendance(request, conference_id):
 @require_http_methods(["GET", "POST"])
 def conference_decisions(request, conference_id):
     conference = selectors.access_conference(request.user, conference_id, action="decide", request=request)
+    conference = selectors.conference_for_page(user=request.user, conference=conference)
     links = selectors.conference_links_visible_to(request.user).filter(conference=conference).select_related("case__child", "conference")
     formset = DecisionFormSet(
         _posted(request),
@@ -179,8 +183,10 @@ def conference_decisions(request, conference_id):
         prefix="decisions",
         form_kwargs={"decision_choices": conference.decision_choices},
     )
+    # A conference that was not quorate asks for the chair's reason before its decisions.
+    reason_form = InquorateReasonForm(_posted(request), initial={"inquorate_reason": conference.inquorate_reason}) if conference.is_inquorate else None
     service_errors = []
-    if request.method == "POST" and conference.decides_on_plans and formset.is_valid():
+    if request.method == "POST" and conference.decides_on_plans and formset.is_valid() & (reason_form is None or reason_form.is_valid()):
         decisions = [
             services.DecisionEntry(
                 case_id=row.instance.case_id,
@@ -191,25 +197,50 @@ def conference_decisions(request, conference_id):
             for row in formset.forms
         ]
         try:
-            services.conference_record_decisions(actor=request.user, conference=conference, decisions=decisions, request=request)
+            services.conference_record_decisions(
+                actor=request.user,
+                conference=conference,
+                decisions=decisions,
+                inquorate_reason=reason_form.cleaned_data["inquorate_reason"] if reason_form is not None else None,
+                request=request,
+            )
         except ValidationError as error:
-            service_errors = error.messages
+            if reason_form is not None and hasattr(error, "error_dict") and "inquorate_reason" in error.error_dict:
+                add_service_errors(reason_form, error)
+            else:
+                service_errors = error.messages
         else:
             messages.success(request, "Decisions recorded.")
             return redirect("conferences:conference_detail", conference.pk)
     context = {
         "conference": conference,
         "formset": formset,
+        "reason_form": reason_form,
         "taken_place": conference.has_taken_place(timezone.localdate()),
-        "errors": [("main-content", message) for message in service_errors] + formset_errors(formset, lambda row: str(row.instance.case.child)),
+        "errors": [("main-content", message) for message in service_errors]
+        + (form_errors(reason_form) if reason_form is not None else [])
+        + formset_errors(formset, lambda row: str(row.instance.case.child)),
     }
     return render(request, "conferences/conference_decisions.html", context)
 
 
-@access.role_required(selectors.can_see_upcoming_conferences)
-def upcoming(request):
+def _upcoming_page(request, *, errors=()):
+    """Children's social care: every conference from today. Other agencies: their own agency's invitations."""
+    today = timezone.localdate()
+    if not selectors.can_see_upcoming_conferences(request.user):
+        invitations = selectors.own_agency_upcoming_invitations(user=request.user, today=today)
+        page = Paginator(invitations, UPCOMING_PER_PAGE).get_page(request.GET.get("page"))
+        audit_record(
+            user=request.user,
+            action=AuditAction.VIEW,
+            object_type="conference_list",
+            detail=f"upcoming invitations of my agency: page {page.number}, {len(page.object_list)} listed",
+            request=request,
+        )
+        context = {"page": page, "own_agency": True, "errors": list(errors)}
+        return render(request, "conferences/upcoming.html", context, status=400 if errors else 200)
     mine = request.GET.get("mine") == "1"
-    conferences = selectors.upcoming_conferences(user=request.user, today=timezone.localdate(), chaired_by=request.user if mine else None)
+    conferences = selectors.upcoming_conferences(user=request.user, today=today, chaired_by=request.user if mine else None)
     page = Paginator(conferences, UPCOMING_PER_PAGE).get_page(request.GET.get("page"))
     audit_record(
         user=request.user,
@@ -218,7 +249,27 @@ def upcoming(request):
         detail=f"upcoming{' chaired by me' if mine else ''}: page {page.number}, {len(page.object_list)} listed",
         request=request,
     )
-    return render(request, "conferences/upcoming.html", {"page": page, "mine": mine})
+    return render(request, "conferences/upcoming.html", {"page": page, "mine": mine, "errors": list(errors)}, status=400 if errors else 200)
+
+
+@access.role_required(selectors.can_see_upcoming_page)
+def upcoming(request):
+    return _upcoming_page(request)
+
+
+@login_required
+@require_http_methods(["POST"])
+def invitation_report(request, invitation_id):
+    """An invited agency records that its report was sent (button on the upcoming page)."""
+    invitation = selectors.access_own_invitation(request.user, invitation_id, request=request)
+    try:
+        services.invitation_report_sent(actor=request.user, invitation=invitation, request=request)
+    except ValidationError as error:
+        return _upcoming_page(request, errors=[(f"report-{invitation.pk}", message) for message in error.messages])
+    invitation.refresh_from_db()
+    timing = "on time" if invitation.report_on_time else "late: after the deadline"
+    messages.success(request, f"{invitation.agency}'s report recorded as sent today ({timing}).")
+    return redirect("conferences:upcoming")
 
 
 def _quarter_start(today):
@@ -229,14 +280,16 @@ def _quarter_start(today):
 def attendance_report(request):
     today = timezone.localdate()
     form = AttendanceReportForm(request.GET if "start" in request.GET or "end" in request.GET else {"start": _quarter_start(today), "end": today})
-    rows = None
+    rows = inquorate = None
     if form.is_valid():
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         rows = selectors.attendance_by_agency(start=start, end=end)
+        inquorate = selectors.inquorate_decisions(start=start, end=end)
         audit_record(user=request.user, action=AuditAction.VIEW, object_type="conference_attendance_report", detail=f"{start} to {end}", request=request)
     context = {
         "form": form,
         "rows": rows,
+        "inquorate": inquorate,
         "report_days_initial": services.report_days(ConferenceKind.INITIAL),
         "report_days_review": services.report_days(ConferenceKind.REVIEW),
     }

@@ -22,7 +22,7 @@ def partnership(request):
         nav_items.append({"label": "Cases to oversee", "url": reverse("cases:manager_cases")})
         nav_items.append({"label": "Drift and delay", "url": reverse("drift:queue")})
         nav_items.append({"label": "Red flags on partner cases", "url": reverse("drift:partner_red_flags")})
-    if access.can_see_upcoming_conferences(user):
+    if access.can_see_upcoming_page(user):  # children's social care: every conference; other agencies: their invitations
         nav_items.append({"label": "Upcoming conferences", "url": reverse("conferences:upcoming")})
     if access.can_see_attendance_report(user):
         nav_items.append({"label": "Conference attendance", "url": reverse("conferences:attendance_report")})

@@ -4,8 +4,9 @@ A conference is visible through its cases, so every page and endpoint answers li
 pages: 404 to anyone who cannot see `world.case`. Among those who can, scheduling, inviting and
 recording attendance need the "convene" right (children's social care case workers, and managers
 and DSLs of other agencies: 403 for other practitioners); decisions are children's social care's
-(its managers and DSLs, or the chair: issue 22 finding 2), so other agencies' managers get 403. The upcoming list names children across the partnership: children's social care case
-workers only. The attendance report holds aggregates only: strategy members, managers and DSLs.
+(its managers and DSLs, or the chair: issue 22 finding 2), so other agencies' managers get 403. The upcoming list names children across the partnership for children's social care case
+workers; other case workers see their own agency's invitations there (issue 15), and record their own
+agency's report (another agency's invitation answers 404). The attendance report holds aggregates only: strategy members, managers and DSLs.
 
 Each row's `kwargs` builds a review conference on `world.case` held a week ago, with children's
 social care, the health lead and the school invited as key agencies (tests/conferences/builders.py);
@@ -20,10 +21,11 @@ from conferences.models import Conference
 from tests.conferences.builders import held_review
 from tests.conftest import USER_KINDS
 
-from .matrix import CASE_OVERSEERS, CASE_VISIBLE, CONFERENCE_DECIDERS, MEMBERS, Row, api, page
+from .matrix import CASE_OVERSEERS, CASE_VISIBLE, CASE_WORKERS, CONFERENCE_DECIDERS, MEMBERS, Row, api, page
 
 CONVENERS = CASE_OVERSEERS | {"csc_practitioner"}
 CSC_CASE_WORKERS = frozenset({"csc_practitioner", "csc_manager"})
+SCHOOL_CASE_WORKERS = frozenset({"partner_practitioner", "partner_dsl"})  # the school: a partner agency invited to the conference
 REPORT_READERS = frozenset({"strategy", "lead_manager", "partner_dsl", "csc_manager"})
 
 
@@ -61,6 +63,10 @@ def conference_pk(world):
 
 def invitation_pk(world):
     return {"pk": held_review(world).invitations.get(agency=world.school).pk}
+
+
+def invitation_id(world):
+    return {"invitation_id": held_review(world).invitations.get(agency=world.school).pk}
 
 
 def _latest():
@@ -130,7 +136,10 @@ def new_invitation(world):
 
 ROUTES = {
     # Pages.
-    ("conferences:upcoming", "GET"): Row(page(CSC_CASE_WORKERS)),
+    # Children's social care see every upcoming conference; other case workers their own agency's invitations.
+    ("conferences:upcoming", "GET"): Row(page(CASE_WORKERS)),
+    # The school records its own report: other agencies (even those who see the case) get 404, as for a record they cannot see.
+    ("conferences:invitation_report", "POST"): Row(page(SCHOOL_CASE_WORKERS, allowed_status=302, denied=404), kwargs=invitation_id),
     ("conferences:attendance_report", "GET"): Row(page(REPORT_READERS)),
     ("conferences:case_conferences", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=case_id),
     ("conferences:conference_schedule", "GET"): Row(case_page(CONVENERS), kwargs=case_id),

@@ -22,16 +22,18 @@ def _request(client, method, url, data, encoding):
 @pytest.mark.parametrize(("name", "method"), sorted(ROUTES), ids=[f"{n}-{m}" for n, m in sorted(ROUTES)])
 def test_one_audit_row_per_request(world, client_for, name, method):
     row = ROUTES[(name, method)]
-    client = client_for(world.users["csc_manager"])
+    # Children's social care's manager, or for a partner's own route (recording its report) the school's DSL.
+    kind = "csc_manager" if row.expected["csc_manager"] < 400 else "partner_dsl"
+    client = client_for(world.users[kind])
     url = reverse(name, kwargs=row.kwargs(world))
     data = row.data(world)
     last = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     response = _request(client, method, url, data, row.encoding)
-    assert response.status_code == row.expected["csc_manager"], response.content[:500]
+    assert response.status_code == row.expected[kind], response.content[:500]
     events = list(AccessEvent.objects.filter(pk__gt=last))
     assert len(events) == 1, [(e.action, e.object_type, e.detail) for e in events]
     assert events[0].action in ({AuditAction.VIEW} if method == "GET" else {AuditAction.CREATE, AuditAction.UPDATE})
-    assert events[0].username == "csc_manager"
+    assert events[0].username == kind
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,9 @@ from .conftest import TODAY
 IN_PERSON, VIRTUAL, REPORT_ONLY = Attendance.IN_PERSON, Attendance.VIRTUAL, Attendance.REPORT_ONLY
 APOLOGIES, DNA = Attendance.APOLOGIES, Attendance.DID_NOT_ATTEND
 
+# Two of the three agencies needed took part: the chair says why the plan was decided all the same.
+NOT_QUORATE_REASON = "The family asked for the plan to end and every report was in."
+
 
 def conference(world, held_on, *, kind=ConferenceKind.CORE_GROUP, case=None, invitations=None, **kwargs):
     return make_conference(
@@ -72,7 +75,10 @@ def test_plan_ended_while_a_key_agency_was_absent_is_red(world):
         reports=all_reports(world, date(2026, 11, 16)),
     )
     conference_record_decisions(
-        actor=world.users["csc_manager"], conference=review, decisions=[DecisionEntry(case_id=world.case.pk, decision=ConferenceDecision.PLAN_ENDED)]
+        actor=world.users["csc_manager"],
+        conference=review,
+        decisions=[DecisionEntry(case_id=world.case.pk, decision=ConferenceDecision.PLAN_ENDED)],
+        inquorate_reason=NOT_QUORATE_REASON,
     )
     [flag] = flags_of(world)
     assert (flag.code, flag.level, flag.since, flag.conference_id) == (PLAN_ENDED_KEY_AGENCY_ABSENT, "red", date(2026, 11, 23), review.pk)
@@ -134,7 +140,10 @@ def test_flags_for_many_cases_take_three_queries(world, django_assert_num_querie
             reports=all_reports(world, date(2026, 11, 16)),
         )
         conference_record_decisions(
-            actor=world.users["csc_manager"], conference=review, decisions=[DecisionEntry(case_id=case.pk, decision=ConferenceDecision.PLAN_ENDED)]
+            actor=world.users["csc_manager"],
+            conference=review,
+            decisions=[DecisionEntry(case_id=case.pk, decision=ConferenceDecision.PLAN_ENDED)],
+            inquorate_reason=NOT_QUORATE_REASON,
         )
     quiet = make_case(world.health)
     with django_assert_num_queries(3):

@@ -57,6 +57,7 @@ def decide(world, conference, decision=ConferenceDecision.PLAN_ENDED, category="
         actor=world.users["csc_manager"],
         conference=conference,
         decisions=[DecisionEntry(case_id=world.case.pk, decision=decision, cp_category=category)],
+        inquorate_reason="The plan could not wait for another conference.",  # the school's absence leaves it not quorate
     )
 
 
@@ -172,7 +173,7 @@ def test_sent_once_when_the_task_runs_twice(world, django_capture_on_commit_call
         record_school_absent(world, conference)  # the table saved again
     assert len(told(world.users["partner_dsl"])) == 1
     assert len(feedback_mail()) == 1
-    assert AbsenceFeedback.objects.get().outcome == "sent to 1"
+    assert AbsenceFeedback.objects.get().outcome == "Told the agency's safeguarding leads: partner_dsl"
 
 
 def test_nobody_is_told_when_the_absence_was_corrected_before_the_task_ran(world, django_capture_on_commit_callbacks):
@@ -187,7 +188,7 @@ def test_nobody_is_told_when_the_absence_was_corrected_before_the_task_ran(world
     assert AbsenceFeedback.objects.get().outcome == "no longer absent"
 
 
-def test_an_agency_without_safeguarding_leads_is_recorded_as_such(world, django_capture_on_commit_callbacks):
+def test_an_agency_without_safeguarding_leads_is_reported_to_the_partnership_admins(world, django_capture_on_commit_callbacks):
     gp = make_agency(AgencyKind.GP_ICB, name="Riverside Surgery")
     make_user(gp, Role.PRACTITIONER, "gp_practitioner")
     conference = held_review(world, kind=ConferenceKind.CORE_GROUP, agencies=[world.csc, world.health, world.school, gp])
@@ -198,5 +199,6 @@ def test_an_agency_without_safeguarding_leads_is_recorded_as_such(world, django_
             all_present(world) | {gp: Attendance.DID_NOT_ATTEND},
             reports=reports_in(world.csc, world.health, world.school),
         )
-    assert AbsenceFeedback.objects.get(agency=gp).outcome == "no safeguarding lead can see the case"
-    assert feedback().count() == 0
+    # Nobody named from the surgery and no safeguarding lead: the partnership admins are told instead (never nobody).
+    assert AbsenceFeedback.objects.get(agency=gp).outcome == "No safeguarding lead or invited person's email: told the partnership admins: admin"
+    assert [note.recipient.username for note in feedback()] == ["admin"]

@@ -1,5 +1,6 @@
 """Conference pages through HTTP: scheduling, the attendance table, decisions, lists and the attendance report."""
 
+import re
 from datetime import date
 
 import pytest
@@ -11,6 +12,17 @@ from tests.factories import make_case, make_child
 from .builders import held_review, make_conference, record
 
 PRESENT = Attendance.IN_PERSON
+
+
+def date_boxes(html, name):
+    """The values in a GOV.UK date input's day, month and year boxes (`<name>_day`, `_month`, `_year`)."""
+    values = []
+    for part in ("day", "month", "year"):
+        match = re.search(rf'<input[^>]*name="{re.escape(name)}_{part}"[^>]*>', html)
+        assert match, f"no {part} box for {name}"
+        value = re.search(r'value="([^"]*)"', match.group(0))
+        values.append(value.group(1) if value else "")
+    return tuple(values)
 
 
 @pytest.fixture
@@ -57,7 +69,8 @@ def test_the_scheduling_page_suggests_the_team_and_childrens_social_care_as_key_
         assert f'name="agencies-{index}-is_key_agency" type="checkbox" checked' in html
     assert 'name="agencies-3-is_key_agency" type="checkbox">' in html  # County Police: offered, not suggested
     assert f'<option value="{world.users["csc_manager"].pk}" selected>' in html
-    assert 'value="2026-11-10"' in html  # the latest strategy discussion, for an initial conference
+    # the latest strategy discussion, for an initial conference, in the GOV.UK day/month/year boxes
+    assert date_boxes(html, "strategy_discussion_on") == ("10", "11", "2026")
 
 
 def test_scheduling_errors_keep_what_was_typed_and_say_what_to_fix(world, manager):
@@ -136,7 +149,10 @@ def test_the_attendance_table_says_which_row_to_fix_and_keeps_the_rest(world, ma
     assert "Community Health Trust: Choose how the agency attended" in html
     assert "Community Health Trust: The date the report was received must be today or in the past" in html
     assert "Describe the impact of Riverside School&#x27;s absence on the conference" in html
-    assert 'value="2026-11-09"' in html and 'value="2026-11-30"' in html
+    # the dates typed are kept, in the GOV.UK day/month/year boxes
+    rows = [invitation.agency for invitation in conference.invitations.order_by("-is_key_agency", "agency__name")]
+    assert date_boxes(html, f"attendance-{rows.index(world.csc)}-report_received_on") == ("9", "11", "2026")
+    assert date_boxes(html, f"attendance-{rows.index(world.health)}-report_received_on") == ("30", "11", "2026")
     assert not conference.invitations.exclude(attendance="").exists()
 
 

@@ -56,6 +56,6 @@ def test_a_real_worker_tells_the_absent_agency_once(world, redis_broker_url):
             assert conference_absence_feedback.delay(feedback.pk).get(timeout=30) == "already sent or being sent"
     finally:
         app.conf.task_always_eager = True
-    assert AbsenceFeedback.objects.get().outcome == "sent to 1"
+    assert AbsenceFeedback.objects.get().outcome == "Told the agency's safeguarding leads: partner_dsl"
     assert [note.recipient.username for note in feedback_notes] == ["partner_dsl"]
     assert [message.to for message in mail.outbox if "was absent from" in message.subject] == [["partner_dsl@example.org"]]
