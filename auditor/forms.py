@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.http import QueryDict
 
 from agencies.models import Agency
 from audit.models import AuditAction
@@ -29,3 +32,18 @@ class EventSearchForm(GovukFormMixin, forms.Form):
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
         }
+
+    def filters_for_audit(self):
+        """The filters as one value each (a date as YYYY-MM-DD), for the export's own audit row.
+
+        A date is typed in three boxes (`date_from_day`...), so the raw query does not carry it under
+        the field's name; the checked values do. Empty before the form is filled in.
+        """
+        filters = QueryDict(mutable=True)
+        for name, value in getattr(self, "cleaned_data", {}).items():
+            if value in (None, ""):
+                continue
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            filters[name] = str(getattr(value, "pk", value))
+        return filters

@@ -55,7 +55,7 @@ def event_export(request):
         user=request.user,
         action=AuditAction.EXPORT,
         object_type="audit_log",
-        detail=f"filters: {query_detail(request.GET, keep=EventSearchForm.base_fields)}",
+        detail=f"filters: {query_detail(form.filters_for_audit(), keep=EventSearchForm.base_fields)}",
         request=request,
     )
 

@@ -212,12 +212,27 @@ def case_detail(request, case_id):
         "can_oversee": access.can_oversee(request.user, page.case),
         "can_change_lead": access.can_change_lead(request.user, page.case),
         "can_lead": access.can_lead_case(request.user, page.case),
+        # The "Amend" link only on the concerns this user's agency recorded (others would get 403).
+        "amendable_concern_ids": {concern.pk for concern in page.concerns if access.can_amend_concern(request.user, concern)},
+        # Recording a concern, the child's voice or a referral: the "contribute" action those forms enforce.
+        "can_contribute": access.role_of(request.user) in access.CASE_ACTIONS["contribute"],
+        # An action's link to its progress form only for the agency that owns it and the case's lead.
+        "updatable_action_ids": _updatable_action_ids(request.user, page),
         # Drift flags and chronology patterns (registered by drift/ and chronologies/).
         **case_page.extra_context(user=request.user, case=page.case, today=page.today),
         # The same field policy as the API: e.g. the NHS number only for health agencies and the leads.
         "child_fields": set(field_policy.readable("child", field_policy.for_case(request.user, page.case), field_policy.READ["child"])),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+def _updatable_action_ids(user, page):
+    """The ids of the plans' actions whose progress `user` may update (`action_update` enforces the same)."""
+    ids = set()
+    for plan in page.plans:
+        plan.case = page.case  # the case is already loaded: no query per plan
+        ids.update(action.pk for action in plan.actions.all() if access.can_update_action(user, action))
+    return ids
 
 
 # --- Case work forms -------------------------------------------------------------------------------

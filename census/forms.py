@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from neglect_portal.govuk_forms import GovukFormMixin
 from neglect_portal.uploads import read_upload
 
 
@@ -9,7 +10,7 @@ def _default_year():
     return today.year if today.month > 3 else today.year - 1
 
 
-class CensusExportForm(forms.Form):
+class CensusExportForm(GovukFormMixin, forms.Form):
     year = forms.IntegerField(
         label="Census year",
         min_value=2000,
@@ -26,18 +27,18 @@ class CensusExportForm(forms.Form):
     )
 
 
-class AnnexAForm(forms.Form):
+class AnnexAForm(GovukFormMixin, forms.Form):
     list_number = forms.TypedChoiceField(label="List", coerce=int, choices=[(6, "List 6: children in need"), (7, "List 7: child protection")])
     as_of = forms.DateField(
         label="Up to",
         initial=timezone.localdate,
-        help_text="For example, 31/3/2026.",
+        help_text="For example, 31 3 2026",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         error_messages={"required": "Enter the last day of the list", "invalid": "Enter a real date"},
     )
 
 
-class CensusUploadForm(forms.Form):
+class CensusUploadForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Census return (XML)",
         help_text="The DfE Children in Need census file, up to 20 MB. Nothing is written until you confirm.",

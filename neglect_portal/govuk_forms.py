@@ -4,8 +4,146 @@ Also the one way a view puts a service's `ValidationError` on a form (`add_servi
 shows a form again after an edit conflict (`form_after_conflict`).
 """
 
+import datetime
+import re
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+DATE_HINT = "For example, 27 3 2026"
+_PARTS = ("day", "month", "year")
+_ISO_EXAMPLE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class IncompleteDate(str):
+    """What `GovukDateInput` reads when the parts are not a whole real date.
+
+    A string no date format parses, so the DateField refuses it; it carries the parts as typed (shown
+    again), which of them are wrong (their inputs get the error class) and the GOV.UK message.
+    """
+
+    def __new__(cls, parts, bad, problem):
+        value = super().__new__(cls, "-".join(parts) or "incomplete")
+        value.parts, value.bad, value.problem = list(parts), set(bad), problem
+        return value
+
+    def message(self, label):
+        return f"{label} {self.problem}"
+
+
+def read_date_parts(day, month, year):
+    """An ISO date string from the three parts, "" when all are blank, else an `IncompleteDate`."""
+    parts = [(day or "").strip(), (month or "").strip(), (year or "").strip()]
+    if not any(parts):
+        return ""
+    missing = [name for name, part in zip(_PARTS, parts) if not part]
+    if missing:
+        bad = {i for i, part in enumerate(parts) if not part}
+        return IncompleteDate(parts, bad, "must include a " + " and ".join(missing))
+    if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+        return IncompleteDate(parts, {0, 1, 2}, "must be a real date")
+    try:
+        date = datetime.date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        return IncompleteDate(parts, {0, 1, 2}, "must be a real date")
+    return date.isoformat()
+
+
+def date_hint(help_text):
+    """A date field's hint in GOV.UK style: ISO examples rewritten, the "For example" line added."""
+    text = str(help_text or "")
+    if "YYYY-MM-DD" in text:
+        text = text.replace("YYYY-MM-DD", "day, month and year")
+    text = _ISO_EXAMPLE.sub(lambda m: _iso_as_parts(m.group(0)), text).strip()
+    if "For example" in text:
+        return text
+    return f"{text} {DATE_HINT}".strip() if text else DATE_HINT
+
+
+def _iso_as_parts(iso):
+    year, month, day = iso.split("-")
+    return f"{int(day)} {int(month)} {year}"
+
+
+class GovukDateInput(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year in three boxes, one fieldset.
+
+    Reads `<name>_day`, `<name>_month`, `<name>_year`, or a single ISO value under `<name>`
+    (scripts and older clients post `name=YYYY-MM-DD`).
+    """
+
+    template_name = "widgets/govuk_date_input.html"
+    _WIDTHS = {"day": 2, "month": 2, "year": 4}
+
+    def __init__(self, attrs=None):
+        super().__init__({part: forms.TextInput() for part in _PARTS}, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, IncompleteDate):
+            return value.parts
+        if isinstance(value, str) and _ISO_DATE.match(value):
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return ["", "", ""]
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return ["", "", ""]
+
+    def value_from_datadict(self, data, files, name):
+        parts = [data.get(f"{name}_{part}") for part in _PARTS]
+        if not any(parts) and data.get(name):
+            return data.get(name)
+        return read_date_parts(*parts)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and all(f"{name}_{part}" not in data for part in _PARTS)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        bad = value.bad if isinstance(value, IncompleteDate) else set()
+        if not bad and "govuk-input--error" in context["widget"]["attrs"].get("class", ""):
+            bad = {0, 1, 2}
+        base_id = context["widget"]["attrs"].get("id") or f"id_{name}"
+        values = self.decompress(value) if not isinstance(value, list) else value
+        context["widget"]["parts"] = [
+            {
+                "name": f"{name}_{part}",
+                "id": base_id if i == 0 else f"{base_id}_{part}",
+                "label": part.capitalize(),
+                "value": values[i] if i < len(values) else "",
+                "width": self._WIDTHS[part],
+                "error": i in bad,
+            }
+            for i, part in enumerate(_PARTS)
+        ]
+        context["widget"]["attrs"]["id"] = f"{base_id}_group"
+        return context
+
+    def id_for_label(self, id_):
+        return id_
+
+    def _render(self, template_name, context, renderer=None):
+        return mark_safe(render_to_string(template_name, context))
+
+
+def _date_to_python(field):
+    """The DateField's own parsing, with the GOV.UK message for parts that are not a whole real date."""
+    original = field.to_python
+
+    def to_python(value):
+        if isinstance(value, IncompleteDate):
+            own = field.error_messages.get("invalid")
+            if value.problem == "must be a real date" and own != forms.DateField.default_error_messages["invalid"]:
+                raise ValidationError(own, code="invalid")
+            raise ValidationError(value.message(field.label or "Date"), code="invalid")
+        return original(value)
+
+    return to_python
+
 
 # (widget class, its GOV.UK class, the class added when the field has an error)
 _WIDGET_CLASSES = [
@@ -39,13 +177,13 @@ class GovukFormMixin:
             if name in styled:
                 continue
             styled.add(name)
+            if isinstance(field, forms.DateField) and not isinstance(field.widget, (GovukDateInput, forms.HiddenInput)):
+                field.widget = GovukDateInput(attrs={k: v for k, v in field.widget.attrs.items() if k != "class"})
+                field.to_python = _date_to_python(field)
+                field.help_text = date_hint(field.help_text)
             widget = field.widget
             css, _ = _classes_for(widget)
             widget.attrs["class"] = " ".join(filter(None, [widget.attrs.get("class", ""), css]))
-            if isinstance(widget, forms.DateInput):
-                widget.input_type = "date"
-                widget.format = "%Y-%m-%d"
-                widget.attrs["class"] += " govuk-input--width-10"
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"{self[name].id_for_label}-hint"
 

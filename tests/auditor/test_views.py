@@ -33,7 +33,7 @@ def test_search_by_user_and_agency(world, client_for):
 def test_bad_date_range_is_explained_and_kept(world, client_for):
     response = client_for(world.users["auditor"]).get(reverse("audit:event_list"), {"date_from": "2026-05-02", "date_to": "2026-05-01"})
     assert "To date must be the same as or after the from date." in response.content.decode()
-    assert 'value="2026-05-02"' in response.content.decode()
+    assert 'name="date_from_day" type="text" inputmode="numeric" value="2"' in response.content.decode()
 
 
 def test_csv_export_is_itself_audited_and_defuses_formulas(world, client_for):
@@ -44,6 +44,22 @@ def test_csv_export_is_itself_audited_and_defuses_formulas(world, client_for):
     assert rows[0][:5] == ["at", "username", "agency_name", "role", "action"]
     assert rows[1][1].startswith("'=HYPERLINK")
     assert AccessEvent.objects.filter(action=AuditAction.EXPORT, username="auditor").count() == before + 1
+
+
+def test_the_export_row_records_the_dates_typed_in_the_three_boxes(world, client_for):
+    query = {
+        "action": "login_failed",
+        "date_from_day": "2",
+        "date_from_month": "5",
+        "date_from_year": "2026",
+        "date_to_day": "",
+        "date_to_month": "",
+        "date_to_year": "",
+    }
+    response = client_for(world.users["auditor"]).get(reverse("audit:event_export"), query)
+    assert response.status_code == 200
+    row = AccessEvent.objects.filter(action=AuditAction.EXPORT, username="auditor").latest("pk")
+    assert row.detail == "filters: action=login_failed&date_from=2026-05-02"
 
 
 def test_the_audit_pages_answer_only_reads(world, client_for):

@@ -84,3 +84,27 @@ def sign_in(page, username, password):
     if code is not None and "/two-factor/" in page.url:
         page.get_by_label("Code").fill(code)
         page.get_by_role("button", name="Continue").click()
+
+
+def fill_date(page, label, value, *, exact=False):
+    """Type a date into the GOV.UK date input whose legend is `label`: day, month and year.
+
+    `value` is a date or an ISO string; the parts are typed as a person would (no leading zeros).
+    """
+    import datetime
+
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value)
+    group = page.get_by_role("group", name=label, exact=exact)
+    group.get_by_label("Day").fill(str(value.day))
+    group.get_by_label("Month").fill(str(value.month))
+    group.get_by_label("Year").fill(str(value.year))
+
+
+def date_value(page, label, *, exact=False):
+    """The date typed in the GOV.UK date input whose legend is `label`, as an ISO string ("" when blank)."""
+    group = page.get_by_role("group", name=label, exact=exact)
+    day, month, year = (group.get_by_label(part).input_value() for part in ("Day", "Month", "Year"))
+    if not (day or month or year):
+        return ""
+    return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from agencies.access import case_grant
 from tests.factories import PASSWORD
 
-from .conftest import serious_violations, sign_in
+from .conftest import fill_date, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def test_find_a_child_posts_and_shows_results_without_identifiers_in_the_url(wor
     page.goto("/cases/find/")
     page.get_by_label("Given name").fill(child.given_name)
     page.get_by_label("Family name").fill(child.family_name)
-    page.get_by_label("Date of birth").fill(child.date_of_birth.isoformat())
+    fill_date(page, "Date of birth", child.date_of_birth)
     page.get_by_role("button", name="Search").click()
     page.wait_for_load_state()
     assert page.url.endswith("/cases/find/"), page.url

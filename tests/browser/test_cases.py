@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import PASSWORD, make_action, make_concern, make_plan
 
-from .conftest import serious_violations, sign_in
+from .conftest import fill_date, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +19,14 @@ def test_record_a_concern_end_to_end(world, page, screenshot):
     page.get_by_role("link", name="Record a concern").first.click()
     page.get_by_label("Given name").fill(child.given_name)
     page.get_by_label("Family name").fill(child.family_name)
-    page.get_by_label("Date of birth").fill(child.date_of_birth.isoformat())
+    fill_date(page, "Date of birth", child.date_of_birth)
     page.get_by_role("button", name="Record the concern").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert page.get_by_label("Given name").input_value() == child.given_name, "typed text is kept"
     screenshot("concern-form-errors")
     assert serious_violations(page) == []
 
-    page.get_by_label("Date observed").fill(date.today().isoformat())
+    fill_date(page, "Date observed", date.today())
     page.get_by_label("Nutritional").check()
     page.get_by_label("Lack of supervision and guidance").check()
     page.get_by_label("What you saw, heard, smelt or were told").fill("Arrived without breakfast for the third day; said mum was asleep.")

@@ -9,7 +9,7 @@ from conferences.models import ConferenceKind
 from tests.conferences.builders import make_conference
 from tests.factories import PASSWORD
 
-from .conftest import serious_violations, sign_in
+from .conftest import date_value, fill_date, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,10 +35,10 @@ def test_schedule_a_conference_and_record_its_attendance_and_decision(world, pag
 
     # Schedule an initial conference held yesterday, 15 working days after the strategy discussion.
     page.get_by_label("Initial child protection conference").check()
-    page.get_by_label("Date", exact=True).fill("2026-11-23")
+    fill_date(page, "Date", "2026-11-23", exact=True)
     page.get_by_label("Start time").fill("10:00")
     page.get_by_label("Virtual").check()
-    page.get_by_label("Date of the strategy discussion").fill("2026-11-02")
+    fill_date(page, "Date of the strategy discussion", "2026-11-02")
     page.get_by_label("Person invited from Riverside School", exact=True).fill("Ms Jones")
     _accessible(page, screenshot, "conferences-schedule")
     page.get_by_role("button", name="Schedule the conference").click()
@@ -48,14 +48,14 @@ def test_schedule_a_conference_and_record_its_attendance_and_decision(world, pag
     # The attendance table: the school did not attend; its impact is left out at first.
     page.get_by_role("link", name="Record attendance and reports").click()
     page.get_by_label("Attendance of Children's Social Care").select_option("in_person")
-    page.get_by_label("Date Children's Social Care's report was received").fill("2026-11-18")
+    fill_date(page, "Date Children's Social Care's report was received", "2026-11-18")
     page.get_by_label("Attendance of Community Health Trust").select_option("virtual")
-    page.get_by_label("Date Community Health Trust's report was received").fill("2026-11-19")
+    fill_date(page, "Date Community Health Trust's report was received", "2026-11-19")
     page.get_by_label("Attendance of Riverside School").select_option("did_not_attend")
     page.get_by_role("button", name="Save attendance and reports").click()
     summary = page.locator(".govuk-error-summary")
     assert "Describe the impact of Riverside School's absence on the conference" in summary.inner_text()
-    assert page.get_by_label("Date Community Health Trust's report was received").input_value() == "2026-11-19"
+    assert date_value(page, "Date Community Health Trust's report was received") == "2026-11-19"
     _accessible(page, screenshot, "conferences-attendance-error")
     page.get_by_label("Impact of Riverside School's absence").fill("No information on the children's school attendance or presentation.")
     _accessible(page, screenshot, "conferences-attendance")
@@ -67,6 +67,7 @@ def test_schedule_a_conference_and_record_its_attendance_and_decision(world, pag
     page.get_by_role("link", name="Record decisions").click()
     page.get_by_label(f"Decision for {world.case.child}", exact=True).select_option("plan_started")
     page.get_by_label(f"Category of {world.case.child}'s plan").select_option("neglect")
+    page.get_by_label("Why decisions are made although the conference is not quorate").fill("The school sent its view in writing.")  # issue 15
     _accessible(page, screenshot, "conferences-decisions")
     page.get_by_role("button", name="Save decisions").click()
     assert "Neglect (NEG)" in page.get_by_test_id("children").inner_text()

@@ -10,7 +10,7 @@ from chronologies.models import EntryKind
 from tests.chronologies.builders import make_entry
 from tests.factories import PASSWORD, make_action, make_plan
 
-from .conftest import serious_violations, sign_in
+from .conftest import fill_date, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,7 +53,7 @@ def test_case_page_flags_their_evidence_and_an_acknowledgement(world, page, scre
     assert "Give the reason for your decision" in page.locator(".govuk-error-summary").inner_text()
     _accessible(page, screenshot, "drift-acknowledge-error")
     page.get_by_label("Why the delay is acceptable").fill("Legal planning meeting on 1 December decides on proceedings.")
-    page.get_by_label("Review date").fill("2026-12-08")
+    fill_date(page, "Review date", "2026-12-08")
     page.get_by_role("button", name="Record the decision").click()
     assert "Acknowledged until 8 Dec 2026" in page.locator("#flags").inner_text()
 

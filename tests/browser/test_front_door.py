@@ -18,7 +18,7 @@ from cases.services import concern_record, concern_record_for_identifiers, famil
 from frontdoor.models import FrontDoorItem, ItemKind
 from tests.factories import PASSWORD, SHARING, make_agency, make_case, make_child, make_user
 
-from .conftest import serious_violations, sign_in
+from .conftest import fill_date, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -82,7 +82,7 @@ def brook(world, november_2026):
 
 def _record_concern_asking_for_support(page, case):
     page.goto(f"/cases/{case.pk}/concerns/new/")
-    page.get_by_label("Date observed").fill("2026-11-23")
+    fill_date(page, "Date observed", "2026-11-23")
     page.get_by_label("Physical", exact=True).check()
     page.get_by_label("What you saw, heard, smelt or were told").fill("Head lice still untreated and hygiene poor; same clothes all week.")
     page.get_by_label("Impact on the child").fill("Scratching, cannot concentrate, teased by classmates.")
@@ -164,7 +164,7 @@ def test_a_household_concern_reaches_the_front_door_which_links_it(world, brook,
     page.get_by_label("Address lines").fill("Flat 3, 12 Example Road")
     page.get_by_label("Postcode").fill("zz1 1aa")
     page.get_by_label("Who you saw or know of").fill("Two children seen at the flat, the youngest about 3.")
-    page.get_by_label("Date observed").fill("2026-11-22")
+    fill_date(page, "Date observed", "2026-11-22")
     page.get_by_label("Physical", exact=True).check()
     page.get_by_label("What you saw, heard, smelt or were told").fill("Police call-out: the flat was cold, rubbish on the floor.")
     page.get_by_label("Impact on the child").fill("The children were cold and hungry.")

@@ -7,7 +7,9 @@ Each page is looked at as the role that uses it, with a screenshot at each width
 import pytest
 from django.urls import reverse
 
-from tests.factories import PASSWORD
+from sso.models import OidcProvider
+from tests.conferences.builders import held_review
+from tests.factories import PASSWORD, make_action, make_plan
 
 from .conftest import serious_violations, sign_in
 
@@ -34,7 +36,48 @@ MAIN_PAGES = [
     ("admin", "agency-form", lambda w: reverse("agencies:agency_edit", args=[w.school.pk])),
     ("admin", "agency-merge", lambda w: reverse("agencies:agency_merge", args=[w.public_health.pk])),
     ("admin", "users", lambda w: reverse("agencies:user_list")),
+    (None, "sign-in-with-organisation", lambda w: _with_sso_provider(w, reverse("login"))),
+    (None, "sso-refused", lambda w: reverse("sso_callback") + "?error=access_denied"),
+    ("csc_manager", "conference-schedule", lambda w: reverse("conferences:conference_schedule", args=[w.case.pk])),
+    ("csc_manager", "conference", lambda w: reverse("conferences:conference_detail", args=[held_review(w).pk])),
+    ("lead_practitioner", "chronology", lambda w: reverse("chronologies:child_chronology", args=[w.case.child_id])),
+    ("lead_practitioner", "household", lambda w: reverse("households:family_detail", args=[w.case.child.family_id])),
+    ("lead_practitioner", "action-update", lambda w: _action_update_path(w)),
+    ("partner_practitioner", "case-with-plan", lambda w: _case_with_plan_path(w)),
+    ("lead_manager", "level-of-need", lambda w: reverse("need:change", args=[w.case.pk])),
+    ("admin", "census", lambda w: reverse("census:home")),
 ]
+
+
+def _with_sso_provider(world, path):
+    """The sign-in page as an agency with single sign-on sees it: its "Sign in with" button."""
+    OidcProvider.objects.create(
+        agency=world.health,
+        slug="health",
+        display_name="Community Health Trust",
+        issuer="https://login.example.org",
+        authorization_endpoint="https://login.example.org/authorize",
+        token_endpoint="https://login.example.org/token",
+        userinfo_endpoint="https://login.example.org/userinfo",
+        jwks_endpoint="https://login.example.org/jwks",
+        client_id="portal",
+        client_secret_env="OIDC_SECRET_HEALTH",
+    )
+    return path
+
+
+def _case_with_plan_path(world):
+    """The case page as a partner sees it with a plan: only the action its agency owns links to its update form."""
+    plan = make_plan(world.case, actor=world.users["lead_practitioner"])
+    make_action(plan, world.health, actor=world.users["lead_practitioner"], what="Weekly home visit by the health visitor")
+    make_action(plan, world.school, actor=world.users["lead_practitioner"], what="Breakfast club place every school day")
+    return reverse("cases:case_detail", args=[world.case.pk])
+
+
+def _action_update_path(world):
+    plan = make_plan(world.case, actor=world.users["lead_practitioner"])
+    action = make_action(plan, world.health, actor=world.users["lead_practitioner"])
+    return reverse("cases:action_update", args=[world.case.pk, action.pk])
 
 
 def _look(page, screenshot, name):

@@ -8,7 +8,7 @@ from partnership.models import ActionPlan, Rag
 from tests.factories import PASSWORD
 from tests.partnership.conftest import make_row, make_update
 
-from .conftest import SCREENSHOTS, serious_violations, sign_in
+from .conftest import SCREENSHOTS, fill_date, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -109,7 +109,7 @@ def test_a_strategy_member_reviews_the_plans_and_records_an_update(page, screens
     page.get_by_label("Action").fill("Neglect briefing for every nursery manager")
     page.get_by_label("Input").fill("Early years team, 10 sessions")
     page.get_by_label("Desired outcome").fill("Concerns raised before school age")
-    page.get_by_label("Timescale").fill("2026-12-31")
+    fill_date(page, "Timescale", "2026-12-31")
     page.get_by_label("Amber").check()
     page.get_by_label("Progress").fill("Sessions booked")
     page.get_by_role("button", name="Add the row").click()

@@ -17,7 +17,7 @@ from quality.models import AuditRound, FeedbackResponse, LearningAction, Respond
 from tests.factories import PASSWORD, make_case, make_plan
 from tests.quality.builders import sent_link, shipped_sets
 
-from .conftest import SCREENSHOTS, serious_violations, sign_in
+from .conftest import SCREENSHOTS, fill_date, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -146,7 +146,7 @@ def test_a_round_end_to_end(world, page, screenshot, cases):
     page.get_by_label("What will be done").fill("Briefing for health visitors on seeing fathers")
     page.get_by_label("Owner agency").select_option(label="Public Health")
     page.get_by_label("Owner", exact=True).fill("Head of 0-19 services")
-    page.get_by_label("Due date").fill((timezone.localdate() + timezone.timedelta(days=60)).isoformat())
+    fill_date(page, "Due date", timezone.localdate() + timezone.timedelta(days=60))
     page.get_by_label("From the learning point").select_option(label="Fathers and male carers were not seen in either case.")
     page.get_by_role("button", name="Add the action").click()
     page.get_by_role("link", name="Briefing for health visitors on seeing fathers").click()

@@ -13,7 +13,7 @@ from tests.factories import PASSWORD
 from tests.retention.conftest import TODAY, closed_case
 from tests.subject_access.conftest import record  # noqa: F401  (fixture)
 
-from .conftest import serious_violations, sign_in
+from .conftest import fill_date, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,11 +27,11 @@ def test_an_admin_records_a_request_and_downloads_the_pdf(page, screenshot, worl
     page.get_by_label("A child").check()
     page.get_by_label("Child's given name").fill(child.given_name)
     page.get_by_label("Child's family name").fill(child.family_name)
-    page.get_by_label("Child's date of birth").fill(child.date_of_birth.isoformat())
+    fill_date(page, "Child's date of birth", child.date_of_birth)
     page.get_by_label("Requester's name").fill("Dana Moss")
     page.get_by_label("Requester's relationship to the subject").fill("Mother with parental responsibility")
     page.get_by_label("Requester's address or email").fill("12 Mill Lane, Northtown")
-    page.get_by_label("Date received").fill("2026-11-20")
+    fill_date(page, "Date received", "2026-11-20")
     page.get_by_label("The requester's identity and authority have been checked").check()
     screenshot("subject-access-form")
     assert serious_violations(page) == []
@@ -54,7 +54,7 @@ def test_a_request_for_an_unknown_child_keeps_what_was_typed(page, screenshot, w
     page.get_by_label("A child").check()
     page.get_by_label("Child's given name").fill("Nobody")
     page.get_by_label("Child's family name").fill("Known")
-    page.get_by_label("Child's date of birth").fill("2015-01-01")
+    fill_date(page, "Child's date of birth", "2015-01-01")
     page.get_by_label("Requester's name").fill("Dana Moss")
     page.get_by_role("button", name="Record the request and prepare the export").click()
     assert "No child matches these identifiers" in page.locator(".govuk-error-summary").inner_text()

@@ -13,7 +13,7 @@ from cases.models import Concern
 from tests.factories import PASSWORD
 from tests.tools.builders import final_run, published
 
-from .conftest import SCREENSHOTS, serious_violations, sign_in
+from .conftest import SCREENSHOTS, fill_date, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +56,7 @@ def test_the_wording_hint_shows_beside_the_field_and_the_concern_saves_as_writte
     _both_widths(page, screenshot, "wording-hint-concern-form", focus="#id_description-wording-hint")
 
     # Never a block: the concern saves as written on the first submission.
-    page.locator("#id_observed_on").fill("2026-11-20")
+    fill_date(page, "Date observed", "2026-11-20")
     page.get_by_label("Impact on the child").fill("Cold at night; tired at school.")
     page.locator("#id_neglect_types_0").check()
     page.get_by_label("Why you are sharing this").fill("The team needs to know the house is cold.")
