@@ -94,8 +94,14 @@ ALLOWED = {
     ("drift/refresh.py", "DriftCaseState"): "locks and records the state of the cases being refreshed",
     ("drift/selectors.py", "DriftAcknowledgement"): "acknowledgements of a cases queryset that starts from cases_visible_to",
     ("drift/selectors.py", "DriftFlag"): "stored flags of a cases queryset that starts from cases_visible_to (agency_cases, drift_flags_for_reader)",
-    ("conferences/selectors.py", "AbsenceFeedback"): "prefetch of feedback rows of a conference already read through conferences_visible_to (conference_for_page)",
-    ("conferences/selectors.py", "Conference"): "the attendance report's conferences decided without quorum: reference, date and kind only, no child and no free text",
+    (
+        "conferences/selectors.py",
+        "AbsenceFeedback",
+    ): "prefetch of feedback rows of a conference already read through conferences_visible_to (conference_for_page)",
+    (
+        "conferences/selectors.py",
+        "Conference",
+    ): "the attendance report's conferences decided without quorum: reference, date and kind only, no child and no free text",
     ("cases/selectors.py", "Oversight"): "cases_to_oversee: the last oversight date of each case of agency_cases, which starts from cases_visible_to",
     # --- Chronology pages at a cost that does not grow with the record (issue 18).
     ("chronologies/selectors.py", "ChronologyEntry"): "current_versions: NOT EXISTS a later version, a condition on entries the caller scoped",
