@@ -16,6 +16,15 @@ could be worked out is withheld as "not shown" (secondary suppression):
   total and the other cells: cells are withheld, smallest first, until no suppressed one can be
   (`recoverable`, which reasons as a reader would: a suppressed cell is 1 to the threshold, a
   withheld one above it). A breakdown whose total is not printed is not printed at all;
+* a table of counts by question (audit grades by question, family answers by question) is an
+  additive group row by row: each question's cells add up to its total, so a row is protected like
+  a breakdown (its percentage printed only when every cell and the total are), and a row that cannot
+  be protected prints its total alone. An audit count that adds up rows of that table (cases graded
+  on the plan's impact, across the rounds closed in the quarter) is withheld when it would give a
+  suppressed row total away, and its percentage good or better is printed only when every row it is
+  made of is printed in full (else the percentage and the count give back a suppressed cell). In a
+  row of grades the number good or better (outstanding plus good) and the number below good are
+  guarded like cells: the total less one of them must not give a small other away;
 * the trend shows each quarter as that quarter's own publication shows it, and the change since
   last quarter is printed only when both quarters' figures are; charts draw published points only,
   on a scale worked out from them alone (dashboard/charts.py).
@@ -28,6 +37,10 @@ tests/dashboard/test_disclosure.py attacks every publication as a reader would (
 """
 
 from django.conf import settings
+
+from quality.models import GOOD_OR_BETTER, Grade
+
+from .measures import GRADES_BY_QUESTION
 
 SMALL = "fewer than 5"  # the words at the default threshold; `small_words()` follows the setting
 WITHHELD = "not shown"
@@ -102,15 +115,33 @@ def recoverable(parts, total):
     return total == small and max(total_low, low_sum) >= min(total_high, high_sum)
 
 
-def protect_group(parts, total, *, prefer=()):
+def subtotal_recoverable(printed, total, *, subtotal, parts):
+    """Whether a reader can work out a small sum of some cells (cases graded good or better: outstanding plus good) from the rest.
+
+    The sum is not printed, but it is the total less the other cells: when those are printed closely
+    enough, it narrows to one number even though each of its own cells stays hidden. Only a sum of
+    1 to the threshold needs protecting (a larger one could have been printed).
+    """
+    if not is_small(sum(parts[name] for name in subtotal)):
+        return False
+    inside = [_range(printed[name]) for name in subtotal]
+    outside = [_range(value) for name, value in printed.items() if name not in subtotal]
+    low, high = sum(lo for lo, _ in inside), sum(hi for _, hi in inside)
+    total_low, total_high = _range(total)
+    others_low, others_high = sum(lo for lo, _ in outside), sum(hi for _, hi in outside)
+    return max(low, total_low - others_high) >= min(high, total_high - others_low)
+
+
+def protect_group(parts, total, *, prefer=(), subtotals=()):
     """The group as printed: small parts suppressed, then the smallest others withheld until none can be recovered.
 
     `parts` maps names to counts and `total` is what is printed for their sum. Returns the printed
     parts, or None when no choice of cells protects them (the caller leaves the group out).
-    `prefer` lists cells to withhold last on a tie of values.
+    `prefer` lists cells to withhold last on a tie of values; each of `subtotals` names cells whose
+    sum a reader must not work out either when it is small (`subtotal_recoverable`).
     """
     printed = {name: suppressed(value, for_publication=True) for name, value in parts.items()}
-    while recoverable(printed, total):
+    while recoverable(printed, total) or any(subtotal_recoverable(printed, total, subtotal=cells, parts=parts) for cells in subtotals):
         shown = [name for name, value in printed.items() if _is_count(value) and value > 0]
         if not shown:
             return None
@@ -146,6 +177,48 @@ def published_agency_row(row):
     return published
 
 
+# --- Tables of counts by question ------------------------------------------------------------------
+
+
+# An audit row's cells of "good or better": a reader knows their sum is the total less the other grades.
+GOOD_OR_BETTER_LABELS = tuple(str(Grade(grade).label) for grade in GOOD_OR_BETTER)
+
+
+def published_question_row(row):
+    """One row of a `by_question` table as printed: the total suppressed, the cells protected as an additive group.
+
+    `counts` becomes None when no choice of cells protects them (the total is printed alone); the
+    row's percentage is printed only when every cell and the total are numbers (it then tells a
+    reader nothing the cells do not). In a row of audit grades the count good or better (outstanding
+    plus good) and the count below it are protected too: the total less one gives the other.
+    """
+    total = suppressed(row["total"], for_publication=True)
+    parts = dict(row["counts"])
+    subtotals = ()
+    if all(label in parts for label in GOOD_OR_BETTER_LABELS):
+        subtotals = (GOOD_OR_BETTER_LABELS, tuple(label for label in parts if label not in GOOD_OR_BETTER_LABELS))
+    printed = protect_group(parts, total, subtotals=subtotals) if parts else {}
+    counts = None if printed is None else [[label, printed[label]] for label, _ in row["counts"]]
+    complete = counts is not None and is_number(total) and all(is_number(n) for _, n in counts)
+    pct = row.get("pct")
+    return {
+        "group": row["group"],
+        "question": row["question"],
+        "tag": row.get("tag", ""),
+        "counts": counts,
+        "total": total,
+        "pct": pct if pct is None or complete else WITHHELD,
+    }
+
+
+def _tagged_rows(published, tag):
+    return [row for row in published.get(GRADES_BY_QUESTION) or [] if row.get("tag") == tag]
+
+
+def _rows_complete(rows):
+    return all(row["counts"] is not None and is_number(row["total"]) and all(is_number(n) for _, n in row["counts"]) for row in rows)
+
+
 # --- A quarter's figures ---------------------------------------------------------------------------
 
 
@@ -175,6 +248,14 @@ def published_values(values, measures):
             published[measure.key] = [published_agency_row(row) for row in value or []]
         elif measure.kind == "none":
             published[measure.key] = value
+        elif measure.kind == "question":
+            published[measure.key] = [published_question_row(row) for row in value or []]
+    for measure in counts:
+        # An audit count adds up rows of the grades table: withheld when it would give a suppressed row total away.
+        if measure.tag and is_number(published.get(measure.key)):
+            rows = _tagged_rows(published, measure.tag)
+            if rows and recoverable({index: row["total"] for index, row in enumerate(rows)}, published[measure.key]):
+                published[measure.key] = WITHHELD
     for measure in counts:
         part, whole = values.get(measure.key), values.get(measure.within) if measure.within else None
         if (
@@ -210,6 +291,8 @@ def _published_ratio(measure, value, basis, published):
     for linked in (measure.numerator, measure.denominator):
         if linked and not is_number(published.get(linked)):
             return WITHHELD
+    if measure.tag and not _rows_complete(_tagged_rows(published, measure.tag)):
+        return WITHHELD
     return value
 
 

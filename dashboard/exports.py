@@ -26,6 +26,9 @@ def measure_csv_rows(*, quarter, values, history=None):
                     if figure != "agency":
                         yield [quarter.name, measure.key, measure.title, row["agency"], figure, number, "", "", "", ""]
             continue
+        if measure.unit == "by_question":
+            yield from _question_rows(quarter, measure, value)
+            continue
         yield [quarter.name, measure.key, measure.title, "", measure.unit, value, measure.rag(value) or "", measure.target, "", ""]
         change = change_since(value, previous.get(measure.key))
         if change is not None:
@@ -39,6 +42,25 @@ def measure_csv_rows(*, quarter, values, history=None):
         for name, figures in (history or {}).items():
             if name != quarter.name:
                 yield [name, measure.key, measure.title, "", TREND, figures.get(measure.key), "", "", "", ""]
+
+
+QUESTION_TOTAL = "total"
+QUESTION_PCT = "good or better %"
+
+
+def _question_rows(quarter, measure, rows):
+    """A `by_question` table: per row (round or question set in `breakdown`, question in `category`), a cell per answer, the total and
+    any percentage. Cells that could not be protected for publication are written "not shown"; no trend (each quarter's questions differ)."""
+    for row in rows or []:
+        start = [quarter.name, measure.key, measure.title, ""]
+        where = ["", "", row["group"], row["question"]]
+        for label, number in row["counts"] if row["counts"] is not None else []:
+            yield [*start, label, number, *where]
+        if row["counts"] is None:
+            yield [*start, "answers", WITHHELD, *where]
+        yield [*start, QUESTION_TOTAL, row["total"], *where]
+        if row.get("pct") is not None:
+            yield [*start, QUESTION_PCT, row["pct"], *where]
 
 
 def quarter_csv_rows(*, quarter, for_publication):

@@ -20,6 +20,7 @@ too; `numerator` and `denominator` name counts of other measures a ratio is made
 from dataclasses import dataclass
 
 from cases.models import ADOLESCENT_AGE
+from quality.selectors import MEASURES as QUALITY_MEASURES
 
 HIGHER = "higher"
 LOWER = "lower"
@@ -31,6 +32,7 @@ THEMES = {
     "practice": "Tools and conference attendance",
     "outcomes": "Outcomes for children",
     "education": "School, health and adolescents",
+    "quality": "Audit and family feedback",
     "action_plans": "Agency action plans",
 }
 
@@ -62,6 +64,7 @@ class Measure:
     assumption: str = ""  # where the figure rests on the portal's reading, that reading in words
     target_set_by: str = ""  # who set the target, when and why (printed beside it)
     notes: tuple = ()  # keys of NOTES: readings many measures share, printed once in the report
+    tag: str = ""  # an audit count or percentage: the question tag whose rows of `GRADES_BY_QUESTION` add up to it
 
     @property
     def assumptions(self):
@@ -75,7 +78,7 @@ class Measure:
             return self.basis
         if not self.counts_children:
             return "none"
-        return {"count": "count", "rate": "rate", "percent": "ratio", "days": "average", "by_agency": "agency"}[self.unit]
+        return {"count": "count", "rate": "rate", "percent": "ratio", "days": "average", "by_agency": "agency", "by_question": "question"}[self.unit]
 
     def rag(self, value):
         """ "green" at or past the target, "amber" within a tenth of it, "red" beyond; None without a target."""
@@ -105,6 +108,35 @@ NOTES = {
     "neglect_plan": ("Neglect plans without a category", NEGLECT_PLAN),
     "early_help": ("Early help for neglect", EARLY_HELP_FOR_NEGLECT),
 }
+
+# The audit measure whose rows (one per question of each round closed in the quarter) the tagged audit counts add up.
+GRADES_BY_QUESTION = "audit_grades_by_question"
+
+
+def _quality_measures():
+    """The quality app's measures (quality/selectors.py, `MEASURES`) as catalogue entries under the "quality" theme.
+
+    A percentage's denominator is the published count it is worked out from; its numerator (cases good or better, links
+    answered) is not published on its own. `by_question` measures are tables of counts: each row's cells add up to its
+    total, which the disclosure rule treats as an additive group.
+    """
+    keys = {m.key for m in QUALITY_MEASURES}
+    return [
+        Measure(
+            m.key,
+            m.title,
+            m.definition,
+            "quality",
+            m.better,
+            m.unit,
+            counts_children=m.counts_children,
+            numerator=m.derived_from[0] if m.derived_from and m.derived_from[0] in keys else "",
+            denominator=m.derived_from[1] if m.derived_from and m.derived_from[1] in keys else "",
+            tag=m.tag,
+        )
+        for m in QUALITY_MEASURES
+    ]
+
 
 CATALOGUE = [
     # --- Children on child protection plans ---------------------------------------------------------
@@ -337,6 +369,8 @@ CATALOGUE = [
         "education",
         notes=("neglect_plan",),
     ),
+    # --- Audit and family feedback (the quality app's measures) -------------------------------------
+    *_quality_measures(),
     # --- Agency action plans ------------------------------------------------------------------------
     Measure(
         "action_plan_rag_by_agency",

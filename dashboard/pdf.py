@@ -16,7 +16,7 @@ from partnership.selectors import action_plan_red_rows, partnership_profile
 
 from .charts import agency_charts, trend_chart
 from .disclosure import SMALL, WITHHELD, published_agency_row, published_history, published_values, small_words, suppressed, threshold
-from .measures import DIMENSIONS, NOTES
+from .measures import DIMENSIONS, GRADES_BY_QUESTION, NOTES
 from .selectors import THEMES, catalogue, category_label, dashboard_setup, measure_sources, measures, quarter_report
 
 STYLESHEET = Path(__file__).resolve().parent / "pdf.css"
@@ -59,6 +59,8 @@ def report_context(*, quarter, values, history, for_publication=False):
             elif measure.unit == "by_agency":
                 row["rows"] = [dict(r) for r in value or []]
                 row["charts"], row["left_out"] = agency_charts(measure, row["rows"])
+            elif measure.unit == "by_question":
+                row["tables"], row["charts"] = question_tables(measure, value), []
             else:
                 # Published values only: a hidden figure comes back through neither the chart nor the change.
                 points = [(name, h.get(measure.key)) for name, h in history.items()]
@@ -93,6 +95,38 @@ def report_context(*, quarter, values, history, for_publication=False):
         "threshold": threshold(),
         "notes": [NOTES[key] for key in NOTES if any(key in m.notes for m in shown)],
     }
+
+
+def question_tables(measure, rows):
+    """A `by_question` measure's rows as tables, one per round or question set: [{"group", "labels", "rows": [{"question", "cells",
+    "total", "pct"}]}]. A row whose cells could not be protected shows them "not shown"; a free-text question only how many answered."""
+    tables = []
+    for r in rows or []:
+        if not tables or tables[-1]["group"] != r["group"]:
+            tables.append({"group": r["group"], "labels": [], "rows": []})
+        table = tables[-1]
+        if r["counts"] and not table["labels"]:
+            table["labels"] = [label for label, _ in r["counts"]]
+        if r["counts"] is None:
+            cells = None
+        else:
+            cells = [display(measure, n) for _, n in r["counts"]]
+        table["rows"].append(
+            {
+                "question": r["question"],
+                "cells": cells,
+                "total": display(measure, r["total"]),
+                "pct": "" if r.get("pct") is None else (r["pct"] if isinstance(r["pct"], str) else f"{r['pct']:g}%"),
+            }
+        )
+    for table in tables:
+        table["has_pct"] = measure.key == GRADES_BY_QUESTION
+        for r in table["rows"]:
+            if r["cells"] is None:
+                r["cells"] = [WITHHELD] * len(table["labels"])
+            elif not r["cells"]:
+                r["cells"] = [""] * len(table["labels"])
+    return tables
 
 
 def _breakdown_rows(measure, dimensions, total):

@@ -587,6 +587,57 @@ def _required_tools(quarter, basis):
     return {key: _percent(row["met"], row["due"]) for key, row in counts.items()}
 
 
+def _question_rows(rows, group):
+    """Rows of a `by_question` measure: {"group", "question", "tag", "counts": [[label, n], ...], "total", "pct"} (lists keep their order in JSON)."""
+    return [{"group": group, "tag": "", "pct": None, **row} for row in rows]
+
+
+def _quality(quarter, basis):
+    """The quality app's measures (audit rounds closed in the quarter, family feedback in it), as the catalogue keys them.
+
+    The percentages keep their numerator and denominator in `basis`, like every other; the tables
+    of answers by question are rows of counts that add up to each row's total.
+    """
+    from quality.models import GOOD_OR_BETTER, GRADED, Grade
+    from quality.selectors import MEASURES as QUALITY_MEASURES
+    from quality.selectors import quarter_measures as quality_quarter_measures
+
+    raw = quality_quarter_measures(quarter=quarter)
+    values = {m.key: raw[m.key] for m in QUALITY_MEASURES if m.unit in ("count", "percent")}
+    for m in QUALITY_MEASURES:
+        if m.unit == "percent":
+            basis[m.key] = {"n": raw[m.derived_from[0]], "d": raw[m.derived_from[1]]}
+    audit = []
+    for closed in raw["audit_grades_by_question"]:
+        group = f"{closed['round']} (closed {closed['closed_on']:%-d %B %Y})"
+        rows = [
+            {
+                "question": row["question"],
+                "tag": row["measure"] or "",
+                "counts": [[Grade(grade).label, row["counts"][grade]] for grade in GRADED],
+                "total": row["graded"],
+                "pct": row["good_or_better_pct"],
+                "good_or_better": sum(row["counts"][grade] for grade in GOOD_OR_BETTER),
+            }
+            for row in closed["rows"]
+        ]
+        audit.extend(_question_rows(rows, group))
+    values["audit_grades_by_question"] = audit
+    for key in ("feedback_parent_by_question", "feedback_child_by_question"):
+        values[key] = [
+            {
+                "group": f"{row['set']} (version {row['version']})",
+                "question": row["question"],
+                "tag": "",
+                "counts": [[label, n] for label, n in row["answers"]],
+                "total": row["answered"],
+                "pct": None,
+            }
+            for row in raw[key]
+        ]
+    return values
+
+
 def compute_measures(*, quarter: Quarter):
     """Every catalogue measure for one quarter, key -> value, in report order, with `basis` and `breakdowns` beside them.
 
@@ -603,6 +654,7 @@ def compute_measures(*, quarter: Quarter):
         **_outcomes(quarter, basis),
         **_education(quarter, basis),
         **_required_tools(quarter, basis),
+        **_quality(quarter, basis),
         "action_plan_rag_by_agency": action_plan_rag_by_agency(quarter=quarter),
     }
     return {**{m.key: values[m.key] for m in catalogue()}, "basis": basis, "breakdowns": breakdowns}

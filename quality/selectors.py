@@ -15,6 +15,7 @@ Every figure comes with the counts it is made from, so the dashboard can apply i
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from agencies import access
 from agencies.models import Agency
@@ -24,6 +25,7 @@ from .models import (
     GOOD_OR_BETTER,
     GRADED,
     AuditorGrade,
+    AuditRound,
     FeedbackRequest,
     FeedbackResponse,
     Grade,
@@ -319,6 +321,21 @@ def _tagged_questions(tag):
     return condition
 
 
+def _closed_between(start, end, prefix=""):
+    """Rounds closed between `start` and `end` (inclusive, by the local date of closing): the rounds a quarter's audit measures read."""
+    return Q(**{f"{prefix}status": RoundStatus.CLOSED, f"{prefix}closed_at__date__range": (start, end)})
+
+
+def grades_by_question_closed(*, start, end):
+    """Grades by question across each round closed between `start` and `end`, oldest closed first: [{"round", "closed_on", "rows"}],
+    `rows` as `round_grades_by_question` returns them (two queries a round; a quarter closes a few at most)."""
+    rounds = AuditRound.objects.filter(_closed_between(start, end)).select_related("question_set").order_by("closed_at", "pk")
+    return [
+        {"round": audit_round.title, "closed_on": timezone.localdate(audit_round.closed_at), "rows": round_grades_by_question(audit_round=audit_round)}
+        for audit_round in rounds
+    ]
+
+
 def audited_cases_good_or_better(*, tag, start, end):
     """Of the cases audited in rounds that closed between `start` and `end` (inclusive), how many were graded good or better
     (outstanding or good, at moderation) on the question tagged `tag` ("impact_of_plan" or "use_of_gcp").
@@ -326,7 +343,7 @@ def audited_cases_good_or_better(*, tag, start, end):
     "Not applicable" counts in neither figure. Returns {"cases", "good_or_better", "pct"}; cases are children, so the counts are
     suppressed like any count of children when published.
     """
-    closed = Q(sampled_case__audit_round__status=RoundStatus.CLOSED, sampled_case__audit_round__closed_at__date__range=(start, end))
+    closed = _closed_between(start, end, prefix="sampled_case__audit_round__")
     counts = ModeratedGrade.objects.filter(closed, _tagged_questions(tag), grade__in=GRADED).aggregate(
         cases=Count("pk"),
         good_or_better=Count("pk", filter=Q(grade__in=GOOD_OR_BETTER)),
@@ -399,14 +416,24 @@ class QualityMeasure:
     counts_children: bool = True
     # For a percentage: the keys of the counts it is worked out from (withhold it when either is suppressed).
     derived_from: tuple = ()
+    # An audit figure: the question tag (`AUDIT_MEASURE_TAGS`) whose rows of "audit_grades_by_question" it adds up.
+    tag: str = ""
 
 
 MEASURES = [
+    QualityMeasure(
+        "audit_grades_by_question",
+        "Audit grades by question",
+        "For each audit round closed in the quarter, the grades agreed at moderation for each question: cases graded outstanding, good, "
+        "requires improvement and inadequate (not applicable left out), and the percentage good or better.",
+        "by_question",
+    ),
     QualityMeasure(
         "audit_impact_cases",
         "Cases audited: impact of the plan",
         "Cases in audit rounds closed in the quarter graded (at moderation) on the question about the plan's impact on the child; not applicable left out.",
         "count",
+        tag="impact_of_plan",
     ),
     QualityMeasure(
         "audit_impact_good_pct",
@@ -415,12 +442,14 @@ MEASURES = [
         "percent",
         "higher",
         derived_from=("audit_impact_good", "audit_impact_cases"),
+        tag="impact_of_plan",
     ),
     QualityMeasure(
         "audit_gcp_cases",
         "Cases audited: use of the Graded Care Profile",
         "Cases in audit rounds closed in the quarter graded (at moderation) on the question about the use of the Graded Care Profile 2; not applicable left out.",
         "count",
+        tag="use_of_gcp",
     ),
     QualityMeasure(
         "audit_gcp_good_pct",
@@ -429,6 +458,7 @@ MEASURES = [
         "percent",
         "higher",
         derived_from=("audit_gcp_good", "audit_gcp_cases"),
+        tag="use_of_gcp",
     ),
     QualityMeasure(
         "feedback_links_sent", "Feedback links sent to families", "Single-use feedback links sent to parents, carers and children in the quarter.", "count"
@@ -456,12 +486,13 @@ MEASURES = [
 def quarter_measures(*, quarter):
     """Every quality measure for one quarter (neglect_portal/quarters.py), key -> value, including the counts the percentages come from.
 
-    About eight queries. The dashboard merges these into its own measures (see the module docstring and `MEASURES`).
+    About eight queries, and two for each round closed in the quarter. The dashboard merges these into its own measures (see the module docstring and `MEASURES`).
     """
     impact = audited_cases_good_or_better(tag="impact_of_plan", start=quarter.start, end=quarter.end)
     gcp = audited_cases_good_or_better(tag="use_of_gcp", start=quarter.start, end=quarter.end)
     rate = feedback_response_rate(start=quarter.start, end=quarter.end)
     return {
+        "audit_grades_by_question": grades_by_question_closed(start=quarter.start, end=quarter.end),
         "audit_impact_cases": impact["cases"],
         "audit_impact_good": impact["good_or_better"],
         "audit_impact_good_pct": impact["pct"],

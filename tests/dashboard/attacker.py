@@ -7,7 +7,11 @@ to their count, that children on plans for neglect are among the children on pla
 percentage is its numerator over its denominator (to one decimal place), that a rate is its count
 per 10,000 of the population, that both repeat-plan percentages share one denominator, that the
 persistent-absence percentage is over the children whose mean attendance is printed, that a
-suppressed count is 1 to the threshold and a withheld one above it.
+suppressed count is 1 to the threshold and a withheld one above it; that the cells of a table by
+question (audit grades, family answers) add up to the row's total, that the cases audited on the
+plan's impact (or the use of the Graded Care Profile) are the totals of that question's rows added
+up over the quarter's rounds, and that the percentage good or better is the outstanding and good
+cells of those rows over them.
 
 Each figure is a whole-number variable with a range; each definition a constraint. Constraints are
 propagated to a fixed point (bounds consistency), then every value a protected variable could
@@ -193,6 +197,7 @@ def attack_publication(*, threshold, quarter, published, truth, changes, populat
         if name == quarter:
             _breakdowns(attack, v, figures, true)
             _agency_rows(attack, v, figures, true)
+            _question_rows(attack, v, figures, true)
     for key, change in changes.items():
         measure = BY_KEY.get(key)
         if measure is not None and measure.kind == "count":
@@ -229,3 +234,40 @@ def _agency_rows(attack, v, figures, true):
                 attack.equal(name("invitations"), [name("attended"), absent])
                 if "attended_pct" in row:
                     attack.percentage(name("attended"), name("invitations"), row["attended_pct"])
+
+
+GOOD_OR_BETTER = ("Outstanding", "Good")
+
+
+def _question_rows(attack, v, figures, true):
+    """Tables by question: the rows as printed (`counts` None: only the total printed), against the true rows in the same order."""
+    tagged_totals, tagged_good = {}, {}
+    for measure in CATALOGUE:
+        if measure.kind != "question":
+            continue
+        key, real = measure.key, true.get(measure.key) or []
+        for index, row in enumerate(figures.get(key) or []):
+            original = real[index]
+            name = lambda figure: f"{v(key)}:{index}:{figure}"  # noqa: E731
+            attack.printed(name("total"), row["total"], truth=original["total"])
+            shown = dict(row["counts"]) if row["counts"] is not None else {}
+            cells = []
+            for label, count in original["counts"]:
+                attack.printed(name(label), shown.get(label), truth=count)
+                cells.append(name(label))
+            if cells:
+                attack.equal(name("total"), cells)
+            labels = [label for label, _ in original["counts"]]
+            if all(label in labels for label in GOOD_OR_BETTER):
+                good = attack.var(name("good_or_better"), truth=sum(n for label, n in original["counts"] if label in GOOD_OR_BETTER))
+                attack.equal(good, [name(label) for label in GOOD_OR_BETTER])
+                if is_number(row.get("pct")):
+                    attack.percentage(good, name("total"), row["pct"])
+                if original.get("tag"):
+                    tagged_totals.setdefault(original["tag"], []).append(name("total"))
+                    tagged_good.setdefault(original["tag"], []).append(good)
+    for measure in CATALOGUE:
+        if measure.tag and measure.kind == "count" and measure.tag in tagged_totals:
+            attack.equal(attack.var(v(measure.key), truth=true.get(measure.key)), tagged_totals[measure.tag])
+        elif measure.tag and measure.kind == "ratio" and measure.tag in tagged_good and f"{v(measure.key)}:n" in attack.low:
+            attack.equal(f"{v(measure.key)}:n", tagged_good[measure.tag])

@@ -30,7 +30,7 @@ from dashboard.disclosure import (
     published_values,
     recoverable,
 )
-from dashboard.exports import CHANGE
+from dashboard.exports import CHANGE, QUESTION_PCT, QUESTION_TOTAL
 from dashboard.measures import CATALOGUE
 from dashboard.pdf import change_since, report_context
 from dashboard.selectors import AGE_BANDS, ETHNIC_GROUPS, compute_measures, measures_history
@@ -216,7 +216,51 @@ def synthetic_quarter(rng, small=12):
             came = rng.randint(0, invited)
             attendance.append({"agency": agency, "invitations": invited, "attended": came, "attended_pct": round(100 * came / invited, 1)})
     values.update(tool_runs_by_agency=tools, conference_attendance_by_agency=attendance, action_plan_rag_by_agency=[], basis=basis)
+    _synthetic_quality(rng, count, ratio, values)
     return values
+
+
+GRADE_LABELS = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+TAGGED = (("audit_impact", "impact_of_plan"), ("audit_gcp", "use_of_gcp"))
+
+
+def _synthetic_quality(rng, count, ratio, values):
+    """Audit rounds closed in the quarter (none, one or two; three questions, two of them tagged) and family answers, mostly small."""
+    rows, totals = [], {tag: [0, 0] for _, tag in TAGGED}
+    for round_name in rng.sample(["Round A", "Round B"], rng.randint(0, 2)):
+        for question, tag in (("Impact", "impact_of_plan"), ("Tools", "use_of_gcp"), ("Fathers", "")):
+            cells = [count() for _ in GRADE_LABELS]
+            total, good = sum(cells), cells[0] + cells[1]
+            pct = None if not total else round(100 * good / total, 1)
+            rows.append(
+                {"group": round_name, "question": question, "tag": tag, "counts": [list(c) for c in zip(GRADE_LABELS, cells)], "total": total, "pct": pct}
+            )
+            if tag:
+                totals[tag][0] += total
+                totals[tag][1] += good
+    values["audit_grades_by_question"] = rows
+    for prefix, tag in TAGGED:
+        values[f"{prefix}_cases"] = totals[tag][0]
+        ratio(f"{prefix}_good_pct", totals[tag][1], totals[tag][0])
+    sent = count()
+    values["feedback_links_sent"] = sent
+    ratio("feedback_response_rate_pct", rng.randint(0, sent), sent)
+    values["feedback_in_person"] = count()
+    for key in ("feedback_parent_by_question", "feedback_child_by_question"):
+        answers = []
+        for question in ("Listened", "Respect"):
+            cells = [count() for _ in ("Yes", "Partly", "No")]
+            answers.append(
+                {
+                    "group": "Feedback (version 1)",
+                    "question": question,
+                    "tag": "",
+                    "counts": [list(c) for c in zip(("Yes", "Partly", "No"), cells)],
+                    "total": sum(cells),
+                    "pct": None,
+                }
+            )
+        values[key] = answers
 
 
 def _attack_values(history, quarter):
@@ -256,6 +300,72 @@ def test_the_attacker_has_teeth_against_primary_suppression_alone():
     recovered = attack.recovered()
     assert recovered["2025-26-Q4:cp_neglect_children:locality:north"] == 3
     assert recovered["2025-26-Q4:cp_other_children"] == 2
+
+
+def _audit_quarter(rows, **counts):
+    """A quarter whose only figures are audit rows [(group, tag, [outstanding, good, requires improvement, inadequate])] and their sums."""
+    values = dict.fromkeys(BY_KEY) | {"basis": {}, "breakdowns": {}}
+    values.update(tool_runs_by_agency=[], conference_attendance_by_agency=[], action_plan_rag_by_agency=[], feedback_parent_by_question=[])
+    values.update(feedback_child_by_question=[], cp_children=0, cp_neglect_children=0)
+    values["audit_grades_by_question"] = [
+        {
+            "group": group,
+            "question": tag or "Fathers",
+            "tag": tag,
+            "counts": [list(c) for c in zip(GRADE_LABELS, cells)],
+            "total": sum(cells),
+            "pct": round(100 * (cells[0] + cells[1]) / sum(cells), 1),
+        }
+        for group, tag, cells in rows
+    ]
+    for prefix, tag in TAGGED:
+        tagged = [cells for _, t, cells in rows if t == tag]
+        total, good = sum(sum(cells) for cells in tagged), sum(cells[0] + cells[1] for cells in tagged)
+        values[f"{prefix}_cases"] = total
+        values[f"{prefix}_good_pct"] = round(100 * good / total, 1) if total else None
+        values["basis"][f"{prefix}_good_pct"] = {"n": good, "d": total}
+    values.update(counts)
+    return values
+
+
+def _attack_one(values, published):
+    return attack_publication(
+        threshold=T, quarter="2025-26-Q4", published={"2025-26-Q4": published}, truth={"2025-26-Q4": values}, changes={}, population=POPULATION
+    )
+
+
+def test_the_attacker_reads_audit_tables_their_sums_and_percentages_and_the_rule_stops_it():
+    """Round A's impact row has 3 cases, round B's 10; the fathers row 1 outstanding, 5 good, 1 requiring improvement.
+
+    Printed with primary suppression alone, the count of cases audited on impact (13) less round B's 10 gives round A's 3; 7 less 5
+    gives the fathers row's two small cells (1 and 1). The rule withholds the count, and leaves the fathers row's total alone."""
+    values = _audit_quarter([("A", "impact_of_plan", [1, 2, 0, 0]), ("B", "impact_of_plan", [5, 0, 5, 0]), ("A", "", [1, 5, 1, 0])])
+    small = lambda n: SMALL if isinstance(n, int) and 0 < n <= T else n  # noqa: E731
+    naive = {key: small(value) for key, value in values.items() if key in BY_KEY and not isinstance(value, list)}
+    naive["audit_grades_by_question"] = [
+        {**row, "counts": [[label, small(n)] for label, n in row["counts"]], "total": small(row["total"]), "pct": None}
+        for row in values["audit_grades_by_question"]
+    ]
+    recovered = _attack_one(values, naive).recovered()
+    assert recovered["2025-26-Q4:audit_grades_by_question:0:total"] == 3
+    assert recovered["2025-26-Q4:audit_grades_by_question:2:Outstanding"] == 1
+    published = published_values(values, CATALOGUE)
+    assert (published["audit_impact_cases"], published["audit_impact_good_pct"]) == (WITHHELD, WITHHELD)
+    assert published["audit_grades_by_question"][2]["counts"] is None and published["audit_grades_by_question"][2]["total"] == 7
+    shown = {key: value for key, value in published.items() if key in BY_KEY}
+    assert _attack_one(values, shown).recovered() == {}
+
+
+def test_an_audit_percentage_is_printed_only_when_every_row_it_adds_up_is():
+    complete = _audit_quarter([("A", "impact_of_plan", [5, 5, 6, 0]), ("B", "impact_of_plan", [0, 7, 0, 8])])
+    published = published_values(complete, CATALOGUE)
+    assert (published["audit_impact_cases"], published["audit_impact_good_pct"]) == (31, 54.8)  # 17 of 31
+    # Round B's 1 inadequate is suppressed: 17 good or better of 32 would give back the hidden cells.
+    hidden = _audit_quarter([("A", "impact_of_plan", [5, 5, 6, 0]), ("B", "impact_of_plan", [0, 7, 8, 1])])
+    published = published_values(hidden, CATALOGUE)
+    assert published["audit_impact_cases"] == 32 and published["audit_impact_good_pct"] == WITHHELD
+    shown = {key: value for key, value in published.items() if key in BY_KEY}
+    assert _attack_one(hidden, shown).recovered() == {}
 
 
 def test_the_attack_reads_percentages_rates_and_changes():
@@ -411,6 +521,18 @@ def parse_publication_csv(text, quarter):
             rows[-1][row["figure"]] = value
         elif row["figure"] == CHANGE:
             changes[key] = value
+        elif BY_KEY[key].unit == "by_question":
+            rows = figures.setdefault(key, [])
+            if not rows or (rows[-1]["group"], rows[-1]["question"]) != (row["breakdown"], row["category"]):
+                rows.append({"group": row["breakdown"], "question": row["category"], "counts": [], "total": None, "pct": None})
+            if row["figure"] == QUESTION_TOTAL:
+                rows[-1]["total"] = value
+            elif row["figure"] == QUESTION_PCT:
+                rows[-1]["pct"] = value
+            elif row["figure"] == "answers":
+                rows[-1]["counts"] = None
+            else:
+                rows[-1]["counts"].append([row["figure"], value])
         elif row["breakdown"]:
             dimensions = figures.setdefault("breakdowns", {}).setdefault(key, {})
             if row["category"]:
