@@ -859,6 +859,14 @@ def can_manage_partnership(user):
     return role_of(user) == Role.PARTNERSHIP_ADMIN
 
 
+def can_manage_identity_providers(user):
+    """Partnership admins, who manage agencies and users, add and change the agencies' single sign-on providers (sso/).
+
+    They see a provider's settings and the name of the variable holding its client secret, never the secret.
+    """
+    return can_manage_partnership(user)
+
+
 def can_see_dashboard(user):
     """The quarterly Neglect Dashboard (aggregates only): strategy members and partnership admins (the chairs)."""
     return role_of(user) in {Role.STRATEGY_MEMBER, Role.PARTNERSHIP_ADMIN}

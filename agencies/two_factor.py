@@ -37,6 +37,8 @@ ALLOWED_URL_NAMES = {
     # Single sign-on: the provider's return reaches a session that has not passed a second factor.
     "sso_start",
     "sso_callback",
+    "sso_provider_sign_out",
+    "signed_out",
 }
 RECOVERY_CODES = 10
 

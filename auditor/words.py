@@ -32,6 +32,7 @@ RECORD_TYPES = {
     "dashboard": "Neglect dashboard",
     "drift_queue": "Drift and delay queue",
     "front_door_queue": "Front door queue",
+    "oidc_provider": "Single sign-on provider",
     "page": "Page",
     "partnership_profile": "Partnership profile",
     "password": "Password",

@@ -9,6 +9,7 @@ from agencies import views as agency_views
 from agencies.api import MeView, TokenListView, TokenView
 from agencies.forms import LoginForm
 from cases import views as case_views
+from sso import views as sso_views
 
 # Each app adds its API routes in its own api_urls.py; all share the "api" namespace.
 api_v1 = [
@@ -50,7 +51,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(template_name="registration/login.html", authentication_form=LoginForm, redirect_authenticated_user=True),
         name="login",
     ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign out (POST only): the portal session ends, then after a single sign-on the provider's too (sso/logout.py).
+    path("accounts/logout/", sso_views.sign_out, name="logout"),
     # "Sign in with <organisation>": single sign-on through an agency's OpenID Connect provider.
     path("", include("sso.urls")),
     path("accounts/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
@@ -65,6 +67,8 @@ urlpatterns = [
     path("accounts/set-password/<uidb64>/<token>/", account_views.PasswordSetView.as_view(), name="password_reset_confirm"),
     path("accounts/set-password/done/", account_views.password_reset_complete, name="password_reset_complete"),
     path("partnership/", include("agencies.urls")),
+    # Single sign-on providers per agency, for partnership admins (sso/admin_views.py).
+    path("partnership/", include("sso.admin_urls")),
     path("partnership/", include("partnership.urls")),
     path("audit/", include("auditor.urls")),
     path("cases/families/", include("households.urls")),

@@ -56,6 +56,11 @@ class AgencyOidcBackend(OIDCAuthenticationBackend):
         request.sso_provider = provider
         return super().authenticate(request, **kwargs)
 
+    def store_tokens(self, access_token, id_token):
+        # Not in the session yet: the callback keeps the ID token only once the person is let in (sso/views.py),
+        # for signing out at the provider (sso/logout.py). The access token is not kept.
+        self.request.sso_id_token = id_token
+
     def get_or_create_user(self, access_token, id_token, payload):
         provider = self.provider
         audience = payload.get("aud")

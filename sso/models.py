@@ -23,6 +23,9 @@ class OidcProvider(models.Model):
     token_endpoint = models.URLField()
     userinfo_endpoint = models.URLField()
     jwks_endpoint = models.URLField()
+    # OpenID Connect RP-Initiated Logout 1.0: signing out of the portal also ends the provider's
+    # session there (sso/logout.py). Blank when the provider's discovery document offers none.
+    end_session_endpoint = models.URLField(max_length=500, blank=True, help_text="The provider's sign-out address (end_session_endpoint), if it has one")
     client_id = models.CharField(max_length=255)
     client_secret_env = models.CharField(
         max_length=100,
@@ -40,6 +43,17 @@ class OidcProvider(models.Model):
 
     def __str__(self):
         return f"{self.display_name} ({self.agency})"
+
+    def client_secret_is_set(self):
+        """Whether the named variable (or its _FILE) holds a secret: for the admin pages, which never show the secret."""
+        name = self.client_secret_env
+        if os.environ.get(name):
+            return True
+        path = os.environ.get(f"{name}_FILE")
+        try:
+            return bool(path) and bool(Path(path).read_text().strip())
+        except OSError:
+            return False
 
     def client_secret(self):
         name = self.client_secret_env

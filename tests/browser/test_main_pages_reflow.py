@@ -46,6 +46,11 @@ MAIN_PAGES = [
     ("partner_practitioner", "case-with-plan", lambda w: _case_with_plan_path(w)),
     ("lead_manager", "level-of-need", lambda w: reverse("need:change", args=[w.case.pk])),
     ("admin", "census", lambda w: reverse("census:home")),
+    # Single sign-on providers, for partnership admins (sso/admin_views.py), and the page after signing out there.
+    ("admin", "sso-providers", lambda w: reverse("sso:provider_list", args=[_with_sso_provider(w, w.health.pk)])),
+    ("admin", "sso-provider-add", lambda w: reverse("sso:provider_create", args=[w.health.pk])),
+    ("admin", "sso-provider-edit", lambda w: _sso_provider_edit_path(w)),
+    (None, "signed-out", lambda w: reverse("signed_out")),
 ]
 
 
@@ -60,10 +65,16 @@ def _with_sso_provider(world, path):
         token_endpoint="https://login.example.org/token",
         userinfo_endpoint="https://login.example.org/userinfo",
         jwks_endpoint="https://login.example.org/jwks",
+        end_session_endpoint="https://login.example.org/logout",
         client_id="portal",
         client_secret_env="OIDC_SECRET_HEALTH",
     )
     return path
+
+
+def _sso_provider_edit_path(world):
+    _with_sso_provider(world, "")
+    return reverse("sso:provider_edit", args=[OidcProvider.objects.get(slug="health").pk])
 
 
 def _case_with_plan_path(world):

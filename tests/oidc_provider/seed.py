@@ -1,4 +1,4 @@
-"""Make the provider's database: `python -m tests.oidc_provider.seed <redirect uri> <json>`.
+"""Make the provider's database: `python -m tests.oidc_provider.seed <redirect uri> <json> [<post-logout redirect uri>]`.
 
 The JSON lists people ({"username", "email", "password"}) and clients ({"client_id", "client_secret"}).
 """
@@ -10,7 +10,7 @@ import sys
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.oidc_provider.settings")
 
 
-def main(redirect_uri, spec):
+def main(redirect_uri, spec, post_logout_redirect_uri=""):
     import django
 
     django.setup()
@@ -29,10 +29,11 @@ def main(redirect_uri, spec):
             client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
             redirect_uris=redirect_uri,
+            post_logout_redirect_uris=post_logout_redirect_uri,
             algorithm=Application.RS256_ALGORITHM,
             skip_authorization=True,
         )
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], json.loads(sys.argv[2]))
+    main(sys.argv[1], json.loads(sys.argv[2]), *sys.argv[3:4])

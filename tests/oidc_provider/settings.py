@@ -49,4 +49,9 @@ OAUTH2_PROVIDER = {
     "OAUTH2_VALIDATOR_CLASS": "tests.oidc_provider.validators.Validator",
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
     "PKCE_REQUIRED": True,
+    # RP-Initiated Logout 1.0: the discovery document publishes end_session_endpoint (/o/logout/). With an
+    # id_token_hint of the signed-in person the provider signs them out without asking, then returns to a
+    # post_logout_redirect_uri registered for the client (tests/oidc_provider/seed.py).
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
 }
