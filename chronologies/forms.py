@@ -2,8 +2,7 @@
 
 They parse what was typed and keep it on errors; services decide the business rules and their
 `ValidationError`s are shown beside the fields they name (`neglect_portal.govuk_forms.add_service_errors`).
-`error_links()` gives the error summary an anchor per message: the field, or the first box of a
-checkbox group.
+`error_links()` (neglect_portal/govuk_forms.py) gives the error summary an anchor per message.
 """
 
 from django import forms
@@ -21,22 +20,11 @@ from .selectors import ChronologyFilters
 REAL_DATE = "Enter a real date, for example 2026-03-14"
 
 
-class ChronologyFormMixin(GovukFormMixin):
-    def error_links(self):
-        links = [("main-content", error) for error in self.non_field_errors()]
-        for name, field in self.fields.items():
-            bound = self[name]
-            grouped = isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple))
-            anchor = f"{bound.auto_id}_0" if grouped else bound.id_for_label
-            links += [(anchor, error) for error in bound.errors]
-        return links
-
-
 def _all(label, choices):
     return [("", label), *choices]
 
 
-class ChronologyFilterForm(ChronologyFormMixin, forms.Form):
+class ChronologyFilterForm(GovukFormMixin, forms.Form):
     """The merged view's filters (GET). Each empty field leaves the chronology unfiltered on it."""
 
     order = forms.ChoiceField(
@@ -120,7 +108,7 @@ class ChronologyFilterForm(ChronologyFormMixin, forms.Form):
         return described
 
 
-class EntryForm(ChronologyFormMixin, forms.Form):
+class EntryForm(GovukFormMixin, forms.Form):
     occurred_on = forms.DateField(
         label="Date",
         widget=forms.DateInput,
@@ -261,7 +249,7 @@ class AmendEntryForm(EntryForm):
         return {**super().service_arguments(), "reason": self.cleaned_data["reason"]}
 
 
-class ImportUploadForm(ChronologyFormMixin, forms.Form):
+class ImportUploadForm(GovukFormMixin, forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
         help_text="UTF-8 text, up to 2 MB and 5,000 rows, with the columns listed below.",
@@ -276,7 +264,7 @@ class ImportUploadForm(ChronologyFormMixin, forms.Form):
             raise forms.ValidationError(str(error)) from error
 
 
-class ImportConfirmForm(ChronologyFormMixin, forms.Form):
+class ImportConfirmForm(GovukFormMixin, forms.Form):
     """The checked file's text, carried in the page so the import needs no server-side state."""
 
     text = forms.CharField(widget=forms.HiddenInput, strip=False, error_messages={"required": "Upload the file again"})

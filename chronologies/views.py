@@ -21,6 +21,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cases.selectors import family_view
 from neglect_portal.govuk_forms import add_service_errors
+from neglect_portal.pagination import pagination_links, query_without_page
 
 from . import importing, pdf_exports, selectors, services
 from .forms import AmendEntryForm, ChronologyFilterForm, ImportConfirmForm, ImportUploadForm, NewEntryForm
@@ -30,9 +31,6 @@ from .pdf import max_entries
 
 case_workers_only = access.role_required(access.can_see_case_work)
 
-# Pages shown around the current one in the pagination component, before ellipses.
-PAGES_AROUND = 2
-
 
 def _posted(request, *, files=False):
     """Form data for a POST (even an empty one: it must still be validated), nothing for a GET."""
@@ -41,36 +39,11 @@ def _posted(request, *, files=False):
     return (request.POST, request.FILES) if files else (request.POST,)
 
 
-def _query_without_page(request):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
-def _pagination(page, query):
-    """The GOV.UK pagination component's items: first, last, the current page and two either side."""
-    if page.paginator.num_pages <= 1:
-        return None
-    prefix = f"?{query}&page=" if query else "?page="
-    shown = {1, page.paginator.num_pages, *range(page.number - PAGES_AROUND, page.number + PAGES_AROUND + 1)}
-    items, previous = [], 0
-    for number in sorted(n for n in shown if 1 <= n <= page.paginator.num_pages):
-        if number > previous + 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "url": f"{prefix}{number}", "current": number == page.number})
-        previous = number
-    return {
-        "items": items,
-        "previous": f"{prefix}{page.previous_page_number()}" if page.has_previous() else None,
-        "next": f"{prefix}{page.next_page_number()}" if page.has_next() else None,
-    }
-
-
 def _merged_view(request, *, chronology, patterns, context):
     """Filter, paginate and render a chronology; `chronology(filters)` gives its entries."""
     form = ChronologyFilterForm(request.GET or None, agencies=selectors.recording_agencies(entries=chronology(selectors.NO_FILTERS)))
     page = selectors.chronology_page(user=request.user, entries=chronology(form.filters()), page_number=request.GET.get("page"))
-    query = _query_without_page(request)
+    query = query_without_page(request)
     applied = form.applied()
     return render(
         request,
@@ -80,7 +53,7 @@ def _merged_view(request, *, chronology, patterns, context):
             "form": form,
             "applied": applied,
             "chronology": page,
-            "pagination": _pagination(page.page, query),
+            "pagination": pagination_links(page.page, query),
             "query": query,
             "patterns": patterns,
             "filters_open": bool(applied or form.errors),
@@ -122,10 +95,10 @@ def child_chronology_pdf(request, child_id):
     """
     user = request.user
     child = selectors.child_for_export(user=user, child_id=child_id, request=request)
-    form, filters, matching = pdf_exports.chronology_for_pdf(user=user, child=child, query=_query_without_page(request))
+    form, filters, matching = pdf_exports.chronology_for_pdf(user=user, child=child, query=query_without_page(request))
     count = matching.count()
     if max_entries() < count <= pdf_exports.job_max_entries():
-        export = pdf_exports.chronology_export_request(actor=user, child=child, query=_query_without_page(request), entry_count=count, request=request)
+        export = pdf_exports.chronology_export_request(actor=user, child=child, query=query_without_page(request), entry_count=count, request=request)
         return redirect("chronologies:pdf_export", export.pk)
     if count > max_entries():
         audit_record(
@@ -137,7 +110,7 @@ def child_chronology_pdf(request, child_id):
             detail=f"PDF not made: {count} entries, over {pdf_exports.job_max_entries()}",
             request=request,
         )
-        context = {"child": child, "count": count, "limit": pdf_exports.job_max_entries(), "query": _query_without_page(request)}
+        context = {"child": child, "count": count, "limit": pdf_exports.job_max_entries(), "query": query_without_page(request)}
         return render(request, "chronologies/pdf_too_long.html", context)
     pdf, laid_out = pdf_exports.pdf_of(user=user, child=child, form=form, filters=filters, matching=matching)
     now = timezone.localtime()

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from cases.models import CPCategory
-from neglect_portal.govuk_forms import GovukFormMixin
+from neglect_portal.govuk_forms import GovukFormMixin, error_anchor
 from partnership.wording import mark_wording_fields
 
 from .models import Attendance, ConferenceChild, ConferenceFormat, ConferenceKind, Invitation
@@ -213,8 +213,7 @@ def _anchor(form, field):
     if field == NON_FIELD_ERRORS or field not in form.fields:
         visible = form.visible_fields()
         return visible[0].id_for_label if visible else "main-content"
-    bound = form[field]
-    return bound.id_for_label or f"{bound.auto_id}_0"
+    return error_anchor(form[field])
 
 
 def form_errors(form):

@@ -163,6 +163,31 @@ def _classes_for(widget):
     return "govuk-input", "govuk-input--error"
 
 
+def error_anchor(bound):
+    """The id an error summary link jumps to for a bound field (GOV.UK: the box to put right).
+
+    Its input; the first option of a radio or checkbox list; in a date input, the first of the three
+    boxes that is wrong (the month when only the month is missing).
+    """
+    widget = bound.field.widget
+    if isinstance(widget, GovukDateInput):
+        wrong = getattr(bound.value(), "bad", None)
+        first = min(wrong) if wrong else 0
+        return bound.id_for_label if first == 0 else f"{bound.id_for_label}_{_PARTS[first]}"
+    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return f"{bound.auto_id}_0"
+    return bound.id_for_label or f"{bound.auto_id}_0"
+
+
+def error_links(form):
+    """The form's errors as (anchor id, message) pairs for the GOV.UK error summary: the form's own first, then each field's."""
+    links = [("main-content", error) for error in form.non_field_errors()]
+    for name in form.fields:
+        bound = form[name]
+        links += [(error_anchor(bound), error) for error in bound.errors]
+    return links
+
+
 class GovukFormMixin:
     """Adds the GOV.UK class to each widget, the error modifier, and aria-describedby for hints/errors."""
 
@@ -190,6 +215,9 @@ class GovukFormMixin:
     def full_clean(self):
         super().full_clean()
         self.mark_errors()
+
+    def error_links(self):
+        return error_links(self)
 
     def mark_errors(self):
         """The error class on each field with an error, and aria-describedby naming its messages.

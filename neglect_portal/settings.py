@@ -202,6 +202,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "neglect_portal.context_processors.partnership",
             ],
+            "libraries": {"govuk": "neglect_portal.template_library"},
         },
     },
 ]

@@ -19,20 +19,10 @@ from .question_sets import QuestionSetError, parse_text
 NO_CHILD_NAMES = "Those who read this see no case records: do not name a child, a family member or a case worker."
 
 
-class QualityFormMixin(GovukFormMixin):
-    def error_links(self):
-        links = [("main-content", error) for error in self.non_field_errors()]
-        for name, field in self.fields.items():
-            bound = self[name]
-            anchor = f"{bound.auto_id}_0" if isinstance(field.widget, forms.RadioSelect) else bound.id_for_label
-            links += [(anchor, error) for error in bound.errors]
-        return links
-
-
 # --- Question sets ------------------------------------------------------------------------------------
 
 
-class QuestionSetLoadForm(QualityFormMixin, forms.Form):
+class QuestionSetLoadForm(GovukFormMixin, forms.Form):
     document = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 20, "spellcheck": "false"}),
         label="Question set (JSON)",
@@ -50,7 +40,7 @@ class QuestionSetLoadForm(QualityFormMixin, forms.Form):
 # --- Rounds -------------------------------------------------------------------------------------------
 
 
-class RoundForm(QualityFormMixin, forms.Form):
+class RoundForm(GovukFormMixin, forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title for the round"})
     theme = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -80,7 +70,7 @@ PLAN_CHOICES = [("", "Any plan or none")] + [(key, words[0].upper() + words[1:])
 STATUS_CHOICES = [("", "Open or closed"), ("open", "Open cases"), ("closed", "Closed cases")]
 
 
-class SampleDrawForm(QualityFormMixin, forms.Form):
+class SampleDrawForm(GovukFormMixin, forms.Form):
     size = forms.IntegerField(
         min_value=1,
         max_value=100,
@@ -104,7 +94,7 @@ class SampleDrawForm(QualityFormMixin, forms.Form):
     )
 
 
-class SampleAddForm(QualityFormMixin, forms.Form):
+class SampleAddForm(GovukFormMixin, forms.Form):
     case_number = forms.IntegerField(
         min_value=1,
         max_value=2**62,
@@ -118,7 +108,7 @@ class SampleAddForm(QualityFormMixin, forms.Form):
     )
 
 
-class AuditorForm(QualityFormMixin, forms.Form):
+class AuditorForm(GovukFormMixin, forms.Form):
     user = forms.ModelChoiceField(
         queryset=selectors.possible_auditors(),
         label="Auditor",
@@ -133,7 +123,7 @@ class AuditorForm(QualityFormMixin, forms.Form):
         )
 
 
-class ModeratorForm(QualityFormMixin, forms.Form):
+class ModeratorForm(GovukFormMixin, forms.Form):
     moderator = forms.ChoiceField(
         choices=(),
         label="Moderator",
@@ -160,7 +150,7 @@ def _grade_field(*, required, label):
     )
 
 
-class GradeForm(QualityFormMixin, forms.Form):
+class GradeForm(GovukFormMixin, forms.Form):
     """An auditor's grade and evidence for each question (`grade_<id>`, `evidence_<id>`); questions may be left for later."""
 
     def __init__(self, *args, questions=(), **kwargs):
@@ -194,7 +184,7 @@ class GradeForm(QualityFormMixin, forms.Form):
         return f"{part}_{question_id}" if part else key
 
 
-class ModerationForm(QualityFormMixin, forms.Form):
+class ModerationForm(GovukFormMixin, forms.Form):
     overall_grade = forms.ChoiceField(
         choices=[c for c in Grade.choices if c[0] != Grade.NOT_APPLICABLE],
         widget=forms.RadioSelect,
@@ -234,7 +224,7 @@ class ModerationForm(QualityFormMixin, forms.Form):
 # --- Learning and actions ---------------------------------------------------------------------------------
 
 
-class LearningPointForm(QualityFormMixin, forms.Form):
+class LearningPointForm(GovukFormMixin, forms.Form):
     question_id = forms.ChoiceField(choices=(), required=False, label="Question it is about")
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -249,7 +239,7 @@ class LearningPointForm(QualityFormMixin, forms.Form):
         self.fields["question_id"].choices = [("", "The round as a whole")] + [(question.id, question.text) for question in questions]
 
 
-class LearningActionForm(QualityFormMixin, forms.Form):
+class LearningActionForm(GovukFormMixin, forms.Form):
     what = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=10_000,
@@ -280,7 +270,7 @@ class LearningActionForm(QualityFormMixin, forms.Form):
         return self.points.get(self.cleaned_data.get("learning_point") or "")
 
 
-class ActionUpdateForm(QualityFormMixin, forms.Form):
+class ActionUpdateForm(GovukFormMixin, forms.Form):
     status = forms.ChoiceField(choices=LearningActionStatus.choices, widget=forms.RadioSelect, error_messages={"required": "Choose the action's status"})
     progress = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=10_000, label="Progress")
     evidence = forms.CharField(
@@ -296,7 +286,7 @@ class ActionUpdateForm(QualityFormMixin, forms.Form):
 # --- Family feedback ------------------------------------------------------------------------------------
 
 
-class FeedbackWhoForm(QualityFormMixin, forms.Form):
+class FeedbackWhoForm(GovukFormMixin, forms.Form):
     respondent = forms.ChoiceField(
         choices=Respondent.choices,
         widget=forms.RadioSelect,
@@ -321,7 +311,7 @@ class FeedbackSendForm(FeedbackWhoForm):
     )
 
 
-class FeedbackAnswersForm(QualityFormMixin, forms.Form):
+class FeedbackAnswersForm(GovukFormMixin, forms.Form):
     """A family's answers to a feedback set: a radio group per scale question (with pictures in the child's version), a box per text one.
 
     Every question may be skipped; the service asks for at least one answer.

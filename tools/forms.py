@@ -18,20 +18,10 @@ from .definitions import DefinitionError, parse_text
 FILE_LIMIT_BYTES = 1_000_000
 
 
-class ToolFormMixin(GovukFormMixin):
-    def error_links(self):
-        links = [("main-content", error) for error in self.non_field_errors()]
-        for name, field in self.fields.items():
-            bound = self[name]
-            anchor = f"{bound.auto_id}_0" if isinstance(field.widget, forms.RadioSelect) else bound.id_for_label
-            links += [(anchor, error) for error in bound.errors]
-        return links
-
-
 # --- Definitions -------------------------------------------------------------------------------
 
 
-class DefinitionDocumentForm(ToolFormMixin, forms.Form):
+class DefinitionDocumentForm(GovukFormMixin, forms.Form):
     """A definition pasted as JSON or YAML (editing a draft shows the stored document as JSON)."""
 
     document = forms.CharField(
@@ -52,7 +42,7 @@ class DefinitionDocumentForm(ToolFormMixin, forms.Form):
         return json.dumps(definition.structure, indent=2, ensure_ascii=False)
 
 
-class DefinitionLoadForm(ToolFormMixin, forms.Form):
+class DefinitionLoadForm(GovukFormMixin, forms.Form):
     """A definition file, or the same pasted: a partnership's licensed wording or its own tool."""
 
     file = forms.FileField(
@@ -96,7 +86,7 @@ class DefinitionLoadForm(ToolFormMixin, forms.Form):
 # --- Runs --------------------------------------------------------------------------------------
 
 
-class RunStartForm(ToolFormMixin, forms.Form):
+class RunStartForm(GovukFormMixin, forms.Form):
     definition = forms.ModelChoiceField(
         queryset=None,
         widget=forms.RadioSelect,
@@ -110,7 +100,7 @@ class RunStartForm(ToolFormMixin, forms.Form):
         self.fields["definition"].queryset = definitions
 
 
-class RunDetailsForm(ToolFormMixin, forms.Form):
+class RunDetailsForm(GovukFormMixin, forms.Form):
     assessed_on = forms.DateField(
         label="Date of the assessment",
         widget=forms.DateInput,
@@ -137,7 +127,7 @@ class RunDetailsForm(ToolFormMixin, forms.Form):
             del self.fields["age_band"]
 
 
-class RunVoiceForm(ToolFormMixin, forms.Form):
+class RunVoiceForm(GovukFormMixin, forms.Form):
     child_voice = forms.CharField(
         required=False,
         label="The child's voice",
@@ -162,7 +152,7 @@ def evidence_field_name(item):
     return f"evidence-{item.id}"
 
 
-class AreaForm(ToolFormMixin, forms.Form):
+class AreaForm(GovukFormMixin, forms.Form):
     """One area's items: an answer on each item's scale and the evidence for it.
 
     Nothing is required here: a draft may be saved half done and finished at another sitting.

@@ -127,3 +127,27 @@ def test_every_date_typed_in_the_project_uses_the_one_date_input():
             assert 'type="date"' not in html and f'name="{name}_day"' in html or isinstance(form.fields[name].widget, forms.HiddenInput), (cls, name)
         rendered += 1
     assert rendered >= 3
+
+
+class ChoiceForm(GovukFormMixin, forms.Form):
+    visited_on = forms.DateField(label="Date of visit")
+    seen = forms.ChoiceField(label="Was the child seen?", choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect)
+    note = forms.CharField(label="Note")
+
+
+def test_the_error_summary_links_to_the_first_box_to_put_right():
+    from django.template.loader import render_to_string
+
+    form = ChoiceForm({"visited_on_day": "7", "visited_on_month": "", "visited_on_year": ""})
+    assert not form.is_valid()
+    # GOV.UK: a link to the first wrong box of a date (here the month), the first option of radios, the input otherwise.
+    assert form.error_links() == [
+        ("id_visited_on_month", "Date of visit must include a month and year"),
+        ("id_seen_0", "This field is required."),
+        ("id_note", "This field is required."),
+    ]
+    html = render_to_string("includes/error_summary.html", {"form": form})
+    assert 'href="#id_visited_on_month"' in html and 'href="#id_seen_0"' in html and 'href="#id_note"' in html
+    assert 'id="id_visited_on_month"' in str(form["visited_on"])  # the anchor exists on the page
+    form = ChoiceForm({"visited_on_day": "31", "visited_on_month": "2", "visited_on_year": "2026", "seen": "yes", "note": "x"})
+    assert not form.is_valid() and form.error_links() == [("id_visited_on", "Date of visit must be a real date")]
