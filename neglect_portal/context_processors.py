@@ -26,18 +26,8 @@ def partnership(request):
         nav_items.append({"label": "Upcoming conferences", "url": reverse("conferences:upcoming")})
     if access.can_see_attendance_report(user):
         nav_items.append({"label": "Conference attendance", "url": reverse("conferences:attendance_report")})
-    if access.can_manage_partnership(user):
-        nav_items += [
-            {"label": "Agencies", "url": reverse("agencies:agency_list")},
-            {"label": "Users", "url": reverse("agencies:user_list")},
-            {"label": "Case grants", "url": reverse("agencies:case_grants")},
-            {"label": "Tool definitions", "url": reverse("tools:definition_list")},
-            {"label": "Wording guide", "url": reverse("partnership:wording_guide")},
-            {"label": "Front-door team", "url": reverse("frontdoor:team")},
-            {"label": "Theme words", "url": reverse("chronologies:theme_words")},
-            {"label": "Subject access", "url": reverse("subject_access:list")},
-            {"label": "Retention", "url": reverse("retention:list")},
-        ]
+    if access.can_manage_partnership(user):  # one item: the areas are listed on the settings page (partnership/views.py)
+        nav_items.append({"label": "Partnership settings", "url": reverse("partnership:settings")})
     if access.can_exchange_statutory_returns(user):
         nav_items.append({"label": "Census returns", "url": reverse("census:home")})
     if access.can_see_dashboard(user):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("action-plans/<int:plan_id>/rows/new/", views.row_new, name="row_new"),
     path("action-plans/rows/<int:row_id>/", views.row_edit, name="row_edit"),
     path("action-plans/rows/<int:row_id>/updates/new/", views.row_update, name="row_update"),
+    path("settings/", views.settings_index, name="settings"),
     path("profile/", views.profile_edit, name="profile"),
     path("wording-guide/", views.wording_guide, name="wording_guide"),
     path("wording-guide/<int:entry_id>/", views.wording_entry_edit, name="wording_entry_edit"),

@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from agencies import access
 from agencies.models import Agency
@@ -133,6 +134,28 @@ def row_update(request, row_id):
             return redirect(_plan_url(row.plan, row))
     current = selectors.with_current_status(type(row).objects.filter(pk=row.pk)).get()
     return render(request, "partnership/update_form.html", {"form": form, "plan": row.plan, "row": current})
+
+
+# The partnership admin's areas, one link each on the settings page (the service navigation keeps one item for all).
+SETTINGS_AREAS = [
+    ("partnership:profile", "Partnership profile", "The partnership's name, logo and under-18 population (for rates per 10,000)."),
+    ("agencies:agency_list", "Agencies", "Partner agencies, their identifiers and single sign-on providers; merge duplicates."),
+    ("agencies:user_list", "Users", "Invite people, set their agency and role, deactivate accounts."),
+    ("agencies:case_grants", "Case grants", "Access to a case given to someone outside its team, with the reason and end date."),
+    ("tools:definition_list", "Tool definitions", "Assessment tools as data: load, publish and retire versions."),
+    ("partnership:wording_guide", "Wording guide", "Words to avoid in records and what to write instead."),
+    ("frontdoor:team", "Front-door team", "Who receives what the portal joins up and nobody owns yet."),
+    ("chronologies:theme_words", "Theme words", "The key words the chronology's patterns look for across agencies."),
+    ("subject_access:list", "Subject access", "Requests for a person's records, and their statutory deadlines."),
+    ("retention:list", "Retention", "Records due for review or deletion under the retention rules."),
+]
+
+
+@access.role_required(access.can_manage_partnership)
+@require_safe
+def settings_index(request):
+    areas = [{"url": reverse(name), "title": title, "description": description} for name, title, description in SETTINGS_AREAS]
+    return render(request, "partnership/settings.html", {"areas": areas})
 
 
 @access.role_required(access.can_manage_partnership)

@@ -83,6 +83,7 @@ ROUTES = {
     ("partnership:row_edit", "POST"): Row(page(PLAN_READERS, allowed_status=302), kwargs=row, data=row_form),
     ("partnership:row_update", "GET"): Row(page(PLAN_READERS), kwargs=row),
     ("partnership:row_update", "POST"): Row(page(PLAN_READERS, allowed_status=302), kwargs=row, data=update_form),
+    ("partnership:settings", "GET"): Row(page(ADMIN)),
     ("partnership:profile", "GET"): Row(page(ADMIN)),
     ("partnership:profile", "POST"): Row(page(ADMIN, allowed_status=302), data=profile_form),
     ("api:action-plan-list", "GET"): Row(api(PLAN_READERS, denied=403)),

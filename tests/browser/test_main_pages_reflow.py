@@ -36,6 +36,7 @@ MAIN_PAGES = [
     ("admin", "agency-form", lambda w: reverse("agencies:agency_edit", args=[w.school.pk])),
     ("admin", "agency-merge", lambda w: reverse("agencies:agency_merge", args=[w.public_health.pk])),
     ("admin", "users", lambda w: reverse("agencies:user_list")),
+    ("admin", "partnership-settings", lambda w: reverse("partnership:settings")),
     (None, "sign-in-with-organisation", lambda w: _with_sso_provider(w, reverse("login"))),
     (None, "sso-refused", lambda w: reverse("sso_callback") + "?error=access_denied"),
     ("csc_manager", "conference-schedule", lambda w: reverse("conferences:conference_schedule", args=[w.case.pk])),

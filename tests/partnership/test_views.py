@@ -283,3 +283,21 @@ def test_a_profile_saved_meanwhile_comes_back_with_the_message_and_the_text_kept
     html = admin.post(reverse("partnership:profile"), {"name": "Saved second", "under_18_population": "", "version": "1"}).content.decode()
     assert "after you opened it" in html and 'value="Saved second"' in html and 'name="version" value="2"' in html
     assert PartnershipProfile.objects.get().name == "Saved first"
+
+
+def test_the_admins_menu_has_one_settings_item_and_the_page_leads_to_every_area(admin, strategy):
+    """The service navigation fits on one row: the partnership admin's ten areas are one item, listed on the settings page."""
+    from partnership.views import SETTINGS_AREAS
+
+    home = admin.get("/").content.decode()
+    assert (
+        f'href="{reverse("partnership:settings")}"' in home
+        and f'href="{reverse("agencies:user_list")}"' not in home.split('aria-label="Menu"')[1].split("</nav>")[0]
+    )
+    page = admin.get(reverse("partnership:settings"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    for name, title, _ in SETTINGS_AREAS:
+        assert f'href="{reverse(name)}">{title}</a>' in body
+        assert admin.get(reverse(name)).status_code == 200, name
+    assert "Partnership settings" not in strategy.get("/").content.decode()
