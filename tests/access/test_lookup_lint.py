@@ -194,6 +194,9 @@ ALLOWED = {
     ("demo/management/commands/seed_demo.py", "Family"): "the demo seed checks whether it has run already",
     ("demo/management/commands/seed_demo.py", "Referral"): "the demo seed codes its own synthetic county's referrals for the census",
     ("demo/management/commands/seed_demo.py", "Plan"): "the demo seed gives its own synthetic county's open plans their actions",
+    ("demo/quality.py", "Case"): "the demo's audit round samples the demo's own named families' cases",
+    ("demo/quality.py", "FeedbackRequest"): "the demo dates its own feedback links into the last complete quarter",
+    ("demo/quality.py", "FeedbackResponse"): "the demo dates its own families' answers into the last complete quarter",
     # --- quality/ (issue 17): rounds are run by partnership admins and strategy members (can_run_case_audits) and show numbers and
     # grades only; auditors reach a case through access_sampled_case; measures are counts for the dashboard.
     (

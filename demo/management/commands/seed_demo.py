@@ -26,6 +26,7 @@ from cases.services import case_open, child_create, family_create, team_add
 from census.models import ReferralCensus
 from dashboard import services as dashboard
 from dashboard.models import DashboardSetup, MeasureTarget, QuarterReport
+from demo.quality import seed_quality
 from neglect_portal.quarters import last_complete_quarter
 from partnership.models import ActionPlan, Rag
 from partnership.selectors import profile_record
@@ -101,6 +102,7 @@ class Command(BaseCommand):
             if not ActionPlan.objects.exists():
                 self._action_plans(agencies, users)
             self._dashboard(users)
+            seed_quality(users)
         self._drift_flags()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
         for username, _, _, agency_name, role in USERS:
