@@ -10,7 +10,6 @@ import re
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 DATE_HINT = "For example, 27 3 2026"
 _PARTS = ("day", "month", "year")
@@ -127,7 +126,8 @@ class GovukDateInput(forms.MultiWidget):
         return id_
 
     def _render(self, template_name, context, renderer=None):
-        return mark_safe(render_to_string(template_name, context))
+        # The project's templates (DIRS), not the form renderer's; a rendered template is already a SafeString.
+        return render_to_string(template_name, context)
 
 
 def _date_to_python(field):
