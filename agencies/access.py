@@ -55,7 +55,7 @@ class _FeatureModels:
         "Family": "cases.Family",
         "Adult": "cases.Adult",
         "TeamMembership": "cases.TeamMembership",
-        "Plan": "cases.Plan",
+        "Plan": "plans.Plan",
         "Concern": "cases.Concern",
         "CaseUserObjectPermission": "cases.CaseUserObjectPermission",
         "CaseGroupObjectPermission": "cases.CaseGroupObjectPermission",

@@ -32,13 +32,14 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.county import FULL_SIZE, generate_county  # noqa: E402
-from cases.models import Case, Child, Plan  # noqa: E402
+from cases.models import Case, Child  # noqa: E402
 from chronologies.models import ChronologyEntry  # noqa: E402
 from dashboard.models import DashboardSnapshot, SnapshotStatus  # noqa: E402
 from dashboard.pdf import dashboard_pdf, report_context  # noqa: E402
 from dashboard.selectors import compute_measures, measures_history  # noqa: E402
 from dashboard.services import snapshot_compute  # noqa: E402
 from neglect_portal.quarters import last_complete_quarter  # noqa: E402
+from plans.models import Plan
 
 CHILDREN = int(os.environ.get("BENCH_CHILDREN", str(FULL_SIZE)))
 REPEATS = int(os.environ.get("BENCH_DASHBOARD_REPEATS", "3"))

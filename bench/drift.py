@@ -22,21 +22,10 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyKind, Role
 from agencies.services import agency_ensure, user_create
-from cases.models import (
-    Case,
-    Child,
-    ChildVoice,
-    CPCategory,
-    Family,
-    Oversight,
-    Plan,
-    PlanAction,
-    PlanKind,
-    TeamMembership,
-    Threshold,
-)
+from cases.models import Case, Child, ChildVoice, Family, Oversight, TeamMembership, Threshold
 from chronologies.models import ChronologyEntry, EntryKind
 from drift.rules import drift_flags_for_cases
+from plans.models import CPCategory, Plan, PlanAction, PlanKind
 
 CASES = int(os.environ.get("BENCH_DRIFT_CASES", "5000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "10"))
@@ -112,7 +101,7 @@ def generate():
         )
     with connection.cursor() as cursor:
         # Fresh statistics, as autovacuum keeps them in production: without them the planner guesses
-        # from empty tables and counts a plan's earlier plans (cases/history.py) by scanning every plan
+        # from empty tables and counts a plan's earlier plans (plans/history.py) by scanning every plan
         # of its kind (about 1 ms a plan) instead of the child's few.
         cursor.execute("ANALYZE")
 

@@ -14,23 +14,21 @@ version answers 409 Conflict with the record as it is now (a version field in th
 than ETag/If-Match, so the same rule serves the pages' hidden field and API clients).
 """
 
-from django.utils import timezone
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from agencies import access
 from audit.models import AuditAction
 from audit.services import audit_record, audit_record_children_listed, query_detail
 from neglect_portal.api import StrictWriteMixin
-from neglect_portal.concurrency import EditConflict
 from sharing.models import FamilyInformed, LawfulBasis, SharingCondition, SharingDecision
 from sharing.services import SharingDetails
 
 from . import field_policy, selectors, services
-from .models import Case, Child, ChildVoice, Concern, NeglectType, Oversight, Plan, PlanAction, TeamMembership, Threshold
+from .models import Case, Child, ChildVoice, Concern, NeglectType, Oversight, TeamMembership, Threshold
 
 
 class PolicyReadMixin:
@@ -210,49 +208,6 @@ class ConcernSerializer(StrictWriteMixin, serializers.ModelSerializer):
         )
 
 
-class PlanActionSerializer(serializers.ModelSerializer):
-    owner_agency = serializers.CharField(source="owner_agency.name", read_only=True)
-    overdue = serializers.SerializerMethodField()
-
-    class Meta:
-        model = PlanAction
-        fields = ["id", "what", "outcome_for_child", "owner_agency", "due_on", "status", "evidence", "overdue", "version"]
-
-    def get_overdue(self, plan_action) -> bool:
-        """The query's annotation on lists (`with_overdue_flag`); the model's rule for a single row."""
-        annotated = getattr(plan_action, "overdue", None)
-        return annotated if annotated is not None else plan_action.is_overdue(timezone.localdate())
-
-
-class PlanActionChangeSerializer(StrictWriteMixin, serializers.Serializer):
-    """PATCH of a plan action: `version` (the one the client read) and the fields the caller may write.
-
-    Which fields are writable comes from the field policy (`context["field_access"]`): the owner
-    agency reports progress; what the action is, and when it is due, only the lead may change.
-    """
-
-    version = serializers.IntegerField(min_value=1, error_messages={"required": "Send the version of the action you read (optimistic concurrency)"})
-    status = serializers.ChoiceField(choices=PlanAction._meta.get_field("status").choices, required=False)
-    evidence = serializers.CharField(required=False, allow_blank=True)
-    what = serializers.CharField(required=False)
-    outcome_for_child = serializers.CharField(required=False)
-    due_on = serializers.DateField(required=False)
-
-    def writable_fields(self):
-        """Fail closed: without a field policy in the context nothing is writable."""
-        field_access = self.context.get("field_access")
-        return {name for name in self.fields if field_access is not None and field_access.may_write("plan_action", name)}
-
-
-class PlanSerializer(serializers.ModelSerializer):
-    is_repeat = serializers.BooleanField(read_only=True)
-    actions = PlanActionSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Plan
-        fields = ["id", "kind", "cp_category", "cin_category_code", "started_on", "ended_on", "end_reason", "is_repeat", "actions"]
-
-
 class OversightSerializer(serializers.ModelSerializer):
     manager = serializers.CharField(source="manager.get_full_name", read_only=True)
 
@@ -296,7 +251,7 @@ class SharingDecisionSerializer(serializers.ModelSerializer):
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Cases the caller may see. `?child=ID` narrows to one child. Sub-lists: plans, oversight, voice, concerns."""
+    """Cases the caller may see. `?child=ID` narrows to one child. Sub-lists: oversight, voice, concerns (plans: plans/api.py)."""
 
     permission_classes = [access.HasActiveMembership]
     serializer_class = CaseSerializer
@@ -331,13 +286,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def _sub_list(self, serializer_class, rows):
         return Response(serializer_class(rows, many=True).data)
 
-    @extend_schema(responses=PlanSerializer(many=True))
-    @action(detail=True, pagination_class=None)
-    def plans(self, request, pk=None):
-        case = self.get_object()
-        page = selectors.case_page(user=request.user, case=case)
-        return self._sub_list(PlanSerializer, page.plans)
-
     @extend_schema(responses=OversightSerializer(many=True))
     @action(detail=True, pagination_class=None)
     def oversight(self, request, pk=None):
@@ -362,50 +310,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """The case's information-sharing decisions (disclosure log), newest first."""
         case = self.get_object()
         return self._sub_list(SharingDecisionSerializer, selectors.sharing_decisions_of(case=case))
-
-    @extend_schema(
-        request=PlanActionChangeSerializer,
-        responses={
-            200: PlanActionSerializer,
-            409: inline_serializer("PlanActionConflict", {"detail": serializers.CharField(), "current": PlanActionSerializer()}),
-        },
-    )
-    @action(detail=True, methods=["get", "patch"], url_path=r"actions/(?P<action_id>\d+)", url_name="action")
-    def plan_action(self, request, pk=None, action_id=None):
-        """One action of the case's plans. PATCH with the `version` you read: 409 when someone changed it since."""
-        if request.method == "GET":
-            return Response(PlanActionSerializer(self._plan_action("view")).data)
-        plan_action = self._plan_action("contribute")
-        access.require(
-            request.user, access.can_update_action(request.user, plan_action), request=request._request, what="update an action your agency does not own"
-        )
-        serializer = PlanActionChangeSerializer(data=request.data, context={"field_access": field_policy.for_plan_action(request.user, plan_action)})
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        expected_version = data.pop("version")
-        status_now, evidence_now = data.pop("status", plan_action.status), data.pop("evidence", plan_action.evidence)
-        try:
-            updated = services.plan_action_update(
-                actor=request.user,
-                action=plan_action,
-                status=status_now,
-                evidence=evidence_now,
-                expected_version=expected_version,
-                request=request._request,
-                **data,
-            )
-        except EditConflict as conflict:
-            plan_action.refresh_from_db()
-            conflict.current = PlanActionSerializer(plan_action).data  # the 409 shows the action as it is now
-            raise
-        return Response(PlanActionSerializer(updated).data)
-
-    def _plan_action(self, case_action):
-        case = access.access_case(self.request.user, self.kwargs["pk"], action=case_action, request=self.request._request)
-        plan_action = selectors.plan_action_on_case(case=case, action_id=self.kwargs["action_id"])
-        if plan_action is None:
-            raise NotFound("No such record, or you do not have access to it.")
-        return plan_action
 
 
 class ChildViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -5,13 +5,14 @@ what a user sees but never widen it. The one exception, `children_matching_ident
 why where it stands.
 
 Pages get what they show in a fixed number of queries (select_related / prefetch_related), so a
-case with fifty concerns, plans or actions costs the same number of round trips as a case with one.
+case with fifty concerns, voices or oversights costs the same number of round trips as a case with one (plans:
+plans/selectors.py).
 """
 
 import operator
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import date, timedelta
+from datetime import date
 from functools import reduce
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -21,7 +22,7 @@ from django.utils import timezone
 from agencies.access import can_see_case_work, case_visible, cases_visible_to, child_visible, children_visible_to, is_overseer, membership_of
 from sharing.models import SharingDecision
 
-from .history import is_repeat_plan, is_repeat_referral
+from .history import is_repeat_referral
 from .models import (
     Adult,
     AdultChildRelationship,
@@ -34,8 +35,6 @@ from .models import (
     Family,
     HouseholdMember,
     Oversight,
-    Plan,
-    PlanAction,
     Referral,
     TeamMembership,
     Threshold,
@@ -44,7 +43,6 @@ from .validators import normalise_nhs_number, normalise_upn, validate_nhs_number
 
 RECENT_CONCERNS = 20
 RECENT_VOICES = 10
-ACTIONS_DUE_WITHIN = timedelta(days=14)
 
 
 def case_list_for(*, user):
@@ -63,8 +61,7 @@ def case_team(*, case):
 class CasePage:
     """Everything the case page shows.
 
-    `plans` carry `is_repeat` and their actions (`plan.actions.all()`), each with `overdue` as of
-    `today`; `concerns` are the most recent, each with `amendments.all()` and `latest_version`.
+    `concerns` are the most recent, each with `amendments.all()` and `latest_version`.
     `siblings` and the adults' `child_links` name only children the user may see.
     """
 
@@ -73,7 +70,6 @@ class CasePage:
     team: list[TeamMembership]
     siblings: list[Child]
     adults: list[Adult]
-    plans: list[Plan]
     concerns: list[Concern]
     voices: list[ChildVoice]
     oversights: list[Oversight]
@@ -96,14 +92,12 @@ def case_page(*, user, case: Case, today: date | None = None) -> CasePage:
     """
     today = today or timezone.localdate()
     case = cases_visible_to(user).select_related("child__family", "child__school", "lead_agency", "lead_professional").get(pk=case.pk)
-    actions = PlanAction.objects.select_related("owner_agency").with_overdue_flag(today).order_by("due_on", "pk")
     return CasePage(
         case=case,
         today=today,
         team=list(case_team(case=case)),
         siblings=_visible_siblings(user, case.child),
         adults=_adults_with_visible_children(user, case.child.family_id),
-        plans=list(plans_with_repeat_flag(user=user, case=case).prefetch_related(Prefetch("actions", queryset=actions))),
         concerns=list(_recent_concerns(case)),
         voices=list(case.voices.select_related("recorded_by", "agency").order_by("-recorded_on", "-pk")[:RECENT_VOICES]),
         oversights=list(case.oversights.select_related("manager").order_by("-recorded_on", "-pk")),
@@ -183,28 +177,6 @@ def my_recent_concerns(*, user):
     )
 
 
-def actions_due(*, user, today: date):
-    """Unfinished actions owned by the user's agency on open plans, overdue or due within 14 days.
-
-    Soonest first, each annotated `overdue`.
-    """
-    membership = membership_of(user)
-    if membership is None:
-        return PlanAction.objects.none()
-    return (
-        PlanAction.objects.unfinished()
-        .filter(
-            case_visible(user, "plan__case_id"),
-            owner_agency_id=membership.agency_id,
-            plan__ended_on__isnull=True,
-            due_on__lte=today + ACTIONS_DUE_WITHIN,
-        )
-        .with_overdue_flag(today)
-        .select_related("plan__case__child", "owner_agency")
-        .order_by("due_on", "pk")
-    )
-
-
 def agency_cases(*, user):
     """Open cases a manager (or designated safeguarding lead) oversees.
 
@@ -233,29 +205,14 @@ def cases_to_oversee(*, user):
     return agency_cases(user=user).annotate(last_oversight_on=Subquery(latest))
 
 
-# --- Repeat plans and repeat referrals ---------------------------------------------------------
-
-
-def plans_with_repeat_flag(*, user, case: Case | None = None):
-    """Plans the user may see (of one case, if given), newest first, each annotated `is_repeat`.
-
-    The rule is `cases.history.is_repeat_plan`: the same child had a plan of the same kind and
-    category that started on an earlier day. The earlier plan is looked for among all of the
-    child's plans, not only those the user may see: the flag says that one exists, never which or
-    where, and a repeat plan is exactly the pattern the partnership must not miss (docs/domain.md,
-    "Drift and delay").
-    """
-    plans = Plan.objects.filter(case_visible(user))
-    if case is not None:
-        plans = plans.filter(case=case)
-    return plans.annotate(is_repeat=is_repeat_plan()).order_by("-started_on", "-pk")
+# --- Repeat referrals ----------------------------------------------------------------------------
 
 
 def referrals_with_repeat_flag(*, user, child: Child | None = None):
     """Referrals the user may see (of one child, if given), newest first, each annotated `is_repeat`.
 
     The rule is `cases.history.is_repeat_referral`: the same child was referred on an earlier day
-    no more than 12 months before. As with plans, earlier referrals are looked for among all of
+    no more than 12 months before. As with plans (plans/selectors.py), earlier referrals are looked for among all of
     the child's referrals.
 
     A referral is visible on a case the user may see or, before it is linked to a case, when the
@@ -384,15 +341,6 @@ def case_for_new_concern(*, user, child: Child) -> Case | None:
     if open_case is not None:
         return open_case
     return cases_visible_to(user).filter(child=child).select_related("child", "lead_agency").order_by("-opened_on", "-pk").first()
-
-
-def plan_on_case(*, case: Case, plan_id: int) -> Plan | None:
-    """One of the case's plans; None when the id belongs to another case (the view answers 404)."""
-    return case.plans.filter(pk=plan_id).first()
-
-
-def plan_action_on_case(*, case: Case, action_id: int) -> PlanAction | None:
-    return PlanAction.objects.select_related("plan", "owner_agency").filter(plan__case=case, pk=action_id).first()
 
 
 def visible_children_matching(*, user, identifiers: ChildIdentifiers):

@@ -17,7 +17,7 @@ from neglect_portal.govuk_forms import add_service_errors, form_after_conflict
 from neglect_portal.pagination import page_of, pagination_links, query_without_page
 from notifications.selectors import unread_notifications
 
-from . import case_page, field_policy, forms, selectors, services
+from . import case_page, field_policy, forms, home_page, selectors, services
 
 
 @login_required
@@ -28,12 +28,14 @@ def home(request):
         context["my_cases"] = list(selectors.my_cases(user=request.user)[:50])
         context["cases"] = list(selectors.case_list_for(user=request.user)[:50])
         context["recent_concerns"] = list(selectors.my_recent_concerns(user=request.user)[:10])
-        context["actions_due"] = list(selectors.actions_due(user=request.user, today=timezone.localdate())[:20])
         listed = len(context["cases"]) + len(context["my_cases"])
         audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"home page, {listed} cases listed", request=request)
         shown = [case.child_id for case in context["my_cases"] + context["cases"]]
         shown += [concern.child_id for concern in context["recent_concerns"]]
-        shown += [action.plan.case.child_id for action in context["actions_due"]]
+        # What the apps above case work list here (the agency's actions due: plans/), and the children they name.
+        for name, rows in home_page.listed(user=request.user, today=timezone.localdate()).items():
+            context[name] = rows.rows
+            shown += rows.child_ids
         audit_record_children_listed(user=request.user, child_ids=shown, detail="home page", request=request)
     # Booleans for the template (templates never compare role strings).
     context["can_manage_partnership"] = access.can_manage_partnership(request.user)
@@ -51,7 +53,7 @@ def _render_form(request, template, form, case, title, **extra):
     return render(request, template, {"form": form, "case": case, "title": title, **extra})
 
 
-def _case_form(
+def case_form(
     request,
     case_id,
     *,
@@ -216,23 +218,12 @@ def case_detail(request, case_id):
         "amendable_concern_ids": {concern.pk for concern in page.concerns if access.can_amend_concern(request.user, concern)},
         # Recording a concern, the child's voice or a referral: the "contribute" action those forms enforce.
         "can_contribute": access.role_of(request.user) in access.CASE_ACTIONS["contribute"],
-        # An action's link to its progress form only for the agency that owns it and the case's lead.
-        "updatable_action_ids": _updatable_action_ids(request.user, page),
-        # Drift flags and chronology patterns (registered by drift/ and chronologies/).
+        # Plans and their actions, drift flags and chronology patterns (registered by plans/, drift/ and chronologies/).
         **case_page.extra_context(user=request.user, case=page.case, today=page.today),
         # The same field policy as the API: e.g. the NHS number only for health agencies and the leads.
         "child_fields": set(field_policy.readable("child", field_policy.for_case(request.user, page.case), field_policy.READ["child"])),
     }
     return render(request, "cases/case_detail.html", context)
-
-
-def _updatable_action_ids(user, page):
-    """The ids of the plans' actions whose progress `user` may update (`action_update` enforces the same)."""
-    ids = set()
-    for plan in page.plans:
-        plan.case = page.case  # the case is already loaded: no query per plan
-        ids.update(action.pk for action in plan.actions.all() if access.can_update_action(user, action))
-    return ids
 
 
 # --- Case work forms -------------------------------------------------------------------------------
@@ -246,7 +237,7 @@ def case_concern_new(request, case_id):
             actor=request.user, case=case, agencies_told=form.cleaned_data["agencies_told"], request=request, **form.service_arguments()
         )
 
-    return _case_form(
+    return case_form(
         request,
         case_id,
         action="contribute",
@@ -286,124 +277,6 @@ def concern_amend(request, case_id, concern_id):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_new(request, case_id):
-    def save(case, record, form):
-        data = form.cleaned_data
-        services.plan_start_by_hand(
-            actor=request.user, case=case, kind=data["kind"], cp_category=data["cp_category"], started_on=data["started_on"], request=request
-        )
-
-    return _case_form(
-        request,
-        case_id,
-        action="contribute",
-        form_class=forms.PlanForm,
-        title="Start a plan",
-        save=save,
-        success="Plan started.",
-        anchor="plans",
-        allowed=lambda case, record: access.can_lead_case(request.user, case),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def plan_end(request, case_id, plan_id):
-    def save(case, plan, form):
-        services.plan_end(
-            actor=request.user,
-            plan=plan,
-            ended_on=form.cleaned_data["ended_on"],
-            end_reason=form.cleaned_data["end_reason"],
-            expected_version=form.cleaned_data["version"],
-            request=request,
-        )
-
-    def current(case, plan):
-        ended = f"{plan.ended_on:%d %B %Y}: {plan.end_reason}" if plan.ended_on else "Not ended"
-        return [("Plan", str(plan)), ("Ended", ended)]
-
-    return _case_form(
-        request,
-        case_id,
-        action="contribute",
-        form_class=forms.PlanEndForm,
-        title="End the plan",
-        save=save,
-        success="Plan ended.",
-        anchor="plans",
-        lookup=lambda case: selectors.plan_on_case(case=case, plan_id=plan_id),
-        allowed=lambda case, plan: access.can_lead_case(request.user, case),
-        version_of=lambda case, plan: plan.version,
-        current=current,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_new(request, case_id, plan_id):
-    def save(case, plan, form):
-        data = form.cleaned_data
-        services.plan_action_add(
-            actor=request.user,
-            plan=plan,
-            what=data["what"],
-            outcome_for_child=data["outcome_for_child"],
-            owner_agency=data["owner_agency"],
-            due_on=data["due_on"],
-            request=request,
-        )
-
-    return _case_form(
-        request,
-        case_id,
-        action="contribute",
-        form_class=forms.PlanActionForm,
-        title="Add an action to the plan",
-        save=save,
-        success="Action added.",
-        anchor="plans",
-        lookup=lambda case: selectors.plan_on_case(case=case, plan_id=plan_id),
-        allowed=lambda case, plan: access.can_lead_case(request.user, case),
-        form_kwargs={"case": lambda case, plan: case},
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def action_update(request, case_id, action_id):
-    def save(case, plan_action, form):
-        services.plan_action_update(
-            actor=request.user,
-            action=plan_action,
-            status=form.cleaned_data["status"],
-            evidence=form.cleaned_data["evidence"],
-            expected_version=form.cleaned_data["version"],
-            request=request,
-        )
-
-    def current(case, plan_action):
-        return [("Action", plan_action.what), ("Status", plan_action.get_status_display()), ("Evidence", plan_action.evidence)]
-
-    return _case_form(
-        request,
-        case_id,
-        action="contribute",
-        form_class=forms.PlanActionUpdateForm,
-        title="Update an action",
-        save=save,
-        success="Action updated.",
-        anchor="plans",
-        lookup=lambda case: selectors.plan_action_on_case(case=case, action_id=action_id),
-        allowed=lambda case, plan_action: access.can_update_action(request.user, plan_action),
-        form_kwargs={"initial": lambda case, action: {"status": action.status, "evidence": action.evidence}},
-        version_of=lambda case, plan_action: plan_action.version,
-        current=current,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
 def referral_new(request, case_id):
     def save(case, record, form):
         data = form.cleaned_data
@@ -420,7 +293,7 @@ def referral_new(request, case_id):
             request=request,
         )
 
-    return _case_form(
+    return case_form(
         request,
         case_id,
         action="contribute",
@@ -447,7 +320,7 @@ def oversight_new(request, case_id):
             request=request,
         )
 
-    return _case_form(
+    return case_form(
         request,
         case_id,
         action="oversee",
@@ -475,7 +348,7 @@ def voice_new(request, case_id):
             request=request,
         )
 
-    return _case_form(
+    return case_form(
         request, case_id, action="contribute", form_class=forms.ChildVoiceForm, title="Record the child's voice", save=save, success="Recorded.", anchor="voice"
     )
 
@@ -497,7 +370,7 @@ def reassign_lead(request, case_id):
         lead = case.lead_professional
         return [("Lead agency", case.lead_agency.name), ("Lead professional", (lead.get_full_name() or lead.get_username()) if lead else "")]
 
-    return _case_form(
+    return case_form(
         request,
         case_id,
         action="change_lead",

@@ -7,24 +7,19 @@ guessed. The neglect cohort: children with a concern recorded (every concern in 
 neglect), a referral for neglect, or a child protection plan under the category of neglect.
 A list covers the `months` months up to `as_of` (Annex A asks for six), counted in calendar months
 (`neglect_portal.dates`: six months before 31 March is 30 September). "Number of Previous Child
-Protection Plans" is the census's count of earlier plans (`cases.history.earlier_plan_count`).
+Protection Plans" is the census's count of earlier plans (`plans.history.earlier_plan_count`).
 """
 
 from datetime import date
 
 from django.db.models import Q
 
-from cases.history import earlier_plan_count
-from cases.models import (
-    Concern,
-    CPCategory,
-    Plan,
-    PlanKind,
-    Referral,
-)
+from cases.models import Concern, Referral
 from conferences.models import ConferenceChild, ConferenceDecision, ConferenceKind
 from neglect_portal.csv_export import csv_text
 from neglect_portal.dates import months_before
+from plans.history import earlier_plan_count
+from plans.models import CPCategory, Plan, PlanKind
 
 from .codes import ANNEX_A_CATEGORY
 from .export import census_of, episode_closure

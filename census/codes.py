@@ -6,7 +6,7 @@ schema change that adds or drops a code fails a test rather than a return.
 """
 
 from agencies.models import AgencyKind
-from cases.models import CIN_CATEGORY_CODES, CPCategory
+from plans.models import CIN_CATEGORY_CODES, CPCategory
 
 # Category of abuse (ChildProtectionPlans/InitialCategoryOfAbuse, LatestCategoryOfAbuse).
 CATEGORY_OF_ABUSE = {

@@ -21,7 +21,7 @@ Where things come from (nothing is made up; a gap is a data-quality problem, lis
   the latest review's decisions (the plan's own category when there is no conference decision);
   Reviews: review conferences of the case held while the plan was open; NumberOfPreviousCPP
   counts the child's child protection plans of any category started on an earlier day
-  (`cases.history.earlier_plan_count`, as Annex A list 7 counts them).
+  (`plans.history.earlier_plan_count`, as Annex A list 7 counts them).
 
 Statutory records the case model lacks live in census.models, mostly written by the census import,
 and win over what is derived above: `ChildCensus` (LAchildID of the sending system, FormerUPN,
@@ -49,15 +49,10 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
-from cases.history import earlier_plan_count
-from cases.models import (
-    Child,
-    Plan,
-    PlanKind,
-    Referral,
-    ReferralOutcome,
-)
+from cases.models import Child, Referral, ReferralOutcome
 from conferences.models import ConferenceChild, ConferenceDecision, ConferenceKind
+from plans.history import earlier_plan_count
+from plans.models import Plan, PlanKind
 
 from . import codes
 

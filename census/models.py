@@ -114,11 +114,11 @@ class CensusSection47(models.Model):
 
 
 class PlanCensus(models.Model):
-    """What the census says of a plan beyond `cases.Plan`. For a child protection plan: both categories,
+    """What the census says of a plan beyond `plans.Plan`. For a child protection plan: both categories,
     the count of earlier plans (which may predate the portal) and the review conference dates; for a
     child in need plan only whether an import made it."""
 
-    plan = models.OneToOneField("cases.Plan", on_delete=models.CASCADE, related_name="census")
+    plan = models.OneToOneField("plans.Plan", on_delete=models.CASCADE, related_name="census")
     initial_category = models.CharField(max_length=3, choices=codes.choices(codes.CATEGORY_OF_ABUSE), blank=True)
     latest_category = models.CharField(max_length=3, choices=codes.choices(codes.CATEGORY_OF_ABUSE), blank=True)
     previous_plans = models.PositiveIntegerField(null=True, blank=True)

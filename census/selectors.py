@@ -3,7 +3,8 @@ is about. The import is partnership-wide by design (a statutory return covers ev
 so who may run it is decided before (agencies.access.can_exchange_statutory_returns)."""
 
 from agencies.models import Agency, AgencyKind
-from cases.models import Case, CaseStatus, Child, Plan, Referral
+from cases.models import Case, CaseStatus, Child, Referral
+from plans.models import Plan
 
 from .models import ChildCensus
 

@@ -32,8 +32,9 @@ from agencies import access
 from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases.models import ConcernContent, NeglectType, PlanKind, Speaker
+from cases.models import ConcernContent, NeglectType, Speaker
 from cases.validators import validate_known_neglect_types
+from plans.models import PlanKind
 
 from . import events
 from .importing import ImportPlan, plan_import

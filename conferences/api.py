@@ -19,8 +19,8 @@ from agencies import access
 from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_record, query_detail
-from cases.models import CPCategory
 from neglect_portal.api import StrictWriteMixin
+from plans.models import CPCategory
 
 from . import selectors, services
 from .models import Attendance, Conference, ConferenceDecision, ConferenceFormat, ConferenceKind, Invitation

@@ -10,9 +10,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
-from cases.models import CPCategory
 from neglect_portal.govuk_forms import GovukFormMixin, error_anchor
 from partnership.wording import mark_wording_fields
+from plans.models import CPCategory
 
 from .models import Attendance, ConferenceChild, ConferenceFormat, ConferenceKind, Invitation
 

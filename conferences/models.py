@@ -21,7 +21,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from agencies.models import AgencyKind
-from cases.models import CIN_CATEGORY_CODES, Case, CPCategory, _not_in_future, _raise_if
+from cases.models import Case, _not_in_future, _raise_if
+from plans.models import CIN_CATEGORY_CODES, CPCategory
 
 __all__ = [
     "AbsenceFeedback",

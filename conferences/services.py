@@ -38,11 +38,12 @@ from agencies.models import Agency, Role
 from audit.models import AuditAction
 from audit.services import audit_record
 from cases.models import Case
-from cases.services import plan_follow_conference, team_add
+from cases.services import team_add
 from chronologies import services as chronology
 from neglect_portal.dates import long_date
 from neglect_portal.working_days import add_working_days
 from notifications.services import notification_create
+from plans.services import plan_follow_conference
 
 from . import events as conference_signals
 from .models import AbsenceFeedback, Conference, ConferenceChild, ConferenceKind, Invitation

@@ -17,9 +17,9 @@ Thresholds (settings, each with a default):
 
 * DRIFT_CP_PLAN_AMBER_MONTHS (9), LONG_CP_PLAN_MONTHS (12): a child protection plan for
   neglect open that long (on the day it reaches that age); the red threshold is the dashboard's
-  too (cases/history.py, `LONG_CP_PLAN`);
+  too (plans/history.py, `LONG_CP_PLAN`);
 * LONG_CIN_PLAN_MONTHS (6): a child in need plan open over that long (CIN plans carry no category
-  in the portal, so every one counts; cases/history.py, `LONG_CIN_PLAN`, as the dashboard counts);
+  in the portal, so every one counts; plans/history.py, `LONG_CIN_PLAN`, as the dashboard counts);
 * DRIFT_OVERSIGHT_DAYS (28): management oversight expected at least this often;
 * DRIFT_REASSESSMENT_MONTHS (3): an assessment tool run repeated within this long of the last;
 * DRIFT_CHILD_SEEN_DAYS (42): the child's own voice, or a home visit, recorded at least this often;
@@ -51,20 +51,11 @@ from agencies.access import (
 )
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases.history import LONG_CIN_PLAN, LONG_CP_PLAN, PlanLength, earlier_plan_count
-from cases.models import (
-    Case,
-    CaseStatus,
-    ChildVoice,
-    CPCategory,
-    Oversight,
-    Plan,
-    PlanAction,
-    PlanKind,
-    Speaker,
-)
+from cases.models import Case, CaseStatus, ChildVoice, Oversight, Speaker
 from neglect_portal.dates import months_after, months_before, whole_months
 from neglect_portal.working_days import add_working_days
+from plans.history import LONG_CIN_PLAN, LONG_CP_PLAN, PlanLength, earlier_plan_count
+from plans.models import CPCategory, Plan, PlanAction, PlanKind
 
 from .models import DriftAcknowledgement
 
@@ -222,7 +213,7 @@ class CaseFacts:
     """What the rules need to know about one open case, read in bulk by `drift_flags_for_cases`.
 
     `open_plans` carry `previous_plans` (the child's earlier plans of the same kind and category,
-    on any case: `cases.history.earlier_plan_count`); `last_run_on` is the child's latest final assessment-tool run of any tool and
+    on any case: `plans.history.earlier_plan_count`); `last_run_on` is the child's latest final assessment-tool run of any tool and
     `last_early_help_on` of the Early Help Assessment; `last_seen_on` is the latest of the child's
     own voice and a home visit.
     """
@@ -254,7 +245,7 @@ def _record(model_label, pk):
 
 
 def _plan_evidence(plan):
-    return Evidence(str(plan), _case_url(plan.case, "plans"), _record("cases.plan", plan.pk))
+    return Evidence(str(plan), _case_url(plan.case, "plans"), _record("plans.plan", plan.pk))
 
 
 def _is_cp_neglect(plan):
@@ -308,7 +299,7 @@ def repeat_cp_plan(facts: CaseFacts, today: date) -> list[DriftFlag]:
     """A second or later child protection plan for neglect: what did not change last time?
 
     Earlier plans are counted across all the child's cases by the case page's repeat-plan rule
-    (cases/history.py, `earlier_plan_count`).
+    (plans/history.py, `earlier_plan_count`).
     """
     flags = []
     for plan in facts.open_plans:
@@ -408,7 +399,7 @@ def actions_overdue(facts: CaseFacts, today: date) -> list[DriftFlag]:
         Evidence(
             f"Due {_day(action.due_on)}: {action.what[:80]} ({action.owner_agency.name})",
             reverse("cases:action_update", args=[facts.case.pk, action.pk]),
-            _record("cases.planaction", action.pk),
+            _record("plans.planaction", action.pk),
         )
         for action in actions
     ]

@@ -63,7 +63,7 @@ CHRONOLOGY_PDF_MAX_ENTRIES = env.int("CHRONOLOGY_PDF_MAX_ENTRIES", default=1000)
 # CHRONOLOGY_THEME_KEYWORDS (theme -> words) keeps its default in chronologies/patterns.py unless set here.
 
 # Long plans, one threshold per idea, read by drift's flags and the dashboard's measures alike
-# (cases/history.py): a child protection plan of this many months or more; a child in need plan over
+# (plans/history.py): a child protection plan of this many months or more; a child in need plan over
 # this many. The names they had when only drift read them are still honoured.
 LONG_CP_PLAN_MONTHS = env.int("LONG_CP_PLAN_MONTHS", default=env.int("DRIFT_CP_PLAN_RED_MONTHS", default=12))
 LONG_CIN_PLAN_MONTHS = env.int("LONG_CIN_PLAN_MONTHS", default=env.int("DRIFT_CIN_PLAN_MONTHS", default=6))
@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "sharing",
     "cases",
     "households",
+    "plans",
     "conferences",
     "drift",
     "chronologies",
@@ -352,7 +353,7 @@ SPECTACULAR_SETTINGS = {
     # Several models have a `status` field with different choices: name each enum.
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "cases.models.CaseStatus",
-        "ActionStatusEnum": "cases.models.ActionStatus",
+        "ActionStatusEnum": "plans.models.ActionStatus",
         "ConferenceKindEnum": "conferences.models.ConferenceKind",
         "SharingConditionEnum": "sharing.models.SharingCondition",
         "AuditRoundStatusEnum": "quality.models.RoundStatus",

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.models import Agency
-from cases.models import Case, CaseStatus, CPCategory, PlanKind
+from cases.models import Case, CaseStatus
+from plans.models import CPCategory, PlanKind
 
 from .models import (
     GOOD_OR_BETTER,

@@ -24,7 +24,8 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from cases.models import PlanKind, Threshold
+from cases.models import Threshold
+from plans.models import PlanKind
 
 CASE_CLOSED = "case_closed"
 CHILD_25TH_BIRTHDAY = "child_25th_birthday"

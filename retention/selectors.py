@@ -13,8 +13,9 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus, Child, Family, Plan
+from cases.models import Case, CaseStatus, Child, Family
 from conferences.models import Conference, ConferenceChild
+from plans.models import Plan
 
 from .models import Decision, Outcome, RetentionItem, ReviewStatus
 from .rules import case_due_on, record_type, rules

@@ -24,10 +24,11 @@ from django.utils import timezone
 
 from agencies.models import Role
 from audit.models import AccessEvent
-from cases.models import Adult, AdultChildRelationship, Case, Child, ChildVoice, Concern, Oversight, Plan, Referral
+from cases.models import Adult, AdultChildRelationship, Case, Child, ChildVoice, Concern, Oversight, Referral
 from chronologies.models import ChronologyEntry
 from conferences.models import ConferenceChild
 from partnership.selectors import partnership_name
+from plans.models import Plan
 from tools.models import AssessmentRun
 
 from .models import SubjectKind

@@ -10,7 +10,7 @@ tool mandatory in every child in need and child protection case). It says so in 
 * `tool` – the tool's key (every version of it counts);
 * `level` – the case's level of need (`cases.models.Threshold`: universal, universal_plus,
   targeted_early_help, specialist);
-* `after` – what starts the clock: plan kinds (`cases.models.PlanKind`: the latest open plan of
+* `after` – what starts the clock: plan kinds (`plans.models.PlanKind`: the latest open plan of
   those kinds on the case) or "case_opened" (the day the case opened);
 * `within_working_days` – how long the practitioner has, in working days (weekends and bank
   holidays of England and Wales skipped: neglect_portal/working_days.py).
@@ -29,8 +29,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Exists, OuterRef, Q
 
-from cases.models import PlanKind, Threshold
+from cases.models import Threshold
 from neglect_portal.working_days import add_working_days
+from plans.models import PlanKind
 
 CASE_OPENED = "case_opened"
 _FIELDS = {"tool", "level", "within_working_days", "after"}
@@ -91,7 +92,7 @@ class ToolRequirement:
 
     def _trigger_plans(self, day):
         """Plans (for OuterRef("pk") as the case) that start this requirement's clock at `day`: the latest open of its kinds."""
-        from cases.models import Plan
+        from plans.models import Plan
 
         open_then = Q(started_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         later = Plan.objects.filter(open_then, case_id=OuterRef("case_id"), kind__in=self.after).filter(

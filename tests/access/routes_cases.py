@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from cases.models import CPCategory, PlanKind
-from cases.services import concern_record, plan_action_add, plan_start
+from cases.services import concern_record
+from plans.models import CPCategory, PlanKind
+from plans.services import plan_action_add, plan_start
 from tests.factories import SHARING
 
 from .matrix import CASE_LEAD_OVERSEERS, CASE_OVERSEERS, CASE_VISIBLE, CASE_WORKERS, Row, api, page

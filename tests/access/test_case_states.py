@@ -25,10 +25,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import CaseStatus, ChildVoice, Concern, Plan, PlanAction
-from cases.services import CLOSED_CASE, case_close, plan_end
+from cases.models import CaseStatus, ChildVoice, Concern
+from cases.services import CLOSED_CASE, case_close
 from chronologies.models import EntryKind
 from notifications.models import Notification
+from plans.models import Plan, PlanAction
+from plans.services import plan_end
 from tests.chronologies.builders import make_entry
 from tests.conftest import USER_KINDS
 from tests.factories import make_action, make_plan

@@ -77,8 +77,8 @@ THE_ACCESS_LAYER = "agencies/access.py"
 # (file, model) -> why its reads outside a scoped queryset are safe. Keep it short: a new entry needs a reason a reviewer accepts.
 ALLOWED = {
     # --- Reads of a record the access layer already returned, re-fetched to lock or to join in what it needs.
-    ("cases/services.py", "Plan"): "plan_end re-reads, under its version check, the plan the view got through access_case",
-    ("cases/services.py", "PlanAction"): "plan_action_update re-reads the action the view got through access_case",
+    ("plans/services.py", "Plan"): "plan_end re-reads, under its version check, the plan the view got through access_case",
+    ("plans/services.py", "PlanAction"): "plan_action_update re-reads the action the view got through access_case",
     ("cases/services.py", "TeamMembership"): "team_add, the one way into a team, asks access.require_team_add first",
     ("conferences/services.py", "Conference"): "marks the conference the view got through access_conference as recorded",
     ("conferences/services.py", "Invitation"): "locks the invitation the view got through access_invitation",
@@ -117,7 +117,7 @@ ALLOWED = {
     # --- The case page and family page: rows of a case or household reached through access_case / access_family.
     ("cases/selectors.py", "Adult"): "a household's adults, reached through a visible child; their child links are narrowed to visible children",
     ("cases/selectors.py", "ConcernAmendment"): "prefetch of the amendments of concerns on a case the view got through access_case",
-    ("cases/selectors.py", "PlanAction"): "prefetch of the actions of plans already narrowed to visible cases",
+    ("plans/selectors.py", "PlanAction"): "prefetch of the actions of plans already narrowed to visible cases",
     ("cases/selectors.py", "SharingDecision"): "the disclosure log of one case the view got through access_case",
     (
         "cases/selectors.py",
@@ -125,7 +125,7 @@ ALLOWED = {
     ): "ChildIdentifiers.first_matches: the exact-identifier lookup, only for identifier_lookup, whose answer is the same whatever it finds",
     ("cases/selectors.py", "Referral"): "the repeat-referral flag looks among all of a child's referrals and says only that one exists",
     (
-        "cases/history.py",
+        "plans/history.py",
         "Plan",
     ): "repeat-plan and plan-history rules shared by drift, the dashboard and the census: callers pass visible or partnership-wide sets",
     ("cases/history.py", "Referral"): "repeat-referral rules shared by drift, the dashboard and the census",

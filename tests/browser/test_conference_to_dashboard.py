@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 import time_machine
 
-from cases.models import Plan, PlanKind
 from conferences.models import Attendance, ConferenceKind
 from dashboard.selectors import compute_measures
 from neglect_portal.quarters import quarter_of
+from plans.models import Plan, PlanKind
 from tests.conferences.builders import make_conference, record
 from tests.factories import PASSWORD, make_case, make_child
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from cases.services import plan_action_update
+from plans.services import plan_action_update
 from tests.factories import PASSWORD, make_action, make_concern, make_plan
 
 from .conftest import serious_violations, sign_in

@@ -8,10 +8,11 @@ categories, factors and needs, so the DfE rules see many shapes, reproducibly fo
 import random
 from datetime import date, timedelta
 
-from cases.models import CPCategory, Ethnicity, PlanKind, ReferralOutcome
+from cases.models import Ethnicity, ReferralOutcome
 from cases.services import case_close
 from census import codes
 from conferences.models import ConferenceKind
+from plans.models import CPCategory, PlanKind
 from tests.census.conftest import conference, refer, upn
 from tests.factories import make_case, make_child, make_plan
 
@@ -136,7 +137,7 @@ class _Maker:
         child = self.child(name)
         cases, plans, held = self.cp_episode([child], self.day(date(2023, 1, 1), date(2023, 12, 31)))
         ended = held + timedelta(days=rng.randint(100, 300))
-        from cases.services import plan_end
+        from plans.services import plan_end
 
         plan_end(actor=None, plan=plans[0], ended_on=ended, end_reason="Outcomes met")
         case_close(actor=self.world.users["csc_manager"], case=cases[0], closed_on=ended, closure_reason="Needs met")

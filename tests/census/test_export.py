@@ -149,8 +149,8 @@ def test_export_is_the_same_every_time(histories):
 
 
 def test_a_weekend_initial_conference_is_a_data_quality_problem(world, schema):
-    from cases.models import PlanKind
     from conferences.models import ConferenceKind
+    from plans.models import PlanKind
     from tests.census.conftest import conference, refer
     from tests.factories import make_case, make_child, make_plan
 

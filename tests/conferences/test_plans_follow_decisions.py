@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases import services as case_services
-from cases.models import Plan, PlanKind
 from chronologies.models import ChronologyEntry
 from conferences.models import ConferenceDecision, ConferenceKind
 from conferences.services import DecisionEntry, conference_record_decisions
+from plans import services as plan_services
+from plans.models import Plan, PlanKind
 from tests.factories import make_case, make_child
 
 from .builders import make_conference
@@ -92,10 +92,10 @@ def test_a_second_initial_conference_cannot_start_a_plan_already_open(world):
 
 def test_a_child_protection_plan_cannot_be_typed_in_by_hand_but_other_plans_can(world):
     with pytest.raises(ValidationError) as error:
-        case_services.plan_start_by_hand(
+        plan_services.plan_start_by_hand(
             actor=world.users["csc_manager"], case=world.case, kind=PlanKind.CHILD_PROTECTION, cp_category="neglect", started_on=date(2026, 11, 1)
         )
-    assert error.value.message_dict["kind"] == [case_services.CP_PLAN_BY_HAND_REFUSED]
+    assert error.value.message_dict["kind"] == [plan_services.CP_PLAN_BY_HAND_REFUSED]
     assert cp_plans(world.case) == []
-    plan = case_services.plan_start_by_hand(actor=world.users["csc_manager"], case=world.case, kind=PlanKind.CHILD_IN_NEED, started_on=date(2026, 11, 1))
+    plan = plan_services.plan_start_by_hand(actor=world.users["csc_manager"], case=world.case, kind=PlanKind.CHILD_IN_NEED, started_on=date(2026, 11, 1))
     assert plan.kind == PlanKind.CHILD_IN_NEED

@@ -11,15 +11,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from cases.models import (
-    Case,
-    Child,
-    CPCategory,
-    Plan,
-    PlanKind,
-    Referral,
-    ReferralOutcome,
-)
+from cases.models import Case, Child, Referral, ReferralOutcome
 from chronologies.models import ChronologyEntry, EntryKind
 from conferences.models import (
     Attendance,
@@ -28,6 +20,7 @@ from conferences.models import (
     ConferenceKind,
     Invitation,
 )
+from plans.models import CPCategory, Plan, PlanKind
 from tools.models import AssessmentRun, DefinitionStatus, RunStatus, ToolDefinition
 
 CP = PlanKind.CHILD_PROTECTION

@@ -7,11 +7,12 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from bench.county import Sizes
-from cases.models import Case, Child, Concern, Plan, Referral
+from cases.models import Case, Child, Concern, Referral
 from chronologies.models import ChronologyEntry
 from conferences.models import Conference
 from dashboard.selectors import compute_measures
 from neglect_portal.quarters import last_complete_quarter
+from plans.models import Plan
 from tools.models import AssessmentRun, RunStatus
 
 CHILDREN = 6000

@@ -9,10 +9,11 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from cases.models import Case, Child, Plan, PlanKind, Threshold
+from cases.models import Case, Child, Threshold
 from dashboard.selectors import compute_measures, measure_by_key, measures
 from drift.rules import CaseFacts, required_tool_missing
 from neglect_portal.quarters import parse_quarter
+from plans.models import Plan, PlanKind
 from tests.tools.builders import published
 from tools.models import AssessmentRun, RunStatus
 

@@ -9,11 +9,12 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from cases.models import Case, Child, Concern, CPCategory, Family, Plan, PlanKind, Referral
+from cases.models import Case, Child, Concern, Family, Referral
 from census.models import CensusAssessment, ChildCensus, ReferralCensus
 from chronologies.models import ChronologyEntry, EntryKind
 from dashboard.selectors import compute_measures
 from neglect_portal.quarters import parse_quarter
+from plans.models import CPCategory, Plan, PlanKind
 from tests.tools.builders import published
 from tools.models import AssessmentRun, RunStatus
 

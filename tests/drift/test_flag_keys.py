@@ -5,10 +5,10 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
-from cases.models import PlanKind
 from conferences.selectors import AGENCY_ABSENT_IN_A_ROW, ConferenceFlag
 from drift.models import DriftAcknowledgement
 from drift.rules import CaseFacts, drift_acknowledge, flag_key, flags_from_facts
+from plans.models import PlanKind
 from tests.factories import make_action, make_plan
 
 from .builders import flag, flags_of

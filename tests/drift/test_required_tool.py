@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from cases.models import Case, PlanKind, Threshold
+from cases.models import Case, Threshold
+from plans.models import PlanKind
 from tests.factories import make_plan
 from tests.tools.builders import all_grades, final_run, published
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from cases.models import ActionStatus, PlanKind, Speaker
-from cases.services import case_close, plan_action_update
+from cases.models import Speaker
+from cases.services import case_close
 from chronologies.models import EntryKind, Significance
 from conferences.selectors import (
     AGENCY_ABSENT_IN_A_ROW,
@@ -15,6 +15,8 @@ from conferences.selectors import (
     ConferenceFlag,
 )
 from drift.rules import CaseFacts, flags_from_facts
+from plans.models import ActionStatus, PlanKind
+from plans.services import plan_action_update
 from tests.chronologies.builders import make_entry
 from tests.factories import make_action, make_plan
 from tests.tools.builders import all_grades, final_run, published

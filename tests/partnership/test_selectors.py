@@ -23,11 +23,12 @@ from datetime import date
 
 import pytest
 
-from cases.models import Case, Child, CPCategory, Plan, PlanKind
+from cases.models import Case, Child
 from dashboard.selectors import compute_measures, measure_by_key
 from neglect_portal.quarters import parse_quarter
 from partnership.models import PartnershipProfile, Rag
 from partnership.selectors import OVERARCHING_LABEL, action_plan_rag_by_agency, action_plan_red_rows, partnership_profile, plans_overview
+from plans.models import CPCategory, Plan, PlanKind
 
 from .conftest import make_row, make_update
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from agencies import access
 from audit.models import AccessEvent, AuditAction
-from cases.models import CaseUserObjectPermission, PlanKind, Threshold
+from cases.models import CaseUserObjectPermission, Threshold
 from neglect_portal.concurrency import EditConflict
 from partnership.models import ActionPlanRow, Rag
+from plans.models import PlanKind
 from quality import services
 from quality.models import AuditorGrade, Grade, LearningActionStatus, ModeratedGrade, RoundStatus, SampledCase
 from tests.factories import make_agency, make_case, make_plan, make_user

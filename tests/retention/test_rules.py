@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from cases.models import PlanKind, Threshold
+from cases.models import Threshold
+from plans.models import PlanKind
 from retention.rules import EARLY_HELP, LOOKED_AFTER, STATUTORY, case_due_on, record_type, rules, twenty_fifth_birthday
 
 
