@@ -33,4 +33,4 @@ class ChronologiesConfig(AppConfig):
         }
         for number, (event, receiver) in enumerate(subscriptions.items()):
             event.connect(receiver, weak=False, dispatch_uid=f"chronology-{number}")
-        case_page.provider_register("patterns", lambda *, user, case, today: patterns.patterns_for_child(user=user, child=case.child, today=today))
+        case_page.provider_register("patterns", lambda *, user, case, today: patterns.pattern_summaries_for_child(user=user, child=case.child, today=today))

@@ -13,8 +13,8 @@ the same queries, and nearly the same time, as a child with one:
    each neglect type, each key-word theme, school absence and concerns, with first and last dates;
 3. the health appointments of the theme window, as ids, kinds and dates only (runs missed in a row
    need their order);
-4. the first `SHOWN` entries of each pattern found (one UNION query of one slice per pattern), and
-   those entries with their agency and child (one query).
+4. the first `shown` entries of each pattern found (one UNION query of one slice per pattern; none
+   for the chronology and case pages, which link to each pattern's own page instead), and those entries with their agency and child (one query).
 
 A pattern's `entries` is a `PatternEntries`: its length is the database's count, its first `SHOWN`
 items are loaded (what templates/chronologies/includes/patterns.html shows), and iterating it in full
@@ -31,8 +31,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, FilteredRelation, Max, Min, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, Max, Min, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
@@ -43,7 +44,7 @@ from .models import NOTABLE, ChronologyEntry, EntryKind, EntryThemes
 from .patterns import Pattern, _day, _names, _plural
 from .selectors import current_versions
 
-SHOWN = 20  # entries of each pattern loaded for the page
+SHOWN = 20  # entries of each pattern loaded with it, for a page that lists them
 
 
 class PatternEntries(Sequence):
@@ -134,11 +135,13 @@ def themes_joined(digest):
 # --- The patterns --------------------------------------------------------------------------------------
 
 
-def patterns_from_aggregates(entries, *, today: date) -> list[Pattern]:
+def patterns_from_aggregates(entries, *, today: date, shown: int = SHOWN) -> list[Pattern]:
     """`patterns.detect_patterns` over `entries` (a queryset of the entries the reader may see), as of `today`.
 
     A fixed number of queries (six, and one more the first time new entries are matched against
-    the theme words), whatever the number of entries.
+    the theme words), whatever the number of entries. Each pattern's first `shown` entries are
+    loaded with it; the chronology and case pages ask for none (`shown=0`: they link to each
+    pattern's own page, which lists its entries), so what they render does not grow with the record.
     """
     cumulative_months, theme_months = patterns.cumulative_window_months(), patterns.theme_window_months()
     cumulative_start = patterns.months_before(today, cumulative_months)
@@ -210,13 +213,15 @@ def patterns_from_aggregates(entries, *, today: date) -> list[Pattern]:
     absences_too = total("absence") and total("concern")
 
     # The entries each pattern shows first, and the absence with the lowest attendance, in one query; then those entries.
-    slices = [(code, counted.filter(condition).order_by(*order)[:SHOWN]) for code, _, _, condition, _, order in found]
+    slices = [(code, counted.filter(condition).order_by(*order)[:shown]) for code, _, _, condition, _, order in found] if shown else []
     if absences_too:
-        slices.append(("absence_alongside_concerns", counted.filter(absence | concern).order_by("occurred_on", "pk")[:SHOWN]))
+        slices += [("absence_alongside_concerns", counted.filter(absence | concern).order_by("occurred_on", "pk")[:shown])] if shown else []
         lowest_first = ("attendance_percentage", "occurred_on", "created_at", "pk")
         slices.append(("lowest", counted.filter(absence, attendance_percentage__isnull=False).order_by(*lowest_first)[:1]))
     heads = _heads(slices)
-    loaded = ChronologyEntry.objects.filter(pk__in=[pk for ids in heads.values() for pk in ids] + [pk for run in runs for pk in run["ids"][:SHOWN]] or [0])
+    # A run's first entry is loaded even when none is shown: it names the child when the household has several.
+    run_heads = [pk for run in runs for pk in run["ids"][: max(shown, 1)]]
+    loaded = ChronologyEntry.objects.filter(pk__in=[pk for ids in heads.values() for pk in ids] + run_heads or [0])
     loaded = loaded.select_related("agency", "child").in_bulk()
 
     result = []
@@ -224,8 +229,8 @@ def patterns_from_aggregates(entries, *, today: date) -> list[Pattern]:
         rest = lambda condition=condition, order=order: counted.filter(condition).select_related("agency", "child").order_by(*order)  # noqa: E731
         result.append(Pattern(code=code, title=title, reason=reason, entries=PatternEntries(count, [loaded[pk] for pk in heads[code]], rest)))
     for run in runs:
-        head = [loaded[pk] for pk in run["ids"][:SHOWN]]
-        child = f"{head[0].child}: " if run["several_children"] else ""
+        head = [loaded[pk] for pk in run["ids"][:shown]]
+        child = f"{loaded[run['ids'][0]].child}: " if run["several_children"] else ""
         reason = (
             f"{child}{len(run['ids'])} health appointments in a row were missed, from {_day(run['first_on'])} "
             f"to {_day(run['last_on'])}, with none attended in between."
@@ -241,12 +246,68 @@ def patterns_from_aggregates(entries, *, today: date) -> list[Pattern]:
             f"all in the last {_plural(cumulative_months, 'month')}."
         )
         rest = lambda: counted.filter(absence | concern).select_related("agency", "child").order_by("occurred_on", "pk")  # noqa: E731
-        head = [loaded[pk] for pk in heads["absence_alongside_concerns"]]
+        head = [loaded[pk] for pk in heads.get("absence_alongside_concerns", [])]
         count = total("absence") + total("concern")
         result.append(
             Pattern(code="absence_alongside_concerns", title="School absence alongside concerns", reason=reason, entries=PatternEntries(count, head, rest))
         )
     return result
+
+
+# --- The pages' summary: titles, reasons and counts, kept in the cache ----------------------------------
+
+SUMMARY_SECONDS = 600
+
+
+class _Counted(Sequence):
+    """A summary pattern's entries: their number, and the entries themselves only if asked for (`load`)."""
+
+    def __init__(self, count, load):
+        self.count, self._load, self._all = count, load, None
+
+    def __len__(self):
+        return self.count
+
+    def __getitem__(self, index):
+        if self._all is None:
+            self._all = list(self._load())
+        return self._all[index]
+
+
+def pattern_summaries(entries, *, today: date) -> list[Pattern]:
+    """`patterns_from_aggregates(entries, today=today, shown=0)`, kept in the cache for `SUMMARY_SECONDS`.
+
+    For the pages that show each pattern's title, reason and number of entries (the chronology, the
+    case page, the chronology PDF): in steady state two small queries instead of six aggregates.
+    `entries` is what one reader may see of one chronology, read through the access layer. The key
+    holds everything the answer depends on, so a cached answer is one the reader would get now:
+
+    * which entries they are: a digest of the queryset's SQL and parameters, which name the child or
+      household and the reader's own visibility conditions (their agency, their grants);
+    * the number, the newest id and the sum of the ids of the entries the reader may see, in one
+      indexed aggregate: the chronology is append-only (an amendment is a new entry, nothing is
+      updated, a restricted entry's sharing is set when it is recorded, and only retention deletes),
+      so an entry recorded, amended or deleted, or a child the reader gains or loses sight of,
+      makes a new key;
+    * the theme words in force and today's date (the windows move with it).
+
+    The time limit covers what the key cannot see: an agency renamed (names are in the reasons).
+    A summary pattern's entries are read again, in full, only if they are iterated.
+    """
+    shape = entries.aggregate(count=Count("pk"), newest=Max("pk"), ids=Sum("pk"))
+    _keyword, digest = keyword_themes()
+    sql, params = entries.query.sql_with_params()
+    which = hashlib.sha1(f"{sql}|{params}".encode(), usedforsecurity=False).hexdigest()
+    key = f"chronology-patterns:{which}:{shape['count']}:{shape['newest']}:{shape['ids']}:{digest}:{today.isoformat()}"
+    summary = cache.get(key)
+    if summary is None:
+        summary = [(pattern.code, pattern.title, pattern.reason, len(pattern.entries)) for pattern in patterns_from_aggregates(entries, today=today, shown=0)]
+        cache.set(key, summary, SUMMARY_SECONDS)
+
+    def load(code):
+        return lambda: next(pattern.entries for pattern in patterns_from_aggregates(entries, today=today) if pattern.code == code)
+
+    return [Pattern(code=code, title=title, reason=reason, entries=_Counted(count, load(code))) for code, title, reason, count in summary]
 
 
 def _heads(slices) -> dict[str, list[int]]:

@@ -277,7 +277,7 @@ def _pattern_entries(entries, today):
 
 
 def patterns_for_child(*, user, child, today: date | None = None) -> list[Pattern]:
-    """The patterns in the child's chronology as the user may see it (for the chronology and case pages).
+    """The patterns in the child's chronology as the user may see it, with their entries (a pattern's page, the API).
 
     Counted by the database (pattern_aggregates.py, issue 18): the same patterns as `detect_patterns`
     over `_pattern_entries`, in a fixed number of queries however long the chronology is.
@@ -294,6 +294,25 @@ def patterns_for_family(*, user, family_id: int, today: date | None = None) -> l
 
     today = today or timezone.localdate()
     return patterns_from_aggregates(chronology_entries_visible_to(user).filter(child__family_id=family_id), today=today)
+
+
+def pattern_summaries_for_child(*, user, child, today: date | None = None) -> list[Pattern]:
+    """The child's patterns as titles, reasons and numbers of entries (the chronology, case page and PDF), cached (pattern_aggregates.py)."""
+    from .pattern_aggregates import pattern_summaries
+
+    return pattern_summaries(chronology_entries_visible_to(user).filter(child=child), today=today or timezone.localdate())
+
+
+def pattern_summaries_for_family(*, user, family_id: int, today: date | None = None) -> list[Pattern]:
+    """The household's patterns as titles, reasons and numbers of entries (the whole-family chronology), cached."""
+    from .pattern_aggregates import pattern_summaries
+
+    return pattern_summaries(chronology_entries_visible_to(user).filter(child__family_id=family_id), today=today or timezone.localdate())
+
+
+def pattern_named(patterns, code) -> Pattern | None:
+    """The pattern of `code` among `patterns`, or None when it is not (or no longer) found."""
+    return next((pattern for pattern in patterns if pattern.code == code), None)
 
 
 # --- Many children at once (drift rules, manager queues) ------------------------------------------------

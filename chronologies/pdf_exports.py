@@ -27,7 +27,7 @@ from partnership.selectors import partnership_name
 from . import selectors
 from .forms import ChronologyFilterForm
 from .models import ChronologyExport, ExportStatus
-from .patterns import patterns_for_child
+from .patterns import pattern_summaries_for_child
 from .pdf import chronology_pdf
 
 
@@ -62,7 +62,7 @@ def pdf_of(*, user, child, form, filters, matching) -> tuple[bytes, int]:
             # The field policy decides who reads the NHS number (health agencies, the lead, social care).
             "show_nhs_number": field_policy.for_child(user, child).may_read("child", "nhs_number"),
             "entries": entries,
-            "patterns": patterns_for_child(user=user, child=child),
+            "patterns": pattern_summaries_for_child(user=user, child=child),  # titles and reasons only
             "applied": form.applied(),
             "date_from": filters.date_from or (min(entry.occurred_on for entry in entries) if entries else None),
             "date_to": filters.date_to or (max(entry.occurred_on for entry in entries) if entries else None),

@@ -21,12 +21,12 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cases.selectors import family_view
 from neglect_portal.govuk_forms import add_service_errors
-from neglect_portal.pagination import pagination_links, query_without_page
+from neglect_portal.pagination import page_of, pagination_links, query_without_page
 
 from . import importing, pdf_exports, selectors, services
 from .forms import AmendEntryForm, ChronologyFilterForm, ImportConfirmForm, ImportUploadForm, NewEntryForm
 from .models import EntryKind, ExportStatus
-from .patterns import patterns_for_child, patterns_for_family
+from .patterns import pattern_named, pattern_summaries_for_child, pattern_summaries_for_family, patterns_for_child, patterns_for_family
 from .pdf import max_entries
 
 case_workers_only = access.role_required(access.can_see_case_work)
@@ -68,7 +68,7 @@ def child_chronology(request, child_id):
     return _merged_view(
         request,
         chronology=lambda filters: selectors.chronology_for_child(user=user, child=child, filters=filters),
-        patterns=patterns_for_child(user=user, child=child),
+        patterns=pattern_summaries_for_child(user=user, child=child),
         context={"child": child},
     )
 
@@ -80,7 +80,43 @@ def family_chronology(request, family_id):
     return _merged_view(
         request,
         chronology=lambda filters: selectors.chronology_for_family(user=user, family_id=family_id, filters=filters),
+        patterns=pattern_summaries_for_family(user=user, family_id=family_id),
+        context={"household": family_view(user=user, family_id=family_id)},
+    )
+
+
+PATTERN_PAGE_SIZE = 50
+
+
+def _pattern_page(request, *, patterns, code, context):
+    """One pattern's entries, a page at a time; a pattern no longer found says so (200, with a way back)."""
+    pattern = pattern_named(patterns, code)
+    page = page_of(pattern.entries, request.GET.get("page"), per_page=PATTERN_PAGE_SIZE) if pattern else None
+    return render(
+        request,
+        "chronologies/pattern.html",
+        {**context, "pattern": pattern, "page": page, "pagination": pagination_links(page) if page else None},
+    )
+
+
+@login_required
+@require_safe
+def child_pattern(request, child_id, code):
+    """The entries behind one pattern of the child's chronology (the chronology and case pages link here)."""
+    child = access.access_child(request.user, child_id, action="view", request=request)
+    return _pattern_page(request, patterns=patterns_for_child(user=request.user, child=child), code=code, context={"child": child})
+
+
+@login_required
+@require_safe
+def family_pattern(request, family_id, code):
+    """The entries behind one pattern of the whole family's chronology."""
+    access.access_family(request.user, family_id, request=request)
+    user = request.user
+    return _pattern_page(
+        request,
         patterns=patterns_for_family(user=user, family_id=family_id),
+        code=code,
         context={"household": family_view(user=user, family_id=family_id)},
     )
 

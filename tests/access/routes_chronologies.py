@@ -37,6 +37,14 @@ def family_id(world):
     return {"family_id": world.case.child.family_id}
 
 
+def child_pattern(world):
+    return {**child_id(world), "code": "cumulative_concerns"}
+
+
+def family_pattern(world):
+    return {**family_id(world), "code": "cumulative_concerns"}
+
+
 def health_entry(world):
     return chronology_entry_record(
         actor=world.users["lead_practitioner"],
@@ -77,6 +85,9 @@ ROUTES = {
     ("chronologies:child_chronology", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=child_id),
     ("chronologies:child_chronology_pdf", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=child_id),
     ("chronologies:family_chronology", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=family_id),
+    # A pattern's entries: read like the chronology it belongs to (the page says when the pattern is not found).
+    ("chronologies:child_pattern", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=child_pattern),
+    ("chronologies:family_pattern", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=family_pattern),
     ("chronologies:entry_create", "GET"): Row(page(CASE_VISIBLE, denied=404), kwargs=child_id),
     ("chronologies:entry_create", "POST"): Row(page(CASE_VISIBLE, allowed_status=302, denied=404), kwargs=child_id, data=lambda w: CONTENT),
     ("chronologies:entry_amend", "GET"): Row(amend_only(page(RECORDERS, denied=404)), kwargs=entry_id),

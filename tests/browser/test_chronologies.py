@@ -91,8 +91,14 @@ def test_a_childs_chronology_shows_patterns_first_and_is_accessible(world, chron
     assert "Showing 1 to 7 of 7 entries" in page.get_by_test_id("entry-count").inner_text()
     police = page.locator("li.app-flag--red")
     assert "Critical" in police.inner_text() and "Restricted" in police.inner_text()
-    page.get_by_text("The 4 entries behind “cumulative concerns”").click()
     _accessible(page, screenshot, "chronology-child")
+
+    # Each pattern links to the entries behind it (the chronology page itself loads none of them).
+    page.get_by_role("link", name="See the 4 entries behind “cumulative concerns”").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Cumulative concerns"
+    assert page.locator("main li[data-testid^=entry-]").count() == 4
+    _accessible(page, screenshot, "chronology-pattern")
+    page.get_by_role("link", name="Back to the chronology").click()
 
     page.get_by_text("Filter the chronology").click()
     page.get_by_label("Significance").select_option("significant")

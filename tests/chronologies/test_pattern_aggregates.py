@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from agencies.access import chronology_entries_visible_to
 from cases.services import family_create
 from chronologies.models import ChronologyEntry, EntryKind, EntryThemes, Significance
-from chronologies.pattern_aggregates import SHOWN, keyword_themes, patterns_from_aggregates
+from chronologies.pattern_aggregates import SHOWN, keyword_themes, pattern_summaries, patterns_from_aggregates
 from chronologies.patterns import _pattern_entries, detect_patterns
 from chronologies.tasks import entry_themes_store
 from tests.factories import make_case, make_child
@@ -90,6 +91,11 @@ def _reference(visible):
     return detect_patterns(_pattern_entries(visible, TODAY), today=TODAY)
 
 
+def _summary(patterns):
+    """What the chronology and case pages show of each pattern."""
+    return [(pattern.code, pattern.title, pattern.reason, len(pattern.entries)) for pattern in patterns]
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(specs=entries)
 def test_the_aggregates_find_the_reference_patterns(world, specs):
@@ -99,7 +105,11 @@ def test_the_aggregates_find_the_reference_patterns(world, specs):
         for reader in ("csc_practitioner", "partner_practitioner", "lead_practitioner"):
             visible = chronology_entries_visible_to(world.users[reader])
             for scope in (visible.filter(child=children[0]), visible.filter(child__family_id=household.pk)):
-                assert patterns_from_aggregates(scope, today=TODAY) == _reference(scope), reader
+                reference = _reference(scope)
+                assert patterns_from_aggregates(scope, today=TODAY) == reference, reader
+                cache.clear()  # ids come back after a rollback on some databases: start each example afresh
+                assert _summary(pattern_summaries(scope, today=TODAY)) == _summary(reference), reader
+                assert _summary(pattern_summaries(scope, today=TODAY)) == _summary(reference), reader  # from the cache
         transaction.set_rollback(True)
 
 
@@ -164,3 +174,49 @@ def test_key_word_themes_are_matched_once_per_set_of_theme_words(world, settings
     assert EntryThemes.objects.filter(dictionary=digest).count() == len(matches)
     settings.CHRONOLOGY_THEME_KEYWORDS = {"Dog bites": ["dog bite"]}
     assert keyword_themes()[1] != digest  # other words: every entry is matched again when next read
+
+
+# --- The pages' summary (cached) ----------------------------------------------------------------------
+
+
+def test_the_summary_is_kept_and_answers_again_as_soon_as_the_chronology_changes(world):
+    cache.clear()
+    child = make_child()
+    make_case(world.health, child=child, team=[world.school])
+    _entries_for(world, child, 60)
+    visible = chronology_entries_visible_to(world.users["csc_practitioner"]).filter(child=child)
+    first = pattern_summaries(visible, today=TODAY)
+    assert _summary(first) == _summary(patterns_from_aggregates(visible, today=TODAY)) and first
+    with CaptureQueriesContext(connection) as captured:
+        again = pattern_summaries(visible, today=TODAY)
+    assert _summary(again) == _summary(first) and len(captured.captured_queries) == 2  # the theme words and the chronology's shape
+    # Its entries are read, in full, only when asked for.
+    full = {pattern.code: list(pattern.entries) for pattern in patterns_from_aggregates(visible, today=TODAY)}
+    assert {pattern.code: list(pattern.entries) for pattern in again} == full
+    # One more concern is in the next answer at once: the cache is never older than the chronology.
+    ChronologyEntry.objects.create(child=child, agency=world.school, occurred_on=TODAY, kind=EntryKind.CONCERN, summary="Hungry", impact_on_child="Tired")
+    changed = pattern_summaries(visible, today=TODAY)
+    assert _summary(changed) == _summary(patterns_from_aggregates(visible, today=TODAY)) != _summary(first)
+
+
+def test_readers_of_different_agencies_never_share_a_summary(world):
+    cache.clear()
+    child = make_child()
+    make_case(world.health, child=child, team=[world.school])
+    # Two health concerns and a restricted police-style entry of social care's: three agencies for social care, two for the school.
+    for agency, restricted in ((world.health, False), (world.health, False), (world.csc, True)):
+        ChronologyEntry.objects.create(
+            child=child,
+            agency=agency,
+            occurred_on=TODAY - timedelta(days=3),
+            kind=EntryKind.CONCERN,
+            summary="Hungry",
+            impact_on_child="Tired",
+            restricted=restricted,
+        )
+    summaries = {}
+    for reader in ("csc_practitioner", "partner_practitioner", "csc_practitioner", "partner_practitioner"):
+        visible = chronology_entries_visible_to(world.users[reader]).filter(child=child)
+        summaries.setdefault(reader, []).append(_summary(pattern_summaries(visible, today=TODAY)))
+        assert summaries[reader][-1] == _summary(_reference(visible)), reader
+    assert summaries["csc_practitioner"][0] != summaries["partner_practitioner"][0]

@@ -74,6 +74,33 @@ def test_patterns_are_shown_at_the_top(world, client_for):
         make_concern(world.case, world.users[kind], observed_on=date(2026, 10, 1))
     page = page_of(client_for(world.users["lead_practitioner"]), chronology_url(world.case.child))
     assert page.index('data-testid="pattern-cumulative_concerns"') < page.index('<h2 class="govuk-heading-m">Entries</h2>')
+    pattern_url = reverse("chronologies:child_pattern", args=[world.case.child.pk, "cumulative_concerns"])
+    assert f'href="{pattern_url}">See the 3 entries behind “cumulative concerns”</a>' in page
+
+
+def test_a_patterns_page_lists_the_entries_behind_it_that_the_reader_may_see(world, client_for, police_secret):
+    first, second = (
+        make_concern(world.case, world.users[kind], observed_on=date(2026, 10, day), description=f"{words}: no breakfast again.")
+        for day, kind, words in ((1, "lead_practitioner", "First worry"), (2, "partner_practitioner", "Second worry"))
+    )
+    url = reverse("chronologies:child_pattern", args=[world.case.child.pk, "cumulative_concerns"])
+    # Social care sees the restricted police entry (critical, so it counts) as well as both concerns: three entries.
+    page = page_of(client_for(world.users["csc_practitioner"]), url)
+    assert '<h1 class="govuk-heading-l">Cumulative concerns</h1>' in page
+    assert "The 3 entries behind this pattern that you can see, oldest first." in page
+    assert page.index("First worry") < page.index("Second worry")
+    assert POLICE_SECRET[:30] in page
+    # The school may not read the police entry: two entries from two agencies, no pattern for it, and nothing leaks.
+    school = page_of(client_for(world.users["partner_practitioner"]), url)
+    assert "No longer a pattern" in school and POLICE_SECRET[:30] not in school
+
+
+def test_a_family_patterns_page_names_each_entrys_child(world, client_for):
+    for kind in ("lead_practitioner", "lead_practitioner", "partner_practitioner"):
+        make_concern(world.case, world.users[kind], observed_on=date(2026, 10, 1))
+    url = reverse("chronologies:family_pattern", args=[world.case.child.family_id, "cumulative_concerns"])
+    page = page_of(client_for(world.users["csc_practitioner"]), url)
+    assert page.count(f"), {world.case.child}: ") == 3
 
 
 @pytest.mark.parametrize(
@@ -337,3 +364,11 @@ def test_the_confirm_step_refuses_text_over_the_limit(world, client_for):
     response = client_for(world.users["partner_practitioner"]).post(reverse("chronologies:import_confirm"), {"text": "x" * 2_000_001})
     assert response.status_code == 200 and "The file must be 2 MB or smaller" in response.content.decode()
     assert not ChronologyEntry.objects.exists()
+
+
+def test_the_case_page_links_each_pattern_to_its_entries(world, client_for):
+    for kind in ("lead_practitioner", "lead_practitioner", "partner_practitioner"):
+        make_concern(world.case, world.users[kind], observed_on=date(2026, 10, 1))
+    page = page_of(client_for(world.users["lead_practitioner"]), reverse("cases:case_detail", args=[world.case.pk]))
+    pattern_url = reverse("chronologies:child_pattern", args=[world.case.child.pk, "cumulative_concerns"])
+    assert f'href="{pattern_url}">See the 3 entries behind “cumulative concerns”</a>' in page
