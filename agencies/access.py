@@ -149,6 +149,9 @@ def _explicit_grants(user):
     (guardian knows no expiry); global permissions and the superuser flag play no part, as with
     guardian's `accept_global_perms=False, with_superuser=False`.
     """
+    if user.pk is None:  # `agency_reader`: never saved, so only its agency's grants
+        to_agency = _live_grants(registry.CaseGroupObjectPermission).filter(group_id=user.membership.agency.group_id).values("content_object_id")
+        return Q(pk__in=to_agency)
     to_user = _live_grants(registry.CaseUserObjectPermission).filter(user_id=user.pk).values("content_object_id")
     to_agency = _live_grants(registry.CaseGroupObjectPermission).filter(group__user=user).values("content_object_id")
     return Q(pk__in=to_user) | Q(pk__in=to_agency)
@@ -1294,6 +1297,24 @@ def whole_record_reader():
     reader.membership = Membership(
         agency=Agency(name="Children's social care (whole record)", kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_active=True), role=Role.MANAGER
     )
+    return reader
+
+
+def agency_reader(agency):
+    """An in-memory manager of `agency` with no grants of their own, for warming drift's stored views only.
+
+    It sees what any case worker of the agency without a personal grant sees (the agency's team
+    places and its group's grants) and nothing more. Like `whole_record_reader` it is never saved,
+    has no password or session and cannot sign in; drift/own_view.py uses it to compute, ahead of
+    time, the flags a reader of that agency will get, stored under a key made from what that reader
+    sees, so only a reader who sees exactly the same is ever given them.
+    """
+    from django.contrib.auth import get_user_model
+
+    from .models import Membership
+
+    reader = get_user_model()(username=f"drift-agency-view-{agency.pk}", is_active=True)
+    reader.membership = Membership(agency=agency, role=Role.MANAGER)
     return reader
 
 

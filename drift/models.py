@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-__all__ = ["DriftAcknowledgement", "DriftCaseState", "DriftFlag", "DriftSeverity"]
+__all__ = ["DriftAcknowledgement", "DriftCaseState", "DriftFlag", "DriftSeverity", "DriftViewFlags"]
 
 
 class DriftAcknowledgement(models.Model):
@@ -128,3 +128,35 @@ class DriftCaseState(models.Model):
 
     def __str__(self):
         return f"drift state of case {self.case_id}: version {self.version}, computed {self.computed_version}"
+
+
+class DriftViewFlags(models.Model):
+    """A case's flags as one view of its record gives them (drift/own_view.py): for readers from whom something is hidden.
+
+    `key` digests everything the rules read that depends on who reads (the day, the household's
+    cases with their drift versions and whether the view includes each, the chronology entries the
+    view includes), so a row is only ever read by a reader whose own key is the same. `flags` holds
+    the rules' flags as stored for the whole record (`DriftFlag`'s fields, in the rules' order);
+    acknowledgements are applied when read.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="drift_views")
+    key = models.CharField(max_length=64)
+    computed_for = models.DateField()
+    computed_at = models.DateTimeField()
+    flags = models.JSONField(default=list, blank=True)
+    # Nothing the rules read is hidden from this view: its readers get the case's whole-record flags (DriftFlag).
+    whole_record = models.BooleanField(default=False)
+    # The case's place in this reader's queue, as on DriftCaseState.
+    flag_count = models.PositiveSmallIntegerField(default=0)
+    worst = models.PositiveSmallIntegerField(default=0)
+    oldest_red = models.DateField(null=True, blank=True)
+    oldest = models.DateField(null=True, blank=True)
+    codes = models.CharField(max_length=1000, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "key"], name="drift_view_unique_per_case_key")]
+        indexes = [models.Index(fields=["computed_for"], name="drift_view_computed_for")]
+
+    def __str__(self):
+        return f"drift flags of case {self.case_id} for view {self.key[:8]} on {self.computed_for:%d %B %Y}"

@@ -9,7 +9,8 @@ their own view of the child:
   stored flags: they equal what drift/rules.py computes for them (tests/drift/test_read_model.py);
 * anyone else gets the stored flags of cases where no record the rules read is hidden from them
   (`access.record_hidden_from`: a restricted entry of another agency, a run on a case they may not
-  see), and the rules run on their own view for the rest, exactly as before the table existed;
+  see), and flags from their own view for the rest: stored under a key made from that view
+  (drift/own_view.py), computed by the rules on that view when not stored yet;
 * links to records the reader may not see are dropped from every flag's evidence when it is read.
 
 Cases whose stored flags are stale (written since, or computed for an earlier day) are refreshed
@@ -31,7 +32,6 @@ from agencies.access import (
     cases_visible_to,
     chronology_entries_visible_to,
     conferences_visible_to,
-    record_hidden_from,
     records_visible_to,
     sees_whole_record,
 )
@@ -40,6 +40,7 @@ from neglect_portal.pagination import page_of
 
 from . import rules
 from .models import DriftAcknowledgement, DriftFlag
+from .own_view import own_view_flags, views_of
 from .refresh import drift_flags_refresh, fresh, has_code
 
 PAGE_SIZE = 25
@@ -55,9 +56,11 @@ def drift_flags_for_reader(*, user, case_ids, today: date | None = None) -> dict
     """
     today = today or timezone.localdate()
     visible = cases_visible_to(user).filter(pk__in=case_ids, status=CaseStatus.OPEN)
-    own_view = _cases_read_from_own_view(user, visible)
-    found = rules.drift_flags_for_cases(user=user, case_ids=own_view, today=today) if own_view else {}
-    stored = visible.exclude(pk__in=own_view) if own_view else visible
+    found = {}
+    if not sees_whole_record(user):
+        places, keys = views_of(user=user, cases=visible, today=today)
+        found = own_view_flags(user=user, case_ids=sorted(places), today=today, keys=keys) if places else {}
+    stored = visible.exclude(pk__in=list(found)) if found else visible
     ids = _refresh_stale(stored, today, all_ids=True)
     found.update({pk: [] for pk in ids})
     found.update(_stored_flags(case_ids=ids, today=today))
@@ -67,13 +70,6 @@ def drift_flags_for_reader(*, user, case_ids, today: date | None = None) -> dict
 def case_flags(*, user, case, today: date | None = None) -> list[rules.DriftFlag]:
     """The case page's flags (registered in apps.py); an empty list for a closed case, as `rules.flags_for_case`."""
     return drift_flags_for_reader(user=user, case_ids=[case.pk], today=today).get(case.pk, [])
-
-
-def _cases_read_from_own_view(user, cases):
-    """Ids of `cases` whose flags must come from the user's own view (something the rules read is hidden from them)."""
-    if sees_whole_record(user):
-        return []
-    return list(cases.filter(record_hidden_from(user)).values_list("pk", flat=True))
 
 
 def _refresh_stale(cases, today, *, all_ids=False) -> list[int]:
@@ -255,7 +251,8 @@ def drift_queue_page(
     if locality:
         overseen = overseen.filter(child__family__locality=locality)
     cases_checked = overseen.count()
-    own_view = _cases_read_from_own_view(user, overseen)
+    places, keys_of_views = ({}, {}) if sees_whole_record(user) else views_of(user=user, cases=overseen, today=today)
+    own_view = list(places)
     stored = overseen.exclude(pk__in=own_view) if own_view else overseen
     _refresh_stale(stored, today)
 
@@ -273,24 +270,22 @@ def drift_queue_page(
         cases = [by_id[case_id] for case_id in page.object_list if case_id in by_id]
         found = {}
     else:
-        found = rules.drift_flags_for_cases(user=user, case_ids=own_view, today=today)
-        found = {case_id: flags for case_id, flags in found.items() if flags}
-        for flags in found.values():
-            for code_ in {flag.code for flag in flags}:
+        # The reader's own places (stored with their views) take their place among the rest by the same order.
+        flagged_own = {case_id: place for case_id, place in places.items() if place[4]}
+        for _worst, _red, _oldest, codes, _count in flagged_own.values():
+            for code_ in codes.strip("|").split("|"):
                 counts[code_] += 1
         if code:
-            found = {case_id: flags for case_id, flags in found.items() if any(flag.code == code for flag in flags)}
+            flagged_own = {case_id: place for case_id, place in flagged_own.items() if has_code(code) in place[3]}
         keys = [
             ((-worst, oldest_red or date.max, oldest or date.max, pk), pk)
             for pk, worst, oldest_red, oldest in flagged.values_list("pk", "drift_state__worst", "drift_state__oldest_red", "drift_state__oldest")
         ]
-        for case_id, flags in found.items():
-            row = rules.QueueRow(case=None, flags=flags)
-            oldest = min((flag.since for flag in row.open_flags), default=date.max)
-            keys.append(((-row.worst, row.oldest_red or date.max, oldest, case_id), case_id))
+        keys += [((-worst, oldest_red or date.max, oldest or date.max, case_id), case_id) for case_id, (worst, oldest_red, oldest, _, _) in flagged_own.items()]
         page = page_of([case_id for _, case_id in sorted(keys)], page_number, per_page=page_size)
         by_id = overseen.in_bulk(list(page.object_list))
         cases = [by_id[case_id] for case_id in page.object_list]
+        found = own_view_flags(user=user, case_ids=[case.pk for case in cases if case.pk in places], today=today, keys=keys_of_views)
 
     flags = _stored_flags(case_ids=[case.pk for case in cases if case.pk not in found], today=today)
     flags.update({case.pk: found[case.pk] for case in cases if case.pk in found})

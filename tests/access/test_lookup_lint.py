@@ -92,6 +92,16 @@ ALLOWED = {
     ("drift/refresh.py", "Case"): "ids of open cases to refresh (events, the nightly sweep); nothing read is shown, drift/selectors.py narrows per reader",
     ("drift/refresh.py", "DriftFlag"): "replaces the stored flags of the cases being refreshed",
     ("drift/refresh.py", "DriftCaseState"): "locks and records the state of the cases being refreshed",
+    # --- Partner agencies' own views of a case (issue 18): keyed by what the reader sees, computed through the access layer.
+    ("drift/own_view.py", "Case"): (
+        "a view's key: the household's cases of case ids the caller took from cases_visible_to, each marked with whether the reader sees it; "
+        "warming: ids of open cases just refreshed, read as each agency through cases_visible_to"
+    ),
+    ("drift/own_view.py", "Child"): "a view's key: the children of the households of case ids the caller took from cases_visible_to (their ids only)",
+    ("drift/own_view.py", "ChronologyEntry"): "a view's key: how many entries each household child has and the newest id (numbers only, never shown)",
+    ("drift/own_view.py", "DriftCaseState"): "the drift versions of those cases, inside a view's key",
+    ("drift/own_view.py", "DriftAcknowledgement"): "acknowledgements of case ids the caller took from cases_visible_to",
+    ("drift/own_view.py", "TeamMembership"): "which partner agencies have a place in the teams of the cases just refreshed (whose views to warm)",
     ("drift/selectors.py", "DriftAcknowledgement"): "acknowledgements of a cases queryset that starts from cases_visible_to",
     ("drift/selectors.py", "DriftFlag"): "stored flags of a cases queryset that starts from cases_visible_to (agency_cases, drift_flags_for_reader)",
     (

@@ -23,7 +23,8 @@ from cases.services import case_close, family_create
 from chronologies.models import ChronologyEntry, EntryKind, Significance
 from conferences.models import Attendance
 from drift import rules, selectors
-from drift.models import DriftCaseState, DriftFlag
+from drift.models import DriftCaseState, DriftFlag, DriftViewFlags
+from drift.own_view import own_view_flags, own_views_forget, own_views_warm, view_keys
 from drift.refresh import _PendingRefresh, drift_flags_refresh
 from drift.tasks import drift_flags_sweep
 from need.models import LevelOfNeedDecision
@@ -204,11 +205,17 @@ def test_the_stored_flags_equal_the_rules_for_every_reader(world, specs):
         assert not DriftCaseState.objects.filter(case_id__in=ids).exclude(computed_for=TODAY).exists()
         for reader in READERS:
             assert selectors.drift_flags_for_reader(user=world.users[reader], case_ids=ids, today=TODAY) == expected(world, reader, ids), reader
-        # The queue of children's social care, paged in SQL from the stored order, lists the same cases in the same order as the rules.
-        direct = rules.drift_queue(user=world.users["csc_manager"], today=TODAY)
-        stored = selectors.drift_queue_page(user=world.users["csc_manager"], today=TODAY, page_size=100)
-        assert [(row.case, row.flags) for row in stored.rows] == [(row.case, row.flags) for row in direct.rows]
-        assert (stored.counts, stored.cases_checked) == (direct.counts, direct.cases_checked)
+        # Again, now that partners' own views are stored (drift/own_view.py): each reader is given only what their own view gives.
+        for reader in READERS:
+            assert selectors.drift_flags_for_reader(user=world.users[reader], case_ids=ids, today=TODAY) == expected(world, reader, ids), reader
+        # The queue of children's social care, paged in SQL from the stored order, lists the same cases in the same order as the rules;
+        # so do partners' queues, from their own views where something is hidden from them (stored by the reads above).
+        for reader in ("csc_manager", "lead_manager", "partner_dsl"):
+            direct = rules.drift_queue(user=world.users[reader], today=TODAY)
+            stored = selectors.drift_queue_page(user=world.users[reader], today=TODAY, page_size=100)
+            shown = [(row.case, row.flags) for row in direct.rows]
+            assert [(row.case, row.flags) for row in stored.rows] == [(case, expected(world, reader, [case.pk])[case.pk]) for case, _ in shown], reader
+            assert (stored.counts, stored.cases_checked) == (direct.counts, direct.cases_checked), reader
         transaction.set_rollback(True)
 
 
@@ -365,3 +372,113 @@ def test_the_queue_page_shows_one_page_and_links_to_the_next(world, client_for):
     assert response.context["queue"].page.number == 2 and len(response.context["rows"]) == 5  # 25 a page
     assert "30 of 30 cases flagged; showing 26 to 30" in body
     assert 'aria-label="Pages of the drift queue"' in body
+
+
+# --- Partner agencies' own views, stored under what they see (drift/own_view.py) ----------------------------
+
+
+def _hidden_case(world):
+    """A case led by health with the school in its team, and a restricted police entry the school may not read."""
+    case = build(world, {**EMPTY_SPEC, "entries": [(EntryKind.CONCERN, 3, "police", Significance.CRITICAL, 90, True)]})
+    drift_flags_refresh(case_ids=[case.pk], today=TODAY)
+    return case
+
+
+EMPTY_SPEC = {
+    "lead": "health",
+    "threshold": Threshold.SPECIALIST,
+    "opened": 200,
+    "plans": [("cp_neglect", 150, False)],
+    "actions": [(-10, ActionStatus.NOT_STARTED)],
+    "oversight": [],
+    "voices": [],
+    "entries": [],
+    "runs": [],
+    "conferences": [],
+    "earlier_case": None,
+    "acknowledge": False,
+    "step_down": None,
+    "sibling": False,
+}
+
+
+def test_a_partners_view_is_stored_once_and_read_again_only_under_the_same_key(world, monkeypatch):
+    case = _hidden_case(world)
+    school = world.users["partner_dsl"]
+    first = selectors.drift_flags_for_reader(user=school, case_ids=[case.pk], today=TODAY)
+    assert first == expected(world, "partner_dsl", [case.pk]) and first[case.pk]
+    assert DriftViewFlags.objects.filter(case=case).count() == 1
+
+    def refuse(**_):
+        raise AssertionError("the rules ran again for a stored view")
+
+    monkeypatch.setattr(rules, "drift_flags_for_cases", refuse)
+    assert selectors.drift_flags_for_reader(user=school, case_ids=[case.pk], today=TODAY) == first
+    monkeypatch.undo()
+    # A concern the school may read changes its view: a new key, computed afresh.
+    ChronologyEntry.objects.create(
+        child=case.child,
+        agency=world.school,
+        author=world.users["partner_practitioner"],
+        occurred_on=TODAY,
+        kind=EntryKind.CONCERN,
+        summary="Hungry",
+        impact_on_child="Tired",
+    )
+    assert selectors.drift_flags_for_reader(user=school, case_ids=[case.pk], today=TODAY) == expected(world, "partner_dsl", [case.pk])
+    assert DriftViewFlags.objects.filter(case=case).count() == 2
+
+
+def test_readers_share_a_key_only_while_they_see_the_same_records(world):
+    case = _hidden_case(world)
+
+    def keys():
+        readers = ("lead_practitioner", "lead_manager", "partner_dsl", "csc_manager")
+        return {reader: view_keys(user=world.users[reader], case_ids=[case.pk], today=TODAY)[case.pk] for reader in readers}
+
+    before = keys()
+    # Health's practitioner and manager see the same records: one key. Another agency reads restricted entries by its own rights: another key.
+    assert before["lead_practitioner"] == before["lead_manager"]
+    assert len({before["lead_manager"], before["partner_dsl"], before["csc_manager"]}) == 3
+    # Any entry recorded on the child's chronology changes every reader's key.
+    ChronologyEntry.objects.create(
+        child=case.child,
+        agency=world.health,
+        author=world.users["lead_practitioner"],
+        occurred_on=TODAY,
+        kind=EntryKind.OTHER,
+        summary="Health detail",
+        impact_on_child="-",
+        restricted=True,
+    )
+    after = keys()
+    assert all(after[reader] != before[reader] for reader in before) and after["lead_practitioner"] == after["lead_manager"]
+    # The same reader tomorrow has another key: the time-based rules move with the date.
+    assert view_keys(user=world.users["partner_dsl"], case_ids=[case.pk], today=TODAY + timedelta(days=1))[case.pk] != after["partner_dsl"]
+
+
+def test_a_personal_grant_makes_another_view(world):
+    """Two police practitioners on a sibling's case: `granted` also sees world.case through a grant of their own, `outsider` does not."""
+    sibling = make_case(world.health, child=make_child(family=world.case.child.family), team=[world.police])
+    keys = {reader: view_keys(user=world.users[reader], case_ids=[sibling.pk], today=TODAY)[sibling.pk] for reader in ("granted", "outsider")}
+    assert keys["granted"] != keys["outsider"]
+    # Whoever reads, each gets their own view's flags: the rules' answer for them.
+    for reader in ("granted", "outsider", "lead_manager"):
+        assert selectors.drift_flags_for_reader(user=world.users[reader], case_ids=[sibling.pk], today=TODAY) == expected(world, reader, [sibling.pk]), reader
+
+
+def test_warming_stores_each_partner_agencys_view_for_its_readers(world, monkeypatch):
+    case = _hidden_case(world)
+    assert own_views_warm(case_ids=[case.pk], today=TODAY) >= 1
+    monkeypatch.setattr(rules, "drift_flags_for_cases", lambda **_: pytest.fail("the school's view was not warmed"))
+    stored = own_view_flags(user=world.users["partner_dsl"], case_ids=[case.pk], today=TODAY)
+    monkeypatch.undo()
+    assert stored == rules.drift_flags_for_cases(user=world.users["partner_dsl"], case_ids=[case.pk], today=TODAY)
+
+
+def test_views_of_an_earlier_day_are_forgotten(world):
+    case = _hidden_case(world)
+    own_view_flags(user=world.users["partner_dsl"], case_ids=[case.pk], today=TODAY - timedelta(days=1))
+    own_view_flags(user=world.users["partner_dsl"], case_ids=[case.pk], today=TODAY)
+    assert own_views_forget(today=TODAY) == 1
+    assert list(DriftViewFlags.objects.filter(case=case).values_list("computed_for", flat=True)) == [TODAY]
