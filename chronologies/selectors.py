@@ -75,14 +75,15 @@ def current_versions(entries):
     return entries.filter(~Exists(ChronologyEntry.objects.filter(supersedes_id=OuterRef("pk"))))
 
 
-def _joined(entries):
+def _joined(entries, *, child=True):
+    """What a chronology shows of each entry, read with it; a child's own chronology needs no child per entry."""
     sharing = Prefetch("shared_with", queryset=Agency.objects.order_by("name"))
-    return entries.select_related("child", "agency", "author", "original").prefetch_related(sharing)
+    return entries.select_related(*(["child"] if child else []), "agency", "author", "original").prefetch_related(sharing)
 
 
 def chronology_for_child(*, user, child, filters: ChronologyFilters = NO_FILTERS):
     """The child's chronology as the user may see it: latest versions, filtered and ordered."""
-    return filters.apply(_joined(current_versions(chronology_entries_visible_to(user).filter(child=child))))
+    return filters.apply(_joined(current_versions(chronology_entries_visible_to(user).filter(child=child)), child=False))
 
 
 def chronology_for_family(*, user, family_id: int, filters: ChronologyFilters = NO_FILTERS):

@@ -35,7 +35,6 @@ Rows of an earlier day, and of closed cases, are removed by the nightly sweep.
 
 import hashlib
 from collections import defaultdict
-from dataclasses import replace
 from datetime import date
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
@@ -49,7 +48,7 @@ from chronologies.models import ChronologyEntry
 
 from . import rules
 from .models import DriftCaseState, DriftViewFlags
-from .refresh import codes_text
+from .refresh import codes_text, evidence_json, live_acknowledgements, stored_flag
 
 
 def view_keys(*, user, case_ids, today: date) -> dict[int, str]:
@@ -110,7 +109,7 @@ def own_view_flags(*, user, case_ids, today: date | None = None, keys: dict[int,
         now = timezone.now()
         rows = [_row(case_id, keys[case_id], found.get(case_id, []), today, now) for case_id in missing]
         DriftViewFlags.objects.bulk_create(rows, ignore_conflicts=True)
-    acknowledgements = _acknowledgements(list(stored), today)
+    acknowledgements = live_acknowledgements(list(stored), today)
     for case_id, flags in stored.items():
         found[case_id] = _from_json(flags, acknowledgements[case_id], today)
     return found
@@ -179,41 +178,12 @@ def _row(case_id, key, flags, today, now):
 
 
 def _as_json(flags):
-    return [
-        {
-            "code": flag.code,
-            "subject": flag.subject,
-            "severity": flag.severity,
-            "reason": flag.reason,
-            "since": flag.since.isoformat(),
-            "evidence": [{"label": item.label, "url": item.url, "record": item.record} for item in flag.evidence],
-        }
-        for flag in flags
-    ]
-
-
-def _acknowledgements(case_ids, today):
-    from .models import DriftAcknowledgement
-
-    found = defaultdict(list)
-    for acknowledgement in DriftAcknowledgement.objects.filter(case_id__in=case_ids, review_on__gt=today).select_related("acknowledged_by"):
-        found[acknowledgement.case_id].append(acknowledgement)
-    return found
+    fields = ("code", "subject", "severity", "reason")
+    return [{**{name: getattr(flag, name) for name in fields}, "since": flag.since.isoformat(), "evidence": evidence_json(flag)} for flag in flags]
 
 
 def _from_json(items, acknowledgements, today):
-    flags = []
-    for item in items:
-        flag = rules.DriftFlag(
-            code=item["code"],
-            severity=item["severity"],
-            title=rules.RULES.get(item["code"], item["code"]),
-            reason=item["reason"],
-            since=date.fromisoformat(item["since"]),
-            evidence=tuple(rules.Evidence(**evidence) for evidence in item["evidence"]),
-            subject=item["subject"],
-        )
-        flags.append(replace(flag, acknowledgement=rules._covering(flag, acknowledgements, today)))
+    flags = [stored_flag(**{**item, "since": date.fromisoformat(item["since"])}, acknowledgements=acknowledgements, today=today) for item in items]
     # The rules' order (`rules.flags_from_facts`); a stable sort keeps the stored order among equals.
     return sorted(flags, key=lambda flag: (flag.is_acknowledged, -flag.rank, flag.since, flag.code))
 

@@ -27,7 +27,8 @@ someone else, so skipping it loses nothing and no refresh ever waits for, or dea
 writer. Running a refresh twice stores the same rows: it is idempotent.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import replace
 from datetime import date
 from itertools import islice
 
@@ -39,7 +40,7 @@ from agencies.access import whole_record_reader
 from cases.models import Case, CaseStatus
 
 from . import rules
-from .models import DriftCaseState, DriftFlag
+from .models import DriftAcknowledgement, DriftCaseState, DriftFlag
 
 BATCH = 500  # cases per refresh transaction (and per task of the nightly sweep)
 
@@ -172,7 +173,7 @@ def _rows(case_id, flags, now):
     """The case's flags as rows; `position` counts the flags of each rule in the rules' order (0 for the first)."""
     positions = Counter()
     for flag in flags:
-        evidence = [{"label": item.label, "url": item.url, "record": item.record} for item in flag.evidence]
+        evidence = evidence_json(flag)
         yield DriftFlag(
             case_id=case_id,
             code=flag.code,
@@ -198,6 +199,33 @@ def _summarise(state, flags, today, now):
     state.oldest_red = row.oldest_red
     state.oldest = min((flag.since for flag in open_flags), default=None)
     state.codes = codes_text({flag.code for flag in flags})
+
+
+def evidence_json(flag) -> list[dict]:
+    """A flag's evidence as stored: [{"label", "url", "record"}]."""
+    return [{"label": item.label, "url": item.url, "record": item.record} for item in flag.evidence]
+
+
+def live_acknowledgements(case_ids, today) -> dict[int, list]:
+    """{case id: acknowledgements not yet due for review} of `case_ids` (ids the caller read from `cases_visible_to`); one query."""
+    found = defaultdict(list)
+    for acknowledgement in DriftAcknowledgement.objects.filter(case_id__in=list(case_ids), review_on__gt=today).select_related("acknowledged_by"):
+        found[acknowledgement.case_id].append(acknowledgement)
+    return found
+
+
+def stored_flag(*, code, severity, reason, since, evidence, subject, acknowledgements, today) -> rules.DriftFlag:
+    """A stored flag as the rules give it: its title from the rules, the acknowledgement covering it today (read, never stored)."""
+    flag = rules.DriftFlag(
+        code=code,
+        severity=severity,
+        title=rules.RULES.get(code, code),
+        reason=reason,
+        since=since,
+        evidence=tuple(rules.Evidence(**item) for item in evidence),
+        subject=subject,
+    )
+    return replace(flag, acknowledgement=rules._covering(flag, acknowledgements, today))
 
 
 def codes_text(codes) -> str:

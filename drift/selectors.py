@@ -39,9 +39,9 @@ from cases.models import CaseStatus
 from neglect_portal.pagination import page_of
 
 from . import rules
-from .models import DriftAcknowledgement, DriftFlag
+from .models import DriftFlag
 from .own_view import own_view_flags, views_of
-from .refresh import drift_flags_refresh, fresh, has_code
+from .refresh import drift_flags_refresh, fresh, has_code, live_acknowledgements, stored_flag
 
 PAGE_SIZE = 25
 
@@ -90,23 +90,20 @@ def _refresh_stale(cases, today, *, all_ids=False) -> list[int]:
 def _stored_flags(*, case_ids, today) -> dict[int, list[rules.DriftFlag]]:
     """The stored flags of `case_ids` (ids the caller read from `cases_visible_to`), with live acknowledgements, in two queries."""
     case_ids = list(case_ids)
-    rows = DriftFlag.objects.filter(case_id__in=case_ids)
-    acknowledgements = defaultdict(list)
-    live = DriftAcknowledgement.objects.filter(case_id__in=case_ids, review_on__gt=today).select_related("acknowledged_by")
-    for acknowledgement in live:
-        acknowledgements[acknowledgement.case_id].append(acknowledgement)
+    acknowledgements = live_acknowledgements(case_ids, today)
     found = defaultdict(list)
-    for row in rows:
-        flag = rules.DriftFlag(
+    for row in DriftFlag.objects.filter(case_id__in=case_ids):
+        flag = stored_flag(
             code=row.code,
             severity=row.severity,
-            title=rules.RULES.get(row.code, row.code),
             reason=row.reason,
             since=row.since,
-            evidence=tuple(rules.Evidence(**item) for item in row.evidence),
+            evidence=row.evidence,
             subject=row.subject,
+            acknowledgements=acknowledgements[row.case_id],
+            today=today,
         )
-        found[row.case_id].append((row.position, replace(flag, acknowledgement=rules._covering(flag, acknowledgements[row.case_id], today))))
+        found[row.case_id].append((row.position, flag))
     return {case_id: _in_order(flags) for case_id, flags in found.items()}
 
 

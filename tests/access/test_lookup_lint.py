@@ -100,9 +100,8 @@ ALLOWED = {
     ("drift/own_view.py", "Child"): "a view's key: the children of the households of case ids the caller took from cases_visible_to (their ids only)",
     ("drift/own_view.py", "ChronologyEntry"): "a view's key: how many entries each household child has and the newest id (numbers only, never shown)",
     ("drift/own_view.py", "DriftCaseState"): "the drift versions of those cases, inside a view's key",
-    ("drift/own_view.py", "DriftAcknowledgement"): "acknowledgements of case ids the caller took from cases_visible_to",
     ("drift/own_view.py", "TeamMembership"): "which partner agencies have a place in the teams of the cases just refreshed (whose views to warm)",
-    ("drift/selectors.py", "DriftAcknowledgement"): "acknowledgements of a cases queryset that starts from cases_visible_to",
+    ("drift/refresh.py", "DriftAcknowledgement"): "live acknowledgements of case ids the caller took from cases_visible_to (stored flags read back)",
     ("drift/selectors.py", "DriftFlag"): "stored flags of a cases queryset that starts from cases_visible_to (agency_cases, drift_flags_for_reader)",
     (
         "conferences/selectors.py",
