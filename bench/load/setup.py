@@ -161,6 +161,17 @@ def main():
     if stale:
         print(f"Refreshing the stored drift flags of {len(stale):,} open cases (the nightly sweep)...", flush=True)
         drift_flags_refresh(case_ids=stale)
+    # The sweep's tasks also warm each partner agency's view of every open case (drift/own_view.py): do the same for
+    # the cases with no view stored today, so partners read what they would after a night's sweep.
+    from drift.own_view import own_views_warm
+    from drift.refresh import batches
+
+    today = timezone.localdate()
+    cold = list(Case.objects.filter(status=CaseStatus.OPEN).exclude(drift_views__computed_for=today).values_list("pk", flat=True))
+    if cold:
+        print(f"Warming partner agencies' views of {len(cold):,} open cases (the nightly sweep)...", flush=True)
+        for chunk in batches(cold):
+            own_views_warm(case_ids=chunk, today=today)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(fixtures))
     print(
