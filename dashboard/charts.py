@@ -110,7 +110,8 @@ def trend_chart(measure, points, *, at_least=0):
         chart.add(f"Target {target} (dashed line)", [measure.target] * len(points), show_dots=False, stroke_style={"width": 3, "dasharray": "10, 6"})
     described = "; ".join(f"{name}: {_number(value)}" for name, value in points)
     target_words = f" Target {measure.target:g}, drawn as a dashed line." if has_target else ""
-    return {"uri": svg_data_uri(chart), "alt": f"Line chart of {measure.title.lower()} by quarter. {described}.{target_words}"}
+    drawn_from = ("trend", measure.title, measure.unit, measure.target, tuple(points), tuple(ticks))
+    return {"uri": svg_data_uri(chart, drawn_from=drawn_from), "alt": f"Line chart of {measure.title.lower()} by quarter. {described}.{target_words}"}
 
 
 def _attendance(rows):
@@ -172,5 +173,6 @@ def agency_charts(measure, rows):
             described = "; ".join(f"{row['agency']}: attended {row['attended']} of {row['invitations']}" for row in part)
         else:
             described = "; ".join(f"{row['agency']}: {row['total']}" for row in part)
-        charts.append({"uri": svg_data_uri(chart), "alt": f"Bar chart of {title[0].lower()}{title[1:]}. {described}."})
+        drawn_from = ("bars", title, tuple((row["agency"], *(row[key] for _, key in series)) for row in part), tuple(ticks), tuple(series))
+        charts.append({"uri": svg_data_uri(chart, drawn_from=drawn_from), "alt": f"Bar chart of {title[0].lower()}{title[1:]}. {described}."})
     return charts, left_out

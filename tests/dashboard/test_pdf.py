@@ -203,6 +203,25 @@ def test_a_measure_with_a_target_draws_it_as_a_dashed_line():
     assert "Target" not in _svg(trend_chart(measure_by_key()["cp_children"], [("2025-26-Q4", 6)]))
 
 
+def test_the_same_figures_are_drawn_once_and_other_figures_again(monkeypatch):
+    from django.core.cache import cache
+
+    import neglect_portal.charts as charts
+
+    cache.clear()
+    drawn = []
+    rendered = charts._rendered
+    monkeypatch.setattr(charts, "_rendered", lambda chart: drawn.append(chart) or rendered(chart))
+    measure = measure_by_key()["cp_children"]
+    first = trend_chart(measure, [("2025-26-Q3", 5), ("2025-26-Q4", 6)])
+    assert trend_chart(measure, [("2025-26-Q3", 5), ("2025-26-Q4", 6)]) == first and len(drawn) == 1
+    other = trend_chart(measure, [("2025-26-Q3", 5), ("2025-26-Q4", 7)])
+    assert other["uri"] != first["uri"] and len(drawn) == 2
+    # A published chart draws its published figures: "fewer than 5" is not drawn, and is another chart.
+    published = trend_chart(measure, [("2025-26-Q3", "fewer than 5"), ("2025-26-Q4", 6)], at_least=5)
+    assert published["uri"] != first["uri"] and len(drawn) == 3
+
+
 def _agencies(count, *, small_every=0):
     """Attendance rows; every `small_every`-th agency has small counts (3 invited, 2 attended)."""
 
