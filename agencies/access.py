@@ -56,7 +56,7 @@ class _FeatureModels:
         "Adult": "cases.Adult",
         "TeamMembership": "cases.TeamMembership",
         "Plan": "plans.Plan",
-        "Concern": "cases.Concern",
+        "Concern": "concerns.Concern",
         "CaseUserObjectPermission": "cases.CaseUserObjectPermission",
         "CaseGroupObjectPermission": "cases.CaseGroupObjectPermission",
         "ChronologyEntry": "chronologies.ChronologyEntry",

@@ -30,9 +30,10 @@ from django.utils import timezone
 
 from agencies.models import AgencyKind, Membership, Role
 from agencies.services import agency_ensure
-from cases.models import Case, Child, Concern, Family, Referral, TeamMembership
+from cases.models import Case, Child, Family, Referral, TeamMembership
 from cases.validators import nhs_check_digit
 from chronologies.models import ChronologyEntry
+from concerns.models import Concern
 from conferences.models import Conference, ConferenceChild, Invitation
 from plans.models import Plan
 from tools.models import AssessmentRun, DefinitionStatus, ToolDefinition

@@ -2,11 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import CaseViewSet, ChildViewSet, ConcernViewSet
+from .api import CaseViewSet, ChildViewSet
 
 router = SimpleRouter()
 router.register("cases", CaseViewSet, basename="case")
 router.register("children", ChildViewSet, basename="child")
-router.register("concerns", ConcernViewSet, basename="concern")
 
 urlpatterns = [*router.urls]

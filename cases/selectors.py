@@ -30,8 +30,6 @@ from .models import (
     CaseStatus,
     Child,
     ChildVoice,
-    Concern,
-    ConcernAmendment,
     Family,
     HouseholdMember,
     Oversight,
@@ -41,7 +39,6 @@ from .models import (
 )
 from .validators import normalise_nhs_number, normalise_upn, validate_nhs_number, validate_upn
 
-RECENT_CONCERNS = 20
 RECENT_VOICES = 10
 
 
@@ -61,7 +58,6 @@ def case_team(*, case):
 class CasePage:
     """Everything the case page shows.
 
-    `concerns` are the most recent, each with `amendments.all()` and `latest_version`.
     `siblings` and the adults' `child_links` name only children the user may see.
     """
 
@@ -70,7 +66,6 @@ class CasePage:
     team: list[TeamMembership]
     siblings: list[Child]
     adults: list[Adult]
-    concerns: list[Concern]
     voices: list[ChildVoice]
     oversights: list[Oversight]
     sharing_decisions: list = dataclass_field(default_factory=list)
@@ -98,7 +93,6 @@ def case_page(*, user, case: Case, today: date | None = None) -> CasePage:
         team=list(case_team(case=case)),
         siblings=_visible_siblings(user, case.child),
         adults=_adults_with_visible_children(user, case.child.family_id),
-        concerns=list(_recent_concerns(case)),
         voices=list(case.voices.select_related("recorded_by", "agency").order_by("-recorded_on", "-pk")[:RECENT_VOICES]),
         oversights=list(case.oversights.select_related("manager").order_by("-recorded_on", "-pk")),
         sharing_decisions=list(sharing_decisions_of(case=case)),
@@ -153,28 +147,12 @@ def _adults_with_visible_children(user, family_id):
     )
 
 
-def _recent_concerns(case):
-    amendments = ConcernAmendment.objects.select_related("recorded_by", "agency").order_by("created_at", "pk")
-    return (
-        case.concerns.select_related("recorded_by", "agency")
-        .prefetch_related(Prefetch("amendments", queryset=amendments), "agencies_told")
-        .order_by("-created_at", "-pk")[:RECENT_CONCERNS]
-    )
-
-
 # --- Work lists ----------------------------------------------------------------------------------
 
 
 def my_cases(*, user):
     """Open cases the user leads as lead professional."""
     return case_list_for(user=user).filter(lead_professional=user)
-
-
-def my_recent_concerns(*, user):
-    """The concerns the user recorded most recently, on cases they may still see."""
-    return (
-        Concern.objects.filter(case_visible(user), recorded_by=user).select_related("case", "child", "agency").order_by("-created_at", "-pk")[:RECENT_CONCERNS]
-    )
 
 
 def agency_cases(*, user):
@@ -313,7 +291,7 @@ def children_matching_identifiers(*, user, identifiers: ChildIdentifiers) -> lis
 
     The one read that looks beyond `children_visible_to`: docs/domain.md ("Access rules") lets any practitioner record a
     concern about a child found by exact identifiers, whoever can see that child today. It exists
-    for `services.concern_record_for_identifiers` alone, which reveals nothing of what it finds;
+    for `concerns.services.concern_record_for_identifiers` alone, which reveals nothing of what it finds;
     views and the API must never call it or show its result. Two results are enough to know that
     a match is ambiguous. Names compare without regard to case but otherwise exactly: a fuzzy
     match could put a concern on, and open the record of, a different child.

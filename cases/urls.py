@@ -1,4 +1,4 @@
-"""Case-work pages, in the "cases" namespace under /cases/ (neglect_portal/urls.py joins plans/' pages to it)."""
+"""Case-work pages, in the "cases" namespace under /cases/ (neglect_portal/urls.py joins the pages of plans/ and concerns/ to it)."""
 
 from django.urls import path
 
@@ -6,11 +6,8 @@ from . import views
 
 urlpatterns = [
     path("find/", views.find_child, name="find_child"),
-    path("concerns/new/", views.concern_new, name="concern_new"),
     path("manage/", views.manager_cases, name="manager_cases"),
     path("<int:case_id>/", views.case_detail, name="case_detail"),
-    path("<int:case_id>/concerns/new/", views.case_concern_new, name="case_concern_new"),
-    path("<int:case_id>/concerns/<int:concern_id>/amend/", views.concern_amend, name="concern_amend"),
     path("<int:case_id>/referrals/new/", views.referral_new, name="referral_new"),
     path("<int:case_id>/oversight/new/", views.oversight_new, name="oversight_new"),
     path("<int:case_id>/voice/new/", views.voice_new, name="voice_new"),

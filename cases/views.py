@@ -27,12 +27,10 @@ def home(request):
     if access.can_see_case_work(request.user):
         context["my_cases"] = list(selectors.my_cases(user=request.user)[:50])
         context["cases"] = list(selectors.case_list_for(user=request.user)[:50])
-        context["recent_concerns"] = list(selectors.my_recent_concerns(user=request.user)[:10])
         listed = len(context["cases"]) + len(context["my_cases"])
         audit_record(user=request.user, action=AuditAction.VIEW, object_type="case_list", detail=f"home page, {listed} cases listed", request=request)
         shown = [case.child_id for case in context["my_cases"] + context["cases"]]
-        shown += [concern.child_id for concern in context["recent_concerns"]]
-        # What the apps above case work list here (the agency's actions due: plans/), and the children they name.
+        # What the apps above case work list here (the agency's actions due: plans/; the user's recent concerns: concerns/), and the children they name.
         for name, rows in home_page.listed(user=request.user, today=timezone.localdate()).items():
             context[name] = rows.rows
             shown += rows.child_ids
@@ -45,7 +43,7 @@ def home(request):
     return render(request, "cases/home.html", context)
 
 
-def _case_url(case, anchor=""):
+def case_url(case, anchor=""):
     return reverse("cases:case_detail", args=[case.pk]) + (f"#{anchor}" if anchor else "")
 
 
@@ -108,7 +106,7 @@ def case_form(
             if destination.pk != case.pk:
                 success = f"{success} This case is closed, so it was recorded on case {destination.pk} for review."
             messages.success(request, success)
-            return redirect(_case_url(destination, anchor))
+            return redirect(case_url(destination, anchor))
     return _render_form(request, template, form, case, title, conflict_current=conflict_current)
 
 
@@ -121,7 +119,7 @@ def _conflicted_form(form_class, form_kwargs, data, conflict, case, record, curr
     return form, (current(case, record) if current else None)
 
 
-# --- Search, recording a concern, manager lists --------------------------------------------------------------
+# --- Search, manager lists --------------------------------------------------------------
 
 
 IDENTIFIER_FIELDS = ("given_name", "family_name", "date_of_birth", "nhs_number", "upn")
@@ -150,35 +148,6 @@ def find_child(request):
             audit_record_children_listed(user=request.user, child_ids=[child.pk for child in children], detail="find a child", request=request)
             prefill = {name: form.cleaned_data.get(name) or "" for name in IDENTIFIER_FIELDS}
     return render(request, "cases/find_child.html", {"form": form, "children": children, "prefill": prefill})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def concern_new(request):
-    """Record a concern about a child found by exact identifiers, whether or not the user sees them yet."""
-    access.require(request.user, access.can_see_case_work(request.user), request=request, what="record a concern")
-    if request.method == "POST" and request.POST.get("prefill") == "1":
-        # From "find a child": the identifiers arrive in the POST body (never the URL) and fill an unbound form.
-        form = forms.ConcernByIdentifiersForm(initial={name: request.POST.get(name, "") for name in IDENTIFIER_FIELDS})
-    else:
-        form = forms.ConcernByIdentifiersForm(request.POST or None)
-    if form.is_bound and form.is_valid():
-        try:
-            recorded = services.concern_record_for_identifiers(
-                actor=request.user,
-                identifiers=form.identifiers(),
-                agencies_told=form.cleaned_data["agencies_told"],
-                request=request,
-                **form.service_arguments(),
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            # The same answer whatever the register holds (issue 22, finding 4): a reference, no child, no case.
-            asked = services.ASKED_FRONT_DOOR if form.cleaned_data.get("ask_front_door") else ""
-            messages.success(request, f"{services.CONCERN_FOR_THE_LEAD}{asked} Reference: concern {recorded.concern_id}.")
-            return redirect("home")
-    return render(request, "cases/concern_new.html", {"form": form, "title": "Record a concern"})
 
 
 @login_required
@@ -214,11 +183,9 @@ def case_detail(request, case_id):
         "can_oversee": access.can_oversee(request.user, page.case),
         "can_change_lead": access.can_change_lead(request.user, page.case),
         "can_lead": access.can_lead_case(request.user, page.case),
-        # The "Amend" link only on the concerns this user's agency recorded (others would get 403).
-        "amendable_concern_ids": {concern.pk for concern in page.concerns if access.can_amend_concern(request.user, concern)},
         # Recording a concern, the child's voice or a referral: the "contribute" action those forms enforce.
         "can_contribute": access.role_of(request.user) in access.CASE_ACTIONS["contribute"],
-        # Plans and their actions, drift flags and chronology patterns (registered by plans/, drift/ and chronologies/).
+        # Recent concerns, plans and their actions, drift flags and chronology patterns (registered by concerns/, plans/, drift/ and chronologies/).
         **case_page.extra_context(user=request.user, case=page.case, today=page.today),
         # The same field policy as the API: e.g. the NHS number only for health agencies and the leads.
         "child_fields": set(field_policy.readable("child", field_policy.for_case(request.user, page.case), field_policy.READ["child"])),
@@ -227,52 +194,6 @@ def case_detail(request, case_id):
 
 
 # --- Case work forms -------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_concern_new(request, case_id):
-    def save(case, record, form):
-        return services.concern_record(
-            actor=request.user, case=case, agencies_told=form.cleaned_data["agencies_told"], request=request, **form.service_arguments()
-        )
-
-    return case_form(
-        request,
-        case_id,
-        action="contribute",
-        form_class=forms.ConcernForm,
-        title="Record a concern",
-        save=save,
-        success=services.concern_confirmation,
-        anchor="concerns",
-        template="cases/concern_form.html",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def concern_amend(request, case_id, concern_id):
-    concern = access.access_concern(request.user, concern_id, case_id=case_id, amend=True, request=request)
-    current = concern.latest_version
-    initial = {
-        "observed_on": current.observed_on,
-        "neglect_types": current.neglect_types,
-        "description": current.description,
-        "impact_on_child": current.impact_on_child,
-        "action_taken": current.action_taken,
-        "suggested_threshold": current.suggested_threshold,
-    }
-    form = forms.ConcernAmendForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.concern_amend(actor=request.user, concern=concern, reason=form.cleaned_data["reason"], request=request, **form.service_arguments())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "Amendment recorded. The original concern stays visible.")
-            return redirect(_case_url(concern.case, "concerns"))
-    return render(request, "cases/concern_form.html", {"form": form, "case": concern.case, "concern": concern, "title": "Amend a concern"})
 
 
 @login_required

@@ -14,7 +14,8 @@ from datetime import date
 
 from django.db.models import Q
 
-from cases.models import Concern, Referral
+from cases.models import Referral
+from concerns.models import Concern
 from conferences.models import ConferenceChild, ConferenceDecision, ConferenceKind
 from neglect_portal.csv_export import csv_text
 from neglect_portal.dates import months_before

@@ -18,7 +18,7 @@ from agencies import access
 from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_record, query_detail
-from cases.models import NeglectType
+from concerns.models import NeglectType
 from neglect_portal.api import StrictWriteMixin
 
 from . import selectors, services

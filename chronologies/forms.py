@@ -8,7 +8,7 @@ They parse what was typed and keep it on errors; services decide the business ru
 from django import forms
 
 from agencies.models import Agency
-from cases.models import NeglectType
+from concerns.models import NeglectType
 from neglect_portal.govuk_forms import GovukFormMixin
 from neglect_portal.uploads import read_upload
 from partnership.wording import mark_wording_fields

@@ -27,8 +27,8 @@ from functools import reduce
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from agencies.access import children_visible_to
-from cases.models import NeglectType
 from cases.selectors import ChildIdentifiers
+from concerns.models import NeglectType
 
 from .models import ChronologyEntry, DatePrecision, EntryKind, Significance
 

@@ -18,7 +18,7 @@ decisions shape the table:
   (services.chronology_sync_from_source).
   Imported entries carry the agency's own `external_id`, unique per agency, for the same reason.
 
-Neglect types are the same six boolean columns as `cases.Concern` (see `ConcernContent` for why
+Neglect types are the same six boolean columns as `concerns.Concern` (see `ConcernContent` for why
 columns rather than a list), so the merged view filters on them with plain indexed SQL.
 """
 
@@ -29,7 +29,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import NeglectType, RecordedOnce
+from cases.models import RecordedOnce
+from concerns.models import NeglectType
 
 
 class DatePrecision(models.TextChoices):

@@ -37,7 +37,7 @@ from django.db.models import Case, Count, Exists, F, FilteredRelation, Max, Min,
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
-from cases.models import NeglectType
+from concerns.models import NeglectType
 
 from . import patterns, themes
 from .models import NOTABLE, ChronologyEntry, EntryKind, EntryThemes

@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from agencies.access import chronology_entries_visible_to
-from cases.models import NeglectType
+from concerns.models import NeglectType
 from neglect_portal.dates import months_before
 
 from . import themes

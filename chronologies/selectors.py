@@ -23,7 +23,7 @@ from agencies.access import (
     membership_of,
 )
 from agencies.models import Agency, AgencyKind
-from cases.models import NeglectType
+from concerns.models import NeglectType
 
 from .models import ChronologyEntry
 

@@ -32,8 +32,9 @@ from agencies import access
 from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases.models import ConcernContent, NeglectType, Speaker
+from cases.models import Speaker
 from cases.validators import validate_known_neglect_types
+from concerns.models import ConcernContent, NeglectType
 from plans.models import PlanKind
 
 from . import events
@@ -332,7 +333,7 @@ CONCERN_SIGNIFICANCE = Significance.SIGNIFICANT
 
 
 def chronology_entry_from_concern(*, concern) -> ChronologyEntry:
-    """The entry of a concern as first recorded (called inside `cases.services.concern_record`)."""
+    """The entry of a concern as first recorded (called inside `concerns.services.concern_record`)."""
     return chronology_sync_from_source(
         source_type=SourceType.CONCERN,
         source_id=concern.pk,

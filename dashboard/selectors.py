@@ -48,9 +48,10 @@ from django.db.models import (
 )
 
 from cases.history import is_repeat_referral
-from cases.models import ADOLESCENT_AGE, Case, Child, Concern, NeglectType, Referral, ReferralOutcome, Threshold
+from cases.models import ADOLESCENT_AGE, Case, Child, Referral, ReferralOutcome, Threshold
 from census.models import DISABILITIES
 from chronologies.models import ChronologyEntry, EntryKind
+from concerns.models import Concern, NeglectType
 from conferences.selectors import attendance_by_agency
 from neglect_portal.quarters import Quarter
 from partnership.selectors import action_plan_rag_by_agency, partnership_profile

@@ -4,8 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from agencies.access import CASE_WORKING_ROLES
-from cases.forms import ConcernContentForm
 from cases.models import Threshold
+from concerns.forms import ConcernContentForm
 from neglect_portal.govuk_forms import GovukFormMixin
 from sharing.forms import SharingDecisionFields
 

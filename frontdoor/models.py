@@ -21,7 +21,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import ConcernContent, Threshold
+from cases.models import Threshold
+from concerns.models import ConcernContent
 from sharing.models import FamilyInformed, LawfulBasis, SharingCondition
 
 
@@ -116,7 +117,7 @@ class FrontDoorItem(models.Model):
     status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.OPEN)
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="front_door_items")
     family = models.ForeignKey("cases.Family", on_delete=models.PROTECT, null=True, blank=True, related_name="front_door_items")
-    concern = models.ForeignKey("cases.Concern", on_delete=models.PROTECT, null=True, blank=True, related_name="front_door_items")
+    concern = models.ForeignKey("concerns.Concern", on_delete=models.PROTECT, null=True, blank=True, related_name="front_door_items")
     household_concern = models.ForeignKey(HouseholdConcern, on_delete=models.PROTECT, null=True, blank=True, related_name="front_door_items")
     flag_code = models.CharField(max_length=40, blank=True)
     detail = models.TextField(blank=True, help_text="What the referrer asked, or why the item was made.")

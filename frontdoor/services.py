@@ -24,9 +24,10 @@ from django.utils import timezone
 from agencies import access
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases.models import CaseStatus, ConcernContent, NeglectType
+from cases.models import CaseStatus
 from cases.validators import validate_known_neglect_types
 from chronologies.household_entries import chronology_entries_from_front_door_decision, chronology_entries_from_household_concern
+from concerns.models import ConcernContent, NeglectType
 from households.services import normalise_postcode, normalise_uprn
 from neglect_portal.dates import long_date
 from notifications.services import notification_create

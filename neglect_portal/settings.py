@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "cases",
     "households",
     "plans",
+    "concerns",
     "conferences",
     "drift",
     "chronologies",

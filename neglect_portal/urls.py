@@ -18,6 +18,7 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("", include("cases.api_urls")),
     path("", include("plans.api_urls")),
+    path("", include("concerns.api_urls")),
     path("", include("households.api_urls")),
     path("", include("conferences.api_urls")),
     path("", include("chronologies.api_urls")),
@@ -29,11 +30,12 @@ api_v1 = [
     path("", include("frontdoor.api_urls")),
 ]
 
-# Case work's pages: cases/ and the apps that left it (plans/) share the /cases/ prefix and the "cases" namespace,
+# Case work's pages: cases/ and the apps that left it (plans/, concerns/) share the /cases/ prefix and the "cases" namespace,
 # as the apps' API routes share "api", so a page kept its address and its name when its code moved.
 case_work = [
     path("", include("cases.urls")),
     path("", include("plans.urls")),
+    path("", include("concerns.urls")),
 ]
 
 # A refusal with a reason shows it (agencies.access.Refused); see neglect_portal/errors.py.

@@ -77,7 +77,7 @@ class SharingDecision(models.Model):
     decided_by_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="sharing_decisions")
     decided_at = models.DateTimeField(auto_now_add=True)
     shared_item = models.CharField("what is shared", max_length=20, choices=SharedItem.choices)
-    concern = models.ForeignKey("cases.Concern", on_delete=models.PROTECT, null=True, blank=True, related_name="sharing_decisions")
+    concern = models.ForeignKey("concerns.Concern", on_delete=models.PROTECT, null=True, blank=True, related_name="sharing_decisions")
     shared_with = models.ManyToManyField("agencies.Agency", related_name="sharing_decisions_received", help_text="The agencies the information goes to.")
     reason = models.TextField("why", error_messages={"blank": "Say why you are sharing this information"})
     lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices, error_messages={"blank": "Choose the lawful basis for sharing"})

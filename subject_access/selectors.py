@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from agencies.models import Role
 from audit.models import AccessEvent
-from cases.models import Adult, AdultChildRelationship, Case, Child, ChildVoice, Concern, Oversight, Referral
+from cases.models import Adult, AdultChildRelationship, Case, Child, ChildVoice, Oversight, Referral
 from chronologies.models import ChronologyEntry
+from concerns.models import Concern
 from conferences.models import ConferenceChild
 from partnership.selectors import partnership_name
 from plans.models import Plan

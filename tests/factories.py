@@ -6,7 +6,8 @@ from datetime import date
 from agencies.models import AgencyKind, Role
 from agencies.services import agency_create, user_create
 from cases.models import Threshold
-from cases.services import case_open, child_create, concern_record, family_create, referral_record, team_add
+from cases.services import case_open, child_create, family_create, referral_record, team_add
+from concerns.services import concern_record
 from plans.models import CPCategory, PlanKind
 from plans.services import plan_action_add, plan_end, plan_start
 from sharing.models import FamilyInformed, LawfulBasis, SharingCondition

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from cases.services import concern_record
+from concerns.services import concern_record
 from plans.models import CPCategory, PlanKind
 from plans.services import plan_action_add, plan_start
 from tests.factories import SHARING

@@ -7,7 +7,7 @@ anyone else (403); an item, like any record they may not see, is 404 to them, wh
 
 from datetime import date
 
-from cases.services import concern_record
+from concerns.services import concern_record
 from frontdoor.services import household_concern_record
 from tests.factories import SHARING
 

@@ -25,9 +25,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import CaseStatus, ChildVoice, Concern
+from cases.models import CaseStatus, ChildVoice
 from cases.services import CLOSED_CASE, case_close
 from chronologies.models import EntryKind
+from concerns.models import Concern
 from notifications.models import Notification
 from plans.models import Plan, PlanAction
 from plans.services import plan_end

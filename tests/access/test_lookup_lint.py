@@ -125,7 +125,7 @@ ALLOWED = {
     ): "the export job claims, stores and fails its own row by id; the requester is checked again (access_chronology_export, child_for_export)",
     # --- The case page and family page: rows of a case or household reached through access_case / access_family.
     ("cases/selectors.py", "Adult"): "a household's adults, reached through a visible child; their child links are narrowed to visible children",
-    ("cases/selectors.py", "ConcernAmendment"): "prefetch of the amendments of concerns on a case the view got through access_case",
+    ("concerns/selectors.py", "ConcernAmendment"): "prefetch of the amendments of concerns on a case the view got through access_case",
     ("plans/selectors.py", "PlanAction"): "prefetch of the actions of plans already narrowed to visible cases",
     ("cases/selectors.py", "SharingDecision"): "the disclosure log of one case the view got through access_case",
     (

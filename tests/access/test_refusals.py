@@ -14,8 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from audit.models import AccessEvent, AuditAction
-from cases.models import ConcernAmendment
-from cases.services import concern_amend
+from concerns.models import ConcernAmendment
+from concerns.services import concern_amend
 from tests.factories import make_concern
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,8 +11,9 @@ from agencies import services
 from agencies.models import Agency, AgencyKind, Role
 from agencies.selectors import agency_references
 from audit.models import AccessEvent, AuditAction
-from cases.models import Concern, TeamMembership
+from cases.models import TeamMembership
 from chronologies.models import ChronologyEntry
+from concerns.models import Concern
 from tests.factories import make_agency, make_case, make_concern, make_user
 
 

@@ -14,7 +14,8 @@ import time_machine
 
 from agencies.models import AgencyKind, Role
 from cases.selectors import ChildIdentifiers
-from cases.services import concern_record, concern_record_for_identifiers, family_create
+from cases.services import family_create
+from concerns.services import concern_record, concern_record_for_identifiers
 from frontdoor.models import FrontDoorItem, ItemKind
 from tests.factories import PASSWORD, SHARING, make_agency, make_case, make_child, make_user
 

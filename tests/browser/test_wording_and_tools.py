@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.apps import apps
 
-from cases.models import Concern
+from concerns.models import Concern
 from tests.factories import PASSWORD
 from tests.tools.builders import final_run, published
 

@@ -8,8 +8,10 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Role
 from cases.models import Relationship
-from cases.selectors import agency_cases, case_page, family_view, my_cases, my_recent_concerns, referrals_with_repeat_flag
-from cases.services import child_voice_record, concern_amend, oversight_record
+from cases.selectors import agency_cases, case_page, family_view, my_cases, referrals_with_repeat_flag
+from cases.services import child_voice_record, oversight_record
+from concerns.selectors import concerns_for_case_page
+from concerns.services import concern_amend
 from households.services import ChildRelationship, adult_add
 from plans.models import PlanKind
 from plans.selectors import plans_for_case_page
@@ -92,14 +94,15 @@ def queries_for_case_page(world):
     with CaptureQueriesContext(connection) as queries:
         page = case_page(user=user, case=world.case)
         plans = plans_for_case_page(user=user, case=page.case, today=page.today)  # the page's plans (registered by plans/)
-        _touch_everything(page, plans)
+        concerns = concerns_for_case_page(user=user, case=page.case, today=page.today)  # its concerns (registered by concerns/)
+        _touch_everything(page, plans, concerns)
     return len(queries)
 
 
-def _touch_everything(page, plans):
+def _touch_everything(page, plans, concerns):
     for plan in plans.plans:
         [(action.overdue, action.owner_agency.name) for action in plan.actions.all()]
-    for concern in page.concerns:
+    for concern in concerns.concerns:
         concern.latest_version.agency.name, concern.recorded_by.username, list(concern.agencies_told.all())
     for adult in page.adults:
         [link.child.given_name for link in adult.child_links.all()]
@@ -115,15 +118,6 @@ def test_the_case_page_costs_the_same_queries_for_1_or_50_of_everything(world, h
     with_one = queries_for_case_page(world)
     add_case_work(world, plan, 49, first=1)
     assert queries_for_case_page(world) == with_one
-
-
-def test_the_case_page_shows_a_concern_with_its_amendments(world):
-    lead = world.users["lead_practitioner"]
-    concern = make_concern(world.case, lead)
-    amendment = concern_amend(actor=lead, concern=concern, reason="Wrong date", **{**_content(concern), "observed_on": date(2026, 11, 2)})
-    shown = case_page(user=lead, case=world.case).concerns
-    assert [c.pk for c in shown] == [concern.pk]
-    assert (shown[0].observed_on, list(shown[0].amendments.all()), shown[0].latest_version) == (date(2026, 11, 1), [amendment], amendment)
 
 
 @pytest.fixture
@@ -167,12 +161,6 @@ def test_a_household_whose_children_are_all_hidden_is_not_shown(world, household
 def test_my_cases_are_the_open_cases_i_lead(world):
     make_case(world.health)
     assert list(my_cases(user=world.users["lead_practitioner"])) == [world.case]
-
-
-def test_my_recent_concerns_are_the_ones_i_recorded(world):
-    mine = make_concern(world.case, world.users["partner_practitioner"])
-    make_concern(world.case, world.users["lead_practitioner"])
-    assert list(my_recent_concerns(user=world.users["partner_practitioner"])) == [mine]
 
 
 def test_a_manager_oversees_the_cases_their_agency_leads(world):

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from cases.services import concern_amend
 from chronologies.models import ChronologyEntry
+from concerns.services import concern_amend
 from tests.factories import make_concern, make_plan
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases.services import concern_amend
 from chronologies.models import EntryKind, Significance
 from chronologies.patterns import (
     cumulative_concerns_by_child,
@@ -15,6 +14,7 @@ from chronologies.patterns import (
     patterns_for_child,
     patterns_for_family,
 )
+from concerns.services import concern_amend
 from tests.factories import make_case, make_child, make_concern
 
 from .builders import make_entry

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AccessEvent, AuditAction
 from cases.models import Speaker, VoiceMethod
-from cases.services import child_voice_record, concern_amend, oversight_record
+from cases.services import child_voice_record, oversight_record
 from chronologies.models import ChronologyEntry, DatePrecision, EntryKind, Significance, SourceType
 from chronologies.services import (
     chronology_entries_from_conference_events,
@@ -17,6 +17,7 @@ from chronologies.services import (
     chronology_entry_from_assessment_run,
     chronology_sync_from_source,
 )
+from concerns.services import concern_amend
 from plans.models import PlanKind
 from plans.services import plan_end, plan_start
 from tests.factories import make_case, make_child, make_concern, make_plan, make_referral

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 import time_machine
 
-from cases.services import concern_record
+from concerns.services import concern_record
 from frontdoor.models import FrontDoorItem, ItemStatus
 from tests.factories import SHARING
 

@@ -13,7 +13,8 @@ import pytest
 
 from agencies.models import AgencyKind, Role
 from cases.selectors import ChildIdentifiers
-from cases.services import concern_record, concern_record_for_identifiers, family_create
+from cases.services import family_create
+from concerns.services import concern_record, concern_record_for_identifiers
 from drift.rules import flags_for_case
 from frontdoor.models import FlagNotice, FrontDoorItem, ItemKind
 from frontdoor.refresh import front_door_flags_refresh, household_open_case_ids

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from agencies.models import Membership
-from cases.services import concern_confirmation, concern_record
 from chronologies.models import ChronologyEntry, EntryKind, SourceType
+from concerns.services import concern_confirmation, concern_record
 from frontdoor.models import FrontDoorItem, ItemKind, ItemStatus
 from frontdoor.services import front_door_decide, front_door_team_set
 from notifications.models import Notification

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from audit.models import AccessEvent
-from cases.services import concern_record
+from concerns.services import concern_record
 from frontdoor.models import FrontDoorItem, ItemKind
 from tests.factories import SHARING
 

@@ -11,9 +11,11 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from audit.models import AccessEvent, AuditAction
-from cases.models import Adult, Case, Child, Concern, ConcernAmendment, Family
-from cases.services import case_close, concern_amend
+from cases.models import Adult, Case, Child, Family
+from cases.services import case_close
 from chronologies.models import ChronologyEntry, EntryKind
+from concerns.models import Concern, ConcernAmendment
+from concerns.services import concern_amend
 from households.services import ChildRelationship, adult_add
 from retention.models import AppendOnlyError, Decision, Outcome, RetentionDeletionLog, RetentionItem, ReviewStatus
 from retention.services import retention_item_process, retention_review_create, retention_review_decide
@@ -92,7 +94,7 @@ def test_the_deletion_log_counts_rows_and_holds_no_content(world, two_due):
     review = retention_review_create(today=TODAY)
     _approve(world, review)
     log = RetentionDeletionLog.objects.get(child_id=amy.pk)
-    assert log.rows_deleted["cases.Concern"] == 1 and log.rows_deleted["cases.ConcernAmendment"] == 1
+    assert log.rows_deleted["concerns.Concern"] == 1 and log.rows_deleted["concerns.ConcernAmendment"] == 1
     assert log.rows_deleted["cases.Child"] == 1 and log.rows_deleted["cases.Adult"] == 1
     assert log.total_rows == sum(log.rows_deleted.values())
     assert (log.approved_by_username, log.record_type, log.due_on) == ("admin", "early_help", date(2025, 1, 1))

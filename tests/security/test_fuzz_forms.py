@@ -309,8 +309,8 @@ def _failures(cls, check):
 
 
 def test_discovery_finds_the_project_forms_and_serializers():
-    assert "cases.forms.ConcernForm" in FORMS and "agencies.forms.LoginForm" in FORMS
-    assert "cases.api.ConcernSerializer" in SERIALIZERS and "agencies.api.TokenRequestSerializer" in SERIALIZERS
+    assert "concerns.forms.ConcernForm" in FORMS and "agencies.forms.LoginForm" in FORMS
+    assert "concerns.api.ConcernSerializer" in SERIALIZERS and "agencies.api.TokenRequestSerializer" in SERIALIZERS
     assert not any(name.startswith(("django.", "rest_framework.")) for name in [*FORMS, *SERIALIZERS])
 
 

@@ -10,9 +10,11 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from audit.models import AccessEvent, AuditAction
-from cases.models import Concern, ImmutableRecordError
+from cases.models import ImmutableRecordError
 from cases.selectors import ChildIdentifiers
-from cases.services import concern_record, concern_record_for_identifiers, team_add
+from cases.services import team_add
+from concerns.models import Concern
+from concerns.services import concern_record, concern_record_for_identifiers
 from sharing.models import FamilyInformed, SharedItem, SharingDecision
 from tests.factories import SHARING, make_concern
 

@@ -11,9 +11,10 @@ original again would read as a correction back to it).
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cases.models import ChildVoice, Concern, Oversight, Referral
+from cases.models import ChildVoice, Oversight, Referral
 from chronologies import services
 from chronologies.models import ChronologyEntry, SourceType
+from concerns.models import Concern
 from plans.models import Plan
 
 

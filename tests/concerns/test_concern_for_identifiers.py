@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from agencies.access import cases_visible_to
 from audit.models import AccessEvent, AuditAction
-from cases.models import Case, CaseStatus, Child, Concern, TeamMembership, Threshold
+from cases.models import Case, CaseStatus, Child, TeamMembership, Threshold
 from cases.selectors import ChildIdentifiers
-from cases.services import case_close, concern_record_for_identifiers
+from cases.services import case_close
+from concerns.models import Concern
+from concerns.services import concern_record_for_identifiers
 from frontdoor.models import FrontDoorItem
 from notifications.models import Notification
 from sharing.models import SharedItem, SharingDecision

@@ -1,5 +1,5 @@
 """A concern at the Universal or Universal Plus level may name no type of neglect: it is recorded as
-"needs not met", in the practitioner's own words (issue 21; cases/models.py, `NEEDS_NOT_MET_LEVELS`)."""
+"needs not met", in the practitioner's own words (issue 21; concerns/models.py, `NEEDS_NOT_MET_LEVELS`)."""
 
 import json
 from datetime import date
@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from cases.models import NEGLECT_TYPE_NEEDED, Concern, Threshold, neglect_type_required
-from cases.services import concern_amend
+from cases.models import Threshold
+from concerns.models import NEGLECT_TYPE_NEEDED, Concern, neglect_type_required
+from concerns.services import concern_amend
 from tests.factories import make_concern
 
 from .test_api import CONCERN
