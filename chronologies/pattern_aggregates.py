@@ -259,21 +259,6 @@ def patterns_from_aggregates(entries, *, today: date, shown: int = SHOWN) -> lis
 SUMMARY_SECONDS = 600
 
 
-class _Counted(Sequence):
-    """A summary pattern's entries: their number, and the entries themselves only if asked for (`load`)."""
-
-    def __init__(self, count, load):
-        self.count, self._load, self._all = count, load, None
-
-    def __len__(self):
-        return self.count
-
-    def __getitem__(self, index):
-        if self._all is None:
-            self._all = list(self._load())
-        return self._all[index]
-
-
 def pattern_summaries(entries, *, today: date) -> list[Pattern]:
     """`patterns_from_aggregates(entries, today=today, shown=0)`, kept in the cache for `SUMMARY_SECONDS`.
 
@@ -307,7 +292,7 @@ def pattern_summaries(entries, *, today: date) -> list[Pattern]:
     def load(code):
         return lambda: next(pattern.entries for pattern in patterns_from_aggregates(entries, today=today) if pattern.code == code)
 
-    return [Pattern(code=code, title=title, reason=reason, entries=_Counted(count, load(code))) for code, title, reason, count in summary]
+    return [Pattern(code=code, title=title, reason=reason, entries=PatternEntries(count, [], load(code))) for code, title, reason, count in summary]
 
 
 def _heads(slices) -> dict[str, list[int]]:

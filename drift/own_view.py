@@ -184,8 +184,7 @@ def _as_json(flags):
 
 def _from_json(items, acknowledgements, today):
     flags = [stored_flag(**{**item, "since": date.fromisoformat(item["since"])}, acknowledgements=acknowledgements, today=today) for item in items]
-    # The rules' order (`rules.flags_from_facts`); a stable sort keeps the stored order among equals.
-    return sorted(flags, key=lambda flag: (flag.is_acknowledged, -flag.rank, flag.since, flag.code))
+    return rules.in_rules_order(flags)  # stored in the rules' order: equals keep it
 
 
 def own_views_warm(*, case_ids, today: date | None = None) -> int:
@@ -203,7 +202,7 @@ def own_views_warm(*, case_ids, today: date | None = None) -> int:
     warmed = 0
     for agency in agencies.order_by("pk"):
         reader = agency_reader(agency)
-        places, keys = views_of(user=reader, cases=cases_visible_to(reader).filter(pk__in=ids), today=today)
+        _places, keys = views_of(user=reader, cases=cases_visible_to(reader).filter(pk__in=ids), today=today)
         warmed += len(keys)
     return warmed
 

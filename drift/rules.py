@@ -602,7 +602,11 @@ def flags_from_facts(facts: CaseFacts, today: date, acknowledgements=()) -> list
     `today` is before its review date.
     """
     flags = [flag for rule in RULE_FUNCTIONS for flag in rule(facts, today)]
-    flags = [replace(flag, acknowledgement=_covering(flag, acknowledgements, today)) for flag in flags]
+    return in_rules_order([replace(flag, acknowledgement=_covering(flag, acknowledgements, today)) for flag in flags])
+
+
+def in_rules_order(flags) -> list[DriftFlag]:
+    """Unacknowledged first, then most severe, oldest, by rule; a stable sort keeps equals in the order given."""
     return sorted(flags, key=lambda flag: (flag.is_acknowledged, -flag.rank, flag.since, flag.code))
 
 

@@ -4,12 +4,15 @@ problem, and no sideways scrolling at 320 px (issue 20, item 3; WCAG 2.2, 1.4.10
 Each page is looked at as the role that uses it, with a screenshot at each width under screenshots/.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sso.models import OidcProvider
 from tests.conferences.builders import held_review
-from tests.factories import PASSWORD, make_action, make_plan
+from tests.factories import PASSWORD, make_action, make_concern, make_plan
 
 from .conftest import serious_violations, sign_in
 
@@ -43,6 +46,7 @@ MAIN_PAGES = [
     ("csc_manager", "conference", lambda w: reverse("conferences:conference_detail", args=[held_review(w).pk])),
     ("lead_practitioner", "chronology", lambda w: reverse("chronologies:child_chronology", args=[w.case.child_id])),
     ("lead_practitioner", "household", lambda w: reverse("households:family_detail", args=[w.case.child.family_id])),
+    ("lead_practitioner", "pattern", lambda w: _pattern_path(w)),
     ("lead_practitioner", "action-update", lambda w: _action_update_path(w)),
     ("partner_practitioner", "case-with-plan", lambda w: _case_with_plan_path(w)),
     ("lead_manager", "level-of-need", lambda w: reverse("need:change", args=[w.case.pk])),
@@ -84,6 +88,13 @@ def _case_with_plan_path(world):
     make_action(plan, world.health, actor=world.users["lead_practitioner"], what="Weekly home visit by the health visitor")
     make_action(plan, world.school, actor=world.users["lead_practitioner"], what="Breakfast club place every school day")
     return reverse("cases:case_detail", args=[world.case.pk])
+
+
+def _pattern_path(world):
+    """The entries behind a pattern: three concerns from two agencies make cumulative concerns."""
+    for kind in ("lead_practitioner", "lead_practitioner", "partner_practitioner"):
+        make_concern(world.case, world.users[kind], observed_on=timezone.localdate() - timedelta(days=10))
+    return reverse("chronologies:child_pattern", args=[world.case.child_id, "cumulative_concerns"])
 
 
 def _action_update_path(world):

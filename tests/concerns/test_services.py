@@ -5,15 +5,12 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cases.models import CaseStatus, Relationship, TeamMembership, VoiceMethod
-from cases.services import case_close, case_reassign_lead, child_voice_record, oversight_record, referral_record
+from cases.models import CaseStatus, TeamMembership
+from cases.services import case_close
 from concerns.models import Concern
 from concerns.services import concern_amend
-from households.services import ChildRelationship, adult_add
 from notifications.models import Notification
-from plans.models import ActionStatus, PlanKind
-from plans.services import plan_action_add, plan_action_update, plan_end, plan_start
-from tests.factories import make_action, make_case, make_child, make_concern, make_plan
+from tests.factories import make_case, make_child, make_concern
 
 from .conftest import TODAY
 
@@ -25,100 +22,6 @@ CORRECTED = {
     "description": "Arrived hungry; untreated tooth pain.",
     "impact_on_child": "In pain and cannot concentrate.",
 }
-
-
-# --- One audit row per action -------------------------------------------------------------------
-
-
-def record_concern(world):
-    return lambda: make_concern(world.case, world.users["lead_practitioner"])
-
-
-def amend_concern(world):
-    concern = make_concern(world.case, world.users["lead_practitioner"])
-    return lambda: concern_amend(actor=world.users["lead_practitioner"], concern=concern, reason="Wrong date", **CORRECTED)
-
-
-def start_plan(world):
-    return lambda: plan_start(actor=world.users["csc_practitioner"], case=world.case, kind=PlanKind.CHILD_IN_NEED, started_on=TODAY)
-
-
-def end_plan(world):
-    plan = make_plan(world.case)
-    return lambda: plan_end(actor=world.users["csc_practitioner"], plan=plan, ended_on=TODAY, end_reason="Risk reduced")
-
-
-def add_action(world):
-    plan = make_plan(world.case)
-    return lambda: plan_action_add(
-        actor=world.users["csc_practitioner"],
-        plan=plan,
-        what="Breakfast club",
-        outcome_for_child="Eats every morning",
-        owner_agency=world.school,
-        due_on=date(2026, 12, 15),
-    )
-
-
-def update_action(world):
-    action = make_action(make_plan(world.case), world.school)
-    return lambda: plan_action_update(actor=world.users["partner_practitioner"], action=action, status=ActionStatus.IN_PROGRESS, evidence="")
-
-
-def record_referral(world):
-    return lambda: referral_record(
-        actor=world.users["partner_dsl"],
-        child=world.case.child,
-        case=world.case,
-        referring_agency=world.school,
-        referred_on=TODAY,
-        is_neglect=True,
-        reasons="Hungry every day",
-    )
-
-
-def record_oversight(world):
-    return lambda: oversight_record(
-        actor=world.users["lead_manager"],
-        case=world.case,
-        recorded_on=TODAY,
-        decision="Continue the plan",
-        reasons="Progress at school",
-        next_review_on=date(2026, 12, 22),
-    )
-
-
-def record_voice(world):
-    return lambda: child_voice_record(
-        actor=world.users["partner_practitioner"],
-        case=world.case,
-        recorded_on=TODAY,
-        what_was_said="There is no food at home",
-        method=VoiceMethod.WORDS,
-    )
-
-
-def add_adult(world):
-    child = world.case.child
-    return lambda: adult_add(
-        actor=world.users["lead_practitioner"],
-        family=child.family,
-        given_name="Sam",
-        family_name=child.family_name,
-        relationships=[ChildRelationship(child=child, relationship=Relationship.FATHER, parental_responsibility=True)],
-        is_father_or_male_carer=True,
-        substance_misuse=True,
-    )
-
-
-def reassign_lead(world):
-    return lambda: case_reassign_lead(
-        actor=world.users["lead_manager"], case=world.case, lead_professional=world.users["partner_dsl"], reason="School sees her daily"
-    )
-
-
-def close_case(world):
-    return lambda: case_close(actor=world.users["lead_manager"], case=world.case, closed_on=TODAY, closure_reason="Needs met by universal services")
 
 
 def test_recording_a_concern_brings_the_recorders_agency_into_the_team(world):
