@@ -84,6 +84,11 @@ def _wait_for(condition, timeout, what, logs):
         time.sleep(0.2)
 
 
+def _task_ended(log):
+    text = log.read_text()
+    return "succeeded" in text or "raised" in text
+
+
 def _snapshot():
     return DashboardSnapshot.objects.get(quarter=Q4.name)
 
@@ -113,6 +118,8 @@ def test_a_snapshot_whose_worker_is_killed_mid_run_is_rerun_to_exactly_one_compl
         with logs[1].open("w") as log:
             workers.append(_start_worker("second", log, redis_broker_url, marker, slow=False))
         _wait_for(lambda: _snapshot().status in (SnapshotStatus.DONE, SnapshotStatus.FAILED), 45, "the redelivered job to finish", logs)
+        # The task stores its result before the worker logs its end: wait for that line before killing.
+        _wait_for(lambda: _task_ended(logs[1]), 15, "the second worker to log the end of the job", logs)
     finally:
         app.conf.task_always_eager = True
         for worker in workers:
