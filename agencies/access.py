@@ -166,9 +166,17 @@ def cases_visible_to(user):
         return registry.Case.objects.none()
     if membership.agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE:
         return registry.Case.objects.all()
-    # EXISTS rather than a join: no DISTINCT, so lists stay cheap to order and slice.
-    in_team = Exists(registry.TeamMembership.objects.filter(case_id=OuterRef("pk"), agency_id=membership.agency_id))
-    return registry.Case.objects.filter(in_team | _explicit_grants(user))
+    # Built once per user object and condition (a page asks a dozen times; building the grant
+    # conditions costs more than the query they make), and handed out as a fresh copy each time.
+    # Only the conditions are kept: teams and grants are read by the database when a copy runs.
+    condition = (membership.pk, membership.agency_id, membership.role, user.pk, timezone.localdate())
+    built = getattr(user, "_cases_visible", None)
+    if built is None or built[0] != condition:
+        # EXISTS rather than a join: no DISTINCT, so lists stay cheap to order and slice.
+        in_team = Exists(registry.TeamMembership.objects.filter(case_id=OuterRef("pk"), agency_id=membership.agency_id))
+        built = (condition, registry.Case.objects.filter(in_team | _explicit_grants(user)))
+        user._cases_visible = built
+    return built[1].all()
 
 
 def children_visible_to(user):

@@ -1,5 +1,5 @@
 from django.urls import reverse
-from django.utils.functional import lazy
+from django.utils.functional import SimpleLazyObject
 
 from agencies import access
 from partnership.selectors import partnership_name
@@ -41,8 +41,9 @@ def partnership(request):
     if access.can_read_audit(user):
         nav_items.append({"label": "Audit log", "url": reverse("audit:event_list")})
     return {
-        # Lazy: the profile is read only when a template shows the name (HTML pages, not API calls).
-        "partnership_name": lazy(partnership_name, str)(),
+        # Lazy: the profile is read only when a template shows the name (HTML pages, not API calls),
+        # and once however many times the page shows it.
+        "partnership_name": SimpleLazyObject(partnership_name),
         "current_membership": access.membership_of(user),
         "nav_items": nav_items,
     }
