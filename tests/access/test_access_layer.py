@@ -7,6 +7,7 @@ from django.http import Http404
 from agencies import access
 from agencies.models import AgencyKind, Role
 from audit.models import AccessEvent, AuditAction
+from cases.services import team_add
 from tests.factories import make_agency, make_case, make_user
 
 
@@ -34,6 +35,24 @@ def test_grant_to_an_agency_reaches_its_users(world):
     officer = make_user(probation)
     access.case_grant(granted_by=world.users["admin"], case=world.case, agency=probation, reason="MAPPA")
     assert world.case.pk in visible_ids(officer)
+
+
+def test_one_user_object_sees_what_changes_after_its_first_question(world):
+    """The visible-cases conditions are built once per user object: teams, grants and roles changed since still count."""
+    police = make_agency(AgencyKind.POLICE)
+    officer = make_user(police)
+    assert world.case.pk not in visible_ids(officer)
+    team_add(case=world.case, agency=police, reason="Joined the team")
+    assert world.case.pk in visible_ids(officer), "a team joined after the first question"
+    other = make_case(make_agency(AgencyKind.HOUSING))
+    access.case_grant(granted_by=world.users["admin"], case=other, user=officer, reason="Section 47 enquiry")
+    assert other.pk in visible_ids(officer), "a grant made after the first question"
+    officer.membership.role = Role.STRATEGY_MEMBER
+    assert visible_ids(officer) == set(), "a role without case work, on the same object"
+    officer.membership.role = Role.PRACTITIONER
+    officer.membership.agency = make_agency(AgencyKind.SCHOOL)
+    assert world.case.pk not in visible_ids(officer), "another agency's teams, on the same object"
+    assert other.pk in visible_ids(officer), "the personal grant stays with the person"
 
 
 @pytest.mark.parametrize("kind", ["strategy", "admin", "auditor", "superuser", "inactive"])
