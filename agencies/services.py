@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from . import access, selectors, tasks, tokens
+from . import access, events, selectors, tasks, tokens
 from .models import Agency, AgencyKind, Membership, Role, agency_name_key
 
 User = get_user_model()
@@ -304,6 +304,7 @@ def agency_merge(*, keep, merge, actor, request=None):
                 cursor.execute("SELECT set_config('neglect.agency_merge', '', true)")
         Agency.objects.filter(merged_into=merge).update(merged_into=keep)
         Agency.objects.filter(pk=merge.pk).update(is_active=False, merged_into=keep, name_key=None)
+        events.agencies_merged.send(sender=Agency, keep=keep, merge=merge)
         detail = f"merged {merge.name} (agency {merge.pk}) into {keep.name}: " + ("; ".join(moved) or "nothing pointed at it")
         audit_record(user=actor, action=AuditAction.UPDATE, object_type="agency", object_id=keep.pk, detail=detail[:500], request=request)
     keep.refresh_from_db()

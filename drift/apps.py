@@ -7,17 +7,18 @@ class DriftConfig(AppConfig):
     def ready(self):
         """Show drift flags on the case page, and keep the stored flags up to date from the apps below.
 
-        `cases/`, `chronologies/` and `conferences/` sit below drift and cannot import it: they send
+        `agencies/`, `cases/`, `chronologies/` and `conferences/` sit below drift and cannot import it: they send
         events (their `events.py`), and each receiver marks the cases touched stale inside the
         writer's transaction and queues their refresh after commit (drift/refresh.py).
         """
+        from agencies import events as agency_events
         from cases import case_page
         from cases import events as case_events
         from chronologies import events as chronology_events
         from conferences import events as conference_events
         from need import events as need_events
 
-        from . import refresh, selectors
+        from . import own_view, refresh, selectors
 
         case_page.provider_register("drift_flags", selectors.case_flags)
 
@@ -39,5 +40,13 @@ class DriftConfig(AppConfig):
             need_events.level_of_need_changed: lambda decision, **_: cases(decision.case_id),
             case_events.lead_professional_changed: lambda case, **_: cases(case.pk),
         }
+
+        def agencies_merged(keep, **_):
+            # What each agency's readers see changed in ways no stored view's key holds: forget them
+            # all, and mark the kept agency's open cases stale (their refresh warms the views again).
+            own_view.own_views_forget_all()
+            refresh.drift_agency_touched(agency_id=keep.pk)
+
+        subscriptions[agency_events.agencies_merged] = agencies_merged
         for number, (event, receiver) in enumerate(subscriptions.items()):
             event.connect(receiver, weak=False, dispatch_uid=f"drift-{number}")

@@ -212,3 +212,13 @@ def own_views_forget(today: date | None = None) -> int:
     today = today or timezone.localdate()
     deleted, _ = DriftViewFlags.objects.filter(Q(computed_for__lt=today) | ~Q(case__status=CaseStatus.OPEN)).delete()
     return deleted
+
+
+def own_views_forget_all() -> int:
+    """Remove every stored partner view: after an agency merge, records, teams and grants changed agency in ways no key holds.
+
+    Merges are rare; until a view is stored again (a reader computes it, or the next refresh or
+    sweep warms it) its readers get flags computed from the rules, as before any view was stored.
+    """
+    deleted, _ = DriftViewFlags.objects.all().delete()
+    return deleted

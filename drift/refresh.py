@@ -74,6 +74,12 @@ def drift_children_touched(*, child_ids) -> None:
         drift_cases_touched(case_ids=Case.objects.filter(child_id__in=child_ids, status=CaseStatus.OPEN).values_list("pk", flat=True))
 
 
+def drift_agency_touched(*, agency_id) -> None:
+    """`drift_cases_touched` for the open cases the agency leads or is in the team of (after an agency merge)."""
+    in_team = Q(team__agency_id=agency_id) | Q(lead_agency_id=agency_id)
+    drift_cases_touched(case_ids=Case.objects.filter(in_team, status=CaseStatus.OPEN).values_list("pk", flat=True).distinct())
+
+
 def _bump(ids):
     """Add one to each case's version (creating its state row if it has none): one statement."""
     table = DriftCaseState._meta.db_table

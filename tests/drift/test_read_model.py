@@ -18,6 +18,8 @@ from django.db import connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agencies.models import AgencyKind
+from agencies.services import agency_merge
 from cases.models import CaseStatus, ChildVoice, Oversight, Speaker, Threshold
 from cases.services import case_close, family_create
 from chronologies.models import ChronologyEntry, EntryKind, Significance
@@ -30,7 +32,7 @@ from drift.tasks import drift_flags_sweep
 from need.models import LevelOfNeedDecision
 from plans.models import ActionStatus, CPCategory, Plan, PlanAction, PlanKind
 from tests.conferences.builders import make_conference, record
-from tests.factories import make_action, make_case, make_child, make_plan
+from tests.factories import make_action, make_agency, make_case, make_child, make_plan
 from tests.tools.builders import all_grades, final_run, published
 
 from .builders import oversight_on
@@ -482,3 +484,30 @@ def test_views_of_an_earlier_day_are_forgotten(world):
     own_view_flags(user=world.users["partner_dsl"], case_ids=[case.pk], today=TODAY)
     assert own_views_forget(today=TODAY) == 1
     assert list(DriftViewFlags.objects.filter(case=case).values_list("computed_for", flat=True)) == [TODAY]
+
+
+def test_an_agency_merge_forgets_the_views_it_changed(world, django_capture_on_commit_callbacks):
+    """A duplicate school's restricted home visit becomes the school's own when the two are merged: its readers' flags follow."""
+    case = build(world, EMPTY_SPEC)
+    duplicate = make_agency(AgencyKind.SCHOOL, name="Riverside School (duplicate)")
+    ChronologyEntry.objects.create(
+        child=case.child,
+        agency=duplicate,
+        author=world.users["partner_practitioner"],
+        occurred_on=TODAY - timedelta(days=3),
+        kind=EntryKind.HOME_VISIT,
+        summary="Seen at home by the duplicate's worker",
+        impact_on_child="Hungry",
+        restricted=True,
+    )
+    drift_flags_refresh(case_ids=[case.pk], today=TODAY)
+    school = world.users["partner_dsl"]
+    before = selectors.drift_flags_for_reader(user=school, case_ids=[case.pk], today=TODAY)
+    assert before == expected(world, "partner_dsl", [case.pk]) and DriftViewFlags.objects.filter(case=case).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agency_merge(keep=world.school, merge=duplicate, actor=world.users["admin"])
+
+    after = selectors.drift_flags_for_reader(user=school, case_ids=[case.pk], today=TODAY)
+    assert after == expected(world, "partner_dsl", [case.pk])
+    assert after != before, "the merged home visit is now the school's to read: the child was seen"
