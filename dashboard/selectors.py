@@ -23,6 +23,7 @@ referral that opened the child's episode, and only where there are none the port
 """
 
 import statistics
+from collections import defaultdict
 from dataclasses import replace
 from datetime import timedelta
 from functools import reduce
@@ -480,43 +481,82 @@ def _gcp2_areas():
 def _outcomes(quarter, basis):
     """Care and health on the Graded Care Profile 2: the first final run since the child's neglect plan started against the latest.
 
-    One aggregate over children on a neglect plan at the quarter's end; each child's current plan's
-    start, number of runs, and first and latest grades are correlated subqueries, so the database
-    compares them (Django wraps the annotated rows in a subquery before counting).
+    Two reads: the final runs of children on a neglect plan at the quarter's end, from the start of
+    the child's current plan to the quarter's end (ids and dates only, the start a correlated
+    subquery per run); then the grades of each child's first and latest of them, compared here
+    (`_grades_compared`). Grades read through correlated subqueries per child and area cost most
+    of the quarter.
     """
     end = quarter.end
     areas = _gcp2_areas()
     # The start of the child's current plan: their earliest open CP or CIN plan (the neglect rule already chose the children).
     plan_start = Subquery(
-        Plan.objects.filter(_open_at(end), case__child_id=OuterRef("pk"), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
+        Plan.objects.filter(_open_at(end), case__child_id=OuterRef("case__child_id"), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
         .order_by("started_on")
         .values("started_on")[:1]
     )
-    runs = AssessmentRun.objects.filter(
-        case__child_id=OuterRef("pk"), definition__key=GCP2_KEY, status=RunStatus.FINAL, assessed_on__gte=OuterRef("plan_start"), assessed_on__lte=end
+    runs = (
+        AssessmentRun.objects.filter(
+            case__child_id__in=_children_on_neglect_plans(end).values("pk"), definition__key=GCP2_KEY, status=RunStatus.FINAL, assessed_on__lte=end
+        )
+        .annotate(plan_start=plan_start)
+        .filter(assessed_on__gte=F("plan_start"))
+        .order_by()
     )
-    first, latest = runs.order_by("assessed_on", "pk"), runs.order_by("-assessed_on", "-pk")
-    health = "answers__{}__{}__value".format(*GCP2_HEALTH)
-    grades = {"runs": Subquery(runs.order_by().values("case__child_id").annotate(n=Count("pk")).values("n")[:1])}
-    for index, area in enumerate(areas):
-        grades[f"first_{index}"] = Subquery(first.values(f"scores__areas__{area}")[:1])
-        grades[f"latest_{index}"] = Subquery(latest.values(f"scores__areas__{area}")[:1])
-    grades["first_health"] = Subquery(first.values(health)[:1])
-    grades["latest_health"] = Subquery(latest.values(health)[:1])
-    children = _children_on_neglect_plans(end).annotate(plan_start=plan_start).annotate(**grades).filter(runs__gte=2)
-    counted = {
-        "health_compared": Count("pk", filter=Q(first_health__isnull=False, latest_health__isnull=False)),
-        "health_improved": Count("pk", filter=Q(latest_health__lt=F("first_health"))),
-    }
-    if areas:
-        better = reduce(or_, (Q(**{f"latest_{i}__lt": F(f"first_{i}")}) for i in range(len(areas))))
-        worse = reduce(or_, (Q(**{f"latest_{i}__gt": F(f"first_{i}")}) for i in range(len(areas))))
-        counted.update(compared=Count("pk"), improved=Count("pk", filter=better & ~worse))
-    counts = {"compared": 0, "improved": 0, **children.aggregate(**counted)}
+    dated = defaultdict(list)
+    for child_id, assessed_on, pk in runs.values_list("case__child_id", "assessed_on", "pk"):
+        dated[child_id].append((assessed_on, pk))
+    pairs = [(min(runs_of)[1], max(runs_of)[1]) for runs_of in dated.values() if len(runs_of) >= 2]
+    counts = _grades_compared(pairs, _run_grades([run for pair in pairs for run in pair], areas), areas)
     values = {}
     _ratio(values, basis, "gcp2_improved_pct", counts["improved"], counts["compared"])
     _ratio(values, basis, "gcp2_health_improved_pct", counts["health_improved"], counts["health_compared"])
     return values
+
+
+GRADES_READ_AT_ONCE = 5_000  # run ids per query: well under the database's limit on parameters
+
+
+def _run_grades(run_ids, areas):
+    """{run id: (grade of each area, in `areas` order, then the health sub-area's grade)}; a grade that is not a number is None."""
+    fields = [f"scores__areas__{area}" for area in areas] + ["answers__{}__{}__value".format(*GCP2_HEALTH)]
+    run_ids = sorted(set(run_ids))
+    grades = {}
+    for start in range(0, len(run_ids), GRADES_READ_AT_ONCE):
+        for pk, *values in AssessmentRun.objects.filter(pk__in=run_ids[start : start + GRADES_READ_AT_ONCE]).values_list("pk", *fields):
+            grades[pk] = tuple(value if isinstance(value, int | float) and not isinstance(value, bool) else None for value in values)
+    return grades
+
+
+def _lower(grade, than):
+    """SQL's `grade < than`: unknown (None) when either grade is missing."""
+    return None if grade is None or than is None else grade < than
+
+
+def _either(answers):
+    """SQL's OR: true if any is true, else unknown if any is unknown, else false."""
+    return True if True in answers else (None if None in answers else False)
+
+
+def _grades_compared(pairs, grades, areas):
+    """Counts of children compared and improved, from each child's (first run, latest run).
+
+    Graded 1 (best) to 5. Improved: better in at least one area and worse in none, every area's
+    grades known; health improved: a lower health grade. A missing grade is compared with nothing.
+    """
+    counts = dict.fromkeys(("compared", "improved", "health_compared", "health_improved"), 0)
+    for first_run, latest_run in pairs:
+        *first, first_health = grades[first_run]
+        *latest, latest_health = grades[latest_run]
+        if first_health is not None and latest_health is not None:
+            counts["health_compared"] += 1
+            counts["health_improved"] += latest_health < first_health
+        if areas:
+            counts["compared"] += 1
+            better = _either([_lower(now, before) for now, before in zip(latest, first, strict=True)])
+            worse = _either([_lower(before, now) for now, before in zip(latest, first, strict=True)])
+            counts["improved"] += better is True and worse is False
+    return counts
 
 
 def _latest_attendance(*, before=None, within=None):
