@@ -30,12 +30,13 @@ from django.utils import timezone
 
 from agencies.models import AgencyKind, Membership, Role
 from agencies.services import agency_ensure
-from cases.models import Case, Child, Family, Referral, TeamMembership
+from cases.models import Case, Child, Family, TeamMembership
 from cases.validators import nhs_check_digit
 from chronologies.models import ChronologyEntry
 from concerns.models import Concern
 from conferences.models import Conference, ConferenceChild, Invitation
 from plans.models import Plan
+from referrals.models import Referral
 from tools.models import AssessmentRun, DefinitionStatus, ToolDefinition
 from tools.scoring import score_run, scores_for_storage
 

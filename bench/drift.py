@@ -22,10 +22,12 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyKind, Role
 from agencies.services import agency_ensure, user_create
-from cases.models import Case, Child, ChildVoice, Family, Oversight, TeamMembership, Threshold
+from cases.models import Case, Child, Family, TeamMembership, Threshold
 from chronologies.models import ChronologyEntry, EntryKind
 from drift.rules import drift_flags_for_cases
+from oversight.models import Oversight
 from plans.models import CPCategory, Plan, PlanAction, PlanKind
+from voice.models import ChildVoice
 
 CASES = int(os.environ.get("BENCH_DRIFT_CASES", "5000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "10"))

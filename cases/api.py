@@ -26,7 +26,7 @@ from neglect_portal.api import StrictWriteMixin
 from sharing.models import SharingDecision
 
 from . import field_policy, selectors, services
-from .models import Case, Child, ChildVoice, Oversight, TeamMembership
+from .models import Case, Child, TeamMembership
 
 
 class PolicyReadMixin:
@@ -113,22 +113,6 @@ class ChildIdentifiersSerializer(StrictWriteMixin, serializers.Serializer):
     upn = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class OversightSerializer(serializers.ModelSerializer):
-    manager = serializers.CharField(source="manager.get_full_name", read_only=True)
-
-    class Meta:
-        model = Oversight
-        fields = ["id", "recorded_on", "manager", "decision", "reasons", "next_review_on"]
-
-
-class ChildVoiceSerializer(serializers.ModelSerializer):
-    agency = serializers.CharField(source="agency.name", read_only=True)
-
-    class Meta:
-        model = ChildVoice
-        fields = ["id", "recorded_on", "speaker", "what_was_said", "how_they_feel", "method", "agency"]
-
-
 class SharingDecisionSerializer(serializers.ModelSerializer):
     """One entry of a case's disclosure log (read only: decisions are recorded by the actions that share)."""
 
@@ -156,7 +140,7 @@ class SharingDecisionSerializer(serializers.ModelSerializer):
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Cases the caller may see. `?child=ID` narrows to one child. Sub-lists: oversight, voice (plans: plans/api.py; concerns: concerns/api.py)."""
+    """Cases the caller may see. `?child=ID` narrows to one child. Sub-list: sharing decisions (plans: plans/api.py; concerns: concerns/api.py; oversight: oversight/api.py; the child's voice: voice/api.py)."""
 
     permission_classes = [access.HasActiveMembership]
     serializer_class = CaseSerializer
@@ -190,18 +174,6 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def _sub_list(self, serializer_class, rows):
         return Response(serializer_class(rows, many=True).data)
-
-    @extend_schema(responses=OversightSerializer(many=True))
-    @action(detail=True, pagination_class=None)
-    def oversight(self, request, pk=None):
-        case = self.get_object()
-        return self._sub_list(OversightSerializer, case.oversights.select_related("manager").order_by("-recorded_on", "-pk"))
-
-    @extend_schema(responses=ChildVoiceSerializer(many=True))
-    @action(detail=True, pagination_class=None)
-    def voice(self, request, pk=None):
-        case = self.get_object()
-        return self._sub_list(ChildVoiceSerializer, case.voices.select_related("agency").order_by("-recorded_on", "-pk"))
 
     @extend_schema(responses=SharingDecisionSerializer(many=True))
     @action(detail=True, url_path="sharing-decisions", url_name="sharing-decisions", pagination_class=None)

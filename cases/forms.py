@@ -7,15 +7,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from agencies import access
-from agencies.models import Agency, Role
+from agencies.models import Role
 from neglect_portal.govuk_forms import GovukFormMixin
 from partnership.wording import mark_wording_fields
 
-from .models import ReferralOutcome, Speaker, VoiceMethod
 from .selectors import ChildIdentifiers
 
 
-def _date_field(label, *, required=True, help_text=""):
+def date_field(label, *, required=True, help_text=""):
+    """A date field whose messages name it ("Enter the date of birth", "... as a real date")."""
     return forms.DateField(
         label=label,
         required=required,
@@ -44,7 +44,7 @@ class ChildIdentifiersForm(GovukFormMixin, forms.Form):
 
     given_name = forms.CharField(max_length=100, required=False)
     family_name = forms.CharField(max_length=100, required=False)
-    date_of_birth = _date_field("Date of birth", required=False, help_text="For an unborn child, the expected date of delivery.")
+    date_of_birth = date_field("Date of birth", required=False, help_text="For an unborn child, the expected date of delivery.")
     nhs_number = forms.CharField(label="NHS number", max_length=12, required=False, help_text="10 digits, for example 943 476 5919.")
     upn = forms.CharField(label="Unique pupil number (UPN)", max_length=13, required=False, help_text="13 characters, starting with a letter.")
 
@@ -65,40 +65,6 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(
         widget=forms.HiddenInput, min_value=1, error_messages={"required": "Reload the page and try again: the form is missing its record version"}
     )
-
-
-class ReferralForm(WordingCheckMixin, GovukFormMixin, forms.Form):
-    referred_on = _date_field("Date of referral")
-    referring_agency = forms.ModelChoiceField(queryset=Agency.objects.filter(is_active=True), empty_label="Choose an agency")
-    is_neglect = forms.BooleanField(label="Neglect is among the reasons", required=False)
-    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Give the reasons for the referral"})
-    outcome = forms.ChoiceField(choices=[("", "Not decided yet")] + ReferralOutcome.choices, required=False)
-    outcome_on = _date_field("Date of the outcome", required=False)
-
-    wording_fields = ("reasons",)
-
-
-class OversightForm(WordingCheckMixin, GovukFormMixin, forms.Form):
-    recorded_on = _date_field("Date of the review")
-    decision = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Record the decision"})
-    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "Give the reasons for the decision"})
-    next_review_on = _date_field("Next review date")
-
-    wording_fields = ("decision", "reasons")
-
-
-class ChildVoiceForm(WordingCheckMixin, GovukFormMixin, forms.Form):
-    recorded_on = _date_field("Date")
-    speaker = forms.ChoiceField(label="Whose view is this", choices=Speaker.choices, widget=forms.RadioSelect, initial=Speaker.CHILD)
-    what_was_said = forms.CharField(
-        label="What they said or showed", widget=forms.Textarea(attrs={"rows": 4}), error_messages={"required": "Record what they said or showed"}
-    )
-    how_they_feel = forms.CharField(label="How they feel about it", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    method = forms.ChoiceField(
-        label="How it was captured", choices=VoiceMethod.choices, widget=forms.RadioSelect, error_messages={"required": "Select how it was captured"}
-    )
-
-    # No wording hint here: the child's voice is recorded in their own words, whatever they are.
 
 
 class ReassignLeadForm(GovukFormMixin, VersionedForm):

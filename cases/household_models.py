@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from .models import Adult, Child, Family, _raise_if
+from .models import Adult, Child, Family, raise_if
 
 __all__ = ["HouseholdAddress", "HouseholdMember", "MemberRelationship", "ADULT_RELATIONSHIPS", "CHILD_RELATIONSHIPS"]
 
@@ -100,7 +100,7 @@ class HouseholdMember(models.Model):
             errors["relationship"] = "Choose how they belong to the household"
         if not (self.reason or "").strip():
             errors["reason"] = "Say why they are being added to the household"
-        _raise_if(errors)
+        raise_if(errors)
 
 
 class HouseholdAddress(models.Model):

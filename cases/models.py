@@ -8,7 +8,8 @@ never attach itself to another row through a reused generic object id.
 Invariants live here (`clean()`, constraints, small derived properties); business actions live in
 `cases/services.py`, which validate with `full_clean()` before every save. Ages and flags that
 follow from dates (a child's age, a repeat referral) are derived when read, never stored, so they
-cannot go stale. Plans and their actions are plans/models.py; concerns, concerns/models.py.
+cannot go stale. Plans and their actions are plans/models.py; concerns, concerns/models.py; referrals,
+referrals/models.py; management oversight, oversight/models.py; the child's voice, voice/models.py.
 """
 
 from django.conf import settings
@@ -30,13 +31,14 @@ def _today():
     return timezone.localdate()
 
 
-def _not_in_future(errors, field, value, label):
+def not_in_future(errors, field, value, label):
     """Add "<label> must be today or in the past" to `errors` when the date is after today."""
     if value is not None and value > _today():
         errors[field] = f"{label} must be today or in the past"
 
 
-def _raise_if(errors):
+def raise_if(errors):
+    """Raise the field-keyed `errors` as one ValidationError, if there are any."""
     if errors:
         raise ValidationError(errors)
 
@@ -230,7 +232,7 @@ class AdultChildRelationship(models.Model):
 
     def clean(self):
         if self.adult.family_id != self.child.family_id:
-            _raise_if({"child": "The adult and the child must belong to the same household"})
+            raise_if({"child": "The adult and the child must belong to the same household"})
 
 
 class Threshold(models.TextChoices):
@@ -355,139 +357,6 @@ class RecordedOnce(models.Model):
         if not self._state.adding:
             raise ImmutableRecordError(f"A {self._meta.verbose_name} cannot be changed once recorded; record an amendment instead.")
         super().save(*args, **kwargs)
-
-
-# --- Referrals, oversight and the child's voice -------------------------------------------------
-
-
-class ReferralOutcome(models.TextChoices):
-    NO_FURTHER_ACTION = "no_further_action", "No further action"
-    EARLY_HELP = "early_help", "Early help"
-    STATUTORY_ASSESSMENT = "statutory_assessment", "Statutory assessment"
-    STRATEGY_DISCUSSION_S47 = "strategy_discussion_s47", "Strategy discussion (section 47)"
-
-
-class Referral(models.Model):
-    """A referral to children's social care (the front door).
-
-    Neglect is a boolean beside free-text reasons rather than a coded list: the dashboard asks
-    one question of every referral ("was it for neglect?") and a boolean column answers it with a
-    plain indexed filter on any database; the other reasons vary too much to code usefully.
-    Whether it repeats a referral within 12 months is derived (cases/history.py), never typed in.
-    """
-
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="referrals")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
-    referred_on = models.DateField()
-    referring_agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="referrals_made")
-    is_neglect = models.BooleanField("referred for neglect", default=False)
-    reasons = models.TextField(error_messages={"blank": "Give the reasons for the referral"})
-    outcome = models.CharField(max_length=30, choices=ReferralOutcome.choices, blank=True)
-    outcome_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_recorded")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["child", "referred_on"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(outcome="", outcome_on__isnull=True) | (~Q(outcome="") & Q(outcome_on__gte=F("referred_on"))),
-                name="referral_outcome_has_date_on_or_after_referral",
-                violation_error_message="An outcome needs a date on or after the referral",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Referral of {self.child} on {self.referred_on:%d %B %Y}"
-
-    def clean(self):
-        errors = {}
-        _not_in_future(errors, "referred_on", self.referred_on, "Date referred")
-        _not_in_future(errors, "outcome_on", self.outcome_on, "Date of outcome")
-        if self.outcome and self.outcome_on is None:
-            errors["outcome_on"] = "Enter the date of the outcome"
-        if self.outcome_on and not self.outcome:
-            errors["outcome"] = "Choose the outcome"
-        if self.outcome_on and self.referred_on and self.outcome_on < self.referred_on:
-            errors["outcome_on"] = "The date of the outcome must be on or after the date referred"
-        if self.case_id and self.child_id and self.case.child_id != self.child_id:
-            errors["case"] = "The case must be the referred child's case"
-        _raise_if(errors)
-
-
-class Oversight(models.Model):
-    """A manager's recorded review of a case: the decision, why, and when to look again."""
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="oversights")
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="oversights")
-    recorded_on = models.DateField()
-    decision = models.TextField(error_messages={"blank": "Record the decision"})
-    reasons = models.TextField(error_messages={"blank": "Give the reasons for the decision"})
-    next_review_on = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["case", "recorded_on"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(next_review_on__gt=F("recorded_on")),
-                name="oversight_next_review_after_recording",
-                violation_error_message="The next review date must be after the date of this oversight",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Oversight of case {self.case_id} on {self.recorded_on:%d %B %Y}"
-
-    def clean(self):
-        errors = {}
-        _not_in_future(errors, "recorded_on", self.recorded_on, "Date of oversight")
-        if self.next_review_on and self.recorded_on and self.next_review_on <= self.recorded_on:
-            errors["next_review_on"] = "The next review date must be after the date of this oversight"
-        _raise_if(errors)
-
-
-class Speaker(models.TextChoices):
-    CHILD = "child", "The child"
-    PARENT_OR_CARER = "parent_or_carer", "A parent or carer"
-
-
-class VoiceMethod(models.TextChoices):
-    WORDS = "words", "Words"
-    DRAWING = "drawing", "Drawing"
-    PLAY = "play", "Play"
-    OBSERVATION = "observation", "Observation"
-    DIGITAL = "digital", "Digital"
-
-
-class ChildVoice(models.Model):
-    """What the child said or showed (or a parent said on their behalf), and how they feel."""
-
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="voices")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="voices_recorded")
-    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="voices_recorded")
-    recorded_on = models.DateField()
-    speaker = models.CharField(max_length=20, choices=Speaker.choices, default=Speaker.CHILD)
-    what_was_said = models.TextField(
-        help_text="What the child said or showed.",
-        error_messages={"blank": "Record what the child said or showed"},
-    )
-    how_they_feel = models.TextField(blank=True)
-    method = models.CharField(max_length=20, choices=VoiceMethod.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "child's voice"
-        verbose_name_plural = "child's voice"
-        indexes = [models.Index(fields=["case", "recorded_on"])]
-
-    def __str__(self):
-        return f"Child's voice on case {self.case_id}, {self.recorded_on:%d %B %Y}"
-
-    def clean(self):
-        errors = {}
-        _not_in_future(errors, "recorded_on", self.recorded_on, "Date recorded")
-        _raise_if(errors)
 
 
 from .household_models import *  # noqa: E402,F401,F403  (household members and addresses, issue 14)

@@ -5,8 +5,8 @@ what a user sees but never widen it. The one exception, `children_matching_ident
 why where it stands.
 
 Pages get what they show in a fixed number of queries (select_related / prefetch_related), so a
-case with fifty concerns, voices or oversights costs the same number of round trips as a case with one (plans:
-plans/selectors.py).
+case with fifty siblings, adults or sharing decisions costs the same number of round trips as a case with one (what
+the apps above case work add to the case page: cases/case_page.py).
 """
 
 import operator
@@ -19,27 +19,21 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from agencies.access import can_see_case_work, case_visible, cases_visible_to, child_visible, children_visible_to, is_overseer, membership_of
+from agencies.access import can_see_case_work, cases_visible_to, child_visible, children_visible_to, is_overseer, membership_of
 from sharing.models import SharingDecision
 
-from .history import is_repeat_referral
 from .models import (
     Adult,
     AdultChildRelationship,
     Case,
     CaseStatus,
     Child,
-    ChildVoice,
     Family,
     HouseholdMember,
-    Oversight,
-    Referral,
     TeamMembership,
     Threshold,
 )
 from .validators import normalise_nhs_number, normalise_upn, validate_nhs_number, validate_upn
-
-RECENT_VOICES = 10
 
 
 def case_list_for(*, user):
@@ -66,8 +60,6 @@ class CasePage:
     team: list[TeamMembership]
     siblings: list[Child]
     adults: list[Adult]
-    voices: list[ChildVoice]
-    oversights: list[Oversight]
     sharing_decisions: list = dataclass_field(default_factory=list)
 
 
@@ -93,8 +85,6 @@ def case_page(*, user, case: Case, today: date | None = None) -> CasePage:
         team=list(case_team(case=case)),
         siblings=_visible_siblings(user, case.child),
         adults=_adults_with_visible_children(user, case.child.family_id),
-        voices=list(case.voices.select_related("recorded_by", "agency").order_by("-recorded_on", "-pk")[:RECENT_VOICES]),
-        oversights=list(case.oversights.select_related("manager").order_by("-recorded_on", "-pk")),
         sharing_decisions=list(sharing_decisions_of(case=case)),
     )
 
@@ -168,39 +158,6 @@ def agency_cases(*, user):
     if membership.agency.is_childrens_social_care:
         overseen |= Q(threshold=Threshold.SPECIALIST)
     return case_list_for(user=user).filter(overseen)
-
-
-CASES_TO_OVERSEE_PAGE = 50
-
-
-def cases_to_oversee(*, user):
-    """`agency_cases`, newest first, each with `last_oversight_on` (None when never overseen).
-
-    The manager's "cases to oversee" list, paged by the view; the date is a subquery per shown case
-    rather than every oversight of every case (issue 18: the list's cost does not grow with them).
-    """
-    latest = Oversight.objects.filter(case_id=OuterRef("pk")).order_by("-recorded_on").values("recorded_on")[:1]
-    return agency_cases(user=user).annotate(last_oversight_on=Subquery(latest))
-
-
-# --- Repeat referrals ----------------------------------------------------------------------------
-
-
-def referrals_with_repeat_flag(*, user, child: Child | None = None):
-    """Referrals the user may see (of one child, if given), newest first, each annotated `is_repeat`.
-
-    The rule is `cases.history.is_repeat_referral`: the same child was referred on an earlier day
-    no more than 12 months before. As with plans (plans/selectors.py), earlier referrals are looked for among all of
-    the child's referrals.
-
-    A referral is visible on a case the user may see or, before it is linked to a case, when the
-    user may see the child.
-    """
-    visible = Q(case_visible(user)) | Q(child_visible(user), case__isnull=True)
-    referrals = Referral.objects.filter(visible)
-    if child is not None:
-        referrals = referrals.filter(child=child)
-    return referrals.annotate(is_repeat=is_repeat_referral()).select_related("child", "referring_agency").order_by("-referred_on", "-pk")
 
 
 # --- Finding a child by exact identifiers (recording a concern) --------------------------------

@@ -41,13 +41,9 @@ from .models import (
     Case,
     CaseStatus,
     Child,
-    ChildVoice,
     Ethnicity,
     Family,
-    Oversight,
-    Referral,
     Sex,
-    Speaker,
     TeamMembership,
     Threshold,
 )
@@ -61,26 +57,28 @@ Request = HttpRequest | None
 LEAD_AGENCY_TEAM_REASON = "Lead agency"
 
 
-def _agency_of(actor: User) -> Agency:
+def agency_of(actor: User) -> Agency:
     """The actor's agency now; case work is always recorded against an agency (403, audited, without one)."""
     membership = access.membership_of(actor)
     access.require(actor, membership is not None, reason="Only an active member of a partner agency can record case work.")
     return membership.agency
 
 
-def _text(value: str | None) -> str:
+def stripped(value: str | None) -> str:
+    """Free text without its surrounding whitespace ("" for None)."""
     return (value or "").strip()
 
 
 CLOSED_CASE = "This case is closed: nothing new can be added to it. Record a concern to bring the child back to the partnership's attention."
 
 
-def _require_open(case: Case) -> None:
+def require_open(case: Case) -> None:
+    """Refuse new work on a closed case (ValidationError with CLOSED_CASE)."""
     if not case.is_open:
         raise ValidationError(CLOSED_CASE)
 
 
-def _versioned_update(model, *, pk: int, expected_version: int | None, **fields) -> None:
+def versioned_update(model, *, pk: int, expected_version: int | None, **fields) -> None:
     """One conditional UPDATE that applies only if the row is still at `expected_version`, and bumps it.
 
     `expected_version` None skips the check (a caller with no edit form, such as a task). Zero
@@ -94,7 +92,8 @@ def _versioned_update(model, *, pk: int, expected_version: int | None, **fields)
         raise EditConflict(current_version=current)
 
 
-def _case_link(case: Case) -> str:
+def case_link(case: Case) -> str:
+    """The case page's address, for a notification's link."""
     return reverse("cases:case_detail", args=[case.pk])
 
 
@@ -149,13 +148,13 @@ def child_create(
     """Record a child (or an unborn baby: `is_unborn`, with the expected date as `date_of_birth`)."""
     child = _save_valid(
         Child(
-            given_name=_text(given_name),
-            family_name=_text(family_name),
-            preferred_name=_text(preferred_name),
+            given_name=stripped(given_name),
+            family_name=stripped(family_name),
+            preferred_name=stripped(preferred_name),
             date_of_birth=date_of_birth,
             is_unborn=is_unborn,
             sex=sex,
-            gender=_text(gender),
+            gender=stripped(gender),
             ethnicity=ethnicity,
             disability=disability,
             nhs_number=normalise_nhs_number(nhs_number),
@@ -192,7 +191,7 @@ def child_register(*, actor: User, family: Family | None = None, request: Reques
     (they are unique), and children's social care's front door is asked to check for a duplicate.
     The answer never says which, and the API's reply leaves both numbers out (cases/api.py).
     """
-    agency = _agency_of(actor)
+    agency = agency_of(actor)
     numbers = ChildIdentifiers(nhs_number=details.get("nhs_number", ""), upn=details.get("upn", ""))
     held = {}
     if numbers.nhs_number or numbers.upn:
@@ -224,10 +223,10 @@ def child_register(*, actor: User, family: Family | None = None, request: Reques
 def _tell_front_door_of_a_possible_duplicate(*, case: Case, recorder: User) -> None:
     """The front door checks a newly registered child who may already be recorded (issue 14: a queue item, no detail about the child)."""
     detail = (
-        f"{_agency_of(recorder).name} registered a child (case {case.pk}) with an NHS number or UPN another child already holds: "
+        f"{agency_of(recorder).name} registered a child (case {case.pk}) with an NHS number or UPN another child already holds: "
         "the number was not copied. Check whether this is the same child."
     )
-    _refer_to_front_door(kind=FRONT_DOOR_DUPLICATE_CHECK, case=case, concern=None, actor=recorder, detail=detail)
+    refer_to_front_door(kind=FRONT_DOOR_DUPLICATE_CHECK, case=case, concern=None, actor=recorder, detail=detail)
 
 
 @transaction.atomic
@@ -346,7 +345,7 @@ def case_reassign_lead(
             errors["lead_professional"] = "Choose an active practitioner, manager or designated safeguarding lead"
         elif not access.can_agency_lead(membership.agency, case):
             errors["lead_professional"] = access.STATUTORY_LEAD_REFUSED
-        if not _text(reason):
+        if not stripped(reason):
             errors["reason"] = "Say why the lead professional is changing"
         if errors:
             raise ValidationError(errors)
@@ -357,7 +356,7 @@ def case_reassign_lead(
             agency=membership.agency,
             reason=LEAD_AGENCY_TEAM_REASON,
             actor=actor,
-            sharing=system_rule(f"{LEAD_AGENCY_TEAM_REASON}: {_text(reason)}"),
+            sharing=system_rule(f"{LEAD_AGENCY_TEAM_REASON}: {stripped(reason)}"),
             request=request,
         )
         change = audit_record(
@@ -366,18 +365,18 @@ def case_reassign_lead(
             object_type="case",
             object_id=case.pk,
             child_id=case.child_id,
-            detail=f"lead professional {lead_professional.get_username()} of {membership.agency.name}: {_text(reason)}",
+            detail=f"lead professional {lead_professional.get_username()} of {membership.agency.name}: {stripped(reason)}",
             request=request,
         )
         events.lead_professional_changed.send(
-            sender=Case, case=case, lead_professional=lead_professional, agency=membership.agency, actor=actor, reason=_text(reason), record_id=change.pk
+            sender=Case, case=case, lead_professional=lead_professional, agency=membership.agency, actor=actor, reason=stripped(reason), record_id=change.pk
         )
         if lead_professional.pk != actor.pk:
             notification_create(
                 recipient=lead_professional,
                 subject=f"You are now lead professional for case {case.pk}",
                 body=f"{membership.agency.name} is now the lead agency and you are the lead professional.",
-                link=_case_link(case),
+                link=case_link(case),
             )
         return case
 
@@ -410,7 +409,7 @@ def case_close(
     request: Request = None,
 ) -> Case:
     """Close a case whose plans have all ended, with the date and the reason (EditConflict on a stale `expected_version`)."""
-    reason = _text(closure_reason)
+    reason = stripped(closure_reason)
     errors = _closing_errors(case, closed_on, reason)
     if errors:
         raise ValidationError(errors)
@@ -438,22 +437,23 @@ FRONT_DOOR_DUPLICATE_CHECK = "duplicate_check"
 SUPPORT_REASON_NEEDED = "Say what support you are asking the front door for"
 
 
-def _refer_to_front_door(*, kind: str, case: Case, concern=None, actor: User, detail: str = "") -> list[str]:
+def refer_to_front_door(*, kind: str, case: Case, concern=None, actor: User, detail: str = "") -> list[str]:
     """Hand something to the front door, in the caller's transaction; returns who was told, in words (from the receivers)."""
     responses = events.front_door_referred.send(sender=Case, kind=kind, case=case, concern=concern, actor=actor, detail=detail)
     return [told for _, told in responses if told]
 
 
-def _person(user) -> str:
+def person_name(user) -> str:
+    """A person as others read them: their full name, else their username."""
     return user.get_full_name() or user.get_username()
 
 
-def _notify_lead(lead, *, recorder: User, case: Case, subject: str, body: str) -> None:
+def notify_lead(lead, *, recorder: User, case: Case, subject: str, body: str) -> None:
     """Tell a lead professional about a concern someone else recorded; nobody is told of their own,
     and a deactivated account gets nothing (its e-mail may now belong to no one in the agency)."""
     if lead is None or lead.pk == recorder.pk or not lead.is_active:
         return
-    notification_create(recipient=lead, subject=subject, body=body, link=_case_link(case))
+    notification_create(recipient=lead, subject=subject, body=body, link=case_link(case))
 
 
 CHILD_LOOKUP = "child_lookup"
@@ -502,112 +502,3 @@ def identifier_lookup(*, actor: User, identifiers: ChildIdentifiers, purpose: st
         request=request,
     )
     return IdentifierLookup(match=match, found=found)
-
-
-# --- Referrals, oversight, the child's voice -----------------------------------------------------
-
-
-@transaction.atomic
-def referral_record(
-    *,
-    actor: User,
-    child: Child,
-    referring_agency: Agency,
-    referred_on: date,
-    is_neglect: bool,
-    reasons: str,
-    case: Case | None = None,
-    outcome: str = "",
-    outcome_on: date | None = None,
-    request: Request = None,
-) -> Referral:
-    """Record a referral to children's social care and, once decided, its outcome and date."""
-    referral = _save_valid(
-        Referral(
-            child=child,
-            case=case,
-            referred_on=referred_on,
-            referring_agency=referring_agency,
-            is_neglect=is_neglect,
-            reasons=_text(reasons),
-            outcome=outcome or "",
-            outcome_on=outcome_on,
-            recorded_by=actor,
-        )
-    )
-    audit_record(user=actor, action=AuditAction.CREATE, object_type="referral", object_id=referral.pk, child_id=child.pk, request=request)
-    events.referral_recorded.send(sender=Referral, referral=referral)
-    return referral
-
-
-@transaction.atomic
-def oversight_record(
-    *,
-    actor: User,
-    case: Case,
-    recorded_on: date,
-    decision: str,
-    reasons: str,
-    next_review_on: date,
-    request: Request = None,
-) -> Oversight:
-    """Record a manager's oversight of a case (the caller has checked the `oversee` action)."""
-    oversight = _save_valid(
-        Oversight(
-            case=case,
-            manager=actor,
-            recorded_on=recorded_on,
-            decision=_text(decision),
-            reasons=_text(reasons),
-            next_review_on=next_review_on,
-        )
-    )
-    audit_record(
-        user=actor,
-        action=AuditAction.CREATE,
-        object_type="oversight",
-        object_id=oversight.pk,
-        child_id=case.child_id,
-        request=request,
-    )
-    events.oversight_recorded.send(sender=Oversight, oversight=oversight)
-    return oversight
-
-
-@transaction.atomic
-def child_voice_record(
-    *,
-    actor: User,
-    case: Case,
-    recorded_on: date,
-    what_was_said: str,
-    method: str,
-    speaker: str = Speaker.CHILD,
-    how_they_feel: str = "",
-    request: Request = None,
-) -> ChildVoice:
-    """Record what the child said or showed, and how they feel, on an open case."""
-    agency = _agency_of(actor)
-    _require_open(case)
-    voice = _save_valid(
-        ChildVoice(
-            case=case,
-            recorded_by=actor,
-            agency=agency,
-            recorded_on=recorded_on,
-            speaker=speaker,
-            what_was_said=_text(what_was_said),
-            how_they_feel=_text(how_they_feel),
-            method=method,
-        )
-    )
-    audit_record(
-        user=actor,
-        action=AuditAction.CREATE,
-        object_type="child_voice",
-        object_id=voice.pk,
-        child_id=case.child_id,
-        request=request,
-    )
-    events.child_voice_recorded.send(sender=ChildVoice, voice=voice)
-    return voice

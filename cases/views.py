@@ -14,7 +14,6 @@ from audit.models import AuditAction
 from audit.services import audit_record, audit_record_children_listed
 from neglect_portal.concurrency import EditConflict
 from neglect_portal.govuk_forms import add_service_errors, form_after_conflict
-from neglect_portal.pagination import page_of, pagination_links, query_without_page
 from notifications.selectors import unread_notifications
 
 from . import case_page, field_policy, forms, home_page, selectors, services
@@ -119,7 +118,7 @@ def _conflicted_form(form_class, form_kwargs, data, conflict, case, record, curr
     return form, (current(case, record) if current else None)
 
 
-# --- Search, manager lists --------------------------------------------------------------
+# --- Search --------------------------------------------------------------
 
 
 IDENTIFIER_FIELDS = ("given_name", "family_name", "date_of_birth", "nhs_number", "upn")
@@ -150,25 +149,6 @@ def find_child(request):
     return render(request, "cases/find_child.html", {"form": form, "children": children, "prefill": prefill})
 
 
-@login_required
-def manager_cases(request):
-    """A manager's (or designated safeguarding lead's) cases to oversee."""
-    access.require(request.user, access.is_overseer(request.user), request=request, what="manager pages")
-    # Paged in SQL, never capped (issue 18): every case overseen is reachable, one page at a time.
-    page = page_of(selectors.cases_to_oversee(user=request.user), request.GET.get("page"), per_page=selectors.CASES_TO_OVERSEE_PAGE)
-    cases = list(page.object_list)
-    audit_record(
-        user=request.user,
-        action=AuditAction.VIEW,
-        object_type="case_list",
-        detail=f"manager list, page {page.number}: {len(cases)} of {page.paginator.count} cases",
-        request=request,
-    )
-    audit_record_children_listed(user=request.user, child_ids=[case.child_id for case in cases], detail="cases to oversee", request=request)
-    context = {"cases": cases, "page": page, "pagination": pagination_links(page, query_without_page(request)), "today": timezone.localdate()}
-    return render(request, "cases/manager_cases.html", context)
-
-
 # --- The case page and the family -------------------------------------------------------------------
 
 
@@ -179,13 +159,13 @@ def case_detail(request, case_id):
     context = {
         "page": page,
         "case": page.case,
-        "referrals": list(selectors.referrals_with_repeat_flag(user=request.user, child=page.case.child)[:20]),
         "can_oversee": access.can_oversee(request.user, page.case),
         "can_change_lead": access.can_change_lead(request.user, page.case),
         "can_lead": access.can_lead_case(request.user, page.case),
         # Recording a concern, the child's voice or a referral: the "contribute" action those forms enforce.
         "can_contribute": access.role_of(request.user) in access.CASE_ACTIONS["contribute"],
-        # Recent concerns, plans and their actions, drift flags and chronology patterns (registered by concerns/, plans/, drift/ and chronologies/).
+        # Recent concerns, plans and their actions, referrals, oversight reviews, the child's voice, drift flags and chronology
+        # patterns (registered by concerns/, plans/, referrals/, oversight/, voice/, drift/ and chronologies/).
         **case_page.extra_context(user=request.user, case=page.case, today=page.today),
         # The same field policy as the API: e.g. the NHS number only for health agencies and the leads.
         "child_fields": set(field_policy.readable("child", field_policy.for_case(request.user, page.case), field_policy.READ["child"])),
@@ -194,84 +174,6 @@ def case_detail(request, case_id):
 
 
 # --- Case work forms -------------------------------------------------------------------------------
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def referral_new(request, case_id):
-    def save(case, record, form):
-        data = form.cleaned_data
-        services.referral_record(
-            actor=request.user,
-            child=case.child,
-            case=case,
-            referring_agency=data["referring_agency"],
-            referred_on=data["referred_on"],
-            is_neglect=data["is_neglect"],
-            reasons=data["reasons"],
-            outcome=data["outcome"],
-            outcome_on=data["outcome_on"],
-            request=request,
-        )
-
-    return case_form(
-        request,
-        case_id,
-        action="contribute",
-        form_class=forms.ReferralForm,
-        title="Record a referral",
-        save=save,
-        success="Referral recorded.",
-        anchor="referrals",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def oversight_new(request, case_id):
-    def save(case, record, form):
-        data = form.cleaned_data
-        services.oversight_record(
-            actor=request.user,
-            case=case,
-            recorded_on=data["recorded_on"],
-            decision=data["decision"],
-            reasons=data["reasons"],
-            next_review_on=data["next_review_on"],
-            request=request,
-        )
-
-    return case_form(
-        request,
-        case_id,
-        action="oversee",
-        form_class=forms.OversightForm,
-        title="Record management oversight",
-        save=save,
-        success="Management oversight recorded.",
-        anchor="oversight",
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def voice_new(request, case_id):
-    def save(case, record, form):
-        data = form.cleaned_data
-        services.child_voice_record(
-            actor=request.user,
-            case=case,
-            recorded_on=data["recorded_on"],
-            speaker=data["speaker"],
-            what_was_said=data["what_was_said"],
-            how_they_feel=data["how_they_feel"],
-            method=data["method"],
-            request=request,
-        )
-
-    return case_form(
-        request, case_id, action="contribute", form_class=forms.ChildVoiceForm, title="Record the child's voice", save=save, success="Recorded.", anchor="voice"
-    )
 
 
 @login_required

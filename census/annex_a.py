@@ -14,13 +14,13 @@ from datetime import date
 
 from django.db.models import Q
 
-from cases.models import Referral
 from concerns.models import Concern
 from conferences.models import ConferenceChild, ConferenceDecision, ConferenceKind
 from neglect_portal.csv_export import csv_text
 from neglect_portal.dates import months_before
 from plans.history import earlier_plan_count
 from plans.models import CPCategory, Plan, PlanKind
+from referrals.models import Referral
 
 from .codes import ANNEX_A_CATEGORY
 from .export import census_of, episode_closure

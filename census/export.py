@@ -49,10 +49,11 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
-from cases.models import Child, Referral, ReferralOutcome
+from cases.models import Child
 from conferences.models import ConferenceChild, ConferenceDecision, ConferenceKind
 from plans.history import earlier_plan_count
 from plans.models import Plan, PlanKind
+from referrals.models import Referral, ReferralOutcome
 
 from . import codes
 

@@ -38,10 +38,11 @@ from lxml import etree
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases.models import Case, CaseStatus, Child, Referral, ReferralOutcome, TeamMembership, Threshold
+from cases.models import Case, CaseStatus, Child, TeamMembership, Threshold
 from cases.validators import validate_upn
 from chronologies import services as chronology
 from plans.models import CIN_CATEGORY_CODES, Plan, PlanKind
+from referrals.models import Referral, ReferralOutcome
 
 from . import codes, selectors
 from .export import schema_path

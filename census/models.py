@@ -14,7 +14,7 @@ from . import codes
 
 
 class ReferralCensus(models.Model):
-    referral = models.OneToOneField("cases.Referral", on_delete=models.CASCADE, related_name="census")
+    referral = models.OneToOneField("referrals.Referral", on_delete=models.CASCADE, related_name="census")
     primary_need = models.CharField(max_length=2, choices=codes.choices(codes.PRIMARY_NEED), blank=True)
     referral_source = models.CharField(
         max_length=2,
@@ -88,7 +88,7 @@ class ChildCensus(models.Model):
 class CensusAssessment(models.Model):
     """A children and families assessment of one CIN episode (its referral), as the census reports it."""
 
-    referral = models.ForeignKey("cases.Referral", on_delete=models.CASCADE, related_name="census_assessments")
+    referral = models.ForeignKey("referrals.Referral", on_delete=models.CASCADE, related_name="census_assessments")
     started_on = models.DateField()
     internal_review_on = models.DateField(null=True, blank=True)
     authorised_on = models.DateField(null=True, blank=True)
@@ -102,7 +102,7 @@ class CensusAssessment(models.Model):
 class CensusSection47(models.Model):
     """A section 47 enquiry of one CIN episode and its initial conference, as the census reports it."""
 
-    referral = models.ForeignKey("cases.Referral", on_delete=models.CASCADE, related_name="census_section47s")
+    referral = models.ForeignKey("referrals.Referral", on_delete=models.CASCADE, related_name="census_section47s")
     started_on = models.DateField()
     icpc_target_on = models.DateField("initial conference target date", null=True, blank=True)
     icpc_on = models.DateField("date of the initial conference", null=True, blank=True)

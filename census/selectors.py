@@ -3,8 +3,9 @@ is about. The import is partnership-wide by design (a statutory return covers ev
 so who may run it is decided before (agencies.access.can_exchange_statutory_returns)."""
 
 from agencies.models import Agency, AgencyKind
-from cases.models import Case, CaseStatus, Child, Referral
+from cases.models import Case, CaseStatus, Child
 from plans.models import Plan
+from referrals.models import Referral
 
 from .models import ChildCensus
 

@@ -32,10 +32,10 @@ from agencies import access
 from agencies.models import Agency
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases.models import Speaker
 from cases.validators import validate_known_neglect_types
 from concerns.models import ConcernContent, NeglectType
 from plans.models import PlanKind
+from voice.models import Speaker
 
 from . import events
 from .importing import ImportPlan, plan_import

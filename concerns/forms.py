@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from agencies.models import Agency
-from cases.forms import ChildIdentifiersForm, WordingCheckMixin, _date_field
+from cases.forms import ChildIdentifiersForm, WordingCheckMixin, date_field
 from cases.models import Threshold
 from neglect_portal.govuk_forms import GovukFormMixin
 from sharing.forms import SharingDecisionFields
@@ -26,7 +26,7 @@ class NeglectTypesField(forms.MultipleChoiceField):
 
 
 class ConcernContentForm(WordingCheckMixin, GovukFormMixin, forms.Form):
-    observed_on = _date_field("Date observed", help_text="The day you saw, heard or were told about it.")
+    observed_on = date_field("Date observed", help_text="The day you saw, heard or were told about it.")
     neglect_types = NeglectTypesField(
         label="Types of neglect",
         choices=NeglectType.choices,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from cases.models import Case, Child, RecordedOnce, Threshold, _not_in_future, _raise_if
+from cases.models import Case, Child, RecordedOnce, Threshold, not_in_future, raise_if
 
 
 class NeglectType(models.TextChoices):
@@ -130,12 +130,12 @@ class ConcernContent(RecordedOnce):
 
     def clean(self):
         errors = {}
-        _not_in_future(errors, "observed_on", self.observed_on, "Date observed")
+        not_in_future(errors, "observed_on", self.observed_on, "Date observed")
         if not self.neglect_types and neglect_type_required(self.suggested_threshold):
             errors["neglect_types"] = NEGLECT_TYPE_NEEDED
         if not (self.impact_on_child or "").strip():
             errors["impact_on_child"] = "Describe the impact on the child"
-        _raise_if(errors)
+        raise_if(errors)
 
 
 class Concern(ConcernContent):
@@ -169,7 +169,7 @@ class Concern(ConcernContent):
     def clean(self):
         super().clean()
         if self.case_id and self.child_id and self.case.child_id != self.child_id:
-            _raise_if({"child": "A concern must be about the child of its case"})
+            raise_if({"child": "A concern must be about the child of its case"})
 
     @property
     def latest_version(self):

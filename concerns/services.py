@@ -32,15 +32,15 @@ from cases.services import (
     SUPPORT_REASON_NEEDED,
     Request,
     User,
-    _agency_of,
-    _case_link,
-    _notify_lead,
-    _person,
-    _refer_to_front_door,
-    _text,
+    agency_of,
+    case_link,
     case_open,
     child_create,
     identifier_lookup,
+    notify_lead,
+    person_name,
+    refer_to_front_door,
+    stripped,
     team_add,
 )
 from cases.validators import validate_known_neglect_types
@@ -72,9 +72,9 @@ def _concern_content(
         "observed_on": observed_on,
         **ConcernContent.neglect_flags(neglect_types),
         "is_adolescent_concern": observed_on is not None and child.is_adolescent_on(observed_on),
-        "description": _text(description),
-        "impact_on_child": _text(impact_on_child),
-        "action_taken": _text(action_taken),
+        "description": stripped(description),
+        "impact_on_child": stripped(impact_on_child),
+        "action_taken": stripped(action_taken),
         "suggested_threshold": suggested_threshold or "",
     }
 
@@ -85,7 +85,7 @@ def _tell_lead_professional(*, case: Case, concern: Concern, recorder: User) -> 
     The message names the recording agency and the date, not the child: notifications are also
     emailed, and a child's details stay behind sign-in.
     """
-    _notify_lead(
+    notify_lead(
         case.lead_professional,
         recorder=recorder,
         case=case,
@@ -111,7 +111,7 @@ def _deliver_concern(
             told.append("you, as the child's lead professional")
         else:
             _tell_lead_professional(case=case, concern=concern, recorder=recorder)
-            told.append(f"the lead professional, {_person(lead)}")
+            told.append(f"the lead professional, {person_name(lead)}")
     else:
         if not case.lead_agency.is_childrens_social_care:
             body = f"{concern.agency.name} recorded a concern on case {case.pk}, which has no lead professional yet. Decide who will lead it."
@@ -122,12 +122,12 @@ def _deliver_concern(
                 .order_by("pk")
             )
             for person in overseers:
-                notification_create(recipient=person, subject=f"New concern on case {case.pk}", body=body, link=_case_link(case))
+                notification_create(recipient=person, subject=f"New concern on case {case.pk}", body=body, link=case_link(case))
             if overseers:
-                told.append(f"{case.lead_agency.name}'s managers and designated safeguarding leads ({', '.join(_person(p) for p in overseers)})")
-        told += _refer_to_front_door(kind=front_door_kind, case=case, concern=concern, actor=recorder, detail=front_door_detail)
+                told.append(f"{case.lead_agency.name}'s managers and designated safeguarding leads ({', '.join(person_name(p) for p in overseers)})")
+        told += refer_to_front_door(kind=front_door_kind, case=case, concern=concern, actor=recorder, detail=front_door_detail)
     if support_reason:
-        told += _refer_to_front_door(kind=FRONT_DOOR_REQUEST_FOR_SUPPORT, case=case, concern=concern, actor=recorder, detail=support_reason)
+        told += refer_to_front_door(kind=FRONT_DOOR_REQUEST_FOR_SUPPORT, case=case, concern=concern, actor=recorder, detail=support_reason)
     return list(dict.fromkeys(told))
 
 
@@ -177,7 +177,7 @@ def concern_record(
     open case, or to a new case opened for review (see `_case_for_new_concern`). The returned
     concern's `case` says where it went.
     """
-    agency = _agency_of(actor)
+    agency = agency_of(actor)
     content = _concern_content(
         case.child,
         observed_on=observed_on,
@@ -192,7 +192,7 @@ def concern_record(
         Concern(case=case, child=case.child, recorded_by=actor, agency=agency, **content).full_clean()
     except ValidationError as error:
         errors = {**error.message_dict, **errors}
-    support_reason = _text(support_reason) if ask_front_door else ""
+    support_reason = stripped(support_reason) if ask_front_door else ""
     if ask_front_door and not support_reason:
         errors["support_reason"] = SUPPORT_REASON_NEEDED
     if errors:
@@ -256,7 +256,7 @@ def _case_for_new_concern(*, actor: User, case: Case, request: Request) -> Case:
     open_case = case.child.cases.filter(status=CaseStatus.OPEN).first()
     if open_case is not None:
         return open_case
-    lead_agency = case.lead_agency if case.lead_agency.is_active else _agency_of(actor)
+    lead_agency = case.lead_agency if case.lead_agency.is_active else agency_of(actor)
     return case_open(
         child=case.child,
         lead_agency=lead_agency,
@@ -269,7 +269,7 @@ def _case_for_new_concern(*, actor: User, case: Case, request: Request) -> Case:
 
 def _tell_closed_case_lead(*, closed_case: Case, case: Case, recorder: User) -> None:
     """The closed case's lead professional hears that the child is back (no detail about the child)."""
-    _notify_lead(
+    notify_lead(
         closed_case.lead_professional,
         recorder=recorder,
         case=case,
@@ -297,7 +297,7 @@ def concern_amend(
     the concern may amend it: another agency's account of what it saw is not another's to
     rewrite (they record a concern of their own instead).
     """
-    agency = _agency_of(actor)
+    agency = agency_of(actor)
     access.require(
         actor,
         access.can_amend_concern(actor, concern),
@@ -318,7 +318,7 @@ def concern_amend(
             action_taken=action_taken,
             suggested_threshold=suggested_threshold,
         )
-        amendment = _save_valid(ConcernAmendment(concern=concern, reason=_text(reason), recorded_by=actor, agency=agency, **content))
+        amendment = _save_valid(ConcernAmendment(concern=concern, reason=stripped(reason), recorded_by=actor, agency=agency, **content))
         audit_record(
             user=actor,
             action=AuditAction.CREATE,
@@ -358,7 +358,7 @@ def _front_door(actor: User) -> Agency:
     The recorder's own agency only in a partnership without an active children's social care
     agency (then a new child's case is theirs, as before the front door).
     """
-    return Agency.objects.filter(kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_active=True).order_by("pk").first() or _agency_of(actor)
+    return Agency.objects.filter(kind=AgencyKind.CHILDRENS_SOCIAL_CARE, is_active=True).order_by("pk").first() or agency_of(actor)
 
 
 def _case_for_the_lead(actor: User, child: Child, request: Request) -> Case:
@@ -414,7 +414,7 @@ def concern_record_for_identifiers(
     invalid concern rolls back the child, case and team rows with it.
     """
     access.require(actor, access.can_see_case_work(actor), request=request, what="record a concern about a child")
-    _agency_of(actor)
+    agency_of(actor)
     errors = sharing_details_errors(sharing)
     if errors:
         raise ValidationError(errors)

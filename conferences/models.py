@@ -21,7 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from agencies.models import AgencyKind
-from cases.models import Case, _not_in_future, _raise_if
+from cases.models import Case, not_in_future, raise_if
 from plans.models import CIN_CATEGORY_CODES, CPCategory
 
 __all__ = [
@@ -143,7 +143,7 @@ class Conference(models.Model):
             errors["strategy_discussion_on"] = "Enter the date of the strategy discussion"
         if self.strategy_discussion_on and self.held_on and self.strategy_discussion_on > self.held_on:
             errors["strategy_discussion_on"] = "The strategy discussion must be on or before the conference"
-        _raise_if(errors)
+        raise_if(errors)
 
     @property
     def decides_on_plans(self):
@@ -256,7 +256,7 @@ class ConferenceChild(models.Model):
             errors["cp_category"] = "Choose the category of the child protection plan"
         if self.cp_category and self.decision not in DECISIONS_WITH_CATEGORY:
             errors["cp_category"] = "Only choose a category when the child is on a plan after the conference"
-        _raise_if(errors)
+        raise_if(errors)
 
 
 class Invitation(models.Model):
@@ -322,12 +322,12 @@ class Invitation(models.Model):
 
     def clean(self):
         errors = {}
-        _not_in_future(errors, "report_received_on", self.report_received_on, "The date the report was received")
+        not_in_future(errors, "report_received_on", self.report_received_on, "The date the report was received")
         if self.invitee_id and getattr(getattr(self.invitee, "membership", None), "agency_id", None) != self.agency_id:
             errors["invitee"] = f"Choose someone who works for {self.agency}"
         if self.is_key_agency and self.is_absent and not self.absence_impact.strip():
             errors["absence_impact"] = f"Describe the impact of {self.agency}'s absence on the conference"
-        _raise_if(errors)
+        raise_if(errors)
 
 
 class AbsenceFeedback(models.Model):

@@ -16,7 +16,7 @@ task that call them. Nothing here loops over rows in Python: each query returns 
 exception is the median on SQLite, the demo's database, which has no percentile aggregate).
 
 Shared rules are not written again here: repeat plans and plan length are plans/history.py's,
-repeat referrals cases/history.py's (drift reads the same), quarters neglect_portal/quarters.py's. A CIN or
+repeat referrals referrals/history.py's (drift reads the same), quarters neglect_portal/quarters.py's. A CIN or
 looked-after plan carries no category: `_neglect_plans` reads the DfE codes the census holds for the
 referral that opened the child's episode, and only where there are none the portal's assumption
 (the definitions print it: dashboard/measures.py, `NEGLECT_PLAN`).
@@ -48,8 +48,7 @@ from django.db.models import (
     Subquery,
 )
 
-from cases.history import is_repeat_referral
-from cases.models import ADOLESCENT_AGE, Case, Child, Referral, ReferralOutcome, Threshold
+from cases.models import ADOLESCENT_AGE, Case, Child, Threshold
 from census.models import DISABILITIES
 from chronologies.models import ChronologyEntry, EntryKind
 from concerns.models import Concern, NeglectType
@@ -58,6 +57,8 @@ from neglect_portal.quarters import Quarter
 from partnership.selectors import action_plan_rag_by_agency, partnership_profile
 from plans.history import LONG_CIN_PLAN, LONG_CP_PLAN, is_repeat_plan
 from plans.models import CPCategory, Plan, PlanKind
+from referrals.history import is_repeat_referral
+from referrals.models import Referral, ReferralOutcome
 from tools.models import AssessmentRun, DefinitionStatus, RunStatus, ToolDefinition
 from tools.requirements import levels_with_requirements, tool_requirements
 from tools.selectors import required_tool_names

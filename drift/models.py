@@ -31,7 +31,7 @@ class DriftAcknowledgement(models.Model):
     acknowledged_on = models.DateField()
     review_on = models.DateField()
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="drift_acknowledgements")
-    oversight = models.OneToOneField("cases.Oversight", on_delete=models.PROTECT, related_name="drift_acknowledgement")
+    oversight = models.OneToOneField("oversight.Oversight", on_delete=models.PROTECT, related_name="drift_acknowledgement")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

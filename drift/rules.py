@@ -51,11 +51,13 @@ from agencies.access import (
 )
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases.models import Case, CaseStatus, ChildVoice, Oversight, Speaker
+from cases.models import Case, CaseStatus
 from neglect_portal.dates import months_after, months_before, whole_months
 from neglect_portal.working_days import add_working_days
+from oversight.models import Oversight
 from plans.history import LONG_CIN_PLAN, LONG_CP_PLAN, PlanLength, earlier_plan_count
 from plans.models import CPCategory, Plan, PlanAction, PlanKind
+from voice.models import ChildVoice, Speaker
 
 from .models import DriftAcknowledgement
 
@@ -829,7 +831,7 @@ def drift_acknowledge(
     A review date is required and at most DRIFT_ACKNOWLEDGEMENT_MAX_DAYS ahead: an
     acknowledgement is a decision to look again, never a way to hide a flag for good.
     """
-    from cases.services import oversight_record
+    from oversight.services import oversight_record
 
     today = today or timezone.localdate()
     errors = {}

@@ -19,6 +19,8 @@ api_v1 = [
     path("", include("cases.api_urls")),
     path("", include("plans.api_urls")),
     path("", include("concerns.api_urls")),
+    path("", include("oversight.api_urls")),
+    path("", include("voice.api_urls")),
     path("", include("households.api_urls")),
     path("", include("conferences.api_urls")),
     path("", include("chronologies.api_urls")),
@@ -30,12 +32,15 @@ api_v1 = [
     path("", include("frontdoor.api_urls")),
 ]
 
-# Case work's pages: cases/ and the apps that left it (plans/, concerns/) share the /cases/ prefix and the "cases" namespace,
+# Case work's pages: cases/ and the apps that left it (plans/, concerns/, referrals/, oversight/, voice/) share the /cases/ prefix and the "cases" namespace,
 # as the apps' API routes share "api", so a page kept its address and its name when its code moved.
 case_work = [
     path("", include("cases.urls")),
     path("", include("plans.urls")),
     path("", include("concerns.urls")),
+    path("", include("referrals.urls")),
+    path("", include("oversight.urls")),
+    path("", include("voice.urls")),
 ]
 
 # A refusal with a reason shows it (agencies.access.Refused); see neglect_portal/errors.py.

@@ -3,7 +3,7 @@
 from django import forms
 
 from agencies.models import Agency
-from cases.forms import VersionedForm, WordingCheckMixin, _date_field
+from cases.forms import VersionedForm, WordingCheckMixin, date_field
 from neglect_portal.govuk_forms import GovukFormMixin
 
 from .models import ActionStatus, CPCategory, PlanKind
@@ -17,11 +17,11 @@ class PlanForm(GovukFormMixin, forms.Form):
         required=False,
         help_text="Only for a child protection plan.",
     )
-    started_on = _date_field("Start date")
+    started_on = date_field("Start date")
 
 
 class PlanEndForm(GovukFormMixin, VersionedForm):
-    ended_on = _date_field("End date")
+    ended_on = date_field("End date")
     end_reason = forms.CharField(label="Why the plan ended", max_length=300, error_messages={"required": "Say why the plan ended"})
 
 
@@ -35,7 +35,7 @@ class PlanActionForm(WordingCheckMixin, GovukFormMixin, forms.Form):
     owner_agency = forms.ModelChoiceField(
         label="Agency responsible", queryset=Agency.objects.none(), empty_label="Choose an agency", error_messages={"required": "Choose the agency responsible"}
     )
-    due_on = _date_field("Due date")
+    due_on = date_field("Due date")
 
     wording_fields = ("what", "outcome_for_child")
 

@@ -19,7 +19,7 @@ Each rule is written once, here, as a SQL expression over `Plan` rows (an `Exist
   measure) and `LONG_CIN_PLAN` (a child in need plan over LONG_CIN_PLAN_MONTHS, 6: drift's flag and
   the dashboard's measure).
 
-The repeat-referral rule is `cases/history.py`. Nothing here is scoped to a user: callers start
+The repeat-referral rule is `referrals/history.py`. Nothing here is scoped to a user: callers start
 from the access layer and use these as annotations or filters (the history behind a repeat flag
 is looked for among all of the child's records: the flag says that one exists, never which or where).
 """

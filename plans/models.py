@@ -11,7 +11,7 @@ The models moved here from `cases/` by state only: their tables keep the names t
 from django.db import models
 from django.db.models import F, Q
 
-from cases.models import Case, _not_in_future, _raise_if
+from cases.models import Case, not_in_future, raise_if
 
 
 class PlanKind(models.TextChoices):
@@ -99,13 +99,13 @@ class Plan(models.Model):
             errors["cp_category"] = "Choose the category of the child protection plan"
         if self.kind != PlanKind.CHILD_PROTECTION and self.cp_category:
             errors["cp_category"] = "Only a child protection plan has a category"
-        _not_in_future(errors, "started_on", self.started_on, "Start date")
-        _not_in_future(errors, "ended_on", self.ended_on, "End date")
+        not_in_future(errors, "started_on", self.started_on, "Start date")
+        not_in_future(errors, "ended_on", self.ended_on, "End date")
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             errors["ended_on"] = "The end date must be on or after the start date"
         if self.ended_on and not self.end_reason.strip():
             errors["end_reason"] = "Say why the plan is ending"
-        _raise_if(errors)
+        raise_if(errors)
 
 
 class ActionStatus(models.TextChoices):
@@ -154,7 +154,7 @@ class PlanAction(models.Model):
 
     def clean(self):
         if self.status == ActionStatus.DONE and not self.evidence.strip():
-            _raise_if({"evidence": "Say what shows the action is done and what changed for the child"})
+            raise_if({"evidence": "Say what shows the action is done and what changed for the child"})
 
     def is_overdue(self, today):
         """Not done or dropped, and the due date has passed (due today is not yet overdue)."""

@@ -18,7 +18,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cases import events
 from cases.models import Case
-from cases.services import Request, User, _require_open, _text, _versioned_update
+from cases.services import Request, User, require_open, stripped, versioned_update
 from neglect_portal.concurrency import EditConflict
 from neglect_portal.dates import long_date
 from neglect_portal.records import save_valid as _save_valid
@@ -37,7 +37,7 @@ def plan_start(
     request: Request = None,
 ) -> Plan:
     """Start a plan on an open case. A child protection plan needs a category; no other plan has one."""
-    _require_open(case)
+    require_open(case)
     plan = _save_valid(Plan(case=case, kind=kind, cp_category=cp_category or "", started_on=started_on))
     audit_record(
         user=actor,
@@ -75,9 +75,9 @@ def plan_end(
         raise ValidationError({"ended_on": "This plan has already ended"})
     if ended_on is None:
         raise ValidationError({"ended_on": "Enter the date the plan ended"})
-    plan.ended_on, plan.end_reason = ended_on, _text(end_reason)
+    plan.ended_on, plan.end_reason = ended_on, stripped(end_reason)
     plan.full_clean()
-    _versioned_update(Plan, pk=plan.pk, expected_version=plan.version, ended_on=plan.ended_on, end_reason=plan.end_reason)
+    versioned_update(Plan, pk=plan.pk, expected_version=plan.version, ended_on=plan.ended_on, end_reason=plan.end_reason)
     plan.refresh_from_db()
     audit_record(
         user=actor,
@@ -145,7 +145,7 @@ def plan_follow_conference(
         before = open_plan.get_cp_category_display()
         open_plan.cp_category = cp_category
         open_plan.full_clean()
-        _versioned_update(Plan, pk=open_plan.pk, expected_version=open_plan.version, cp_category=cp_category)
+        versioned_update(Plan, pk=open_plan.pk, expected_version=open_plan.version, cp_category=cp_category)
         open_plan.refresh_from_db()
         audit_record(
             user=actor,
@@ -178,7 +178,7 @@ def plan_action_add(
     """
     if not plan.is_open:
         raise ValidationError("Actions cannot be added to a plan that has ended.")
-    action = PlanAction(plan=plan, what=_text(what), outcome_for_child=_text(outcome_for_child), owner_agency=owner_agency, due_on=due_on)
+    action = PlanAction(plan=plan, what=stripped(what), outcome_for_child=stripped(outcome_for_child), owner_agency=owner_agency, due_on=due_on)
     action.full_clean()
     if not plan.case.team.filter(agency=owner_agency).exists():
         raise ValidationError({"owner_agency": f"Add {owner_agency.name} to the team around the child before giving it an action"})
@@ -217,15 +217,15 @@ def plan_action_update(
     action = PlanAction.objects.select_related("plan__case").get(pk=action.pk)
     if expected_version is not None and action.version != expected_version:
         raise EditConflict(current_version=action.version)
-    _require_open(action.plan.case)
+    require_open(action.plan.case)
     previous = action.status
-    action.status, action.evidence = status, _text(evidence)
+    action.status, action.evidence = status, stripped(evidence)
     for name, value in details.items():
         if name not in ("what", "outcome_for_child", "due_on"):
             raise TypeError(f"plan_action_update() cannot change {name!r}")
-        setattr(action, name, _text(value) if isinstance(value, str) else value)
+        setattr(action, name, stripped(value) if isinstance(value, str) else value)
     action.full_clean()
-    _versioned_update(
+    versioned_update(
         PlanAction,
         pk=action.pk,
         expected_version=action.version,

@@ -24,13 +24,16 @@ from django.utils import timezone
 
 from agencies.models import Role
 from audit.models import AccessEvent
-from cases.models import Adult, AdultChildRelationship, Case, Child, ChildVoice, Oversight, Referral
+from cases.models import Adult, AdultChildRelationship, Case, Child
 from chronologies.models import ChronologyEntry
 from concerns.models import Concern
 from conferences.models import ConferenceChild
+from oversight.models import Oversight
 from partnership.selectors import partnership_name
 from plans.models import Plan
+from referrals.models import Referral
 from tools.models import AssessmentRun
+from voice.models import ChildVoice
 
 from .models import SubjectKind
 

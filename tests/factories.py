@@ -6,10 +6,11 @@ from datetime import date
 from agencies.models import AgencyKind, Role
 from agencies.services import agency_create, user_create
 from cases.models import Threshold
-from cases.services import case_open, child_create, family_create, referral_record, team_add
+from cases.services import case_open, child_create, family_create, team_add
 from concerns.services import concern_record
 from plans.models import CPCategory, PlanKind
 from plans.services import plan_action_add, plan_end, plan_start
+from referrals.services import referral_record
 from sharing.models import FamilyInformed, LawfulBasis, SharingCondition
 from sharing.services import SharingDetails
 

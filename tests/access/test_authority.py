@@ -17,8 +17,9 @@ from django.utils import timezone
 from agencies import access
 from agencies.models import AgencyKind, Role
 from audit.models import AccessEvent, AuditAction
-from cases.models import Oversight, Threshold
+from cases.models import Threshold
 from drift.models import DriftAcknowledgement
+from oversight.models import Oversight
 from plans.models import PlanKind
 from tests.conferences.builders import held_review
 from tests.factories import make_case, make_plan, make_user

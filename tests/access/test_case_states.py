@@ -25,7 +25,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import CaseStatus, ChildVoice
+from cases.models import CaseStatus
 from cases.services import CLOSED_CASE, case_close
 from chronologies.models import EntryKind
 from concerns.models import Concern
@@ -35,6 +35,7 @@ from plans.services import plan_end
 from tests.chronologies.builders import make_entry
 from tests.conftest import USER_KINDS
 from tests.factories import make_action, make_plan
+from voice.models import ChildVoice
 
 from .matrix import CASE_LEAD_OVERSEERS, CASE_VISIBLE, api, page
 from .routes_cases import LEADS, SCHOOL, SHARING_FIELDS, _visible_api, visible_only

@@ -111,7 +111,7 @@ ALLOWED = {
         "conferences/selectors.py",
         "Conference",
     ): "the attendance report's conferences decided without quorum: reference, date and kind only, no child and no free text",
-    ("cases/selectors.py", "Oversight"): "cases_to_oversee: the last oversight date of each case of agency_cases, which starts from cases_visible_to",
+    ("oversight/selectors.py", "Oversight"): "cases_to_oversee: the last oversight date of each case of agency_cases, which starts from cases_visible_to",
     # --- Chronology pages at a cost that does not grow with the record (issue 18).
     ("chronologies/selectors.py", "ChronologyEntry"): "current_versions: NOT EXISTS a later version, a condition on entries the caller scoped",
     (
@@ -132,12 +132,12 @@ ALLOWED = {
         "cases/selectors.py",
         "Child",
     ): "ChildIdentifiers.first_matches: the exact-identifier lookup, only for identifier_lookup, whose answer is the same whatever it finds",
-    ("cases/selectors.py", "Referral"): "the repeat-referral flag looks among all of a child's referrals and says only that one exists",
+    ("referrals/selectors.py", "Referral"): "the repeat-referral flag looks among all of a child's referrals and says only that one exists",
     (
         "plans/history.py",
         "Plan",
     ): "repeat-plan and plan-history rules shared by drift, the dashboard and the census: callers pass visible or partnership-wide sets",
-    ("cases/history.py", "Referral"): "repeat-referral rules shared by drift, the dashboard and the census",
+    ("referrals/history.py", "Referral"): "repeat-referral rules shared by drift, the dashboard and the census",
     (
         "conferences/selectors.py",
         "Invitation",

@@ -1,4 +1,4 @@
-"""Reads: scoped to what the user may see, repeat flags at their boundaries, bounded queries."""
+"""Reads: scoped to what the user may see, bounded queries (repeat referrals: tests/referrals/test_selectors.py)."""
 
 from datetime import date, timedelta
 
@@ -8,59 +8,21 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Role
 from cases.models import Relationship
-from cases.selectors import agency_cases, case_page, family_view, my_cases, referrals_with_repeat_flag
-from cases.services import child_voice_record, oversight_record
+from cases.selectors import agency_cases, case_page, family_view, my_cases
 from concerns.selectors import concerns_for_case_page
 from concerns.services import concern_amend
 from households.services import ChildRelationship, adult_add
+from oversight.selectors import oversights_for_case_page
+from oversight.services import oversight_record
 from plans.models import PlanKind
 from plans.selectors import plans_for_case_page
-from tests.factories import make_action, make_agency, make_case, make_child, make_concern, make_plan, make_referral, make_user
+from tests.factories import make_action, make_agency, make_case, make_child, make_concern, make_plan, make_user
+from voice.selectors import voices_for_case_page
+from voice.services import child_voice_record
 
 from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
-
-
-# --- Repeat plans --------------------------------------------------------------------------------
-
-
-# --- Repeat referrals ----------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("earlier_on", "is_repeat"),
-    [
-        (date(2025, 11, 24), True),  # exactly 12 months before
-        (date(2025, 11, 23), False),  # 12 months and a day before
-        (date(2026, 11, 23), True),  # the day before
-    ],
-)
-def test_a_referral_repeats_one_made_within_the_12_months_before(world, earlier_on, is_repeat):
-    dsl = world.users["partner_dsl"]
-    make_referral(world.case.child, dsl, referred_on=earlier_on, case=world.case)
-    later = make_referral(world.case.child, dsl, referred_on=TODAY, case=world.case)
-    flags = {referral.pk: referral.is_repeat for referral in referrals_with_repeat_flag(user=dsl)}
-    assert flags[later.pk] is is_repeat
-
-
-def test_from_29_february_the_repeat_window_starts_on_1_march_of_the_year_before(world):
-    dsl = world.users["partner_dsl"]
-    make_referral(world.case.child, dsl, referred_on=date(2023, 2, 28), case=world.case)
-    on_leap_day = make_referral(world.case.child, dsl, referred_on=date(2024, 2, 29), case=world.case)
-    assert referrals_with_repeat_flag(user=dsl).get(pk=on_leap_day.pk).is_repeat is False
-
-
-def test_a_referral_of_another_child_does_not_make_a_repeat(world):
-    dsl = world.users["partner_dsl"]
-    make_referral(make_child(), dsl, referred_on=date(2026, 10, 1))
-    referral = make_referral(world.case.child, dsl, referred_on=TODAY, case=world.case)
-    assert referrals_with_repeat_flag(user=dsl).get(pk=referral.pk).is_repeat is False
-
-
-def test_referrals_of_a_child_the_user_cannot_see_are_not_listed(world):
-    make_referral(world.case.child, world.users["partner_dsl"], referred_on=TODAY)
-    assert not referrals_with_repeat_flag(user=world.users["outsider"]).exists()
 
 
 # --- The case page -------------------------------------------------------------------------------
@@ -95,19 +57,21 @@ def queries_for_case_page(world):
         page = case_page(user=user, case=world.case)
         plans = plans_for_case_page(user=user, case=page.case, today=page.today)  # the page's plans (registered by plans/)
         concerns = concerns_for_case_page(user=user, case=page.case, today=page.today)  # its concerns (registered by concerns/)
-        _touch_everything(page, plans, concerns)
+        voices = voices_for_case_page(user=user, case=page.case, today=page.today)  # the child's voice (registered by voice/)
+        oversights = oversights_for_case_page(user=user, case=page.case, today=page.today)  # oversight reviews (registered by oversight/)
+        _touch_everything(page, plans, concerns, voices, oversights)
     return len(queries)
 
 
-def _touch_everything(page, plans, concerns):
+def _touch_everything(page, plans, concerns, voices, oversights):
     for plan in plans.plans:
         [(action.overdue, action.owner_agency.name) for action in plan.actions.all()]
     for concern in concerns.concerns:
         concern.latest_version.agency.name, concern.recorded_by.username, list(concern.agencies_told.all())
     for adult in page.adults:
         [link.child.given_name for link in adult.child_links.all()]
-    [(voice.agency.name, voice.recorded_by.username) for voice in page.voices]
-    [oversight.manager.username for oversight in page.oversights]
+    [(voice.agency.name, voice.recorded_by.username) for voice in voices]
+    [oversight.manager.username for oversight in oversights]
     [member.agency.name for member in page.team]
     page.case.child.family.name, page.case.lead_agency.name, page.case.lead_professional.username
 

@@ -7,14 +7,18 @@ from django.core.exceptions import ValidationError
 
 from agencies.access import cases_visible_to
 from audit.models import AccessEvent
-from cases.models import CaseStatus, Relationship, Speaker, VoiceMethod
-from cases.services import case_close, case_open, case_reassign_lead, child_voice_record, oversight_record, referral_record
+from cases.models import CaseStatus, Relationship
+from cases.services import case_close, case_open, case_reassign_lead
 from concerns.services import concern_amend
 from households.services import ChildRelationship, adult_add
 from notifications.models import Notification
+from oversight.services import oversight_record
 from plans.models import ActionStatus, PlanKind
 from plans.services import plan_action_add, plan_action_update, plan_end, plan_start
+from referrals.services import referral_record
 from tests.factories import make_action, make_child, make_concern, make_plan
+from voice.models import VoiceMethod
+from voice.services import child_voice_record
 
 from .conftest import TODAY
 
@@ -212,59 +216,7 @@ def test_a_strategy_member_cannot_be_lead_professional(world):
     assert "lead_professional" in error.value.message_dict
 
 
-# --- Referrals, oversight, voice, adults ----------------------------------------------------------
-
-
-def test_a_referral_outcome_needs_its_date(world):
-    with pytest.raises(ValidationError) as error:
-        referral_record(
-            actor=world.users["csc_practitioner"],
-            child=world.case.child,
-            referring_agency=world.school,
-            referred_on=TODAY,
-            is_neglect=True,
-            reasons="Hungry",
-            outcome="early_help",
-        )
-    assert error.value.message_dict["outcome_on"] == ["Enter the date of the outcome"]
-
-
-def test_a_referral_is_not_dated_in_the_future(world):
-    with pytest.raises(ValidationError) as error:
-        referral_record(
-            actor=world.users["csc_practitioner"],
-            child=world.case.child,
-            referring_agency=world.school,
-            referred_on=date(2026, 11, 25),
-            is_neglect=True,
-            reasons="Hungry",
-        )
-    assert error.value.message_dict["referred_on"] == ["Date referred must be today or in the past"]
-
-
-def test_the_next_oversight_review_must_come_after_this_one(world):
-    with pytest.raises(ValidationError) as error:
-        oversight_record(
-            actor=world.users["lead_manager"],
-            case=world.case,
-            recorded_on=TODAY,
-            decision="Continue",
-            reasons="Progress",
-            next_review_on=TODAY,
-        )
-    assert error.value.message_dict["next_review_on"] == ["The next review date must be after the date of this oversight"]
-
-
-def test_the_childs_voice_is_recorded_against_the_recorders_agency(world):
-    voice = child_voice_record(
-        actor=world.users["partner_practitioner"],
-        case=world.case,
-        recorded_on=TODAY,
-        speaker=Speaker.CHILD,
-        what_was_said="Drew an empty fridge",
-        method=VoiceMethod.DRAWING,
-    )
-    assert voice.agency == world.school
+# --- Adults --------------------------------------------------------------------------------------
 
 
 def test_an_adult_is_related_only_to_children_of_their_household(world):

@@ -4,13 +4,14 @@ from datetime import date, time
 
 import pytest
 
-from cases.models import ReferralOutcome
-from cases.services import case_close, referral_record
+from cases.services import case_close
 from cases.validators import upn_check_letter
 from census.export import schema_path
 from census.models import ReferralCensus
 from conferences.models import Conference, ConferenceChild, ConferenceKind
 from plans.models import CPCategory, PlanKind
+from referrals.models import ReferralOutcome
+from referrals.services import referral_record
 from tests.conftest import require_or_skip
 from tests.factories import make_case, make_child, make_plan
 

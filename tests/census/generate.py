@@ -8,11 +8,12 @@ categories, factors and needs, so the DfE rules see many shapes, reproducibly fo
 import random
 from datetime import date, timedelta
 
-from cases.models import Ethnicity, ReferralOutcome
+from cases.models import Ethnicity
 from cases.services import case_close
 from census import codes
 from conferences.models import ConferenceKind
 from plans.models import CPCategory, PlanKind
+from referrals.models import ReferralOutcome
 from tests.census.conftest import conference, refer, upn
 from tests.factories import make_case, make_child, make_plan
 

@@ -10,11 +10,12 @@ from django.core.management import CommandError, call_command
 from lxml import etree
 
 from audit.models import AccessEvent, AuditAction
-from cases.models import Child, Referral
+from cases.models import Child
 from census.importing import CensusImportError, import_cin_census
 from census.models import CensusAssessment, CensusSection47, ChildCensus
 from chronologies.models import ChronologyEntry, SourceType
 from plans.models import Plan, PlanKind
+from referrals.models import Referral
 from tests.census.returns import VALID_RETURN
 
 CONTENT = VALID_RETURN.encode()

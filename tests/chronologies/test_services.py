@@ -8,8 +8,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AccessEvent, AuditAction
-from cases.models import Speaker, VoiceMethod
-from cases.services import child_voice_record, oversight_record
 from chronologies.models import ChronologyEntry, DatePrecision, EntryKind, Significance, SourceType
 from chronologies.services import (
     chronology_entries_from_conference_events,
@@ -18,10 +16,13 @@ from chronologies.services import (
     chronology_sync_from_source,
 )
 from concerns.services import concern_amend
+from oversight.services import oversight_record
 from plans.models import PlanKind
 from plans.services import plan_end, plan_start
 from tests.factories import make_case, make_child, make_concern, make_plan, make_referral
 from tests.tools.builders import all_grades, final_run
+from voice.models import Speaker, VoiceMethod
+from voice.services import child_voice_record
 
 from .builders import make_entry
 from .conftest import TODAY

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from cases.models import Case, Child, Referral, ReferralOutcome
+from cases.models import Case, Child
 from chronologies.models import ChronologyEntry, EntryKind
 from conferences.models import (
     Attendance,
@@ -21,6 +21,7 @@ from conferences.models import (
     Invitation,
 )
 from plans.models import CPCategory, Plan, PlanKind
+from referrals.models import Referral, ReferralOutcome
 from tools.models import AssessmentRun, DefinitionStatus, RunStatus, ToolDefinition
 
 CP = PlanKind.CHILD_PROTECTION

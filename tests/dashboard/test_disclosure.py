@@ -389,10 +389,11 @@ Q = parse_quarter("2024-25-Q3")  # the small county's plans run from 2023 to 202
 @pytest.fixture
 def small_county(world, settings):
     """Forty children over three years, in three localities and several ethnic groups: many figures of each quarter are small."""
-    from cases.models import Case, Child, Family, Referral
+    from cases.models import Case, Child, Family
     from chronologies.models import ChronologyEntry, EntryKind
     from conferences.models import Attendance, Conference, ConferenceFormat, ConferenceKind, Invitation
     from plans.models import CPCategory, Plan, PlanKind
+    from referrals.models import Referral
     from tests.tools.builders import published as published_tool
     from tools.models import AssessmentRun, RunStatus
 

@@ -7,13 +7,14 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from bench.county import Sizes
-from cases.models import Case, Child, Referral
+from cases.models import Case, Child
 from chronologies.models import ChronologyEntry
 from concerns.models import Concern
 from conferences.models import Conference
 from dashboard.selectors import compute_measures
 from neglect_portal.quarters import last_complete_quarter
 from plans.models import Plan
+from referrals.models import Referral
 from tools.models import AssessmentRun, RunStatus
 
 CHILDREN = 6000

@@ -9,13 +9,14 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from cases.models import Case, Child, Family, Referral
+from cases.models import Case, Child, Family
 from census.models import CensusAssessment, ChildCensus, ReferralCensus
 from chronologies.models import ChronologyEntry, EntryKind
 from concerns.models import Concern
 from dashboard.selectors import compute_measures
 from neglect_portal.quarters import parse_quarter
 from plans.models import CPCategory, Plan, PlanKind
+from referrals.models import Referral
 from tests.tools.builders import published
 from tools.models import AssessmentRun, RunStatus
 

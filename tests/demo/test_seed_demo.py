@@ -6,13 +6,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from cases.models import Case, Child, Referral
+from cases.models import Case, Child
 from conferences.models import Conference
 from dashboard.models import DashboardSnapshot, MeasureTarget, QuarterReport, SnapshotStatus
 from dashboard.selectors import catalogue, compute_measures
 from neglect_portal.quarters import last_complete_quarter
 from partnership.models import ActionPlanUpdate
 from plans.models import Plan, PlanAction
+from referrals.models import Referral
 
 REQUIRED = [{"tool": "gcp2", "level": "specialist", "within_working_days": 20, "after": ["child_in_need", "child_protection"]}]
 

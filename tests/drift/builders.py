@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from cases.models import Speaker, VoiceMethod
-from cases.services import child_voice_record, oversight_record
 from drift.rules import drift_flags_for_cases
+from oversight.services import oversight_record
+from voice.models import Speaker, VoiceMethod
+from voice.services import child_voice_record
 
 
 def flags_of(world, user="csc_manager", case=None, today=None):

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AccessEvent
-from cases.models import Oversight
 from drift.models import DriftAcknowledgement
 from drift.rules import drift_acknowledge
+from oversight.models import Oversight
 from tests.factories import make_plan
 
 from .builders import flag

@@ -62,14 +62,14 @@ def test_an_acknowledged_flag_does_not_put_a_case_at_the_top(world):
 
 
 def voice_on_case(world, case):
-    from cases.models import VoiceMethod
-    from cases.services import child_voice_record
+    from voice.models import VoiceMethod
+    from voice.services import child_voice_record
 
     child_voice_record(actor=world.users["lead_practitioner"], case=case, recorded_on=TODAY, what_was_said="Fine", method=VoiceMethod.WORDS)
 
 
 def oversight_on_case(world, case):
-    from cases.services import oversight_record
+    from oversight.services import oversight_record
 
     oversight_record(actor=world.users["lead_manager"], case=case, recorded_on=TODAY, decision="Carry on", reasons="Steady", next_review_on=date(2027, 1, 1))
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from agencies.models import AgencyKind
 from agencies.services import agency_merge
-from cases.models import CaseStatus, ChildVoice, Oversight, Speaker, Threshold
+from cases.models import CaseStatus, Threshold
 from cases.services import case_close, family_create
 from chronologies.models import ChronologyEntry, EntryKind, Significance
 from conferences.models import Attendance
@@ -30,10 +30,12 @@ from drift.own_view import own_view_flags, own_views_forget, own_views_warm, vie
 from drift.refresh import _PendingRefresh, drift_flags_refresh
 from drift.tasks import drift_flags_sweep
 from need.models import LevelOfNeedDecision
+from oversight.models import Oversight
 from plans.models import ActionStatus, CPCategory, Plan, PlanAction, PlanKind
 from tests.conferences.builders import make_conference, record
 from tests.factories import make_action, make_agency, make_case, make_child, make_plan
 from tests.tools.builders import all_grades, final_run, published
+from voice.models import ChildVoice, Speaker
 
 from .builders import oversight_on
 from .conftest import TODAY

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from cases.models import Speaker
 from cases.services import case_close
 from chronologies.models import EntryKind, Significance
 from conferences.selectors import (
@@ -20,6 +19,7 @@ from plans.services import plan_action_update
 from tests.chronologies.builders import make_entry
 from tests.factories import make_action, make_plan
 from tests.tools.builders import all_grades, final_run, published
+from voice.models import Speaker
 
 from .builders import flag, flags_of, oversight_on, voice_on
 from .conftest import TODAY

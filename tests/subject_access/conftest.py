@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from cases.services import child_voice_record, oversight_record
 from chronologies.models import EntryKind
 from households.services import ChildRelationship, adult_add
+from oversight.services import oversight_record
 from tests.chronologies.builders import make_entry
 from tests.factories import make_child, make_concern, make_plan, make_referral
+from voice.services import child_voice_record
 
 POLICE_SECRET = "Intelligence ref 7731: associate known to police"
 

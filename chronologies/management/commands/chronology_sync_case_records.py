@@ -11,11 +11,13 @@ original again would read as a correction back to it).
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cases.models import ChildVoice, Oversight, Referral
 from chronologies import services
 from chronologies.models import ChronologyEntry, SourceType
 from concerns.models import Concern
+from oversight.models import Oversight
 from plans.models import Plan
+from referrals.models import Referral
+from voice.models import ChildVoice
 
 
 class Command(BaseCommand):

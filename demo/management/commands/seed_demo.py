@@ -21,7 +21,7 @@ from django.utils import timezone
 from agencies.models import AgencyKind, Role
 from agencies.services import agency_ensure, user_create
 from bench.county import USERNAME_PREFIX, generate_county
-from cases.models import Case, CaseStatus, Family, Referral, Threshold
+from cases.models import Case, CaseStatus, Family, Threshold
 from cases.services import case_open, child_create, family_create, team_add
 from census.models import ReferralCensus
 from dashboard import services as dashboard
@@ -32,6 +32,7 @@ from partnership.models import ActionPlan, Rag
 from partnership.selectors import profile_record
 from partnership.services import action_plan_row_add, action_plan_start, action_plan_update_record, partnership_profile_update
 from plans.models import ActionStatus, Plan, PlanAction, PlanKind
+from referrals.models import Referral
 
 DEMO_PASSWORD = "demo-Password-2026"
 # The demo county: 3,000 children make about 500 cases, 200 plans, 400 referrals and 20,000 chronology entries

@@ -1,11 +1,11 @@
-"""The referral history rule (cases/history.py) that the case page, drift, the dashboard and the census share."""
+"""The referral history rule (referrals/history.py) that the case page, drift, the dashboard and the census share."""
 
 from datetime import date
 
 import pytest
 
-from cases.history import is_repeat_referral
-from cases.models import Referral
+from referrals.history import is_repeat_referral
+from referrals.models import Referral
 from tests.factories import make_referral
 
 pytestmark = pytest.mark.django_db
