@@ -31,6 +31,7 @@ MAIN_PAGES = [
     ("lead_practitioner", "find-a-child", lambda w: reverse("cases:find_child")),
     ("lead_practitioner", "account", lambda w: reverse("account")),
     ("csc_manager", "drift-queue", lambda w: reverse("drift:queue")),
+    ("lead_manager", "cases-to-oversee", lambda w: reverse("cases:manager_cases")),
     ("csc_manager", "front-door-queue", lambda w: reverse("frontdoor:queue")),
     ("csc_manager", "conferences", lambda w: reverse("conferences:upcoming")),
     ("strategy", "dashboard", lambda w: reverse("dashboard:index")),
