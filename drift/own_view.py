@@ -45,6 +45,7 @@ from agencies.access import agency_reader, cases_visible_to, membership_of, reco
 from agencies.models import Agency, AgencyKind
 from cases.models import Case, CaseStatus, Child, TeamMembership
 from chronologies.models import ChronologyEntry
+from neglect_portal.lookups import any_of
 
 from . import rules
 from .models import DriftCaseState, DriftViewFlags
@@ -54,16 +55,19 @@ from .refresh import codes_text, evidence_json, live_acknowledgements, stored_fl
 def view_keys(*, user, case_ids, today: date) -> dict[int, str]:
     """{case id: the key of `user`'s view of it} for `case_ids` (ids the caller read from `cases_visible_to(user)`); three queries."""
     membership = membership_of(user)
-    cases = list(Case.objects.filter(pk__in=list(case_ids)).values_list("pk", "child_id", "child__family_id"))
-    if membership is None or not cases:
+    ids = list(case_ids)
+    if membership is None or not ids:
         return {}
-    families = {family_id for _, _, family_id in cases if family_id}
-    children = {child_id for _, child_id, _ in cases}
-    # The household's children first (two indexed probes), then their cases: an OR across the join read every case.
-    household = list(Child.objects.filter(Q(family_id__in=families) | Q(pk__in=children)).values_list("pk", "family_id"))
+    # The cases' children, their households, the household's children, then their cases: indexed probes each (at county
+    # scale a join of cases to children, or an OR of household and child, read every child instead).
+    child_of = dict(Case.objects.filter(any_of("pk", ids)).values_list("pk", "child_id"))
+    family_of = dict(Child.objects.filter(any_of("pk", set(child_of.values()))).values_list("pk", "family_id"))
+    families = {family_id for family_id in family_of.values() if family_id}
+    household = set(family_of.items()) | set(Child.objects.filter(any_of("family_id", families)).values_list("pk", "family_id"))
+    cases = [(case_id, child_id, family_of[child_id]) for case_id, child_id in sorted(child_of.items())]
     version = Subquery(DriftCaseState.objects.filter(case_id=OuterRef("pk")).values("version")[:1])
     related = (
-        Case.objects.filter(child_id__in=[pk for pk, _ in household])
+        Case.objects.filter(any_of("child_id", {pk for pk, _ in household}))
         .annotate(version_=Coalesce(version, 0), seen=Exists(cases_visible_to(user).filter(pk=OuterRef("pk"))))
         .order_by("pk")
         .values_list("pk", "child_id", "version_", "seen")
@@ -72,7 +76,7 @@ def view_keys(*, user, case_ids, today: date) -> dict[int, str]:
     for row in related:
         cases_of[row[1]].append(row)
     shapes = defaultdict(tuple)
-    counted = ChronologyEntry.objects.filter(child_id__in=list(cases_of)).order_by().values("child_id").annotate(n=Count("pk"), newest=Max("pk"))
+    counted = ChronologyEntry.objects.filter(any_of("child_id", cases_of)).order_by().values("child_id").annotate(n=Count("pk"), newest=Max("pk"))
     for child_id, count, newest in counted.values_list("child_id", "n", "newest"):
         shapes[child_id] = (count, newest)
     members = defaultdict(set)
@@ -101,7 +105,9 @@ def own_view_flags(*, user, case_ids, today: date | None = None, keys: dict[int,
     if not keys:
         return {}
     stored = {
-        row.case_id: row.flags for row in DriftViewFlags.objects.filter(case_id__in=list(keys), key__in=set(keys.values())) if keys[row.case_id] == row.key
+        row.case_id: row.flags
+        for row in DriftViewFlags.objects.filter(any_of("case_id", keys), any_of("key", set(keys.values())))
+        if keys[row.case_id] == row.key
     }
     missing = [case_id for case_id in keys if case_id not in stored]
     found = rules.drift_flags_for_cases(user=user, case_ids=missing, today=today) if missing else {}
@@ -127,7 +133,7 @@ def views_of(*, user, cases, today: date) -> tuple[dict[int, tuple], dict[int, s
     """
     ids = list(cases.order_by().values_list("pk", flat=True))
     keys = view_keys(user=user, case_ids=ids, today=today)
-    rows = DriftViewFlags.objects.filter(case_id__in=ids, key__in=set(keys.values())).values_list(
+    rows = DriftViewFlags.objects.filter(any_of("case_id", ids), any_of("key", set(keys.values()))).values_list(
         "case_id", "key", "whole_record", "worst", "oldest_red", "oldest", "codes", "flag_count"
     )
     places, whole = {}, set()
@@ -140,7 +146,7 @@ def views_of(*, user, cases, today: date) -> tuple[dict[int, tuple], dict[int, s
             places[case_id] = tuple(place)
     missing = [case_id for case_id in keys if case_id not in places and case_id not in whole]
     if missing:
-        hidden = set(cases.filter(pk__in=missing).filter(record_hidden_from(user)).values_list("pk", flat=True))
+        hidden = set(cases.filter(any_of("pk", missing)).filter(record_hidden_from(user)).values_list("pk", flat=True))
         if hidden:
             computed = own_view_flags(user=user, case_ids=sorted(hidden), today=today, keys=keys)
             places.update({case_id: place_of(flags) for case_id, flags in computed.items()})

@@ -36,6 +36,7 @@ from agencies.access import (
     sees_whole_record,
 )
 from cases.models import CaseStatus
+from neglect_portal.lookups import any_of
 from neglect_portal.pagination import page_of
 
 from . import rules
@@ -250,7 +251,7 @@ def drift_queue_page(
     cases_checked = overseen.count()
     places, keys_of_views = ({}, {}) if sees_whole_record(user) else views_of(user=user, cases=overseen, today=today)
     own_view = list(places)
-    stored = overseen.exclude(pk__in=own_view) if own_view else overseen
+    stored = overseen.exclude(any_of("pk", own_view)) if own_view else overseen
     _refresh_stale(stored, today)
 
     # Cases per rule, from each case's stored list of rules (one aggregate over the cases, no flag rows read).
