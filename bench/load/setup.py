@@ -132,6 +132,22 @@ def forget():
         DashboardSnapshot.objects.filter(quarter__in=made).delete()
 
 
+def vacuum_what_was_written():
+    """VACUUM (ANALYZE) the tables the sweep and the sessions above wrote in bulk, as autovacuum does after a night's sweep.
+
+    Without it the planner reads their statistics from before the sweep, and counts cannot be taken
+    from an index alone (no visibility map), which no live database that autovacuum tends looks like.
+    """
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+
+    from drift.models import DriftCaseState, DriftFlag, DriftViewFlags
+
+    with connection.cursor() as cursor:
+        for model in (DriftViewFlags, DriftFlag, DriftCaseState, Session):
+            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def main():
     fixtures = {"practitioner": [], "manager": [], "strategy": [], "concern": concern_fields()}
     checked = False
@@ -174,6 +190,7 @@ def main():
         print(f"Warming partner agencies' views of {len(cold):,} open cases (the nightly sweep)...", flush=True)
         for chunk in batches(cold):
             own_views_warm(case_ids=chunk, today=today)
+    vacuum_what_was_written()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(fixtures))
     print(
