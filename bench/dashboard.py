@@ -8,8 +8,8 @@ Generates the synthetic county once (bench/county.py; BENCH_CHILDREN children, 1
 * the 8-quarter trend (`measures_history`, no stored snapshots, so all eight are computed);
 * the PDF render (`report_context` + `dashboard_pdf`, WeasyPrint);
 * the whole snapshot job as the worker runs it (`snapshot_compute`: measures, trend, PDF, store);
-* `SELECT count(*)` over every table the measures read, the floor any aggregate pays, and the
-  ratio of the quarter's measures to it.
+* `SELECT count(*)` over every table the measures read, the floor any aggregate pays (on vacuumed
+  tables PostgreSQL counts from an index alone), and the ratio of the quarter's measures to it.
 
 Each figure is the median of BENCH_DASHBOARD_REPEATS runs (3 by default) after one warm-up run.
 The process exits 1 when a target is missed (quarter's measures under 30 s, PDF under 10 s, and the

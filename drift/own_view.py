@@ -19,7 +19,7 @@ stored, in `DriftViewFlags`, under a key made from everything the rules read tha
 Two readers with the same key see the same records in everything the rules read, so they get the
 same flags; a reader whose view differs in anything the rules read gets another key and their own
 computation. Nothing is ever given to a reader under a key other than their own, and a key is
-computed afresh on every read (three indexed queries for any number of cases). One change the key
+computed afresh on every read (five indexed queries for any number of cases). One change the key
 does not see: agencies merged (agencies/services.py) move the merged agency's entries to the kept
 one, so its readers may see more than their stored views counted until the case's next event or
 the next day; they are never shown more than they may see.
@@ -53,7 +53,7 @@ from .refresh import codes_text, evidence_json, live_acknowledgements, stored_fl
 
 
 def view_keys(*, user, case_ids, today: date) -> dict[int, str]:
-    """{case id: the key of `user`'s view of it} for `case_ids` (ids the caller read from `cases_visible_to(user)`); three queries."""
+    """{case id: the key of `user`'s view of it} for `case_ids` (ids the caller read from `cases_visible_to(user)`); five queries."""
     membership = membership_of(user)
     ids = list(case_ids)
     if membership is None or not ids:
