@@ -15,7 +15,7 @@ def _cases(count):
     return [make_case(agency, child=make_child(given_name=f"Child{n}")) for n in range(count)]
 
 
-def test_any_of_finds_the_rows_in_finds_and_excludes_the_rest(db):
+def test_any_of_finds_what_in_finds_and_excludes_the_rest(db):
     cases = _cases(4)
     wanted = [cases[0].pk, cases[2].pk, None, cases[2].pk]
 
