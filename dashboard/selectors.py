@@ -12,8 +12,11 @@ last day has ended, as in the Children in Need census).
 
 These functions read whole-partnership aggregates that never name a child, so they take no user:
 who may see them is decided once, in `agencies.access` (`can_see_dashboard`), by the page, API and
-task that call them. Nothing here loops over rows in Python: each query returns counts (the one
-exception is the median on SQLite, the demo's database, which has no percentile aggregate).
+task that call them. Most queries return counts. Rows are counted here only where SQL would cost
+more: the Graded Care Profile 2 grades compared run to run, school attendance (one row per child),
+and the median on SQLite (the demo's database has no percentile aggregate). The two rules for
+"plans for neglect" are evaluated once a quarter, as ids (`_NeglectPlans`), and the measures count
+plans of those ids instead of evaluating the rules again.
 
 Shared rules are not written again here: repeat plans and plan length are plans/history.py's,
 repeat referrals referrals/history.py's (drift reads the same), quarters neglect_portal/quarters.py's. A CIN or
@@ -24,7 +27,7 @@ referral that opened the child's episode, and only where there are none the port
 
 import statistics
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import reduce
 from operator import or_
@@ -34,7 +37,6 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
-    Avg,
     Count,
     DateField,
     Exists,
@@ -43,8 +45,10 @@ from django.db.models import (
     FloatField,
     Func,
     IntegerField,
+    Min,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
 )
 
@@ -53,6 +57,7 @@ from census.models import DISABILITIES
 from chronologies.models import ChronologyEntry, EntryKind
 from concerns.models import Concern, NeglectType
 from conferences.selectors import attendance_by_agency
+from neglect_portal.lookups import any_of
 from neglect_portal.quarters import Quarter
 from partnership.selectors import action_plan_rag_by_agency, partnership_profile
 from plans.history import LONG_CIN_PLAN, LONG_CP_PLAN, is_repeat_plan
@@ -204,6 +209,34 @@ def _neglect_plans():
     return Plan.objects.annotate(episode_referral=Subquery(episode.values("pk")[:1])).filter(_cp_neglect() | uncategorised)
 
 
+def _alive_in(quarter):
+    """Plans open at some time in the quarter: every plan a measure counts (open at its end, started or ended in it)."""
+    return Q(started_on__lte=quarter.end) & (Q(ended_on__isnull=True) | Q(ended_on__gte=quarter.start))
+
+
+@dataclass(frozen=True)
+class _NeglectPlans:
+    """The quarter's plans for neglect, each rule evaluated once: `neglect` (CP, CIN, looked after) and `early_help`.
+
+    Both rules read every plan's episode, concerns or referrals through correlated subqueries, the
+    dearest SQL of the quarter; the measures then count plans of these ids (`any_of`, one array).
+    `children`: the ids of the children on a CP or CIN plan for neglect open at the quarter's end.
+    """
+
+    neglect: QuerySet
+    early_help: QuerySet
+    children: list
+
+    @classmethod
+    def of(cls, quarter):
+        def ids(plans):
+            return any_of("pk", plans.filter(_alive_in(quarter)).values_list("pk", flat=True))
+
+        neglect = Plan.objects.filter(ids(_neglect_plans()))
+        children = sorted(set(_on_neglect_plans(quarter.end, neglect).values_list("case__child_id", flat=True)))
+        return cls(neglect=neglect, early_help=Plan.objects.filter(ids(_early_help_for_neglect())), children=children)
+
+
 def _named_neglect():
     return reduce(or_, (Q(**{kind.field_name: True}) for kind in NeglectType))
 
@@ -278,19 +311,25 @@ def dimension_conditions(child, on):
 
 
 def _breakdown(queryset, *, child, on, distinct_children=True):
-    """Counts by every dimension in one aggregate: children (distinct) or rows (referrals)."""
-    counted = f"{child}" if distinct_children else "pk"
+    """Counts by every dimension in one aggregate: children (each once: the children IN the rows) or rows (referrals)."""
+    if distinct_children:
+        queryset, child = Child.objects.filter(pk__in=queryset.values(child)), ""
     names, aggregates = {}, {}
     for dimension, categories in dimension_conditions(child, on).items():
         for category, condition in categories.items():
             alias = f"c{len(names)}"
             names[alias] = (dimension, category)
-            aggregates[alias] = Count(counted, distinct=distinct_children, filter=condition)
+            aggregates[alias] = Count("pk", filter=condition)
     counts = queryset.aggregate(**aggregates)
     result = {dimension: {} for dimension in DIMENSIONS}
     for alias, (dimension, category) in names.items():
         result[dimension][category] = counts[alias]
     return result
+
+
+def _counted(breakdown):
+    """The number counted by a breakdown: any one dimension's categories added up, as each dimension is a partition."""
+    return sum(next(iter(breakdown.values())).values())
 
 
 # --- The measures ------------------------------------------------------------------------------------
@@ -358,15 +397,14 @@ def _protection(quarter, basis, breakdowns):
     return values
 
 
-def _plans_and_care(quarter, basis, breakdowns):
+def _plans_and_care(quarter, basis, breakdowns, neglect):
     end = quarter.end
-    neglect = _neglect_plans()
     cin = neglect.filter(_open_at(end), kind=PlanKind.CHILD_IN_NEED).aggregate(
         open=Count("pk"), long=Count("pk", filter=LONG_CIN_PLAN.started_long_enough_before(end))
     )
     entering = neglect.filter(kind=PlanKind.LOOKED_AFTER, started_on__range=(quarter.start, end))
-    entered_care = entering.aggregate(children=Count("case__child", distinct=True))["children"]
     breakdowns["entered_care_neglect"] = _breakdown(entering, child="case__child", on=end)
+    entered_care = _counted(breakdowns["entered_care_neglect"])
     eha_before = AssessmentRun.objects.filter(
         case__child_id=OuterRef("case__child_id"), definition__key=_eha_key(), status=RunStatus.FINAL, assessed_on__lt=OuterRef("started_on")
     )
@@ -393,10 +431,9 @@ def _plans_and_care(quarter, basis, breakdowns):
 ESCALATION_DAYS = 30
 
 
-def _early_help(quarter, basis, breakdowns):
+def _early_help(quarter, basis, breakdowns, early_help):
     """Children in early help for neglect at the quarter's end; of those whose early help ended in it, how many went on to a statutory plan."""
     end = quarter.end
-    early_help = _early_help_for_neglect()
     open_now = early_help.filter(_open_at(end))
     breakdowns["early_help_neglect_children"] = _breakdown(open_now, child="case__child", on=end)
     statutory = Plan.objects.filter(
@@ -408,7 +445,7 @@ def _early_help(quarter, basis, breakdowns):
     ended = early_help.filter(ended_on__range=(quarter.start, end)).aggregate(
         children=Count("case__child", distinct=True), escalated=Count("case__child", distinct=True, filter=Exists(statutory))
     )
-    values = {"early_help_neglect_children": open_now.aggregate(children=Count("case__child", distinct=True))["children"]}
+    values = {"early_help_neglect_children": _counted(breakdowns["early_help_neglect_children"])}
     _ratio(values, basis, "early_help_neglect_escalated_pct", ended["escalated"], ended["children"])
     return values
 
@@ -457,10 +494,19 @@ def _practice(quarter):
     }
 
 
+def _on_neglect_plans(day, neglect):
+    """The CP and CIN plans among `neglect` (plans for neglect) open on `day`."""
+    return neglect.filter(_open_at(day), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
+
+
 def _children_on_neglect_plans(day):
-    """Children with a plan for neglect (CP or CIN) open on `day`: one IN (subquery), evaluated once, not per child."""
-    plans = _neglect_plans().filter(_open_at(day), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
-    return Child.objects.filter(pk__in=plans.values("case__child_id"))
+    """Children with a plan for neglect (CP or CIN) open on `day`, by the rule itself: one IN (subquery), evaluated once, not per child."""
+    return Child.objects.filter(pk__in=_on_neglect_plans(day, _neglect_plans()).values("case__child_id"))
+
+
+def _children_ids(day, children):
+    """`children` (ids read by `_NeglectPlans`), or when None those on a plan for neglect on `day` by the rule itself."""
+    return list(_children_on_neglect_plans(day).values_list("pk", flat=True)) if children is None else children
 
 
 # The Graded Care Profile 2's health sub-area: answers[area][item]["value"], graded 1 (best) to 5.
@@ -479,34 +525,31 @@ def _gcp2_areas():
     return [area["id"] for area in areas if isinstance(area, dict) and area.get("id")] if isinstance(areas, list) else []
 
 
-def _outcomes(quarter, basis):
+def _outcomes(quarter, basis, children=None):
     """Care and health on the Graded Care Profile 2: the first final run since the child's neglect plan started against the latest.
 
-    Two reads: the final runs of children on a neglect plan at the quarter's end, from the start of
-    the child's current plan to the quarter's end (ids and dates only, the start a correlated
-    subquery per run); then the grades of each child's first and latest of them, compared here
-    (`_grades_compared`). Grades read through correlated subqueries per child and area cost most
-    of the quarter.
+    For the children on a neglect plan at the quarter's end (`children`, see `_children_ids`),
+    three reads: the start of each child's current plan; their final runs up to the quarter's end
+    (ids and dates only), of which those since that start count; then the grades of each child's
+    first and latest of them, compared here (`_grades_compared`). Grades read through correlated
+    subqueries per child and area cost most of the quarter.
     """
     end = quarter.end
     areas = _gcp2_areas()
+    children = _children_ids(end, children)
     # The start of the child's current plan: their earliest open CP or CIN plan (the neglect rule already chose the children).
-    plan_start = Subquery(
-        Plan.objects.filter(_open_at(end), case__child_id=OuterRef("case__child_id"), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
-        .order_by("started_on")
-        .values("started_on")[:1]
-    )
-    runs = (
-        AssessmentRun.objects.filter(
-            case__child_id__in=_children_on_neglect_plans(end).values("pk"), definition__key=GCP2_KEY, status=RunStatus.FINAL, assessed_on__lte=end
-        )
-        .annotate(plan_start=plan_start)
-        .filter(assessed_on__gte=F("plan_start"))
+    plan_start = dict(
+        Plan.objects.filter(_open_at(end), any_of("case__child_id", children), kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION])
         .order_by()
+        .values("case__child_id")
+        .annotate(start=Min("started_on"))
+        .values_list("case__child_id", "start")
     )
+    runs = AssessmentRun.objects.filter(any_of("case__child_id", children), definition__key=GCP2_KEY, status=RunStatus.FINAL, assessed_on__lte=end).order_by()
     dated = defaultdict(list)
     for child_id, assessed_on, pk in runs.values_list("case__child_id", "assessed_on", "pk"):
-        dated[child_id].append((assessed_on, pk))
+        if assessed_on >= plan_start[child_id]:
+            dated[child_id].append((assessed_on, pk))
     pairs = [(min(runs_of)[1], max(runs_of)[1]) for runs_of in dated.values() if len(runs_of) >= 2]
     counts = _grades_compared(pairs, _run_grades([run for pair in pairs for run in pair], areas), areas)
     values = {}
@@ -524,7 +567,7 @@ def _run_grades(run_ids, areas):
     run_ids = sorted(set(run_ids))
     grades = {}
     for start in range(0, len(run_ids), GRADES_READ_AT_ONCE):
-        for pk, *values in AssessmentRun.objects.filter(pk__in=run_ids[start : start + GRADES_READ_AT_ONCE]).values_list("pk", *fields):
+        for pk, *values in AssessmentRun.objects.filter(any_of("pk", run_ids[start : start + GRADES_READ_AT_ONCE])).values_list("pk", *fields):
             grades[pk] = tuple(value if isinstance(value, int | float) and not isinstance(value, bool) else None for value in values)
     return grades
 
@@ -573,27 +616,25 @@ def _latest_attendance(*, before=None, within=None):
 PERSISTENT_ABSENCE_BELOW = 90
 
 
-def _education(quarter, basis):
+def _education(quarter, basis, children=None):
     """Attendance of children on a neglect plan (CP or CIN) at the quarter's end who had attendance reported in it.
 
-    Counted over children (EXISTS a plan), not plans, so a child on two plans counts once.
+    Counted over children (EXISTS a plan), not plans, so a child on two plans counts once. One row
+    per child (its latest attendance in the quarter and before it), counted here: PostgreSQL would
+    repeat each lookup for every count that names it (it inlines a subquery's columns).
     """
-    counts = (
-        _children_on_neglect_plans(quarter.end)
+    rows = (
+        Child.objects.filter(any_of("pk", _children_ids(quarter.end, children)))
         .annotate(latest=_latest_attendance(within=(quarter.start, quarter.end)), before=_latest_attendance(before=quarter.start))
-        .filter(latest__isnull=False)
-        .aggregate(
-            children=Count("pk"),
-            mean=Avg("latest"),
-            absent=Count("pk", filter=Q(latest__lt=PERSISTENT_ABSENCE_BELOW)),
-            compared=Count("pk", filter=Q(before__isnull=False)),
-            improved=Count("pk", filter=Q(before__isnull=False, latest__gt=F("before"))),
-        )
+        .values_list("latest", "before")
     )
-    values = {"school_attendance_neglect_pct": None if counts["mean"] is None else round(float(counts["mean"]), 1)}
-    basis["school_attendance_neglect_pct"] = {"base": counts["children"]}
-    _ratio(values, basis, "persistent_absence_neglect_pct", counts["absent"], counts["children"])
-    _ratio(values, basis, "attendance_improved_pct", counts["improved"], counts["compared"])
+    reported = [(latest, before) for latest, before in rows if latest is not None]
+    earlier = [(latest, before) for latest, before in reported if before is not None]
+    mean = sum(latest for latest, _ in reported) / len(reported) if reported else None
+    values = {"school_attendance_neglect_pct": None if mean is None else round(float(mean), 1)}
+    basis["school_attendance_neglect_pct"] = {"base": len(reported)}
+    _ratio(values, basis, "persistent_absence_neglect_pct", sum(latest < PERSISTENT_ABSENCE_BELOW for latest, _ in reported), len(reported))
+    _ratio(values, basis, "attendance_improved_pct", sum(latest > before for latest, before in earlier), len(earlier))
     return values
 
 
@@ -677,14 +718,15 @@ def compute_measures(*, quarter: Quarter):
     is computed, whichever the partnership shows, so a snapshot keeps them all.
     """
     basis, breakdowns = {}, {}
+    plans = _NeglectPlans.of(quarter)
     values = {
         **_protection(quarter, basis, breakdowns),
-        **_plans_and_care(quarter, basis, breakdowns),
-        **_early_help(quarter, basis, breakdowns),
+        **_plans_and_care(quarter, basis, breakdowns, plans.neglect),
+        **_early_help(quarter, basis, breakdowns, plans.early_help),
         **_referrals(quarter, basis, breakdowns),
         **_practice(quarter),
-        **_outcomes(quarter, basis),
-        **_education(quarter, basis),
+        **_outcomes(quarter, basis, plans.children),
+        **_education(quarter, basis, plans.children),
         **_required_tools(quarter, basis),
         **_quality(quarter, basis),
         "action_plan_rag_by_agency": action_plan_rag_by_agency(quarter=quarter),

