@@ -155,6 +155,13 @@ class ChronologyEntry(RecordedOnce):
             # amendments alone, so the check is one small merge rather than a probe per entry (11 ms to 2.6 ms
             # for a child with 5,000 entries).
             models.Index(fields=["supersedes"], condition=Q(supersedes__isnull=False), name="chronology_entry_superseding"),
+            # The dashboard's latest school attendance of each child on a neglect plan (dashboard.selectors,
+            # `_latest_attendance`): the newest first, the percentage in the index, no sort (10 x county: 65 to 43 ms).
+            models.Index(
+                fields=["child", "-occurred_on", "-id", "attendance_percentage"],
+                condition=Q(kind="school_attendance", attendance_percentage__isnull=False),
+                name="chronology_attendance_latest",
+            ),
         ]
         constraints = [
             # Per child: one record may concern several children (a conference about siblings).

@@ -15,8 +15,9 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases.models import Child
 from dashboard import selectors
-from dashboard.selectors import GCP2_HEALTH, GCP2_KEY, _children_on_neglect_plans, _gcp2_areas, _open_at, _outcomes
+from dashboard.selectors import GCP2_HEALTH, GCP2_KEY, _gcp2_areas, _neglect_plans, _on_neglect_plans, _open_at, _outcomes
 from neglect_portal.quarters import parse_quarter
 from plans.models import Plan, PlanKind
 from tools.models import AssessmentRun, RunStatus
@@ -26,6 +27,10 @@ from .test_strategy_measures import CIN, CP, Builder, grades
 pytestmark = pytest.mark.django_db
 
 Q4 = parse_quarter("2025-26-Q4")
+
+
+def children_on_neglect_plans(day):
+    return Child.objects.filter(pk__in=_on_neglect_plans(day, _neglect_plans()).values("case__child_id"))
 
 
 def reference_counts(quarter):
@@ -48,7 +53,7 @@ def reference_counts(quarter):
         annotations[f"latest_{index}"] = Subquery(latest.values(f"scores__areas__{area}")[:1])
     annotations["first_health"] = Subquery(first.values(health)[:1])
     annotations["latest_health"] = Subquery(latest.values(health)[:1])
-    children = _children_on_neglect_plans(end).annotate(plan_start=plan_start).annotate(**annotations).filter(runs__gte=2)
+    children = children_on_neglect_plans(end).annotate(plan_start=plan_start).annotate(**annotations).filter(runs__gte=2)
     better = reduce(or_, (Q(**{f"latest_{i}__lt": F(f"first_{i}")}) for i in range(len(areas))))
     worse = reduce(or_, (Q(**{f"latest_{i}__gt": F(f"first_{i}")}) for i in range(len(areas))))
     return children.aggregate(

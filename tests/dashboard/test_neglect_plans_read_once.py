@@ -13,7 +13,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.selectors import _early_help, _early_help_for_neglect, _education, _neglect_plans, _NeglectPlans, _outcomes, _plans_and_care
+from dashboard.selectors import _early_help, _education, _NeglectPlans, _outcomes, _plans_and_care
 
 from .test_strategy_measures import CIN, CP, EH, LAC, NEGLECT, PHYSICAL, Q4, Builder, grades
 
@@ -26,14 +26,14 @@ def day(offset):
     return QUARTER_START + timedelta(days=offset)
 
 
-def everything(plans_and_care_with, early_help_with, children):
+def everything(plans):
     """Values, bases and breakdowns of the measures that read the plans for neglect."""
     basis, breakdowns = {}, {}
     values = {
-        **_plans_and_care(Q4, basis, breakdowns, plans_and_care_with),
-        **_early_help(Q4, basis, breakdowns, early_help_with),
-        **_outcomes(Q4, basis, children),
-        **_education(Q4, basis, children),
+        **_plans_and_care(Q4, basis, breakdowns, plans),
+        **_early_help(Q4, basis, breakdowns, plans),
+        **_outcomes(Q4, basis, plans),
+        **_education(Q4, basis, plans),
     }
     return values, basis, breakdowns
 
@@ -74,8 +74,7 @@ def test_measures_over_the_ids_read_once_equal_the_rules_themselves(world, child
             b.gcp2(kid, day(60), grades(latest), health=latest)
             if attendance is not None:
                 b.attendance(kid, day(30), attendance)
-        plans = _NeglectPlans.of(Q4)
-        assert everything(plans.neglect, plans.early_help, plans.children) == everything(_neglect_plans(), _early_help_for_neglect(), None)
+        assert everything(_NeglectPlans.of(Q4)) == everything(_NeglectPlans.by_the_rules(Q4))
         transaction.set_rollback(True)
 
 
