@@ -25,6 +25,7 @@ referral that opened the child's episode, and only where there are none the port
 (the definitions print it: dashboard/measures.py, `NEGLECT_PLAN`).
 """
 
+import re
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -292,6 +293,11 @@ def category_label(category):
     return CATEGORY_LABELS.get(category, str(category).title())
 
 
+# A disability code other than NONE in the census record's JSON list (quoted: "HEAR" never matches inside another code); one
+# pattern, not a condition per code, as the breakdowns repeat it in every count.
+DISABLED_CODE = '"({})"'.format("|".join(re.escape(code) for code in DISABILITIES if code != "NONE"))
+
+
 def dimension_conditions(child, on):
     """{dimension: {category: Q}} over the child at the path `child` ("" for Child rows); each dimension a partition.
 
@@ -314,7 +320,7 @@ def dimension_conditions(child, on):
     grouped = [code for codes in ETHNIC_GROUPS.values() for code in codes]
     ethnicity = {group: Q(**{f"{p}ethnicity__in": codes}) for group, codes in ETHNIC_GROUPS.items()}
     ethnicity["not_known"] = ~Q(**{f"{p}ethnicity__in": grouped})
-    coded = reduce(or_, (Q(**{f"{p}census__disabilities__icontains": f'"{code}"'}) for code in DISABILITIES if code != "NONE"))
+    coded = Q(**{f"{p}census__disabilities__iregex": DISABLED_CODE})
     disabled = Q(**{f"{p}disability": True}) | coded
     return {"locality": locality, "age_band": ages, "ethnicity": ethnicity, "disability": {"disabled": disabled, "not_disabled": ~disabled}}
 
