@@ -546,18 +546,18 @@ def _gcp2_areas():
     return [area["id"] for area in areas if isinstance(area, dict) and area.get("id")] if isinstance(areas, list) else []
 
 
-def _outcomes(quarter, basis, plans=None):
+def _outcomes(quarter, basis, plans):
     """Care and health on the Graded Care Profile 2: the first final run since the child's neglect plan started against the latest.
 
     For the children on a neglect plan at the quarter's end and the start of their current plan
-    (`plans.current`, by the rule itself when no plans are given), two reads: their final runs up
+    (`plans.current`), two reads: their final runs up
     to the quarter's end (ids and dates only), of which those since that start count; then the
     grades of each child's first and latest of them, compared here (`_grades_compared`). Grades
     read through correlated subqueries per child and area cost most of the quarter.
     """
     end = quarter.end
     areas = _gcp2_areas()
-    current = (plans or _NeglectPlans.by_the_rules(quarter)).current
+    current = plans.current
     runs = AssessmentRun.objects.filter(any_of("case__child_id", current), definition__key=GCP2_KEY, status=RunStatus.FINAL, assessed_on__lte=end).order_by()
     dated = defaultdict(list)
     for child_id, assessed_on, pk in runs.values_list("case__child_id", "assessed_on", "pk"):
@@ -629,7 +629,7 @@ def _latest_attendance(*, before=None, within=None):
 PERSISTENT_ABSENCE_BELOW = 90
 
 
-def _education(quarter, basis, plans=None):
+def _education(quarter, basis, plans):
     """Attendance of children on a neglect plan (CP or CIN) at the quarter's end who had attendance reported in it.
 
     Counted over children (EXISTS a plan), not plans, so a child on two plans counts once. One row
@@ -637,7 +637,7 @@ def _education(quarter, basis, plans=None):
     repeat each lookup for every count that names it (it inlines a subquery's columns).
     """
     rows = (
-        Child.objects.filter(any_of("pk", (plans or _NeglectPlans.by_the_rules(quarter)).current))
+        Child.objects.filter(any_of("pk", plans.current))
         .annotate(latest=_latest_attendance(within=(quarter.start, quarter.end)), before=_latest_attendance(before=quarter.start))
         .values_list("latest", "before")
     )

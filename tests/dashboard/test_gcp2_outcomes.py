@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from cases.models import Child
 from dashboard import selectors
-from dashboard.selectors import GCP2_HEALTH, GCP2_KEY, _gcp2_areas, _neglect_plans, _on_neglect_plans, _open_at, _outcomes
+from dashboard.selectors import GCP2_HEALTH, GCP2_KEY, _gcp2_areas, _neglect_plans, _NeglectPlans, _on_neglect_plans, _open_at, _outcomes
 from neglect_portal.quarters import parse_quarter
 from plans.models import Plan, PlanKind
 from tools.models import AssessmentRun, RunStatus
@@ -74,7 +74,7 @@ def counts_now(quarter, monkeypatch):
         return real(values, basis, key, part, whole)
 
     monkeypatch.setattr(selectors, "_ratio", catch)
-    _outcomes(quarter, {})
+    _outcomes(quarter, {}, _NeglectPlans.by_the_rules(quarter))
     monkeypatch.undo()
     (improved, compared), (health_improved, health_compared) = caught["gcp2_improved_pct"], caught["gcp2_health_improved_pct"]
     return {"compared": compared, "improved": improved, "health_compared": health_compared, "health_improved": health_improved}
