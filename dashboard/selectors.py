@@ -550,10 +550,10 @@ def _outcomes(quarter, basis, plans):
     """Care and health on the Graded Care Profile 2: the first final run since the child's neglect plan started against the latest.
 
     For the children on a neglect plan at the quarter's end and the start of their current plan
-    (`plans.current`), two reads: their final runs up
-    to the quarter's end (ids and dates only), of which those since that start count; then the
-    grades of each child's first and latest of them, compared here (`_grades_compared`). Grades
-    read through correlated subqueries per child and area cost most of the quarter.
+    (`plans.current`), two reads: their final runs up to the quarter's end (ids and dates only), of
+    which those since that start count; then the grades of each child's first and latest of them,
+    compared here (`_grades_compared`). Grades read through correlated subqueries per child and
+    area cost most of the quarter.
     """
     end = quarter.end
     areas = _gcp2_areas()
