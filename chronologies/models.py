@@ -65,6 +65,9 @@ class EntryKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+KIND_LABELS = dict(EntryKind.choices)
+
+
 class Significance(models.TextChoices):
     ROUTINE = "routine", "Routine"
     SIGNIFICANT = "significant", "Significant"
@@ -218,6 +221,11 @@ class ChronologyEntry(RecordedOnce):
             errors["impact_on_child"] = "Describe the impact on the child"
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def kind_label(self):
+        """The kind in words; `get_kind_display()` without rebuilding the choices for each entry (a page shows 50)."""
+        return KIND_LABELS.get(self.kind, self.kind)
 
     @property
     def date_display(self):

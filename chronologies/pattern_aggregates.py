@@ -33,7 +33,7 @@ from datetime import date
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, FilteredRelation, Max, Min, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, FilteredRelation, Max, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
@@ -42,7 +42,7 @@ from concerns.models import NeglectType
 from . import patterns, themes
 from .models import NOTABLE, ChronologyEntry, EntryKind, EntryThemes
 from .patterns import Pattern, _day, _names, _plural
-from .selectors import current_versions
+from .selectors import ChronologyShape, chronology_shape, current_versions
 
 SHOWN = 20  # entries of each pattern loaded with it, for a page that lists them
 
@@ -259,7 +259,7 @@ def patterns_from_aggregates(entries, *, today: date, shown: int = SHOWN) -> lis
 SUMMARY_SECONDS = 600
 
 
-def pattern_summaries(entries, *, today: date) -> list[Pattern]:
+def pattern_summaries(entries, *, today: date, shape: ChronologyShape | None = None) -> list[Pattern]:
     """`patterns_from_aggregates(entries, today=today, shown=0)`, kept in the cache for `SUMMARY_SECONDS`.
 
     For the pages that show each pattern's title, reason and number of entries (the chronology, the
@@ -270,7 +270,8 @@ def pattern_summaries(entries, *, today: date) -> list[Pattern]:
     * which entries they are: a digest of the queryset's SQL and parameters, which name the child or
       household and the reader's own visibility conditions (their agency, their grants);
     * the number, the newest id and the sum of the ids of the entries the reader may see, in one
-      indexed aggregate: the chronology is append-only (an amendment is a new entry, nothing is
+      indexed aggregate (`shape`, selectors.chronology_shape, which a page that also lists the
+      entries reads once for both): the chronology is append-only (an amendment is a new entry, nothing is
       updated, a restricted entry's sharing is set when it is recorded, and only retention deletes),
       so an entry recorded, amended or deleted, or a child the reader gains or loses sight of,
       makes a new key;
@@ -279,11 +280,11 @@ def pattern_summaries(entries, *, today: date) -> list[Pattern]:
     The time limit covers what the key cannot see: an agency renamed (names are in the reasons).
     A summary pattern's entries are read again, in full, only if they are iterated.
     """
-    shape = entries.aggregate(count=Count("pk"), newest=Max("pk"), ids=Sum("pk"))
+    shape = shape or chronology_shape(entries)
     _keyword, digest = keyword_themes()
     sql, params = entries.query.sql_with_params()
     which = hashlib.sha1(f"{sql}|{params}".encode(), usedforsecurity=False).hexdigest()
-    key = f"chronology-patterns:{which}:{shape['count']}:{shape['newest']}:{shape['ids']}:{digest}:{today.isoformat()}"
+    key = f"chronology-patterns:{which}:{shape.count}:{shape.newest}:{shape.ids}:{digest}:{today.isoformat()}"
     summary = cache.get(key)
     if summary is None:
         summary = [(pattern.code, pattern.title, pattern.reason, len(pattern.entries)) for pattern in patterns_from_aggregates(entries, today=today, shown=0)]

@@ -41,7 +41,7 @@ from neglect_portal.dates import months_before
 
 from . import themes
 from .models import NOTABLE, ChronologyEntry, EntryKind
-from .selectors import current_versions
+from .selectors import current_versions, every_version_for_child, every_version_for_family
 
 # Matched by word stems in any order within a sentence (chronologies/themes.py); partnership admins add words (`ThemeWord`).
 DEFAULT_THEME_KEYWORDS = {
@@ -296,18 +296,21 @@ def patterns_for_family(*, user, family_id: int, today: date | None = None) -> l
     return patterns_from_aggregates(chronology_entries_visible_to(user).filter(child__family_id=family_id), today=today)
 
 
-def pattern_summaries_for_child(*, user, child, today: date | None = None) -> list[Pattern]:
-    """The child's patterns as titles, reasons and numbers of entries (the chronology, case page and PDF), cached (pattern_aggregates.py)."""
+def pattern_summaries_for_child(*, user, child, today: date | None = None, shape=None) -> list[Pattern]:
+    """The child's patterns as titles, reasons and numbers of entries (the chronology, case page and PDF), cached (pattern_aggregates.py).
+
+    `shape`: the chronology's `selectors.chronology_shape`, when the caller has read it already.
+    """
     from .pattern_aggregates import pattern_summaries
 
-    return pattern_summaries(chronology_entries_visible_to(user).filter(child=child), today=today or timezone.localdate())
+    return pattern_summaries(every_version_for_child(user=user, child=child), today=today or timezone.localdate(), shape=shape)
 
 
-def pattern_summaries_for_family(*, user, family_id: int, today: date | None = None) -> list[Pattern]:
+def pattern_summaries_for_family(*, user, family_id: int, today: date | None = None, shape=None) -> list[Pattern]:
     """The household's patterns as titles, reasons and numbers of entries (the whole-family chronology), cached."""
     from .pattern_aggregates import pattern_summaries
 
-    return pattern_summaries(chronology_entries_visible_to(user).filter(child__family_id=family_id), today=today or timezone.localdate())
+    return pattern_summaries(every_version_for_family(user=user, family_id=family_id), today=today or timezone.localdate(), shape=shape)
 
 
 def pattern_named(patterns, code) -> Pattern | None:

@@ -10,11 +10,11 @@ shared with, and the earlier versions of the entries on the page.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
 
 from agencies import access
 from agencies.access import (
@@ -60,6 +60,11 @@ class ChronologyFilters:
             return entries.order_by("occurred_on", "created_at", "pk")
         return entries.order_by("-occurred_on", "-created_at", "-pk")
 
+    @property
+    def narrows(self) -> bool:
+        """Whether some entries are left out (the order alone leaves every entry in)."""
+        return replace(self, oldest_first=False) != NO_FILTERS
+
 
 NO_FILTERS = ChronologyFilters()
 
@@ -93,6 +98,45 @@ def chronology_for_family(*, user, family_id: int, filters: ChronologyFilters = 
     access layer requires the entry's own child to be visible.
     """
     return filters.apply(_joined(current_versions(chronology_entries_visible_to(user).filter(child__family_id=family_id))))
+
+
+def every_version_for_child(*, user, child):
+    """Every version of every entry of the child's chronology the user may see, unordered: what `chronology_shape` reads."""
+    return chronology_entries_visible_to(user).filter(child=child)
+
+
+def every_version_for_family(*, user, family_id: int):
+    """The same for the household's chronology (each visible child's entries)."""
+    return chronology_entries_visible_to(user).filter(child__family_id=family_id)
+
+
+@dataclass(frozen=True)
+class ChronologyShape:
+    """What one aggregate says of every version of a chronology's entries a reader may see.
+
+    `count`, `newest` and `ids` (the sum of the ids) key the cached patterns
+    (pattern_aggregates.pattern_summaries). `current`, the number of entries the unfiltered
+    chronology lists, is `count` less the amendments, with no second count over the record: an
+    amendment supersedes exactly one entry (a one-to-one) of the same child, with the same restriction
+    and sharing (services._supersede), and an entry cannot be deleted while an amendment of it remains
+    (PROTECT). So a reader sees whole chains, and a chain of n versions holds n - 1 amendments.
+    tests/chronologies/test_chronology_shape.py holds `current` equal to the count of `current_versions`.
+    """
+
+    count: int
+    newest: int | None
+    ids: int | None
+    amendments: int
+
+    @property
+    def current(self) -> int:
+        return self.count - self.amendments
+
+
+def chronology_shape(entries) -> ChronologyShape:
+    """The shape of `entries` (every version a reader may see of one chronology, unfiltered), in one indexed aggregate."""
+    shape = entries.aggregate(count=Count("pk"), newest=Max("pk"), ids=Sum("pk"), amendments=Count("pk", filter=Q(supersedes__isnull=False)))
+    return ChronologyShape(**shape)
 
 
 def recording_agencies(*, entries):
@@ -135,15 +179,20 @@ class ChronologyPage:
         return self.page.paginator.count
 
 
-def chronology_page(*, user, entries, page_number) -> ChronologyPage:
+def chronology_page(*, user, entries, page_number, total: int | None = None) -> ChronologyPage:
     """Page `page_number` (out-of-range numbers give the nearest page) of 50 entries, with history.
 
-    Each entry also says whether the user may amend it from the page (`can_amend`): their agency
-    recorded it and it was not made from a case record (those are corrected at their record).
+    `total`, when the caller knows it (`ChronologyShape.current` for an unfiltered chronology), is
+    the number of `entries`, so the paginator need not count them. Each entry also says whether the
+    user may amend it from the page (`can_amend`): their agency recorded it and it was not made from
+    a case record (those are corrected at their record).
     """
     # Page over ids first (the order needs the entry alone; an index walks it and stops after the page),
     # then read the page's 50 entries with what they show: the cost does not grow with the chronology.
-    page = Paginator(entries.values_list("pk", flat=True), PAGE_SIZE).get_page(page_number)
+    paginator = Paginator(entries.values_list("pk", flat=True), PAGE_SIZE)
+    if total is not None:
+        paginator.count = total  # a cached_property: set, it is not computed
+    page = paginator.get_page(page_number)
     shown = entries.filter(pk__in=list(page.object_list)).in_bulk()
     page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
     entries = with_history(user=user, entries=page.object_list)

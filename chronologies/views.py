@@ -39,10 +39,12 @@ def _posted(request, *, files=False):
     return (request.POST, request.FILES) if files else (request.POST,)
 
 
-def _merged_view(request, *, chronology, patterns, context):
-    """Filter, paginate and render a chronology; `chronology(filters)` gives its entries."""
+def _merged_view(request, *, chronology, shape, patterns, context):
+    """Filter, paginate and render a chronology; `chronology(filters)` gives its entries, `shape` their count unfiltered."""
     form = ChronologyFilterForm(request.GET or None, agencies=selectors.recording_agencies(entries=chronology(selectors.NO_FILTERS)))
-    page = selectors.chronology_page(user=request.user, entries=chronology(form.filters()), page_number=request.GET.get("page"))
+    filters = form.filters()
+    total = None if filters.narrows else shape.current
+    page = selectors.chronology_page(user=request.user, entries=chronology(filters), page_number=request.GET.get("page"), total=total)
     query = query_without_page(request)
     applied = form.applied()
     return render(
@@ -65,10 +67,12 @@ def _merged_view(request, *, chronology, patterns, context):
 def child_chronology(request, child_id):
     child = access.access_child(request.user, child_id, action="view", request=request)
     user = request.user
+    shape = selectors.chronology_shape(selectors.every_version_for_child(user=user, child=child))
     return _merged_view(
         request,
         chronology=lambda filters: selectors.chronology_for_child(user=user, child=child, filters=filters),
-        patterns=pattern_summaries_for_child(user=user, child=child),
+        shape=shape,
+        patterns=pattern_summaries_for_child(user=user, child=child, shape=shape),
         context={"child": child},
     )
 
@@ -77,10 +81,12 @@ def child_chronology(request, child_id):
 def family_chronology(request, family_id):
     access.access_family(request.user, family_id, request=request)
     user = request.user
+    shape = selectors.chronology_shape(selectors.every_version_for_family(user=user, family_id=family_id))
     return _merged_view(
         request,
         chronology=lambda filters: selectors.chronology_for_family(user=user, family_id=family_id, filters=filters),
-        patterns=pattern_summaries_for_family(user=user, family_id=family_id),
+        shape=shape,
+        patterns=pattern_summaries_for_family(user=user, family_id=family_id, shape=shape),
         context={"household": family_view(user=user, family_id=family_id)},
     )
 
