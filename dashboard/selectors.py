@@ -51,7 +51,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
+from django.db.models import Case as Choose
 
 from cases.models import ADOLESCENT_AGE, Case, Child, Threshold
 from census.models import DISABILITIES
@@ -298,47 +301,54 @@ def category_label(category):
 DISABLED_CODE = '"({})"'.format("|".join(re.escape(code) for code in DISABILITIES if code != "NONE"))
 
 
-def dimension_conditions(child, on):
-    """{dimension: {category: Q}} over the child at the path `child` ("" for Child rows); each dimension a partition.
+def dimension_categories(child, on):
+    """{dimension: category expression} over the child at the path `child` ("" for Child rows); each dimension a partition.
 
-    Every child falls in exactly one category of each dimension, so a dimension's counts add up to
-    the measure's count (the disclosure rule relies on it, as a reader would). Disability: the
-    child's record says so (the census import sets it from the DfE disability codes), or the child's
-    census record holds a code other than NONE.
+    Every child falls in exactly one category of each dimension (a CASE with a default), so a
+    dimension's counts add up to the measure's count (the disclosure rule relies on it, as a reader
+    would). Locality is the family's, read as it is (`_category` puts an unlisted one, or none,
+    under "not recorded"). Age band at `on`: an unborn child, or one with no date of birth yet, is
+    "unborn". Disability: the child's record says so (the census import sets it from the DfE
+    disability codes), or the child's census record holds a code other than NONE.
     """
     p = f"{child}__" if child else ""
-    localities = list(settings.PARTNERSHIP_LOCALITIES)
-    locality = {name: Q(**{f"{p}family__locality": name}) for name in localities}
-    locality["not_recorded"] = Q(**{f"{p}family__isnull": True}) | ~Q(**{f"{p}family__locality__in": localities})
-    born = Q(**{f"{p}is_unborn": False, f"{p}date_of_birth__lte": on})
-    ages = {"unborn": ~born}
-    for index, (band, years) in enumerate(AGE_BANDS):
-        condition = born & Q(**{f"{p}date_of_birth__lte": on - relativedelta(years=years)})
-        if index + 1 < len(AGE_BANDS):
-            condition &= Q(**{f"{p}date_of_birth__gt": on - relativedelta(years=AGE_BANDS[index + 1][1])})
-        ages[band] = condition
-    grouped = [code for codes in ETHNIC_GROUPS.values() for code in codes]
-    ethnicity = {group: Q(**{f"{p}ethnicity__in": codes}) for group, codes in ETHNIC_GROUPS.items()}
-    ethnicity["not_known"] = ~Q(**{f"{p}ethnicity__in": grouped})
-    coded = Q(**{f"{p}census__disabilities__iregex": DISABLED_CODE})
-    disabled = Q(**{f"{p}disability": True}) | coded
-    return {"locality": locality, "age_band": ages, "ethnicity": ethnicity, "disability": {"disabled": disabled, "not_disabled": ~disabled}}
+    born = {f"{p}is_unborn": False}
+    ages = [When(**born, **{f"{p}date_of_birth__lte": on - relativedelta(years=years)}, then=Value(band)) for band, years in reversed(AGE_BANDS)]
+    ethnicity = [When(**{f"{p}ethnicity__in": codes}, then=Value(group)) for group, codes in ETHNIC_GROUPS.items()]
+    disabled = Q(**{f"{p}disability": True}) | Q(**{f"{p}census__disabilities__iregex": DISABLED_CODE})
+    return {
+        "locality": F(f"{p}family__locality"),
+        "age_band": Choose(*ages, default=Value("unborn")),
+        "ethnicity": Choose(*ethnicity, default=Value("not_known")),
+        "disability": Choose(When(disabled, then=Value("disabled")), default=Value("not_disabled")),
+    }
+
+
+def _categories():
+    """{dimension: every category, in report order}."""
+    return {
+        "locality": [*settings.PARTNERSHIP_LOCALITIES, "not_recorded"],
+        "age_band": ["unborn", *(band for band, _ in AGE_BANDS)],
+        "ethnicity": [*ETHNIC_GROUPS, "not_known"],
+        "disability": ["disabled", "not_disabled"],
+    }
 
 
 def _breakdown(queryset, *, child, on, distinct_children=True):
-    """Counts by every dimension in one aggregate: children (each once: the children IN the rows) or rows (referrals)."""
+    """Counts by every dimension in one grouped query: children (each once: the children IN the rows) or rows (referrals).
+
+    One row per combination of categories found (a few hundred at most), added up here by dimension:
+    three CASE expressions a row, not a filtered count per category.
+    """
     if distinct_children:
         queryset, child = Child.objects.filter(pk__in=queryset.values(child)), ""
-    names, aggregates = {}, {}
-    for dimension, categories in dimension_conditions(child, on).items():
-        for category, condition in categories.items():
-            alias = f"c{len(names)}"
-            names[alias] = (dimension, category)
-            aggregates[alias] = Count("pk", filter=condition)
-    counts = queryset.aggregate(**aggregates)
-    result = {dimension: {} for dimension in DIMENSIONS}
-    for alias, (dimension, category) in names.items():
-        result[dimension][category] = counts[alias]
+    categories = _categories()
+    result = {dimension: dict.fromkeys(names, 0) for dimension, names in categories.items()}
+    grouped = {f"by_{dimension}": category for dimension, category in dimension_categories(child, on).items()}  # not a field's name
+    for row in queryset.order_by().values(**grouped).annotate(rows=Count("pk")):
+        for dimension, counts in result.items():
+            category = row[f"by_{dimension}"]
+            counts[category if category in counts else "not_recorded"] += row["rows"]
     return result
 
 

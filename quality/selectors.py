@@ -312,14 +312,19 @@ def case_feedback(*, user, case):
 AUDIT_MEASURE_TAGS = {"impact_of_plan": "audit_impact", "use_of_gcp": "audit_gcp"}
 
 
-def _tagged_questions(tag):
-    """A condition on moderated grades: the question that carries `tag` in its round's question set version (ids may differ by version)."""
-    condition = Q(pk__in=[])
+def _tagged_questions(tags):
+    """{tag: a condition on moderated grades}: the question that carries the tag in its round's question set version (ids may differ by version).
+
+    The case-audit question sets are read (and parsed) once for every tag.
+    """
+    conditions = {tag: Q(pk__in=[]) for tag in tags}
     for question_set in QuestionSet.objects.filter(kind=QuestionSetKind.CASE_AUDIT):
-        question = next((q for q in question_set.parsed.questions if q.measure == tag), None)
-        if question is not None:
-            condition |= Q(sampled_case__audit_round__question_set_id=question_set.pk, question_id=question.id)
-    return condition
+        questions = question_set.parsed.questions
+        for tag in tags:
+            question = next((q for q in questions if q.measure == tag), None)
+            if question is not None:
+                conditions[tag] |= Q(sampled_case__audit_round__question_set_id=question_set.pk, question_id=question.id)
+    return conditions
 
 
 def _closed_between(start, end, prefix=""):
@@ -344,12 +349,23 @@ def audited_cases_good_or_better(*, tag, start, end):
     "Not applicable" counts in neither figure. Returns {"cases", "good_or_better", "pct"}; cases are children, so the counts are
     suppressed like any count of children when published.
     """
+    return audited_cases_good_or_better_by_tag(tags=[tag], start=start, end=end)[tag]
+
+
+def audited_cases_good_or_better_by_tag(*, tags, start, end):
+    """{tag: `audited_cases_good_or_better`} for each of `tags`, in one aggregate."""
     closed = _closed_between(start, end, prefix="sampled_case__audit_round__")
-    counts = ModeratedGrade.objects.filter(closed, _tagged_questions(tag), grade__in=GRADED).aggregate(
-        cases=Count("pk"),
-        good_or_better=Count("pk", filter=Q(grade__in=GOOD_OR_BETTER)),
-    )
-    return {**counts, "pct": _pct(counts["good_or_better"], counts["cases"])}
+    tagged = _tagged_questions(tags)
+    aggregates = {}
+    for number, tag in enumerate(tags):
+        aggregates[f"cases_{number}"] = Count("pk", filter=tagged[tag])
+        aggregates[f"good_{number}"] = Count("pk", filter=tagged[tag] & Q(grade__in=GOOD_OR_BETTER))
+    counts = ModeratedGrade.objects.filter(closed, grade__in=GRADED).aggregate(**aggregates)
+    found = {}
+    for number, tag in enumerate(tags):
+        cases, good = counts[f"cases_{number}"], counts[f"good_{number}"]
+        found[tag] = {"cases": cases, "good_or_better": good, "pct": _pct(good, cases)}
+    return found
 
 
 def feedback_response_rate(*, start, end):
@@ -489,8 +505,8 @@ def quarter_measures(*, quarter):
 
     About eight queries, and two for each round closed in the quarter. The dashboard merges these into its own measures (see the module docstring and `MEASURES`).
     """
-    impact = audited_cases_good_or_better(tag="impact_of_plan", start=quarter.start, end=quarter.end)
-    gcp = audited_cases_good_or_better(tag="use_of_gcp", start=quarter.start, end=quarter.end)
+    audited = audited_cases_good_or_better_by_tag(tags=["impact_of_plan", "use_of_gcp"], start=quarter.start, end=quarter.end)
+    impact, gcp = audited["impact_of_plan"], audited["use_of_gcp"]
     rate = feedback_response_rate(start=quarter.start, end=quarter.end)
     return {
         "audit_grades_by_question": grades_by_question_closed(start=quarter.start, end=quarter.end),

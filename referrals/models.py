@@ -41,7 +41,13 @@ class Referral(models.Model):
 
     class Meta:
         db_table = "cases_referral"  # kept from when it lived in cases/
-        indexes = [models.Index(fields=["child", "referred_on"])]
+        indexes = [
+            # A child's referrals by date, the latest on or before a day first (its id breaks a tie without a sort):
+            # the episode a plan belongs to, read once per plan by the dashboard's neglect rule.
+            models.Index(fields=["child", "referred_on", "id"], name="referral_child_by_date"),
+            # The quarter's referrals (the dashboard's referral measures and their breakdown).
+            models.Index(fields=["referred_on"], name="referral_referred_on"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(outcome="", outcome_on__isnull=True) | (~Q(outcome="") & Q(outcome_on__gte=F("referred_on"))),
