@@ -55,6 +55,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as Choose
+from django.db.models.functions import JSONArray
 
 from cases.models import ADOLESCENT_AGE, Case, Child, Threshold
 from census.models import DISABILITIES
@@ -612,12 +613,16 @@ GRADES_READ_AT_ONCE = 5_000  # run ids per query: well under the database's limi
 
 
 def _run_grades(run_ids, areas):
-    """{run id: (grade of each area, in `areas` order, then the health sub-area's grade)}; a grade that is not a number is None."""
+    """{run id: (grade of each area, in `areas` order, then the health sub-area's grade)}; a grade that is not a number is None.
+
+    A run's grades come as one JSON array (one value to decode a run, not one per grade: 20,000 at 10 x).
+    """
     fields = [f"scores__areas__{area}" for area in areas] + ["answers__{}__{}__value".format(*GCP2_HEALTH)]
+    read = JSONArray(*(F(field) for field in fields))
     run_ids = sorted(set(run_ids))
     grades = {}
     for start in range(0, len(run_ids), GRADES_READ_AT_ONCE):
-        for pk, *values in AssessmentRun.objects.filter(any_of("pk", run_ids[start : start + GRADES_READ_AT_ONCE])).values_list("pk", *fields):
+        for pk, values in AssessmentRun.objects.filter(any_of("pk", run_ids[start : start + GRADES_READ_AT_ONCE])).values_list("pk", read):
             grades[pk] = tuple(value if isinstance(value, int | float) and not isinstance(value, bool) else None for value in values)
     return grades
 
