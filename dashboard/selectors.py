@@ -330,10 +330,10 @@ def dimension_categories(child, on):
 
     Every child falls in exactly one category of each dimension (a CASE with a default), so a
     dimension's counts add up to the measure's count (the disclosure rule relies on it, as a reader
-    would). Locality is the family's, read as it is (`_category` puts an unlisted one, or none,
-    under "not recorded"). Age band at `on`: an unborn child, or one with no date of birth yet, is
-    "unborn". Disability: the child's record says so (the census import sets it from the DfE
-    disability codes), or the child's census record holds a code other than NONE.
+    would). Locality is the family's, read as it is (`_breakdown` counts an unlisted one, or none,
+    as "not recorded"). Age band at `on`: a child still unborn, or born after `on`, is "unborn".
+    Disability: the child's record says so (the census import sets it from the DfE disability
+    codes), or the child's census record holds a code other than NONE.
     """
     p = f"{child}__" if child else ""
     born = {f"{p}is_unborn": False}
