@@ -285,7 +285,7 @@ def patterns_for_child(*, user, child, today: date | None = None) -> list[Patter
     from .pattern_aggregates import patterns_from_aggregates
 
     today = today or timezone.localdate()
-    return patterns_from_aggregates(chronology_entries_visible_to(user).filter(child=child), today=today)
+    return patterns_from_aggregates(every_version_for_child(user=user, child=child), today=today)
 
 
 def patterns_for_family(*, user, family_id: int, today: date | None = None) -> list[Pattern]:
@@ -293,7 +293,7 @@ def patterns_for_family(*, user, family_id: int, today: date | None = None) -> l
     from .pattern_aggregates import patterns_from_aggregates
 
     today = today or timezone.localdate()
-    return patterns_from_aggregates(chronology_entries_visible_to(user).filter(child__family_id=family_id), today=today)
+    return patterns_from_aggregates(every_version_for_family(user=user, family_id=family_id), today=today)
 
 
 def pattern_summaries_for_child(*, user, child, today: date | None = None, shape=None) -> list[Pattern]:

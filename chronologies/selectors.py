@@ -86,9 +86,22 @@ def _joined(entries, *, child=True):
     return entries.select_related(*(["child"] if child else []), "agency", "author", "original").prefetch_related(sharing)
 
 
+def every_version_for_child(*, user, child):
+    """Every version of every entry of the child's chronology the user may see, unordered.
+
+    What the chronology lists (latest versions), the patterns read and `chronology_shape` counts.
+    """
+    return chronology_entries_visible_to(user).filter(child=child)
+
+
+def every_version_for_family(*, user, family_id: int):
+    """The same for the household's chronology (each visible child's entries)."""
+    return chronology_entries_visible_to(user).filter(child__family_id=family_id)
+
+
 def chronology_for_child(*, user, child, filters: ChronologyFilters = NO_FILTERS):
     """The child's chronology as the user may see it: latest versions, filtered and ordered."""
-    return filters.apply(_joined(current_versions(chronology_entries_visible_to(user).filter(child=child)), child=False))
+    return filters.apply(_joined(current_versions(every_version_for_child(user=user, child=child)), child=False))
 
 
 def chronology_for_family(*, user, family_id: int, filters: ChronologyFilters = NO_FILTERS):
@@ -97,17 +110,7 @@ def chronology_for_family(*, user, family_id: int, filters: ChronologyFilters = 
     Entries are per child; a sibling the user may not see contributes nothing, because the
     access layer requires the entry's own child to be visible.
     """
-    return filters.apply(_joined(current_versions(chronology_entries_visible_to(user).filter(child__family_id=family_id))))
-
-
-def every_version_for_child(*, user, child):
-    """Every version of every entry of the child's chronology the user may see, unordered: what `chronology_shape` reads."""
-    return chronology_entries_visible_to(user).filter(child=child)
-
-
-def every_version_for_family(*, user, family_id: int):
-    """The same for the household's chronology (each visible child's entries)."""
-    return chronology_entries_visible_to(user).filter(child__family_id=family_id)
+    return filters.apply(_joined(current_versions(every_version_for_family(user=user, family_id=family_id))))
 
 
 @dataclass(frozen=True)
