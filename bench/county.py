@@ -539,14 +539,14 @@ class _County:
                 if end >= self.today or (story.closed is None and rng.random() < 0.05 and kind != "early_help"):
                     end = None
                 pk = self.first_plan + len(plans)
-                plans.append((pk, kind, category, day, end, "Outcomes achieved" if end else "", story.id, self._at(day)))
+                plans.append((pk, kind, category, day, end, "Outcomes achieved" if end else "", story.id, story.child, self._at(day)))
                 story.plans.append((pk, kind, category, day, end))
                 if end is None:
                     break
                 day = end if kind != "early_help" or rng.random() < 0.5 else end + timedelta(days=rng.randrange(30, 240))
                 if path[-1] == "child_protection" and kind == "child_in_need" and len(path) == 3:
                     day = end + timedelta(days=rng.randrange(60, 400))  # stepped down, then back on a plan
-        self._write(Plan, ("id", "kind", "cp_category", "started_on", "ended_on", "end_reason", "case_id", "created_at"), plans)
+        self._write(Plan, ("id", "kind", "cp_category", "started_on", "ended_on", "end_reason", "case_id", "child_id", "created_at"), plans)
 
     # --- referrals ----------------------------------------------------------------------------
 

@@ -69,9 +69,11 @@ def generate():
         )
         plans = Plan.objects.bulk_create(
             [
-                Plan(case=case, kind=PlanKind.CHILD_PROTECTION, cp_category=CPCategory.NEGLECT, started_on=max(case.opened_on, ago(500)))
+                Plan(
+                    case=case, child_id=case.child_id, kind=PlanKind.CHILD_PROTECTION, cp_category=CPCategory.NEGLECT, started_on=max(case.opened_on, ago(500))
+                )
                 if i % 2
-                else Plan(case=case, kind=PlanKind.CHILD_IN_NEED, started_on=max(case.opened_on, ago(400)))
+                else Plan(case=case, child_id=case.child_id, kind=PlanKind.CHILD_IN_NEED, started_on=max(case.opened_on, ago(400)))
                 for i, case in enumerate(cases)
             ]
         )

@@ -282,6 +282,8 @@ class Case(models.Model):
                 condition=Q(status=CaseStatus.OPEN, closed_on__isnull=True) | Q(status=CaseStatus.CLOSED, closed_on__gte=F("opened_on")),
                 name="closed_case_has_closing_date_after_opening",
             ),
+            # What a plan's (case, child) refers to, so the plan's child is always its case's (plans/migrations/0003).
+            models.UniqueConstraint(fields=["id", "child"], name="case_with_its_child"),
         ]
 
     def __str__(self):

@@ -197,19 +197,6 @@ def _coded_for_neglect():
     return Q(census__primary_need=NEGLECT_PRIMARY_NEED) & (Q(census__assessment_factors__icontains=factor) | Q(census_assessments__factors__icontains=factor))
 
 
-def _child_of_the_plan(*, levels):
-    """The child of the plan `levels` queries out (1: the query this subquery is in), by its case: a lookup by primary key.
-
-    A plan has no child of its own; reaching it inside each subquery that needs it costs one index
-    probe there, where naming `case__child_id` on the plans joins them to every case first (a hash
-    of the whole table: 74 ms at 10 x).
-    """
-    case = OuterRef("case_id")
-    for _ in range(levels - 1):
-        case = OuterRef(case)
-    return Subquery(Case.objects.filter(pk=case).values("child_id"))
-
-
 def _neglect_plans():
     """Plans for neglect: CP plans by category; CIN and looked-after plans by the census codes of their episode's referral.
 
@@ -221,16 +208,14 @@ def _neglect_plans():
     Written so the episode is looked up once for most plans: "its referral says neglect" (coded
     for neglect, or not coded and marked) in one EXISTS, and only for a plan with an earlier CP plan
     for neglect, "its referral is not coded" (PostgreSQL repeats the lookup in every EXISTS that
-    names it). The child is the plan's case's, looked up where it is needed (`_child_of_the_plan`),
-    not a join of the plans to every case (10 x county: 140 to 72 ms).
-    tests/dashboard/test_neglect_rule.py holds it equal to the rule as first written.
+    names it). tests/dashboard/test_neglect_rule.py holds it equal to the rule as first written.
     """
-    episode = Referral.objects.filter(child_id=_child_of_the_plan(levels=3), referred_on__lte=OuterRef(OuterRef("started_on")))
+    episode = Referral.objects.filter(child_id=OuterRef(OuterRef("child_id")), referred_on__lte=OuterRef(OuterRef("started_on")))
     episode = Subquery(episode.order_by("-referred_on", "-pk").values("pk")[:1])
     not_coded = Q(census__isnull=True) | Q(census__primary_need="")
     says_neglect = Exists(Referral.objects.filter(_coded_for_neglect() | (not_coded & Q(is_neglect=True)), pk=episode))
     coded = Exists(Referral.objects.filter(_coded_for_the_census(), pk=episode))
-    cp_before = Exists(Plan.objects.filter(_cp_neglect(), case__child_id=_child_of_the_plan(levels=2), started_on__lte=OuterRef("started_on")))
+    cp_before = Exists(Plan.objects.filter(_cp_neglect(), child_id=OuterRef("child_id"), started_on__lte=OuterRef("started_on")))
     uncategorised = Q(kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.LOOKED_AFTER]) & (says_neglect | (cp_before & ~coded))
     return Plan.objects.filter(_cp_neglect() | uncategorised)
 
@@ -273,13 +258,8 @@ def _named_neglect():
 
 
 def _early_help_for_neglect():
-    """Early Help plans for neglect: by the plan's start, a concern naming a type of neglect, or a referral for neglect.
-
-    The child is the plan's case's, looked up inside each subquery (`_child_of_the_plan`), so the
-    plans are not joined to every case first (10 x county: 80 to 50 ms), nor each case to its child
-    row (1 x: 3.5 to 2.2 ms).
-    """
-    child = _child_of_the_plan(levels=2)
+    """Early Help plans for neglect: by the plan's start, a concern naming a type of neglect, or a referral for neglect."""
+    child = OuterRef("child_id")
     concern = Concern.objects.filter(_named_neglect(), child_id=child, observed_on__lte=OuterRef("started_on"))
     referred = Referral.objects.filter(child_id=child, is_neglect=True, referred_on__lte=OuterRef("started_on"))
     return Plan.objects.filter(kind=PlanKind.EARLY_HELP).filter(Exists(concern) | Exists(referred))
@@ -420,12 +400,12 @@ def _protection(quarter, basis, breakdowns):
     end = quarter.end
     open_cp = Plan.objects.filter(_open_at(end), kind=PlanKind.CHILD_PROTECTION)
     counts = open_cp.aggregate(
-        children=Count(_child_of_the_plan(levels=1), distinct=True),
-        neglect_children=Count(_child_of_the_plan(levels=1), distinct=True, filter=Q(cp_category=CPCategory.NEGLECT)),
+        children=Count("child_id", distinct=True),
+        neglect_children=Count("child_id", distinct=True, filter=Q(cp_category=CPCategory.NEGLECT)),
         neglect_plans=Count("pk", filter=Q(cp_category=CPCategory.NEGLECT)),
         neglect_12m=Count("pk", filter=Q(cp_category=CPCategory.NEGLECT) & LONG_CP_PLAN.started_long_enough_before(end)),
     )
-    breakdowns["cp_neglect_children"] = _breakdown(open_cp.filter(cp_category=CPCategory.NEGLECT), child="case__child", on=end)
+    breakdowns["cp_neglect_children"] = _breakdown(open_cp.filter(cp_category=CPCategory.NEGLECT), child="child", on=end)
     population = partnership_profile().under_18_population
     started = Plan.objects.filter(_cp_neglect(), started_on__range=(quarter.start, end)).aggregate(
         started=Count("pk"), repeats=Count("pk", filter=is_repeat_plan()), repeats_after_neglect=Count("pk", filter=is_repeat_plan(previous_only=True))
@@ -453,18 +433,18 @@ def _plans_and_care(quarter, basis, breakdowns, plans):
         open=Count("pk"), long=Count("pk", filter=LONG_CIN_PLAN.started_long_enough_before(end))
     )
     entering = neglect.filter(kind=PlanKind.LOOKED_AFTER, started_on__range=(quarter.start, end))
-    breakdowns["entered_care_neglect"] = _breakdown(entering, child="case__child", on=end)
+    breakdowns["entered_care_neglect"] = _breakdown(entering, child="child", on=end)
     entered_care = _counted(breakdowns["entered_care_neglect"])
     eha_before = AssessmentRun.objects.filter(
-        case__child_id=_child_of_the_plan(levels=2), definition__key=_eha_key(), status=RunStatus.FINAL, assessed_on__lt=OuterRef("started_on")
+        case__child_id=OuterRef("child_id"), definition__key=_eha_key(), status=RunStatus.FINAL, assessed_on__lt=OuterRef("started_on")
     )
-    early_help_before = Plan.objects.filter(case__child_id=_child_of_the_plan(levels=2), kind=PlanKind.EARLY_HELP, started_on__lt=OuterRef("started_on"))
+    early_help_before = Plan.objects.filter(child_id=OuterRef("child_id"), kind=PlanKind.EARLY_HELP, started_on__lt=OuterRef("started_on"))
     starting = (
         neglect.filter(kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION], started_on__range=(quarter.start, end))
         .annotate(had_early_help=Exists(eha_before) | Exists(early_help_before))
         .aggregate(
-            children=Count(_child_of_the_plan(levels=1), distinct=True),
-            with_eha=Count(_child_of_the_plan(levels=1), distinct=True, filter=Q(had_early_help=True)),
+            children=Count("child_id", distinct=True),
+            with_eha=Count("child_id", distinct=True, filter=Q(had_early_help=True)),
         )
     )
     adolescent_born_by = end - relativedelta(years=ADOLESCENT_AGE)
@@ -484,16 +464,16 @@ def _early_help(quarter, basis, breakdowns, plans):
     end = quarter.end
     early_help = plans.early_help
     open_now = early_help.filter(_open_at(end))
-    breakdowns["early_help_neglect_children"] = _breakdown(open_now, child="case__child", on=end)
+    breakdowns["early_help_neglect_children"] = _breakdown(open_now, child="child", on=end)
     statutory = Plan.objects.filter(
-        case__child_id=_child_of_the_plan(levels=2),
+        child_id=OuterRef("child_id"),
         kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION],
         started_on__gte=OuterRef("started_on"),
         started_on__lte=ExpressionWrapper(OuterRef("ended_on") + timedelta(days=ESCALATION_DAYS), output_field=DateField()),
     )
     ended = early_help.filter(ended_on__range=(quarter.start, end)).aggregate(
-        children=Count(_child_of_the_plan(levels=1), distinct=True),
-        escalated=Count(_child_of_the_plan(levels=1), distinct=True, filter=Exists(statutory)),
+        children=Count("child_id", distinct=True),
+        escalated=Count("child_id", distinct=True, filter=Exists(statutory)),
     )
     values = {"early_help_neglect_children": _counted(breakdowns["early_help_neglect_children"])}
     _ratio(values, basis, "early_help_neglect_escalated_pct", ended["escalated"], ended["children"])
@@ -559,12 +539,12 @@ def _current_plans(day, neglect):
         Plan.objects.filter(
             _open_at(day),
             kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION],
-            case__child_id__in=_on_neglect_plans(day, neglect).values("case__child_id"),
+            child_id__in=_on_neglect_plans(day, neglect).values("child_id"),
         )
         .order_by()
-        .values("case__child_id")
+        .values("child_id")
         .annotate(start=Min("started_on"))
-        .values_list("case__child_id", "start")
+        .values_list("child_id", "start")
     )
 
 

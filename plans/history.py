@@ -42,7 +42,7 @@ ONE_DAY = timedelta(days=1)
 
 def earlier_plans(*, any_category: bool = False):
     """The plans of the outer plan's child, of its kind (and category, unless `any_category`), started on an earlier day."""
-    earlier = Plan.objects.filter(case__child_id=OuterRef("case__child_id"), kind=OuterRef("kind"), started_on__lt=OuterRef("started_on"))
+    earlier = Plan.objects.filter(child_id=OuterRef("child_id"), kind=OuterRef("kind"), started_on__lt=OuterRef("started_on"))
     return earlier if any_category else earlier.filter(cp_category=OuterRef("cp_category"))
 
 
@@ -58,9 +58,7 @@ def is_repeat_plan(*, previous_only: bool = False) -> Exists:
     if not previous_only:
         return Exists(earlier_plans())
     # Inside the Exists below, the outer plan is two levels up.
-    before = Plan.objects.filter(
-        case__child_id=OuterRef(OuterRef("case__child_id")), kind=OuterRef(OuterRef("kind")), started_on__lt=OuterRef(OuterRef("started_on"))
-    )
+    before = Plan.objects.filter(child_id=OuterRef(OuterRef("child_id")), kind=OuterRef(OuterRef("kind")), started_on__lt=OuterRef(OuterRef("started_on")))
     previous = Subquery(before.order_by("-started_on", "-pk").values("pk")[:1])
     return Exists(Plan.objects.filter(pk=previous, cp_category=OuterRef("cp_category")))
 

@@ -1,6 +1,8 @@
 """Plans for a child and their SMART actions.
 
-A plan belongs to a case (`cases.Case`); starting, ending and re-categorising one, and adding and
+A plan belongs to a case (`cases.Case`), and carries that case's child (`Plan.child`, set on insert,
+held equal to the case's by a foreign key over both columns on PostgreSQL: plans/migrations/0003);
+starting, ending and re-categorising one, and adding and
 updating its actions, are `plans/services.py`. Whether a plan repeats an earlier one, and how long
 it has run, are derived when read (plans/history.py), never stored.
 
@@ -44,6 +46,11 @@ class Plan(models.Model):
     """A plan for the child. Whether it repeats an earlier plan is derived (plans/history.py), never typed in."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    # The case's child, kept on the plan so the rules over a child's plans (repeat plans, the
+    # dashboard's measures) read one table, not a join to every case (issue 18). Never typed in:
+    # `save` copies it from the case when the plan is created (so validation before then leaves it
+    # blank), and a case's child never changes.
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="plans", editable=False, blank=True, db_index=False)
     kind = models.CharField(max_length=30, choices=PlanKind.choices)
     cp_category = models.CharField("category", max_length=20, choices=CPCategory.choices, blank=True)
     # Stored by the database from `cp_category`, so census returns and SQL aggregates read the
@@ -65,7 +72,11 @@ class Plan(models.Model):
 
     class Meta:
         db_table = "cases_plan"  # kept from when it lived in cases/
-        indexes = [models.Index(fields=["kind", "cp_category", "started_on"])]
+        indexes = [
+            models.Index(fields=["kind", "cp_category", "started_on"]),
+            # A child's plans of a kind by start: repeat plans, earlier plans, escalation (also the child's foreign key index).
+            models.Index(fields=["child", "kind", "started_on"], name="plan_child_kind_started_on"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "kind"],
@@ -92,6 +103,11 @@ class Plan(models.Model):
     @property
     def is_open(self):
         return self.ended_on is None
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.child_id = self.case.child_id
+        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
