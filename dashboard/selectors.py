@@ -38,6 +38,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Count,
     DateField,
     Exists,
@@ -338,6 +339,22 @@ def _categories():
     }
 
 
+def _empty_breakdown():
+    return {dimension: dict.fromkeys(names, 0) for dimension, names in _categories().items()}
+
+
+def _grouped_by_category(queryset, *, child, on, **flags):
+    """`queryset`'s rows counted by (each flag, then every dimension's category): a few hundred rows at most."""
+    grouped = {f"by_{dimension}": category for dimension, category in dimension_categories(child, on).items()}  # not a field's name
+    return queryset.order_by().values(**flags, **grouped).annotate(rows=Count("pk"))
+
+
+def _add_up(breakdown, row):
+    for dimension, counts in breakdown.items():
+        category = row[f"by_{dimension}"]
+        counts[category if category in counts else "not_recorded"] += row["rows"]
+
+
 def _breakdown(queryset, *, child, on, distinct_children=True):
     """Counts by every dimension in one grouped query: children (each once: the children IN the rows) or rows (referrals).
 
@@ -346,14 +363,29 @@ def _breakdown(queryset, *, child, on, distinct_children=True):
     """
     if distinct_children:
         queryset, child = Child.objects.filter(pk__in=queryset.values(child)), ""
-    categories = _categories()
-    result = {dimension: dict.fromkeys(names, 0) for dimension, names in categories.items()}
-    grouped = {f"by_{dimension}": category for dimension, category in dimension_categories(child, on).items()}  # not a field's name
-    for row in queryset.order_by().values(**grouped).annotate(rows=Count("pk")):
-        for dimension, counts in result.items():
-            category = row[f"by_{dimension}"]
-            counts[category if category in counts else "not_recorded"] += row["rows"]
+    result = _empty_breakdown()
+    for row in _grouped_by_category(queryset, child=child, on=on):
+        _add_up(result, row)
     return result
+
+
+def _breakdowns_of_children(sets, *, on):
+    """{name: breakdown of the children of a set} for several sets of rows naming a child (`child_id`: plans), in one grouped query.
+
+    The same counts as a `_breakdown` of each set (each set's children once), read at once: the
+    children of any set, each with a flag per set (whether its id is among that set's children:
+    PostgreSQL hashes each set once), grouped by the flags and the categories. One query to build
+    and send instead of one a set (tests/dashboard/test_breakdowns_grouped.py).
+    """
+    children = [rows.order_by().values("child_id") for rows in sets.values()]
+    flags = {f"in_{i}": ExpressionWrapper(Q(pk__in=of_set), output_field=BooleanField()) for i, of_set in enumerate(children)}
+    anyone = Child.objects.filter(pk__in=children[0].union(*children[1:], all=True))
+    results = {name: _empty_breakdown() for name in sets}
+    for row in _grouped_by_category(anyone, child="", on=on, **flags):
+        for i, name in enumerate(sets):
+            if row[f"in_{i}"]:
+                _add_up(results[name], row)
+    return results
 
 
 def _counted(breakdown):
@@ -396,7 +428,7 @@ def _median_days(plans):
     return (round(statistics.median(lengths), 1) if lengths else None), len(lengths)
 
 
-def _protection(quarter, basis, breakdowns):
+def _protection(quarter, basis):
     end = quarter.end
     open_cp = Plan.objects.filter(_open_at(end), kind=PlanKind.CHILD_PROTECTION)
     counts = open_cp.aggregate(
@@ -405,7 +437,6 @@ def _protection(quarter, basis, breakdowns):
         neglect_plans=Count("pk", filter=Q(cp_category=CPCategory.NEGLECT)),
         neglect_12m=Count("pk", filter=Q(cp_category=CPCategory.NEGLECT) & LONG_CP_PLAN.started_long_enough_before(end)),
     )
-    breakdowns["cp_neglect_children"] = _breakdown(open_cp.filter(cp_category=CPCategory.NEGLECT), child="child", on=end)
     population = partnership_profile().under_18_population
     started = Plan.objects.filter(_cp_neglect(), started_on__range=(quarter.start, end)).aggregate(
         started=Count("pk"), repeats=Count("pk", filter=is_repeat_plan()), repeats_after_neglect=Count("pk", filter=is_repeat_plan(previous_only=True))
@@ -432,8 +463,6 @@ def _plans_and_care(quarter, basis, breakdowns, plans):
     cin = neglect.filter(_open_at(end), kind=PlanKind.CHILD_IN_NEED).aggregate(
         open=Count("pk"), long=Count("pk", filter=LONG_CIN_PLAN.started_long_enough_before(end))
     )
-    entering = neglect.filter(kind=PlanKind.LOOKED_AFTER, started_on__range=(quarter.start, end))
-    breakdowns["entered_care_neglect"] = _breakdown(entering, child="child", on=end)
     entered_care = _counted(breakdowns["entered_care_neglect"])
     eha_before = AssessmentRun.objects.filter(
         case__child_id=OuterRef("child_id"), definition__key=_eha_key(), status=RunStatus.FINAL, assessed_on__lt=OuterRef("started_on")
@@ -463,8 +492,6 @@ def _early_help(quarter, basis, breakdowns, plans):
     """Children in early help for neglect at the quarter's end; of those whose early help ended in it, how many went on to a statutory plan."""
     end = quarter.end
     early_help = plans.early_help
-    open_now = early_help.filter(_open_at(end))
-    breakdowns["early_help_neglect_children"] = _breakdown(open_now, child="child", on=end)
     statutory = Plan.objects.filter(
         child_id=OuterRef("child_id"),
         kind__in=[PlanKind.CHILD_IN_NEED, PlanKind.CHILD_PROTECTION],
@@ -746,16 +773,35 @@ def _quality(quarter, basis):
     return values
 
 
+def _children_by_category(quarter, plans):
+    """The breakdowns of the measures that count plans' children, in one query (`_breakdowns_of_children`).
+
+    Children on a CP plan for neglect at the quarter's end, children who entered care under a plan
+    for neglect in it, children in early help for neglect at its end; the measures of the last two
+    are their breakdowns' totals.
+    """
+    end = quarter.end
+    return _breakdowns_of_children(
+        {
+            "cp_neglect_children": Plan.objects.filter(_open_at(end), kind=PlanKind.CHILD_PROTECTION, cp_category=CPCategory.NEGLECT),
+            "entered_care_neglect": plans.neglect.filter(kind=PlanKind.LOOKED_AFTER, started_on__range=(quarter.start, end)),
+            "early_help_neglect_children": plans.early_help.filter(_open_at(end)),
+        },
+        on=end,
+    )
+
+
 def compute_measures(*, quarter: Quarter):
     """Every catalogue measure for one quarter, key -> value, in report order, with `basis` and `breakdowns` beside them.
 
-    About twenty queries, and one per level with a required tool. Every measure of the catalogue
+    About thirty queries, and one per level with a required tool. Every measure of the catalogue
     is computed, whichever the partnership shows, so a snapshot keeps them all.
     """
-    basis, breakdowns = {}, {}
+    basis = {}
     plans = _NeglectPlans.of(quarter)
+    breakdowns = _children_by_category(quarter, plans)
     values = {
-        **_protection(quarter, basis, breakdowns),
+        **_protection(quarter, basis),
         **_plans_and_care(quarter, basis, breakdowns, plans),
         **_early_help(quarter, basis, breakdowns, plans),
         **_referrals(quarter, basis, breakdowns),

@@ -1,10 +1,12 @@
-"""The breakdowns' one grouped query (dashboard/selectors.py, `_breakdown`) equals a count per category.
+"""The breakdowns' grouped queries (dashboard/selectors.py, `_breakdown`, `_breakdowns_of_children`) equal a count per category.
 
 The reference below is the rule in words, one filtered count per category (how the breakdowns were
 counted before they were grouped): Hypothesis draws children (families in a listed locality, an
 unlisted one, none or no family; born at and around the age bands' edges, or unborn; every
 ethnicity group and the codes outside them; disabled on the record, by census code, by NONE only,
 or not), and referrals of them, and both ways must give the same counts, children counted once.
+Several sets broken down in one query (overlapping, or one of them empty) must each count what it
+counts alone.
 """
 
 from datetime import date, timedelta
@@ -20,7 +22,7 @@ from hypothesis import strategies as st
 from agencies.models import Agency, AgencyKind
 from cases.models import Child, Family
 from census.models import ChildCensus
-from dashboard.selectors import AGE_BANDS, DISABLED_CODE, ETHNIC_GROUPS, _breakdown
+from dashboard.selectors import AGE_BANDS, DISABLED_CODE, ETHNIC_GROUPS, _breakdown, _breakdowns_of_children
 from referrals.models import Referral
 
 pytestmark = pytest.mark.django_db
@@ -97,4 +99,7 @@ def test_the_grouped_breakdown_counts_what_a_count_per_category_counts(world, sp
         referrals = Referral.objects.filter(is_neglect=True, child__in=[child for child, _ in made])
         assert _breakdown(referrals, child="child", on=ON, distinct_children=False) == reference(referrals, child="child", on=ON, distinct_children=False)
         assert _breakdown(referrals, child="child", on=ON) == reference(referrals, child="child", on=ON)
+        theirs = Referral.objects.filter(child__in=[child for child, _ in made])
+        sets = {"neglect": theirs.filter(is_neglect=True), "other": theirs.filter(is_neglect=False), "all": theirs, "none": theirs.none()}
+        assert _breakdowns_of_children(sets, on=ON) == {name: reference(rows, child="child", on=ON) for name, rows in sets.items()}
         transaction.set_rollback(True)

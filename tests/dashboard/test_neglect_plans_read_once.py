@@ -13,7 +13,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.selectors import _early_help, _education, _NeglectPlans, _outcomes, _plans_and_care
+from dashboard.selectors import _children_by_category, _early_help, _education, _NeglectPlans, _outcomes, _plans_and_care
 
 from .test_strategy_measures import CIN, CP, EH, LAC, NEGLECT, PHYSICAL, Q4, Builder, grades
 
@@ -28,7 +28,7 @@ def day(offset):
 
 def everything(plans):
     """Values, bases and breakdowns of the measures that read the plans for neglect."""
-    basis, breakdowns = {}, {}
+    basis, breakdowns = {}, _children_by_category(Q4, plans)
     values = {
         **_plans_and_care(Q4, basis, breakdowns, plans),
         **_early_help(Q4, basis, breakdowns, plans),
