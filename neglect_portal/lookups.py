@@ -15,6 +15,7 @@ from django.db.models import F
 from django.db.models.lookups import In
 
 INTEGER_COLUMNS = ("smallint", "integer", "bigint")
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 class AnyOf(In):
@@ -24,10 +25,13 @@ class AnyOf(In):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         field = self.lhs.output_field
         values = [value for value in self.rhs if value is not None]
-        # Ids of an integer column, the usual list, go as they are: preparing 40,000 of them one by one costs 80 ms.
-        plain = field.db_type(connection) in INTEGER_COLUMNS and all(type(value) is int for value in values)
-        if not plain:
-            values = [field.get_db_prep_value(value, connection, prepared=False) for value in values]
+        # Ids of an integer column, the usual list, go as one bigint array literal written here: preparing 40,000
+        # of them one by one costs 80 ms, and the driver's own dumping of a list of ints, element by element in
+        # Python, 18 ms for 6,600 ids where the literal costs 7 ms (PostgreSQL compares an integer column with
+        # bigints through the same index).
+        if field.db_type(connection) in INTEGER_COLUMNS and all(type(value) is int and BIGINT_MIN <= value <= BIGINT_MAX for value in values):
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, "{" + ",".join(map(str, values)) + "}")
+        values = [field.get_db_prep_value(value, connection, prepared=False) for value in values]
         return f"{lhs} = ANY(%s)", (*lhs_params, values)
 
 

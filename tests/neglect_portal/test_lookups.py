@@ -42,6 +42,13 @@ def test_ids_of_any_size_in_one_list_are_compared_as_numbers(db):
     ids = [cases[0].pk, 40_000, 3_000_000_000]  # beyond a smallint and an integer: the array takes the widest type
 
     assert list(Case.objects.filter(any_of("pk", ids)).values_list("pk", flat=True)) == [cases[0].pk]
+    assert list(Case.objects.filter(any_of("pk", [-5, cases[0].pk])).values_list("pk", flat=True)) == [cases[0].pk]
+
+
+def test_numbers_beyond_a_bigint_match_nothing_rather_than_fail(db):
+    cases = _cases(1)
+
+    assert list(Case.objects.filter(any_of("pk", [cases[0].pk, 2**63, -(2**63) - 1])).values_list("pk", flat=True)) == [cases[0].pk]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="elsewhere any_of is Django's IN, checked by the tests above")
