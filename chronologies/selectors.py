@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum, prefetch_related_objects
 
 from agencies import access
 from agencies.access import (
@@ -81,9 +81,11 @@ def current_versions(entries):
 
 
 def _joined(entries, *, child=True):
-    """What a chronology shows of each entry, read with it; a child's own chronology needs no child per entry."""
-    sharing = Prefetch("shared_with", queryset=Agency.objects.order_by("name"))
-    return entries.select_related(*(["child"] if child else []), "agency", "author", "original").prefetch_related(sharing)
+    """What a chronology shows of each entry, read with it; a child's own chronology needs no child per entry.
+
+    Who a restricted entry is shared with is read for the entries listed (`with_history`), not here.
+    """
+    return entries.select_related(*(["child"] if child else []), "agency", "author", "original")
 
 
 def every_version_for_child(*, user, child):
@@ -149,11 +151,15 @@ def recording_agencies(*, entries):
 
 
 def with_history(*, user, entries: list[ChronologyEntry]) -> list[ChronologyEntry]:
-    """Give each entry `earlier_versions` (oldest first), in one query.
+    """Give each entry `earlier_versions` (oldest first), in one query; and each restricted one who it is shared with.
 
     Every version of a chain shares its restriction (services._supersede), so the earlier versions
     of an entry the user sees are visible to them too; they are still read through the access layer.
+    Only a restricted entry shows who it is shared with, so only those entries' sharing is read
+    (one query, none when no listed entry is restricted): prefetching it for every entry of a page
+    of 50 cost a third of reading the page.
     """
+    prefetch_related_objects([entry for entry in entries if entry.restricted], Prefetch("shared_with", queryset=Agency.objects.order_by("name")))
     chains = {entry.original_id for entry in entries if entry.original_id}
     by_chain = defaultdict(list)
     if chains:

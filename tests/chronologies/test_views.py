@@ -194,6 +194,22 @@ def test_the_query_count_does_not_grow_with_the_number_of_entries(world, client_
     assert many == few
 
 
+def test_a_restricted_entry_names_who_may_see_it(world, client_for):
+    make_entry(world.case.child, world.users["granted"], restricted=True, shared_with=[world.school, world.health], summary="Shared")
+    page = page_of(client_for(world.users["csc_practitioner"]), chronology_url(world.case.child))
+    assert "County Police, children's social care, Community Health Trust, Riverside School" in page
+
+
+def test_sharing_is_read_in_one_query_and_only_when_a_restricted_entry_is_shown(world, client_for):
+    child = world.case.child
+    client = client_for(world.users["csc_practitioner"])
+    bulk_entries(child, world.school, 5)
+    open_only = queries_for(client, chronology_url(child))
+    for agency in (world.school, world.health, world.police):
+        make_entry(child, world.users["granted"], restricted=True, shared_with=[agency], summary=f"Shared with {agency}")
+    assert queries_for(client, chronology_url(child)) == open_only + 1
+
+
 def test_reading_a_chronology_writes_exactly_one_audit_row(world, client_for):
     make_entry(world.case.child, world.users["partner_practitioner"])
     client = client_for(world.users["partner_practitioner"])
