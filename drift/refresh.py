@@ -239,6 +239,11 @@ def codes_text(codes) -> str:
     return f"|{'|'.join(sorted(codes))}|" if codes else ""
 
 
+def codes_of(text) -> list[str]:
+    """The rules in a stored `DriftCaseState.codes` (what `codes_text` wrote; none for "" or no state)."""
+    return [code for code in (text or "").strip("|").split("|") if code]
+
+
 def has_code(code) -> str:
     """What `DriftCaseState.codes` contains when the case has a flag of `code`."""
     return f"|{code}|"

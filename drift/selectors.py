@@ -42,7 +42,7 @@ from neglect_portal.pagination import page_of
 from . import rules
 from .models import DriftFlag
 from .own_view import own_view_flags, views_of
-from .refresh import drift_flags_refresh, fresh, has_code, live_acknowledgements, stored_flag
+from .refresh import codes_of, drift_flags_refresh, fresh, has_code, live_acknowledgements, stored_flag
 
 PAGE_SIZE = 25
 
@@ -257,9 +257,9 @@ def drift_queue_page(
     # Cases per rule, from each case's stored list of rules (no flag rows read): the cases counted by their
     # list (a few hundred different lists at most), added up here per rule, not a LIKE per rule and case.
     counts = dict.fromkeys(rules.RULES, 0)
-    for codes, cases in stored.order_by().values_list("drift_state__codes").annotate(cases=Count("pk")).values_list("drift_state__codes", "cases"):
-        for code_ in (codes or "").strip("|").split("|"):
-            if code_ in counts:
+    for codes, cases in stored.order_by().values("drift_state__codes").annotate(cases=Count("pk")).values_list("drift_state__codes", "cases"):
+        for code_ in codes_of(codes):
+            if code_ in counts:  # as the per-rule LIKEs counted: a code no rule has any more counts nowhere
                 counts[code_] += cases
     flagged = stored.filter(drift_state__flag_count__gt=0)
     if code:
@@ -276,7 +276,7 @@ def drift_queue_page(
         # The reader's own places (stored with their views) take their place among the rest by the same order.
         flagged_own = {case_id: place for case_id, place in places.items() if place[4]}
         for _worst, _red, _oldest, codes, _count in flagged_own.values():
-            for code_ in codes.strip("|").split("|"):
+            for code_ in codes_of(codes):
                 counts[code_] += 1
         if code:
             flagged_own = {case_id: place for case_id, place in flagged_own.items() if has_code(code) in place[3]}
