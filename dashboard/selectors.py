@@ -355,14 +355,13 @@ def _add_up(breakdown, row):
         counts[category if category in counts else "not_recorded"] += row["rows"]
 
 
-def _breakdown(queryset, *, child, on, distinct_children=True):
-    """Counts by every dimension in one grouped query: children (each once: the children IN the rows) or rows (referrals).
+def _breakdown(queryset, *, child, on):
+    """Counts of the rows (referrals) by every dimension of their child at the path `child`, in one grouped query.
 
     One row per combination of categories found (a few hundred at most), added up here by dimension:
-    three CASE expressions a row, not a filtered count per category.
+    three CASE expressions a row, not a filtered count per category. Children counted once each:
+    `_breakdowns_of_children`.
     """
-    if distinct_children:
-        queryset, child = Child.objects.filter(pk__in=queryset.values(child)), ""
     result = _empty_breakdown()
     for row in _grouped_by_category(queryset, child=child, on=on):
         _add_up(result, row)
@@ -520,7 +519,7 @@ def _referrals(quarter, basis, breakdowns):
         to_assessment=Count("pk", filter=Q(is_neglect=True, outcome__in=[ReferralOutcome.STATUTORY_ASSESSMENT, ReferralOutcome.STRATEGY_DISCUSSION_S47])),
         repeats=Count("pk", filter=Q(is_neglect=True) & is_repeat_referral()),
     )
-    breakdowns["neglect_referrals"] = _breakdown(received.filter(is_neglect=True), child="child", on=end, distinct_children=False)
+    breakdowns["neglect_referrals"] = _breakdown(received.filter(is_neglect=True), child="child", on=end)
     values = {"neglect_referrals": counts["total"]}
     _ratio(values, basis, "neglect_referrals_share_pct", counts["total"], counts["all"])
     _ratio(values, basis, "neglect_referrals_to_assessment_pct", counts["to_assessment"], counts["total"])
