@@ -17,7 +17,19 @@ SECURE_SSL_REDIRECT = False
 # Tests enqueue through transaction.on_commit and run tasks in-process unless a test starts a worker.
 # The broker and result backend point at the test Redis so that the worker test can switch eager off.
 CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = os.environ.get("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+# Under pytest-xdist (bin/test runs the suite on every core) worker gwN takes the Nth Redis database
+# below CELERY_TEST_BROKER_URL's, so two workers' real Celery workers never take each other's tasks. The
+# shifted URL is written back to the environment, marked as this worker's, for the worker subprocesses
+# some tests start (they import these settings again and must not shift it twice).
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+os.environ.setdefault("CELERY_TEST_BROKER_URL", "redis://127.0.0.1:6379/15")
+if _xdist_worker.startswith("gw") and os.environ.get("NEGLECT_TEST_BROKER_OF") != _xdist_worker:
+    _base, _, _number = os.environ["CELERY_TEST_BROKER_URL"].rpartition("/")
+    os.environ["CELERY_TEST_BROKER_URL"] = f"{_base}/{(int(_number or 0) - int(_xdist_worker[2:])) % 16}"
+    os.environ["NEGLECT_TEST_BROKER_OF"] = _xdist_worker
+CELERY_BROKER_URL = os.environ["CELERY_TEST_BROKER_URL"]
 CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 # Throttles stay on, at rates the suite and schemathesis never reach (tests/security lowers them).
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"token": "1000/minute", "anon": "100000/minute", "user": "100000/minute"}  # noqa: F405
