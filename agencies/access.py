@@ -1578,8 +1578,15 @@ def sampled_cases_visible_to(user):
 
 
 def is_auditing(user):
-    """Whether the user has a sampled case to audit now (the menu shows "Case audits")."""
-    return sampled_cases_visible_to(user).exists()
+    """Whether the user has a sampled case to audit now (the menu shows "Case audits").
+
+    Asked on every page: first whether the user audits any round in progress at all (a short indexed
+    query), and only then which of its sampled cases they may read now.
+    """
+    if not can_be_auditor(user):
+        return False
+    rounds = registry.RoundAuditor.objects.filter(user_id=user.pk, audit_round__status=AUDIT_ROUND_IN_PROGRESS, audit_round__ends_on__gte=timezone.localdate())
+    return rounds.exists() and sampled_cases_visible_to(user).exists()
 
 
 def access_sampled_case(user, sampled_case_id, *, moderate=False, request=None):

@@ -45,7 +45,7 @@ from agencies.access import agency_reader, cases_visible_to, membership_of, reco
 from agencies.models import Agency, AgencyKind
 from cases.models import Case, CaseStatus, Child, TeamMembership
 from chronologies.models import ChronologyEntry
-from neglect_portal.lookups import any_of
+from neglect_portal.lookups import any_of, pair_of
 
 from . import rules
 from .models import DriftCaseState, DriftViewFlags
@@ -69,11 +69,12 @@ def view_keys(*, user, case_ids, today: date) -> dict[int, str]:
     related = (
         Case.objects.filter(any_of("child_id", {pk for pk, _ in household}))
         .annotate(version_=Coalesce(version, 0), seen=Exists(cases_visible_to(user).filter(pk=OuterRef("pk"))))
-        .order_by("pk")
+        .order_by()
         .values_list("pk", "child_id", "version_", "seen")
     )
     cases_of = defaultdict(list)
-    for row in related:
+    # Sorted here, not in SQL: ordered by id, PostgreSQL walked every case's id instead of probing the children's.
+    for row in sorted(related):
         cases_of[row[1]].append(row)
     shapes = defaultdict(tuple)
     counted = ChronologyEntry.objects.filter(any_of("child_id", cases_of)).order_by().values("child_id").annotate(n=Count("pk"), newest=Max("pk"))
@@ -104,11 +105,7 @@ def own_view_flags(*, user, case_ids, today: date | None = None, keys: dict[int,
         keys = {case_id: keys[case_id] for case_id in case_ids if case_id in keys}
     if not keys:
         return {}
-    stored = {
-        row.case_id: row.flags
-        for row in DriftViewFlags.objects.filter(any_of("case_id", keys), any_of("key", set(keys.values())))
-        if keys[row.case_id] == row.key
-    }
+    stored = {row.case_id: row.flags for row in DriftViewFlags.objects.filter(pair_of("case_id", "key", keys.items())) if keys[row.case_id] == row.key}
     missing = [case_id for case_id in keys if case_id not in stored]
     found = rules.drift_flags_for_cases(user=user, case_ids=missing, today=today) if missing else {}
     if missing:
@@ -133,7 +130,7 @@ def views_of(*, user, cases, today: date) -> tuple[dict[int, tuple], dict[int, s
     """
     ids = list(cases.order_by().values_list("pk", flat=True))
     keys = view_keys(user=user, case_ids=ids, today=today)
-    rows = DriftViewFlags.objects.filter(any_of("case_id", ids), any_of("key", set(keys.values()))).values_list(
+    rows = DriftViewFlags.objects.filter(pair_of("case_id", "key", keys.items())).values_list(
         "case_id", "key", "whole_record", "worst", "oldest_red", "oldest", "codes", "flag_count"
     )
     places, whole = {}, set()

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import AgencyKind
 from cases.models import Case, Child
-from neglect_portal.lookups import any_of
+from neglect_portal.lookups import any_of, pair_of
 from tests.factories import make_agency, make_case, make_child
 
 
@@ -59,3 +59,33 @@ def test_on_postgresql_a_thousand_values_are_one_parameter(db):
 
     sql = captured.captured_queries[-1]["sql"]
     assert "= ANY(" in sql and " IN (" not in sql
+
+
+# --- pair_of ---------------------------------------------------------------------------------------
+
+
+def test_pair_of_finds_the_pairs_asked_for_and_on_postgresql_no_crossed_pair(db):
+    cases = _cases(3)
+    asked = [(cases[0].pk, cases[0].child_id), (cases[1].pk, cases[2].child_id), (cases[2].pk, 0)]  # only the first is a real pair
+    crossed = {cases[1].pk, cases[2].pk}  # each column of these is in a pair asked for, not both in the same one
+
+    found = set(Case.objects.filter(pair_of("pk", "child_id", asked)).values_list("pk", flat=True))
+    if connection.vendor == "postgresql":
+        assert found == {cases[0].pk}
+    else:  # any_of on each column: crossed pairs too, which callers drop (neglect_portal/lookups.py)
+        assert cases[0].pk in found and found - {cases[0].pk} <= crossed
+    assert list(Case.objects.filter(pair_of("pk", "child_id", []))) == []
+    assert set(Case.objects.exclude(pair_of("pk", "child_id", asked[:1])).values_list("pk", flat=True)) == {cases[1].pk, cases[2].pk}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="elsewhere pair_of is any_of on each column, checked by the test above")
+def test_pair_of_reads_a_text_column_as_pairs_unnested(db):
+    from drift.models import DriftViewFlags
+
+    cases = _cases(2)
+    for case in cases:
+        DriftViewFlags.objects.create(case=case, key=f"key-{case.pk}", computed_for="2026-12-06", computed_at="2026-12-06T00:00Z", whole_record=True)
+    query = DriftViewFlags.objects.filter(pair_of("case_id", "key", [(cases[0].pk, f"key-{cases[0].pk}"), (cases[1].pk, "other")]))
+    with CaptureQueriesContext(connection) as captured:
+        assert [row.case_id for row in query] == [cases[0].pk]
+    assert "unnest(" in captured.captured_queries[0]["sql"]
