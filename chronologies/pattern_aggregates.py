@@ -111,11 +111,9 @@ def match_themes(entries, keyword, digest):
     JOIN (`stored_themes`, at most one row per entry and digest), not a subquery per entry and theme:
     the caller annotates `entries` with `themes_joined(digest)`.
     """
-    new = entries.exclude(Exists(EntryThemes.objects.filter(entry_id=OuterRef("pk"), dictionary=digest)))
     by_themes = defaultdict(list)
-    for pk, summary, impact, action in new.order_by().values_list("pk", "summary", "impact_on_child", "action_taken"):
-        text = "\n".join((summary, impact, action))
-        by_themes["".join(_has(code) for code, _, matcher in keyword if matcher.matches(text))].append(pk)
+    for pk, summary, impact, action in _not_matched(entries, digest).order_by().values_list(*MATCHED_TEXT):
+        by_themes[_themes_of(keyword, summary, impact, action)].append(pk)
     if by_themes:
         from .tasks import entry_themes_store
 
@@ -125,6 +123,40 @@ def match_themes(entries, keyword, digest):
     if not by_themes:
         return stored
     return Coalesce(stored, Case(*(When(pk__in=ids, then=Value(themes_)) for themes_, ids in by_themes.items()), default=Value("")))
+
+
+MATCHED_TEXT = ("pk", "summary", "impact_on_child", "action_taken")
+
+
+def _not_matched(entries, digest):
+    return entries.exclude(Exists(EntryThemes.objects.filter(entry_id=OuterRef("pk"), dictionary=digest)))
+
+
+def _themes_of(keyword, summary, impact, action):
+    """The codes of the key-word themes an entry's text matches, as stored: "|code|code|" ("" for none)."""
+    text = "\n".join((summary, impact, action))
+    return "".join(_has(code) for code, _, matcher in keyword if matcher.matches(text))
+
+
+def entry_themes_match_window(*, today: date, batch: int = 2000) -> int:
+    """Match every entry of the theme window not yet matched under the theme words in force, and store the answers.
+
+    Run each night (tasks.entry_themes_sweep): the pages then meet only the entries recorded since,
+    instead of matching a chronology's whole window for its first reader of the day after new theme
+    words, an import, or ever. Superseded versions are matched too (the pages count current ones:
+    a stored answer they never read costs a row). Returns the number of entries matched.
+    """
+    keyword, digest = keyword_themes()
+    start = patterns.months_before(today, patterns.theme_window_months())
+    window = _not_matched(ChronologyEntry.objects.filter(occurred_on__gte=start, occurred_on__lte=today), digest)
+    matched, rows = 0, []
+    for pk, summary, impact, action in window.order_by().values_list(*MATCHED_TEXT).iterator(chunk_size=batch):
+        rows.append(EntryThemes(entry_id=pk, dictionary=digest, themes=_themes_of(keyword, summary, impact, action)))
+        if len(rows) >= batch:
+            matched += len(EntryThemes.objects.bulk_create(rows, ignore_conflicts=True))
+            rows = []
+    matched += len(EntryThemes.objects.bulk_create(rows, ignore_conflicts=True))
+    return matched
 
 
 def themes_joined(digest):

@@ -42,3 +42,16 @@ def entry_themes_store(dictionary, matches):
     rows = [EntryThemes(entry_id=pk, dictionary=dictionary, themes=themes) for pk, themes in matches if pk in existing]
     EntryThemes.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(rows)
+
+
+@shared_task(acks_late=True, soft_time_limit=1500, time_limit=1800)
+def entry_themes_sweep():
+    """Run by Celery beat every night at 00:50: match the theme window's entries not matched yet (pattern_aggregates.entry_themes_match_window).
+
+    Returns how many entries were matched. Idempotent: a pair already stored is left as it is.
+    """
+    from django.utils import timezone
+
+    from .pattern_aggregates import entry_themes_match_window
+
+    return entry_themes_match_window(today=timezone.localdate())

@@ -12,11 +12,16 @@ may read, a concern's form fields (checked by posting one through Django's test 
 dashboard quarter whose PDF the strategy group downloads (its snapshot and those of the seven quarters
 of its trend computed here, as the quarterly job does, so the stored PDF is what is downloaded and the
 page reads its trend; `python -m bench.load.setup forget` removes the snapshots made here).
+
+It also runs what the nightly jobs would have run on a live database, so that the run measures a day's
+use rather than a first day: the drift sweep (stored flags, partner agencies' views) and the matching
+of the theme window's chronology entries against the theme words.
 """
 
 import json
 import os
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -141,10 +146,11 @@ def vacuum_what_was_written():
     from django.contrib.sessions.models import Session
     from django.db import connection
 
+    from chronologies.models import EntryThemes
     from drift.models import DriftCaseState, DriftFlag, DriftViewFlags
 
     with connection.cursor() as cursor:
-        for model in (DriftViewFlags, DriftFlag, DriftCaseState, Session):
+        for model in (DriftViewFlags, DriftFlag, DriftCaseState, EntryThemes, Session):
             cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -190,6 +196,14 @@ def main():
         print(f"Warming partner agencies' views of {len(cold):,} open cases (the nightly sweep)...", flush=True)
         for chunk in batches(cold):
             own_views_warm(case_ids=chunk, today=today)
+    # And the nightly matching of the theme window's entries against the theme words (chronologies/tasks.py): without it,
+    # each chronology's first reader in the run would match its whole window and queue the answers to be stored.
+    from chronologies.pattern_aggregates import entry_themes_match_window
+
+    started = time.perf_counter()
+    matched = entry_themes_match_window(today=today)
+    if matched:
+        print(f"Matched {matched:,} chronology entries against the theme words (the nightly job) in {time.perf_counter() - started:.0f} s", flush=True)
     vacuum_what_was_written()
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(fixtures))
