@@ -8,6 +8,10 @@
 #   BENCH_DASHBOARD_DATABASE_URL  the county database (bin/bench fills it; default neglect_portal_dashboard_bench)
 #   LOAD_PORT (8918), LOAD_RUN_TIME (180s), LOAD_USERS ("50 200"), LOAD_WORKERS (3)
 #
+# Users spawn over 5 s and each opens their first page after up to 10 s of reading, as every later page
+# (bench/load/locustfile.py): the figures are those of fifty readers at work, not of a burst of fifty
+# first requests in five seconds (before 6 December 2026, session 14, they were).
+#
 # Runs the app as production does (DEBUG off, collected static files, Redis broker and cache, a Celery
 # worker), with a throwaway secret key and plain HTTP on the loopback. Users arrive signed in: see
 # bench/load/setup.py for the sessions it prepares (nothing in the product changes). Prints

@@ -13,11 +13,13 @@ import json
 import os
 import random
 import re
+import time
 
 from locust import HttpUser, between, task
 
 FIXTURES = json.loads(open(os.environ.get("LOAD_FIXTURES", "var/load/fixtures.json")).read())  # noqa: SIM115
 _turns = {role: itertools.count() for role in ("practitioner", "manager", "strategy")}
+FIRST_PAGE_WITHIN_S = 10  # the mean of wait_time below
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -32,6 +34,10 @@ class SignedIn(HttpUser):
         people = FIXTURES[self.role]
         self.me = people[next(_turns[self.role]) % len(people)]
         self.client.cookies.set("sessionid", self.me["session"])
+        # Fifty people at work do not all open a page in the same five seconds: each user's first page, like every
+        # later one, comes after some reading time (up to a mean think time), so requests arrive at the rate of
+        # fifty readers from the start, not as one burst of fifty while the users spawn.
+        time.sleep(random.uniform(0, FIRST_PAGE_WITHIN_S))
 
     def page(self, url, name):
         with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
