@@ -14,6 +14,8 @@ it is `IN`, as Django writes it.
 (a partner manager's stored views are read by (case, key of the view) for about 1,300 cases).
 """
 
+import copy
+
 from django.db.models import BooleanField, Expression, F
 from django.db.models.lookups import In
 from django.db.models.sql.where import AND, WhereNode
@@ -24,6 +26,16 @@ BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 
 class AnyOf(In):
     """Django's `In`, with the values as one array on PostgreSQL (`None` dropped, as `In` does)."""
+
+    def as_sql(self, compiler, connection):
+        # A number beyond a bigint matches no integer column: dropped, as on PostgreSQL below (SQLite refuses to bind it).
+        if self.lhs.output_field.db_type(connection) in INTEGER_COLUMNS:
+            kept = [value for value in self.rhs if not (type(value) is int and not BIGINT_MIN <= value <= BIGINT_MAX)]
+            if len(kept) != len(self.rhs):
+                within = copy.copy(self)
+                within.rhs = kept
+                return super(AnyOf, within).as_sql(compiler, connection)
+        return super().as_sql(compiler, connection)
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
