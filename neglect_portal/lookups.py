@@ -94,7 +94,9 @@ class PairOf(Expression):
             casts.append(f"%s::{field.db_type(connection)}[]")
             params.extend(column_params)
             arrays.append([field.get_db_prep_value(value, connection, prepared=False) for value in values])
-        return f"({', '.join(columns)}) IN (SELECT * FROM unnest({', '.join(casts)}))", (*params, *arrays)
+        # The columns are the compiler's quoted SQL, the casts their fields' database types; the pairs are parameters.
+        sql = f"({', '.join(columns)}) IN (SELECT * FROM unnest({', '.join(casts)}))"  # nosec B608
+        return sql, (*params, *arrays)
 
 
 def pair_of(first: str, second: str, pairs) -> PairOf:
