@@ -1571,10 +1571,13 @@ def sampled_cases_visible_to(user):
     if not can_be_auditor(user):
         return registry.SampledCase.objects.none()
     is_auditor = Exists(registry.RoundAuditor.objects.filter(audit_round_id=OuterRef("audit_round_id"), user_id=user.pk))
-    in_progress = Q(audit_round__status=AUDIT_ROUND_IN_PROGRESS)
-    in_date = Q(audit_round__ends_on__gte=timezone.localdate())
     readable = Q(case_visible(user))
-    return registry.SampledCase.objects.filter(is_auditor, in_progress, in_date, readable)
+    return registry.SampledCase.objects.filter(is_auditor, _round_open_now(), readable)
+
+
+def _round_open_now():
+    """The row's `audit_round` is in progress and its last day has not passed."""
+    return Q(audit_round__status=AUDIT_ROUND_IN_PROGRESS, audit_round__ends_on__gte=timezone.localdate())
 
 
 def is_auditing(user):
@@ -1585,8 +1588,7 @@ def is_auditing(user):
     """
     if not can_be_auditor(user):
         return False
-    rounds = registry.RoundAuditor.objects.filter(user_id=user.pk, audit_round__status=AUDIT_ROUND_IN_PROGRESS, audit_round__ends_on__gte=timezone.localdate())
-    return rounds.exists() and sampled_cases_visible_to(user).exists()
+    return registry.RoundAuditor.objects.filter(_round_open_now(), user_id=user.pk).exists() and sampled_cases_visible_to(user).exists()
 
 
 def access_sampled_case(user, sampled_case_id, *, moderate=False, request=None):
