@@ -140,7 +140,10 @@ def main():
     ensure_county()
     quarter = last_complete_quarter(timezone.localdate())
     if DashboardSnapshot.objects.filter(quarter__in=[q.name for q in quarter.last(8)]).exists():
-        sys.exit("This database has dashboard snapshots for the quarters benchmarked: they would be read instead of computed.")
+        sys.exit(
+            "This database has dashboard snapshots for the quarters benchmarked: they would be read instead of computed. "
+            "A load test stopped before its end leaves them: `python -m bench.load.setup forget` (same DATABASE_URL) removes them."
+        )
 
     with CaptureQueriesContext(connection) as queries:
         values = compute_measures(quarter=quarter)

@@ -43,7 +43,7 @@ pids=()
 stop() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  .venv/bin/python -m bench.load.setup forget || true  # the dashboard snapshots setup made: bench/dashboard.py computes, never reads
+  .venv/bin/python -m bench.load.setup forget || true  # the bench quarters' dashboard snapshots: bench/dashboard.py computes, never reads
 }
 trap stop EXIT
 .venv/bin/gunicorn neglect_portal.wsgi:application --bind "127.0.0.1:$port" --workers "${LOAD_WORKERS:-3}" --timeout 60 --preload \

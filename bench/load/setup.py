@@ -11,7 +11,7 @@ Writes var/load/fixtures.json: per role, the session cookies and the case and ch
 may read, a concern's form fields (checked by posting one through Django's test client), and the
 dashboard quarter whose PDF the strategy group downloads (its snapshot and those of the seven quarters
 of its trend computed here, as the quarterly job does, so the stored PDF is what is downloaded and the
-page reads its trend; `python -m bench.load.setup forget` removes the snapshots made here).
+page reads its trend; `python -m bench.load.setup forget` removes those eight quarters' snapshots).
 
 It also runs what the nightly jobs would have run on a live database, so that the run measures a day's
 use rather than a first day: the drift sweep (stored flags, partner agencies' views) and the matching
@@ -105,36 +105,41 @@ def check_concern_post(user, device, case_id):
         sys.exit(f"The load test's concern was refused: {errors}")
 
 
+def bench_quarters():
+    """The latest complete quarter and the seven before it: the dashboard page's quarter and its trend."""
+    from neglect_portal.quarters import last_complete_quarter
+
+    return last_complete_quarter(timezone.localdate()).last(8)
+
+
 def dashboard_quarters():
-    """The latest complete quarter and the seven before it, each with its snapshot (and stored PDF) computed as the quarterly job does.
+    """The latest complete quarter's name, after storing its snapshot (and PDF) and those of its trend, as the quarterly job does.
 
     In use the quarterly job has stored every past quarter, so the dashboard page reads its 8-quarter
-    trend from snapshots; without them each page view would compute seven quarters. Returns the
-    latest quarter's name and the names of the snapshots made here (`forget` removes them after the
-    run, so bench/dashboard.py still computes rather than reads).
+    trend from snapshots; without them each page view would compute seven quarters. A snapshot already
+    done (an earlier setup whose run stopped before `forget`) is used as it is.
     """
     from dashboard.models import DashboardSnapshot, SnapshotStatus
     from dashboard.services import snapshot_compute
-    from neglect_portal.quarters import last_complete_quarter
 
-    latest = last_complete_quarter(timezone.localdate())
-    made = []
-    for quarter in latest.last(8):
+    quarters = bench_quarters()
+    for quarter in quarters:
         if not DashboardSnapshot.objects.filter(quarter=quarter.name, status=SnapshotStatus.DONE).exists():
             DashboardSnapshot.objects.filter(quarter=quarter.name).delete()
             DashboardSnapshot.objects.create(quarter=quarter.name, status=SnapshotStatus.RUNNING, claimed_at=timezone.now())
             snapshot_compute(quarter_name=quarter.name)
-            made.append(quarter.name)
-    return latest.name, made
+    return quarters[-1].name  # oldest first
 
 
 def forget():
-    """Remove the dashboard snapshots this setup made (bench/load.sh calls it when the run ends)."""
+    """Remove the snapshots of the bench quarters, whoever stored them (bench/load.sh calls it when the run ends).
+
+    On the benchmark database only these setups store snapshots (bench/dashboard.py removes its own and
+    refuses to run beside any), so this also clears what a run stopped before its end left behind.
+    """
     from dashboard.models import DashboardSnapshot
 
-    if OUT.exists():
-        made = json.loads(OUT.read_text()).get("snapshots_made", [])
-        DashboardSnapshot.objects.filter(quarter__in=made).delete()
+    DashboardSnapshot.objects.filter(quarter__in=[quarter.name for quarter in bench_quarters()]).delete()
 
 
 def vacuum_what_was_written():
@@ -175,7 +180,7 @@ def main():
                     "children": [child_id for _, child_id in cases],
                 }
             )
-    fixtures["quarter"], fixtures["snapshots_made"] = dashboard_quarters()
+    fixtures["quarter"] = dashboard_quarters()
 
     from cases.models import Case
     from drift.refresh import drift_flags_forget_closed, drift_flags_refresh, fresh  # the nightly sweep, if it has not run today
