@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Sum, prefetch_related_objects
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum, prefetch_related_objects
 
 from agencies import access
 from agencies.access import (
@@ -145,9 +145,15 @@ def chronology_shape(entries) -> ChronologyShape:
 
 
 def recording_agencies(*, entries):
-    """The agencies that recorded any of `entries` (a chronology queryset), by name: the agency filter's choices."""
-    # One indexed probe per agency (chronology_entry_child_agency), not a read of every entry.
-    return Agency.objects.filter(Exists(entries.filter(agency_id=OuterRef("pk")).order_by())).order_by("name")
+    """The agencies that recorded any of `entries` (a chronology queryset), by name: the agency filter's choices.
+
+    One indexed probe per agency (chronology_entry_child_agency) that stops at the agency's first entry,
+    not a read of every entry. Asked as EXISTS, PostgreSQL hashes the chronology's entries whenever it
+    takes the child for an average one (a child with 5,000 entries: every entry read, 5.7 ms at 10 times
+    the county, against 0.5 ms); the LIMIT 1 of a scalar subquery cannot be hashed.
+    """
+    first = entries.filter(agency_id=OuterRef("pk")).order_by().values("pk")[:1]
+    return Agency.objects.alias(first_entry=Subquery(first)).filter(first_entry__isnull=False).order_by("name")
 
 
 def with_history(*, user, entries: list[ChronologyEntry]) -> list[ChronologyEntry]:

@@ -4,7 +4,8 @@
 entries (two children, several agencies, some restricted and shared, some amended once or more, the
 amendments made through the service as a practitioner would); for readers who see all of it and
 readers who see part of it, `current` must equal the count of `current_versions`, the rule the page
-lists. Then the page: the count it prints with no filter (from the shape) and with one (counted).
+lists; and the agency filter offers the agencies of the entries listed (selectors.recording_agencies). Then
+the page: the count it prints with no filter (from the shape) and with one (counted).
 """
 
 from datetime import date, timedelta
@@ -90,6 +91,8 @@ def test_the_shape_counts_the_current_versions_each_reader_sees(world, specs):
                 assert shape.current == listed.count(), reader
                 assert shape.current == selectors.current_versions(every_version).count(), reader
                 assert shape.count == every_version.count(), reader
+                # The agency filter's choices: the agencies of the entries listed, found by one probe per agency.
+                assert list(selectors.recording_agencies(entries=listed)) == sorted({entry.agency for entry in listed}, key=lambda agency: agency.name), reader
         transaction.set_rollback(True)
 
 
